@@ -1,0 +1,54 @@
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries (docs/architecture.md): the pure protocol core may depend
+// on nothing but other pure code; infrastructure adapters never import
+// services; only apps (services, CLI) sit on top of everything.
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.nx/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:pure', 'type:infra'] },
+            { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: ['type:pure', 'type:infra'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:infra', 'type:service-kit'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The protocol core is pure: no frameworks, no I/O, no clocks or randomness.
+    files: ['libs/protocol/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', 'kafkajs', 'minio', 'pg', 'fs', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http'], message: 'libs/protocol is pure: no frameworks or I/O.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Pass time in; the protocol core has no clock.' },
+        { object: 'Math', property: 'random', message: 'The protocol core is deterministic.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass time in; the protocol core has no clock.' },
+        { selector: "CallExpression[callee.name='randomUUID']", message: 'Pass ids in; the protocol core is deterministic.' },
+      ],
+    },
+  },
+);
