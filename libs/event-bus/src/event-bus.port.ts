@@ -1,0 +1,70 @@
+/**
+ * The event bus port. Two adapters implement it with the same semantics:
+ * Kafka (cluster mode) and an embedded file-backed log (single machine).
+ *
+ * Delivery guarantee: at-least-once. A message is handed to a subscriber's
+ * handler in log order; its offset is committed only after the handler's
+ * promise resolves. After a crash the subscriber resumes from the last
+ * committed offset, so handlers must be idempotent (e.g. store the last
+ * applied offset in the same database transaction as the state change).
+ */
+
+/** A message to publish. `value` is opaque bytes (usually JCS JSON). */
+export interface OutgoingMessage {
+  readonly key?: string;
+  readonly value: Uint8Array;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A message as read back from the log. */
+export interface LogMessage {
+  readonly topic: string;
+  /** Position in the topic's single partition; dense, starting at 0. */
+  readonly offset: number;
+  /** Log time in ms since the epoch, assigned by the log at append (never by a reader's clock). */
+  readonly timestamp: number;
+  readonly key?: string;
+  readonly value: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface PublishResult {
+  readonly topic: string;
+  /** Offset of the first message of the batch; the rest follow densely. */
+  readonly baseOffset: number;
+  readonly count: number;
+}
+
+export type StartPosition = 'earliest' | 'latest' | { readonly offset: number };
+
+export interface SubscribeOptions {
+  readonly topic: string;
+  /** Consumer group: committed offsets are kept per (group, topic). */
+  readonly groupId: string;
+  /** Where to start when the group has no committed offset (default 'earliest'). */
+  readonly fromIfNoCommit?: StartPosition;
+  /** Handler for a batch of consecutive messages, in log order. Offsets are committed after it resolves. */
+  readonly handler: (batch: readonly LogMessage[]) => Promise<void>;
+  /** Upper bound on messages per handler call (default 500). */
+  readonly maxBatchSize?: number;
+}
+
+export interface Subscription {
+  /** Stops fetching, waits for the in-flight handler and commits its offsets. */
+  stop(): Promise<void>;
+}
+
+export interface EventBus {
+  /** Creates the topic with ONE partition if it does not exist (idempotent). */
+  ensureTopic(topic: string): Promise<void>;
+  /** Appends messages in order; resolves only once they are durable (fsync / acks=all). */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult>;
+  /** Reads up to `max` messages starting at `fromOffset` without joining a group (replay, audit). */
+  read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]>;
+  /** Offset the next appended message will get (i.e. current end of the log). */
+  endOffset(topic: string): Promise<number>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Liveness of the underlying connection, for readiness probes. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
