@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The one command that runs the whole test suite on a fresh machine:
+# installs dependencies, builds, type-checks and lints, starts the real
+# Kafka, PostgreSQL and MinIO (scripts/infra), runs the unit and the
+# integration tests against them, and stops the servers it started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/ensure-deps.sh
+echo "[accord] type-checking and linting" >&2
+npx tsc -p tsconfig.json
+npx eslint .
+
+echo "[accord] unit tests" >&2
+npx jest --selectProjects unit --ci
+
+echo "[accord] starting real infrastructure (Kafka, PostgreSQL, MinIO)" >&2
+started_here=0
+if [[ "${ACCORD_KEEP_INFRA:-0}" != 1 ]]; then started_here=1; fi
+cleanup() { if [[ $started_here == 1 ]]; then bash scripts/infra/down.sh || true; fi; }
+trap cleanup EXIT
+bash scripts/infra/up.sh
+# shellcheck disable=SC1090
+source "${ACCORD_RUN:-$HOME/.cache/accord/run}/infra.env"
+
+echo "[accord] integration tests (real Kafka, PostgreSQL, MinIO)" >&2
+npx jest --selectProjects integration --ci --runInBand
