@@ -1,12 +1,14 @@
 /**
  * The event bus port. Two adapters implement it with the same semantics:
  * Kafka (cluster mode) and an embedded file-backed log (single machine).
+ * The shared contract suite in `testing/event-bus.contract.ts` pins them down.
  *
  * Delivery guarantee: at-least-once. A message is handed to a subscriber's
  * handler in log order; its offset is committed only after the handler's
  * promise resolves. After a crash the subscriber resumes from the last
  * committed offset, so handlers must be idempotent (e.g. store the last
  * applied offset in the same database transaction as the state change).
+ * See docs/event-bus.md.
  */
 
 /** A message to publish. `value` is opaque bytes (usually JCS JSON). */
@@ -21,7 +23,11 @@ export interface LogMessage {
   readonly topic: string;
   /** Position in the topic's single partition; dense, starting at 0. */
   readonly offset: number;
-  /** Log time in ms since the epoch, assigned by the log at append (never by a reader's clock). */
+  /**
+   * Log time in ms since the epoch, assigned by the log at append (never by a
+   * reader's clock): Kafka LogAppendTime, or the embedded log's append time.
+   * All messages of one append share it.
+   */
   readonly timestamp: number;
   readonly key?: string;
   readonly value: Uint8Array;
@@ -41,12 +47,21 @@ export interface SubscribeOptions {
   readonly topic: string;
   /** Consumer group: committed offsets are kept per (group, topic). */
   readonly groupId: string;
-  /** Where to start when the group has no committed offset (default 'earliest'). */
+  /**
+   * Where to start when the group has no committed offset (default 'earliest').
+   * Resolved when `subscribe` is called: 'latest' means the end of the log at
+   * that moment, so every message published after `subscribe` resolves is delivered.
+   */
   readonly fromIfNoCommit?: StartPosition;
   /** Handler for a batch of consecutive messages, in log order. Offsets are committed after it resolves. */
   readonly handler: (batch: readonly LogMessage[]) => Promise<void>;
   /** Upper bound on messages per handler call (default 500). */
   readonly maxBatchSize?: number;
+  /**
+   * Called when the handler rejects. The same batch is then redelivered after
+   * a capped exponential backoff, until it succeeds or the subscription stops.
+   */
+  readonly onError?: (error: unknown, batch: readonly LogMessage[]) => void;
 }
 
 export interface Subscription {
@@ -57,7 +72,11 @@ export interface Subscription {
 export interface EventBus {
   /** Creates the topic with ONE partition if it does not exist (idempotent). */
   ensureTopic(topic: string): Promise<void>;
-  /** Appends messages in order; resolves only once they are durable (fsync / acks=all). */
+  /**
+   * Appends messages in order as one atomic, contiguous batch; resolves only
+   * once they are durable (fsync / acks=all). Concurrent calls are grouped
+   * into one write. Throws MessageTooLargeError above `maxBatchBytes`.
+   */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult>;
   /** Reads up to `max` messages starting at `fromOffset` without joining a group (replay, audit). */
   read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]>;
@@ -66,5 +85,6 @@ export interface EventBus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Liveness of the underlying connection, for readiness probes. */
   isHealthy(): Promise<boolean>;
+  /** Stops every subscription (as `Subscription.stop`) and releases connections, files and locks. */
   close(): Promise<void>;
 }

@@ -1,0 +1,111 @@
+/**
+ * Typed event bus errors. Each carries a stable string `code` that survives
+ * process boundaries (logs, HTTP problem details, dead-letter records).
+ */
+export abstract class EventBusError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The bus configuration is malformed (unknown kind, empty broker list, bad sizes ...). */
+export class InvalidEventBusConfigError extends EventBusError {
+  readonly code = 'EVENT_BUS_INVALID_CONFIG';
+}
+
+/** An argument is malformed: topic name, group id, offset, batch size, message shape. */
+export class InvalidEventBusArgumentError extends EventBusError {
+  readonly code = 'EVENT_BUS_INVALID_ARGUMENT';
+}
+
+/** The topic does not exist; topics are only created by `ensureTopic`. */
+export class TopicNotFoundError extends EventBusError {
+  readonly code = 'EVENT_BUS_TOPIC_NOT_FOUND';
+
+  constructor(readonly topic: string) {
+    super(`topic "${topic}" does not exist; create it with ensureTopic() first`);
+  }
+}
+
+/** An existing topic cannot give the bus's guarantees (e.g. more than one partition, so no total order). */
+export class TopicMisconfiguredError extends EventBusError {
+  readonly code = 'EVENT_BUS_TOPIC_MISCONFIGURED';
+}
+
+/** One publish call (or one message) exceeds the configured `maxBatchBytes`. */
+export class MessageTooLargeError extends EventBusError {
+  readonly code = 'EVENT_BUS_MESSAGE_TOO_LARGE';
+
+  constructor(
+    readonly topic: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `publish to "${topic}" needs about ${bytes} bytes, more than the limit of ${limit} bytes per call; ` +
+        'split it into several publish calls',
+    );
+  }
+}
+
+/** A start or read offset lies beyond the end of the log. */
+export class OffsetOutOfRangeError extends EventBusError {
+  readonly code = 'EVENT_BUS_OFFSET_OUT_OF_RANGE';
+
+  constructor(
+    readonly topic: string,
+    readonly offset: number,
+    readonly endOffset: number,
+  ) {
+    super(`offset ${offset} is beyond the end of topic "${topic}" (end offset ${endOffset})`);
+  }
+}
+
+/** The bus was closed; create a new one. */
+export class EventBusClosedError extends EventBusError {
+  readonly code = 'EVENT_BUS_CLOSED';
+
+  constructor() {
+    super('the event bus is closed');
+  }
+}
+
+/**
+ * The broker failed or could not be reached. For a publish the outcome is
+ * unknown: the messages may or may not have been appended (consumers dedupe).
+ */
+export class EventBusUnavailableError extends EventBusError {
+  readonly code = 'EVENT_BUS_UNAVAILABLE';
+}
+
+/** Another live process holds the embedded log directory. */
+export class LogLockedError extends EventBusError {
+  readonly code = 'EVENT_BUS_LOG_LOCKED';
+
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+  ) {
+    super(
+      `embedded log directory ${dataDir} is in use by process ${holderPid}; ` +
+        'only one process may open it (stop that process, or remove the LOCK file if it is not an Accord process)',
+    );
+  }
+}
+
+/** A record of the embedded log failed its checksum or framing outside the recoverable tail. */
+export class LogCorruptedError extends EventBusError {
+  readonly code = 'EVENT_BUS_LOG_CORRUPTED';
+}
+
+/**
+ * Writing or syncing the embedded log failed (disk full, I/O error). The topic
+ * refuses further appends until the log is reopened, because after a failed
+ * fsync the file contents are unknown.
+ */
+export class LogWriteFailedError extends EventBusError {
+  readonly code = 'EVENT_BUS_LOG_WRITE_FAILED';
+}
