@@ -1,0 +1,3 @@
+// Test-data builders for @accord/protocol users (not part of the built package).
+export * from './deterministic-random';
+export * from './test-chain.builder';

@@ -1,0 +1,84 @@
+import { Ed25519Signer, ed25519Signer, verifyEd25519 } from '../crypto/ed25519.crypto';
+import { sha256 } from '../crypto/sha256.crypto';
+import { toHex } from '../encoding/hex.codec';
+import { ProtocolError } from '../errors/protocol.errors';
+import { canonicalBytes } from '../json/canonical-json.codec';
+import { parseCanonicalJson } from '../json/canonical-json.parser';
+import { isPlainObject } from '../json/json.types';
+import { parseWithSchema, PROTOCOL_VERSION } from '../schema/protocol.schema';
+import { TxBody, txBodySchema, TxEnvelope, txEnvelopeSchema } from './tx.schema';
+
+export const DEFAULT_MAX_TX_BYTES = 256 * 1024;
+
+export interface ParseEnvelopeOptions {
+  /** Size limit of the encoded envelope (default {@link DEFAULT_MAX_TX_BYTES}). */
+  readonly maxTxBytes?: number;
+  /** When given, the body's channel must be this one (`tx.wrong_channel`). */
+  readonly channel?: string;
+}
+
+export interface ParsedEnvelope {
+  readonly envelope: TxEnvelope;
+  readonly txId: string;
+}
+
+/** SHA-256 of the canonical body; the Ed25519 signature covers these 32 bytes. */
+export function txIdBytes(body: TxBody): Uint8Array {
+  return sha256(canonicalBytes(body));
+}
+
+export function computeTxId(body: TxBody): string {
+  return toHex(txIdBytes(body));
+}
+
+/** Validates the body (`tx.invalid`) and signs its txId. */
+export function signTx(body: TxBody, key: Ed25519Signer | string): TxEnvelope {
+  const checked = parseWithSchema(txBodySchema, body, 'tx.invalid', 'tx body');
+  const signer = typeof key === 'string' ? ed25519Signer(key) : key;
+  return { body: checked, sig: signer.sign(txIdBytes(checked)) };
+}
+
+/** The bytes that go on the log: the envelope's canonical JSON. */
+export function encodeEnvelope(envelope: TxEnvelope): Uint8Array {
+  return canonicalBytes(envelope);
+}
+
+/**
+ * Parses a tx as read from the log. Checks, in this order: size
+ * (`tx.too_large`), canonical JSON (`json.*`), protocol version
+ * (`tx.unsupported_version`), shape and field formats (`tx.invalid`), and
+ * the channel if one is given (`tx.wrong_channel`). The signature is not
+ * checked here: the signer's key comes from ledger state, see
+ * {@link verifyEnvelopeSignature}.
+ */
+export function parseEnvelope(bytes: Uint8Array | string, options: ParseEnvelopeOptions = {}): ParsedEnvelope {
+  const maxTxBytes = options.maxTxBytes ?? DEFAULT_MAX_TX_BYTES;
+  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
+  if (size > maxTxBytes) {
+    throw new ProtocolError('tx.too_large', `tx is ${size} bytes, more than the limit of ${maxTxBytes}`, {
+      size,
+      maxTxBytes,
+    });
+  }
+  const value = parseCanonicalJson(bytes, { maxBytes: maxTxBytes });
+  const version = isPlainObject(value) && isPlainObject(value['body']) ? value['body']['v'] : undefined;
+  if (typeof version === 'number' && version !== PROTOCOL_VERSION) {
+    throw new ProtocolError('tx.unsupported_version', `tx protocol version ${version} is not supported (expected 1)`, {
+      version,
+    });
+  }
+  const envelope = parseWithSchema(txEnvelopeSchema, value, 'tx.invalid', 'tx envelope');
+  if (options.channel !== undefined && envelope.body.channel !== options.channel) {
+    throw new ProtocolError(
+      'tx.wrong_channel',
+      `tx is for channel ${envelope.body.channel}, not ${options.channel}`,
+      { channel: envelope.body.channel, expected: options.channel },
+    );
+  }
+  return { envelope, txId: computeTxId(envelope.body) };
+}
+
+/** True when `sig` is the Ed25519 signature of the txId by `publicKeyHex`; malformed keys or signatures give false. */
+export function verifyEnvelopeSignature(envelope: TxEnvelope, publicKeyHex: string): boolean {
+  return verifyEd25519(publicKeyHex, txIdBytes(envelope.body), envelope.sig);
+}
