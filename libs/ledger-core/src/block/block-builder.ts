@@ -1,11 +1,26 @@
-import { Block, TxEnvelope } from '@accord/protocol';
+import {
+  Block,
+  BlockHeader,
+  blockHeaderSchema,
+  computeBlockHash,
+  GENESIS_PREV_HASH,
+  MerkleTree,
+  parseWithSchema,
+  toHex,
+  TxEntry,
+  TxEnvelope,
+  ValidityCode,
+} from '@accord/protocol';
 import { LedgerCoreError } from '../errors/ledger-core.errors';
-import { ChannelConfig } from '../governance/channel-config.schema';
+import { ChannelConfig, LogPosition } from '../governance/channel-config.schema';
 import { GovernanceEvent, KeyChange } from '../governance/governance.events';
-import { BuilderSnapshot } from './builder-snapshot.schema';
-import { LogRecord, PreparedRecord } from './log-record.parser';
-import { NonceRegistry } from './nonce-registry.port';
-import { TxSignatureVerifier } from './signature.port';
+import { isGovernanceTxType, parseGovernancePayload, PRE_GENESIS_LIMITS, DEFAULT_POLICY } from '../governance/governance-tx.schema';
+import { GovernanceState } from '../governance/governance.state';
+import { BuilderSnapshot, builderSnapshotSchema } from './builder-snapshot.schema';
+import { isPreparedRecord, LogRecord, ParsedTx, PreparedRecord, prepareRecord } from './log-record.parser';
+import { InMemoryNonceRegistry, NonceRegistry } from './nonce-registry.port';
+import { TxSignatureVerifier, verifyTxSignature } from './signature.port';
+import { envelopeLeafHash, rawLeafHash } from './tx-leaf.hasher';
 
 export interface BlockBuilderOptions {
   /** Signature check (default: in-process Ed25519). */
@@ -47,6 +62,16 @@ export interface BlockLimits {
   readonly batchTimeoutMs: number;
 }
 
+interface OpenBlock {
+  readonly height: number;
+  readonly firstOffset: number;
+  readonly limits: BlockLimits;
+  readonly txs: TxEntry[];
+  readonly txIds: (string | null)[];
+  readonly leafHashes: Uint8Array[];
+  bytes: number;
+}
+
 /**
  * Deterministic block cutting (docs/ledger.md "Block cutting"): feed the
  * records of one channel's tx topic in offset order; it returns each block
@@ -55,20 +80,42 @@ export interface BlockLimits {
  * one instance per channel.
  */
 export class BlockBuilder {
+  private readonly verify: TxSignatureVerifier;
+  private readonly nonces: NonceRegistry;
+  private readonly governance: GovernanceState;
+  private head: BuilderSnapshot;
+  private open: OpenBlock | null = null;
+  private expectedOffset: number;
+  private blockLimits: BlockLimits;
+
   constructor(snapshot: BuilderSnapshot, options: BlockBuilderOptions = {}) {
-    void snapshot;
-    void options;
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    const result = builderSnapshotSchema.safeParse(snapshot);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new LedgerCoreError('snapshot.invalid', `invalid builder snapshot: ${issues}`);
+    }
+    const checked = result.data;
+    if (checked.config !== null && checked.config.channel !== checked.channel) {
+      throw new LedgerCoreError('snapshot.invalid', `snapshot is for channel ${checked.channel} but its config for ${checked.config.channel}`);
+    }
+    if ((checked.nextHeight === 0) !== (checked.prevHash === GENESIS_PREV_HASH)) {
+      throw new LedgerCoreError('snapshot.invalid', 'snapshot prevHash must be 64 zeros exactly at height 0');
+    }
+    this.head = checked;
+    this.verify = options.verify ?? verifyTxSignature;
+    this.nonces = options.nonces ?? new InMemoryNonceRegistry();
+    this.governance = new GovernanceState(checked.channel, checked.config);
+    this.expectedOffset = checked.nextOffset;
+    this.blockLimits = this.currentLimits();
   }
 
   /** The snapshot of a channel with no blocks yet. */
   static initialSnapshot(channel: string): BuilderSnapshot {
-    void channel;
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    return { v: 1, channel, nextHeight: 0, prevHash: GENESIS_PREV_HASH, prevTime: 0, nextOffset: 0, config: null };
   }
 
   get channel(): string {
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    return this.head.channel;
   }
 
   /**
@@ -78,14 +125,39 @@ export class BlockBuilder {
    * `record.invalid` for a malformed record; bad txs never throw.
    */
   push(record: LogRecord | PreparedRecord): ClosedBlock | undefined {
-    void record;
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    const prepared = isPreparedRecord(record) ? record : prepareRecord(record);
+    if (prepared.offset < this.expectedOffset) {
+      throw new LedgerCoreError(
+        'record.out_of_order',
+        `record offset ${prepared.offset} is before the next expected offset ${this.expectedOffset}`,
+        { offset: prepared.offset, expected: this.expectedOffset },
+      );
+    }
+    this.expectedOffset = prepared.offset + 1;
+    if (prepared.kind === 'cut') {
+      const { marker } = prepared;
+      const open = this.open;
+      // First marker for the open height wins; garbage, other channels and other heights are ignored.
+      if (marker === null || open === null || marker.channel !== this.channel || marker.height !== open.height) return undefined;
+      return this.close(open, prepared.offset, prepared.timestamp);
+    }
+    const open = this.open ?? this.openBlock_(prepared.offset);
+    this.append(open, prepared);
+    open.bytes += prepared.value.length;
+    if (open.txs.length >= open.limits.maxTxPerBlock || open.bytes >= open.limits.maxBlockBytes) {
+      return this.close(open, prepared.offset, prepared.timestamp);
+    }
+    return undefined;
   }
 
   /** push() for each record; the blocks closed, in order. */
   pushAll(records: Iterable<LogRecord | PreparedRecord>): ClosedBlock[] {
-    void records;
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    const closed: ClosedBlock[] = [];
+    for (const record of records) {
+      const block = this.push(record);
+      if (block !== undefined) closed.push(block);
+    }
+    return closed;
   }
 
   /**
@@ -95,31 +167,130 @@ export class BlockBuilder {
    * a guess that turns stale is harmless: the verifier just misses its cache.
    */
   signingKey(tx: TxEnvelope | PreparedRecord): string | undefined {
-    void tx;
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    let subject: Pick<ParsedTx, 'envelope' | 'governance'>;
+    if ('prepared' in tx) {
+      if (tx.kind !== 'tx' || tx.tx === null) return undefined;
+      subject = tx.tx;
+    } else {
+      const { type, payload } = tx.body;
+      subject = { envelope: tx, governance: isGovernanceTxType(type) ? (parseGovernancePayload(type, payload) ?? null) : null };
+    }
+    const signer = this.governance.resolveSigner(subject);
+    return signer.ok ? signer.key : undefined;
   }
 
   /** State after the last closed block. */
   snapshot(): BuilderSnapshot {
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    return this.head;
   }
 
   /** Configuration after the last closed block; null before genesis took effect. */
   get config(): ChannelConfig | null {
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    return this.head.config;
   }
 
   /** The open block, or null when none is open. */
   openBlock(): OpenBlockInfo | null {
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    const open = this.open;
+    if (open === null) return null;
+    return { height: open.height, firstOffset: open.firstOffset, lastOffset: this.expectedOffset - 1, txCount: open.txs.length, bytes: open.bytes };
   }
 
+  /** Limits for the open block, or for the next one when none is open. */
   limits(): BlockLimits {
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    return this.open?.limits ?? this.blockLimits;
   }
 
   /** The smallest offset the next pushed record may have. */
   get nextOffset(): number {
-    throw new LedgerCoreError('snapshot.invalid', 'BlockBuilder: implementation in progress');
+    return this.expectedOffset;
+  }
+
+  private openBlock_(firstOffset: number): OpenBlock {
+    const open: OpenBlock = {
+      height: this.head.nextHeight,
+      firstOffset,
+      limits: this.blockLimits,
+      txs: [],
+      txIds: [],
+      leafHashes: [],
+      bytes: 0,
+    };
+    this.open = open;
+    return open;
+  }
+
+  private append(open: OpenBlock, record: Extract<PreparedRecord, { kind: 'tx' }>): void {
+    const tx = record.tx;
+    const at: LogPosition = { height: open.height, index: open.txs.length };
+    if (record.value.length > open.limits.maxTxBytes || tx === null) {
+      const code = record.value.length > open.limits.maxTxBytes ? 'too_large' : (record.parseError ?? 'schema_error');
+      const raw = toHex(record.value);
+      open.txs.push({ raw, code });
+      open.txIds.push(null);
+      open.leafHashes.push(rawLeafHash(raw, code));
+      return;
+    }
+    const code = this.validate(tx, at);
+    open.txs.push({ envelope: tx.envelope, code });
+    open.txIds.push(tx.txId);
+    open.leafHashes.push(envelopeLeafHash(record.value, code));
+  }
+
+  /** docs/ledger.md "Validity codes", after size and envelope parsing. */
+  private validate(tx: ParsedTx, at: LogPosition): ValidityCode {
+    const { body, sig } = tx.envelope;
+    if (tx.governance === null && isGovernanceTxType(body.type)) return 'schema_error';
+    if (body.channel !== this.channel) return 'wrong_channel';
+    const signer = this.governance.resolveSigner(tx);
+    if (!signer.ok) return signer.code;
+    if (signer.fromPayload) this.governance.notePayloadKey(body.from, at, signer.key);
+    if (!this.verify(signer.key, tx.txIdBytes, sig)) return 'bad_signature';
+    if (this.nonces.has(body.from, body.nonce)) return 'replayed';
+    this.nonces.add(body.from, body.nonce);
+    return this.governance.decide(tx, at);
+  }
+
+  private close(open: OpenBlock, lastOffset: number, timestamp: number): ClosedBlock {
+    // Log time may step back (broker clock, leader change); block time never does.
+    const time = Math.max(timestamp, this.head.prevTime);
+    const header: BlockHeader = parseWithSchema(
+      blockHeaderSchema,
+      {
+        v: 1,
+        channel: this.channel,
+        height: open.height,
+        prevHash: this.head.prevHash,
+        txRoot: toHex(MerkleTree.fromLeafHashes(open.leafHashes).root()),
+        txCount: open.txs.length,
+        firstOffset: open.firstOffset,
+        lastOffset,
+        time,
+      },
+      'block.invalid',
+      'block header',
+    );
+    const hash = computeBlockHash(header);
+    const { events, keyChanges } = this.governance.closeBlock(open.height);
+    const config = this.governance.toConfig();
+    this.head = { v: 1, channel: this.channel, nextHeight: open.height + 1, prevHash: hash, prevTime: time, nextOffset: lastOffset + 1, config };
+    this.open = null;
+    this.blockLimits = this.currentLimits();
+    return {
+      block: { header, hash, txs: open.txs },
+      txIds: open.txIds,
+      leafHashes: open.leafHashes,
+      config,
+      events,
+      keyChanges,
+      snapshot: this.head,
+    };
+  }
+
+  private currentLimits(): BlockLimits {
+    const policy = this.governance.policy;
+    if (policy === null) return { ...PRE_GENESIS_LIMITS, batchTimeoutMs: DEFAULT_POLICY.batchTimeoutMs };
+    const { maxTxPerBlock, maxBlockBytes, maxTxBytes, batchTimeoutMs } = policy;
+    return { maxTxPerBlock, maxBlockBytes, maxTxBytes, batchTimeoutMs };
   }
 }
