@@ -1,1 +1,50 @@
-export {};
+// Service kit: what every Accord service needs once — config, logs,
+// telemetry, health, OpenAPI, auth and roles, error mapping, graceful
+// shutdown, in-process bootstrap. See docs/services.md.
+
+export * from './errors/accord.errors';
+export * from './errors/http-error.mapper';
+export { HttpExceptionFilter } from './errors/http-exception.filter';
+
+export * from './config/common.config';
+export * from './config/config.errors';
+export * from './config/object-store.config';
+
+export * from './auth/principal.model';
+export * from './auth/auth.errors';
+export type { Authenticator, AuthenticationOutcome, AuthenticationRequest } from './auth/authenticator.port';
+export { AuthenticatorRegistry } from './auth/authenticator.registry';
+export { ApiTokenAuthenticator, hashApiToken } from './auth/api-token.authenticator';
+export { Public, Roles, Principal, PRINCIPAL_KEY } from './auth/auth.decorators';
+export { AuthGuard } from './auth/auth.guard';
+
+export { ZodValidationPipe, ZodBody, ZodQuery, ZodParams, openApiSchema } from './validation/zod-validation.pipe';
+
+export { ServiceLogger, createPinoLogger, type ServiceLoggerOptions } from './logging/service-logger';
+export { startTelemetry, shutdownTelemetry, telemetryStatus, activeTraceIds, type TelemetryOptions, type TelemetryStatus } from './telemetry/telemetry';
+export { ServiceMetrics, LATENCY_BUCKETS_SECONDS, type InstrumentOptions, type HistogramOptions } from './telemetry/service-metrics';
+
+export { ReadinessRegistry, type ReadinessCheck, type ReadinessResult, type CheckOutcome } from './health/readiness.registry';
+export { ShutdownRegistry, CLOSE_ORDER } from './bootstrap/shutdown.registry';
+
+export { createOpenApiDocument, serveOpenApi, OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi/openapi.document';
+
+export * from './bootstrap/service-context';
+export type { ServiceDefinition } from './bootstrap/service-definition';
+export type { SharedResources } from './bootstrap/shared-resources';
+export { SHARED_RESOURCES } from './bootstrap/shared-resources';
+export { ServiceKitModule } from './bootstrap/service-kit.module';
+export type { ServiceInfo } from './bootstrap/info.controller';
+export { bootstrapService, type BootstrapOptions, type RunningService } from './bootstrap/bootstrap-service';
+export { buildOpenApiDocument } from './bootstrap/openapi-dump';
+export { runServiceMain, exitOnShutdownSignal, EXIT_CONFIG, type SignalHandlingOptions } from './bootstrap/process-lifecycle';
+export { readPackageVersion } from './bootstrap/package-version';
+
+export { DatabaseModule, type DatabaseModuleOptions } from './infra/database.module';
+export { EventBusModule, EVENT_BUS, InjectEventBus, busLogger } from './infra/event-bus.module';
+export { ObjectStoreModule, OBJECT_STORE, InjectObjectStore, toObjectStoreConfig } from './infra/object-store.module';
+
+export * from './launcher/department-files';
+export * from './launcher/department.launcher';
+
+export { startServiceForTest, type ServiceUnderTest, type ServiceUnderTestOptions } from './harness/service-test.harness';

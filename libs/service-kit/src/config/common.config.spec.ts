@@ -1,0 +1,175 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { commonEnvShape, loadConfig, toCommonConfig, type Env } from './common.config';
+import { ConfigError } from './config.errors';
+import { checkObjectStoreEnv, objectStoreEnvShape, toObjectStoreSpec } from './object-store.config';
+
+const schema = z.object(commonEnvShape({ defaultPort: 7100 })).transform((env) => toCommonConfig('ledger', env));
+
+const HASH = 'a'.repeat(64);
+const validEnv: Env = {
+  ACCORD_DEPARTMENT: 'health-bureau',
+  ACCORD_API_TOKENS: JSON.stringify([{ name: 'alice', sha256: HASH, roles: ['provider'] }]),
+};
+
+function problemsOf(env: Env, s: z.ZodType = schema): { variable: string; reason: string }[] {
+  try {
+    loadConfig(s, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig with the common service variables', () => {
+  it('applies defaults: localhost, the service port, info logs, PGlite and the embedded log under .accord', () => {
+    const config = loadConfig(schema, validEnv);
+    expect(config).toEqual({
+      service: 'ledger',
+      department: 'health-bureau',
+      dataDir: resolve('.accord'),
+      httpHost: '127.0.0.1',
+      httpPort: 7100,
+      logLevel: 'info',
+      database: { kind: 'pglite', dataDir: resolve('.accord/health-bureau/ledger/db') },
+      bus: { kind: 'embedded', dataDir: resolve('.accord/_bus') },
+      apiTokens: [{ name: 'alice', sha256: HASH, roles: ['provider'] }],
+    });
+  });
+
+  it('parses every supported form of the adapter variables', () => {
+    const config = loadConfig(schema, {
+      ...validEnv,
+      ACCORD_HTTP_HOST: '0.0.0.0',
+      ACCORD_HTTP_PORT: '0',
+      ACCORD_LOG_LEVEL: 'debug',
+      ACCORD_DATABASE: 'postgres://accord:secret@db.internal:5432/accord',
+      ACCORD_BUS: 'kafka:k1:9092,k2:9093',
+      ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+    });
+    expect(config.httpHost).toBe('0.0.0.0');
+    expect(config.httpPort).toBe(0);
+    expect(config.logLevel).toBe('debug');
+    // Each service gets its own schema in a shared PostgreSQL database by default.
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://accord:secret@db.internal:5432/accord', schema: 'ledger' });
+    expect(config.bus).toEqual({ kind: 'kafka', brokers: ['k1:9092', 'k2:9093'] });
+    expect(config.otlpEndpoint).toBe('http://otel:4318');
+    expect(loadConfig(schema, { ...validEnv, ACCORD_DATABASE: 'pglite:memory' }).database).toEqual({ kind: 'pglite', dataDir: 'memory://' });
+    expect(loadConfig(schema, { ...validEnv, ACCORD_DATABASE: 'pglite:/var/db', ACCORD_BUS: 'embedded:/var/log' })).toMatchObject({
+      database: { kind: 'pglite', dataDir: '/var/db' },
+      bus: { kind: 'embedded', dataDir: '/var/log' },
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig(schema, { ...validEnv, ACCORD_HTTP_PORT: '', ACCORD_BUS: '', ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+    expect(config.httpPort).toBe(7100);
+    expect(config.bus.kind).toBe('embedded');
+    expect(config.otlpEndpoint).toBeUndefined();
+  });
+
+  it('lists EVERY bad variable with its reason, not just the first', () => {
+    const problems = problemsOf({
+      ACCORD_DEPARTMENT: 'Health Bureau',
+      ACCORD_HTTP_PORT: '70000',
+      ACCORD_LOG_LEVEL: 'loud',
+      ACCORD_DATABASE: 'mysql://x',
+      ACCORD_BUS: 'rabbit:x',
+      ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url',
+    });
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'ACCORD_API_TOKENS',
+      'ACCORD_BUS',
+      'ACCORD_DATABASE',
+      'ACCORD_DEPARTMENT',
+      'ACCORD_HTTP_PORT',
+      'ACCORD_LOG_LEVEL',
+      'ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT',
+    ]);
+    const reasons = Object.fromEntries(problems.map((p) => [p.variable, p.reason]));
+    expect(reasons.ACCORD_API_TOKENS).toBe('is required');
+    expect(reasons.ACCORD_HTTP_PORT).toMatch(/TCP port/);
+    expect(reasons.ACCORD_LOG_LEVEL).toMatch(/one of fatal, error/);
+    expect(reasons.ACCORD_DATABASE).toMatch(/pglite:<dir>, pglite:memory or postgres:/);
+    expect(reasons.ACCORD_BUS).toMatch(/embedded:<dir> or kafka:/);
+    expect(reasons.ACCORD_DEPARTMENT).toMatch(/department id/);
+  });
+
+  it('puts every problem in the error message and never echoes values', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(schema, { ACCORD_DATABASE: 'postgres://user:hunter2@', ACCORD_API_TOKENS: 'hunter2' }, 'ledger configuration');
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.code).toBe('config_invalid');
+    expect(error?.message).toMatch(/^Invalid ledger configuration \(3 problems\):/);
+    expect(error?.message).toContain('ACCORD_DEPARTMENT: is required');
+    expect(error?.message).toContain('ACCORD_DATABASE:');
+    expect(error?.message).toContain('ACCORD_API_TOKENS: must be a JSON array');
+    expect(error?.message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['not an array', '{"name":"a"}', /expected array/],
+    ['a bad hash', JSON.stringify([{ name: 'a', sha256: 'abc', roles: ['user'] }]), /entry \[0\]\.\[sha256\]: must be the lower-case hex SHA-256/],
+    ['an unknown role', JSON.stringify([{ name: 'a', sha256: HASH, roles: ['root'] }]), /entry \[0\]\.\[roles\]\.\[0\]: must be one of provider, user/],
+    ['no roles', JSON.stringify([{ name: 'a', sha256: HASH, roles: [] }]), /at least one role/],
+    ['a plaintext token field', JSON.stringify([{ name: 'a', sha256: HASH, roles: ['user'], token: 'x' }]), /Unrecognized key/],
+    ['a duplicate name', JSON.stringify([{ name: 'a', sha256: HASH, roles: ['user'] }, { name: 'a', sha256: HASH, roles: ['user'] }]), /listed twice/],
+  ])('rejects ACCORD_API_TOKENS with %s', (_case, value, reason) => {
+    const problems = problemsOf({ ...validEnv, ACCORD_API_TOKENS: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].variable).toBe('ACCORD_API_TOKENS');
+    expect(problems[0].reason).toMatch(reason);
+  });
+
+  it('accepts an empty token list (only public endpoints are reachable then)', () => {
+    expect(loadConfig(schema, { ...validEnv, ACCORD_API_TOKENS: '[]' }).apiTokens).toEqual([]);
+  });
+});
+
+describe('object store variables', () => {
+  const gatewaySchema = z
+    .object({ ...commonEnvShape({ defaultPort: 7103 }), ...objectStoreEnvShape() })
+    .superRefine(checkObjectStoreEnv)
+    .transform((env) => {
+      const common = toCommonConfig('storage-gateway', env);
+      return { ...common, objectStore: toObjectStoreSpec(env, common) };
+    });
+
+  it('defaults to a local directory under the department', () => {
+    expect(loadConfig(gatewaySchema, validEnv).objectStore).toEqual({
+      kind: 'local',
+      rootDir: resolve('.accord/health-bureau/storage-gateway/objects'),
+    });
+  });
+
+  it('parses MinIO with credentials and a department bucket', () => {
+    const config = loadConfig(gatewaySchema, {
+      ...validEnv,
+      ACCORD_OBJECT_STORE: 'minio:http://127.0.0.1:9000',
+      ACCORD_OBJECT_STORE_ACCESS_KEY: 'accord',
+      ACCORD_OBJECT_STORE_SECRET_KEY: 'accord-secret',
+    });
+    expect(config.objectStore).toEqual({
+      kind: 'minio',
+      endpoint: 'http://127.0.0.1:9000',
+      accessKey: 'accord',
+      secretKey: 'accord-secret',
+      bucket: 'accord-health-bureau',
+    });
+  });
+
+  it('requires MinIO credentials and reports them together with other problems', () => {
+    const problems = problemsOf({ ...validEnv, ACCORD_HTTP_PORT: 'x', ACCORD_OBJECT_STORE: 'minio:http://127.0.0.1:9000' }, gatewaySchema);
+    expect(problems.map((p) => p.variable).sort()).toEqual(['ACCORD_HTTP_PORT', 'ACCORD_OBJECT_STORE_ACCESS_KEY', 'ACCORD_OBJECT_STORE_SECRET_KEY']);
+  });
+
+  it('rejects unknown object store forms', () => {
+    expect(problemsOf({ ...validEnv, ACCORD_OBJECT_STORE: 's3://bucket' }, gatewaySchema)).toEqual([
+      { variable: 'ACCORD_OBJECT_STORE', reason: 'must be local:<dir> or minio:http(s)://host:port' },
+    ]);
+  });
+});

@@ -1,0 +1,95 @@
+import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { ForbiddenError, UnauthenticatedError } from '../auth/auth.errors';
+import { AccordError, RequestValidationError } from './accord.errors';
+import { isDomainError, mapErrorToHttp } from './http-error.mapper';
+
+class DatasetNotFoundError extends AccordError {
+  readonly code = 'dataset_not_found';
+}
+class GrantExpiredError extends AccordError {
+  readonly code = 'grant.expired';
+}
+/** Shaped like errors of the framework-free libs: no shared base class, just a code. */
+class LibError extends Error {
+  constructor(readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+describe('mapErrorToHttp', () => {
+  it('keeps code, message and details of a domain error', () => {
+    const mapped = mapErrorToHttp(new GrantExpiredError('grant g1 expired at height 40', { grantId: 'g1' }));
+    expect(mapped).toEqual({
+      status: 422,
+      body: { error: 'grant.expired', message: 'grant g1 expired at height 40', details: { grantId: 'g1' } },
+      unexpected: false,
+    });
+  });
+
+  it.each([
+    [new UnauthenticatedError('Unknown API token'), 401, 'unauthenticated'],
+    [new ForbiddenError(['sysadmin'], ['user']), 403, 'forbidden'],
+    [new RequestValidationError([{ field: 'body.x', reason: 'Required' }]), 400, 'validation_failed'],
+    [new DatasetNotFoundError('no dataset d1'), 404, 'dataset_not_found'],
+    [new LibError('EVENT_BUS_TOPIC_NOT_FOUND', 'topic "t" does not exist'), 404, 'EVENT_BUS_TOPIC_NOT_FOUND'],
+    [new LibError('tx.invalid', 'bad tx'), 400, 'tx.invalid'],
+    [new LibError('json.malformed', 'bad json'), 400, 'json.malformed'],
+    [new LibError('tx.too_large', 'too big'), 413, 'tx.too_large'],
+    [new LibError('dataset_already_exists', 'exists'), 409, 'dataset_already_exists'],
+    [new LibError('DATABASE_UNAVAILABLE', 'down'), 503, 'DATABASE_UNAVAILABLE'],
+    [new LibError('points.insufficient', 'not enough points'), 422, 'points.insufficient'],
+  ])('maps %p to %i', (error, status, code) => {
+    const mapped = mapErrorToHttp(error);
+    expect(mapped.status).toBe(status);
+    expect(mapped.body.error).toBe(code);
+    expect(mapped.body.message).toBe(error.message);
+  });
+
+  it('lets a service override the status of a code', () => {
+    expect(mapErrorToHttp(new LibError('points.insufficient', 'x'), { 'points.insufficient': 402 }).status).toBe(402);
+  });
+
+  it('includes the required and granted roles in a 403', () => {
+    expect(mapErrorToHttp(new ForbiddenError(['sysadmin', 'operations'], ['user'])).body).toEqual({
+      error: 'forbidden',
+      message: 'This operation requires one of the roles: sysadmin, operations',
+      details: { required: ['sysadmin', 'operations'], granted: ['user'] },
+    });
+  });
+
+  it('lists field reasons of a validation error', () => {
+    const body = mapErrorToHttp(new RequestValidationError([{ field: 'body.purpose', reason: 'Required' }])).body;
+    expect(body.details).toEqual({ issues: [{ field: 'body.purpose', reason: 'Required' }] });
+  });
+
+  it('turns unknown errors into a bare 500 that leaks nothing', () => {
+    const mapped = mapErrorToHttp(new TypeError("Cannot read properties of undefined (reading 'password')"));
+    expect(mapped).toEqual({ status: 500, body: { error: 'internal_error', message: 'Internal server error' }, unexpected: true });
+    expect(mapErrorToHttp('a string').status).toBe(500);
+    expect(mapErrorToHttp(undefined).status).toBe(500);
+  });
+
+  it('does not mistake system and driver errors with a code for domain errors', () => {
+    const econn = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+    const nodeErr = Object.assign(new Error('bad arg'), { code: 'ERR_INVALID_ARG_TYPE' });
+    const pgErr = Object.assign(new Error('duplicate key value violates unique constraint "pk"'), { code: '23505' });
+    for (const error of [econn, nodeErr, pgErr]) {
+      expect(isDomainError(error)).toBe(false);
+      expect(mapErrorToHttp(error)).toMatchObject({ status: 500, body: { message: 'Internal server error' } });
+    }
+  });
+
+  it('maps Nest HTTP exceptions (unknown route, body too large) to their status', () => {
+    expect(mapErrorToHttp(new NotFoundException('Cannot GET /nope')).body).toEqual({ error: 'not_found', message: 'Cannot GET /nope' });
+    expect(mapErrorToHttp(new PayloadTooLargeException()).status).toBe(413);
+  });
+
+  it('maps body-parser failures to 4xx', () => {
+    const parseError = Object.assign(new SyntaxError('Unexpected token } in JSON at position 9'), { type: 'entity.parse.failed', status: 400, expose: true });
+    expect(mapErrorToHttp(parseError)).toEqual({
+      status: 400,
+      body: { error: 'malformed_body', message: 'Unexpected token } in JSON at position 9' },
+      unexpected: false,
+    });
+  });
+});

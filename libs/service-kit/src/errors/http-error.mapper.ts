@@ -1,0 +1,139 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** JSON body of every error response (the trace id is added by the filter). */
+export interface ErrorResponseBody {
+  readonly error: string;
+  readonly message: string;
+  readonly details?: unknown;
+  readonly traceId?: string;
+}
+
+export interface MappedHttpError {
+  readonly status: number;
+  readonly body: ErrorResponseBody;
+  /** True when the cause is unexpected: log it with its stack, never show it. */
+  readonly unexpected: boolean;
+}
+
+/** Per-service overrides: domain error code -> HTTP status. */
+export type ErrorStatusMap = Readonly<Record<string, number>>;
+
+/** Codes the kit itself raises, and generic ones any lib may use. */
+const KIT_STATUS: ErrorStatusMap = {
+  validation_failed: HttpStatus.BAD_REQUEST,
+  malformed_body: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  not_ready: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Code used in the body for plain HTTP exceptions (unknown route, ...). */
+const STATUS_CODE_NAMES: Readonly<Record<number, string>> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  410: 'gone',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  501: 'not_implemented',
+  503: 'unavailable',
+};
+
+// Node and driver errors also carry `code` (ENOENT, ERR_INVALID_ARG_TYPE,
+// SQLSTATE '23505'); they are internals, not domain outcomes.
+const SYSTEM_CODE = /^(E[A-Z0-9]+|ERR_[A-Z0-9_]+|[0-9A-Z]{5})$/;
+const DOMAIN_CODE = /^[A-Za-z][A-Za-z0-9_.:-]{1,99}$/;
+
+/** A typed domain error: an Error with a stable string `code` that is not a system error code. */
+export function isDomainError(
+  error: unknown,
+): error is Error & { code: string; details?: unknown } {
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  if (typeof code !== 'string' || !DOMAIN_CODE.test(code) || SYSTEM_CODE.test(code)) return false;
+  return !('errno' in error) && !('syscall' in error);
+}
+
+/**
+ * Maps anything thrown while handling a request to a status and a body that
+ * is safe to show: domain errors keep their code, message and details;
+ * unknown errors become a bare 500.
+ */
+export function mapErrorToHttp(error: unknown, statusByCode: ErrorStatusMap = {}): MappedHttpError {
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return {
+      status,
+      body: { error: STATUS_CODE_NAMES[status] ?? `http_${status}`, message: httpExceptionMessage(error) },
+      unexpected: status >= 500,
+    };
+  }
+  if (isDomainError(error)) {
+    const status = statusByCode[error.code] ?? KIT_STATUS[error.code] ?? statusFromCodeShape(error.code);
+    const details = isPlainObject(error.details) ? error.details : undefined;
+    return {
+      status,
+      body: details === undefined
+        ? { error: error.code, message: error.message }
+        : { error: error.code, message: error.message, details },
+      unexpected: status >= 500,
+    };
+  }
+  const parserFailure = bodyParserFailure(error);
+  if (parserFailure) return parserFailure;
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { error: 'internal_error', message: 'Internal server error' },
+    unexpected: true,
+  };
+}
+
+// Conventional code words let framework-free libs map sensibly without
+// knowing HTTP (`tx.invalid`, `EVENT_BUS_TOPIC_NOT_FOUND`, ...); a
+// well-formed request that the domain rules reject is 422.
+const WORD_RULES: readonly (readonly [RegExp, number])[] = [
+  [/(^|[._])not_found$|(^|[._])missing$/, HttpStatus.NOT_FOUND],
+  [/(^|[._])(conflict|already_exists|duplicate)$/, HttpStatus.CONFLICT],
+  [/(^|[._])too_large$/, HttpStatus.PAYLOAD_TOO_LARGE],
+  [/(^|[._])(unavailable|timeout|timed_out)$/, HttpStatus.SERVICE_UNAVAILABLE],
+  [/(^|[._])(invalid|malformed)([._]|$)|validation/, HttpStatus.BAD_REQUEST],
+];
+
+function statusFromCodeShape(code: string): number {
+  const c = code.toLowerCase();
+  for (const [pattern, status] of WORD_RULES) if (pattern.test(c)) return status;
+  return HttpStatus.UNPROCESSABLE_ENTITY;
+}
+
+function httpExceptionMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return error.message;
+}
+
+// express.json() failures reach the filter as errors with `type` and an
+// exposable `status` (malformed JSON, body too large, bad charset).
+function bodyParserFailure(error: unknown): MappedHttpError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { type, status, expose } = error as { type?: unknown; status?: unknown; expose?: unknown };
+  if (typeof type !== 'string' || !type.startsWith('entity.') && !type.startsWith('charset.') && !type.startsWith('encoding.')) return undefined;
+  if (typeof status !== 'number' || expose !== true || status < 400 || status > 499) return undefined;
+  const code = status === 400 ? 'malformed_body' : STATUS_CODE_NAMES[status] ?? `http_${status}`;
+  return { status, body: { error: code, message: error.message }, unexpected: false };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { generateEd25519KeyPair, generateX25519KeyPair, type Ed25519KeyPair, type X25519KeyPair } from '@accord/protocol';
+import { z } from 'zod';
+import { hashApiToken } from '../auth/api-token.authenticator';
+import { ROLES } from '../auth/principal.model';
+import { apiTokensVar, type ApiTokenEntry } from '../config/common.config';
+import { AccordError } from '../errors/accord.errors';
+
+/**
+ * On-disk layout of one department in embedded mode:
+ *
+ *   <dataDir>/<department>/
+ *     LOCK                       pid of the process running it (one at a time)
+ *     keys/department-keys.json  Ed25519 signing + X25519 wrapping key pairs (0600)
+ *     keys/public-keys.json      the public halves, as on-chain ({ed25519, x25519})
+ *     secrets/api-tokens.json    ACCORD_API_TOKENS: names, roles, SHA-256 hashes (0600)
+ *     secrets/dev-api-token      the dev token itself (0600), printed only when created
+ *     <service>/db               PGlite data of each service
+ *     storage-gateway/objects    local object store
+ *   <dataDir>/_bus               the embedded log, shared by every department of the process
+ */
+export interface DepartmentLayout {
+  readonly root: string;
+  readonly lockFile: string;
+  readonly keysFile: string;
+  readonly publicKeysFile: string;
+  readonly apiTokensFile: string;
+  readonly devTokenFile: string;
+  serviceDir(service: string): string;
+}
+
+export function departmentLayout(dataDir: string, department: string): DepartmentLayout {
+  const root = resolve(dataDir, department);
+  return {
+    root,
+    lockFile: join(root, 'LOCK'),
+    keysFile: join(root, 'keys', 'department-keys.json'),
+    publicKeysFile: join(root, 'keys', 'public-keys.json'),
+    apiTokensFile: join(root, 'secrets', 'api-tokens.json'),
+    devTokenFile: join(root, 'secrets', 'dev-api-token'),
+    serviceDir: (service) => join(root, service),
+  };
+}
+
+/** The shared embedded log directory of a data dir. */
+export function embeddedBusDir(dataDir: string): string {
+  return resolve(dataDir, '_bus');
+}
+
+/** A department file is missing pieces or is not what this version wrote. */
+export class DepartmentFileError extends AccordError {
+  readonly code = 'department_file_invalid';
+}
+
+/** Another live process runs this department. */
+export class DepartmentLockedError extends AccordError {
+  readonly code = 'department_locked';
+}
+
+export interface DepartmentKeys {
+  readonly department: string;
+  readonly ed25519: Ed25519KeyPair;
+  readonly x25519: X25519KeyPair;
+}
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/);
+const keyPair = z.strictObject({ publicKey: hex32, privateKey: hex32 });
+const keysFileSchema = z.strictObject({ v: z.literal(1), department: z.string(), ed25519: keyPair, x25519: keyPair });
+
+/** Loads the department's key pairs, generating and storing them (0600) on first use. */
+export async function ensureDepartmentKeys(layout: DepartmentLayout, department: string): Promise<{ keys: DepartmentKeys; created: boolean }> {
+  const existing = await readJsonIfExists(layout.keysFile);
+  if (existing !== undefined) {
+    const keys = loadDepartmentKeys(existing, layout.keysFile);
+    if (keys.department !== department) {
+      throw new DepartmentFileError(`${layout.keysFile} belongs to department "${keys.department}", not "${department}"`);
+    }
+    return { keys, created: false };
+  }
+  const keys: DepartmentKeys = { department, ed25519: generateEd25519KeyPair(), x25519: generateX25519KeyPair() };
+  await writeFileAtomic(layout.keysFile, `${JSON.stringify({ v: 1, ...keys }, null, 2)}\n`, 0o600);
+  await writeFileAtomic(
+    layout.publicKeysFile,
+    `${JSON.stringify({ ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey }, null, 2)}\n`,
+    0o644,
+  );
+  return { keys, created: true };
+}
+
+/** Parses the content of a department-keys.json file. */
+export function loadDepartmentKeys(content: unknown, source: string): DepartmentKeys {
+  const parsed = keysFileSchema.safeParse(content);
+  if (!parsed.success) {
+    throw new DepartmentFileError(`${source} is not a department keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const { department, ed25519, x25519 } = parsed.data;
+  return { department, ed25519, x25519 };
+}
+
+export interface DevApiToken {
+  /** The API token entries (hashes) to pass as ACCORD_API_TOKENS. */
+  readonly entries: readonly ApiTokenEntry[];
+  /** The plaintext token, only when it was created by this call. */
+  readonly createdToken?: string;
+  readonly tokenFile: string;
+}
+
+export const DEV_TOKEN_NAME = 'dev';
+
+/**
+ * The department's API token list, with a `dev` token holding every role
+ * created on first use: its hash goes to api-tokens.json, the token itself
+ * to dev-api-token (both 0600). Tokens added to api-tokens.json by hand are kept.
+ */
+export async function ensureDevApiToken(layout: DepartmentLayout): Promise<DevApiToken> {
+  const existing = await readFileIfExists(layout.apiTokensFile);
+  if (existing !== undefined) {
+    const parsed = apiTokensVar.safeParse(existing);
+    if (!parsed.success) {
+      throw new DepartmentFileError(`${layout.apiTokensFile}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+    return { entries: parsed.data, tokenFile: layout.devTokenFile };
+  }
+  const token = `acd_${randomBytes(32).toString('base64url')}`;
+  const entries: ApiTokenEntry[] = [{ name: DEV_TOKEN_NAME, sha256: hashApiToken(token), roles: [...ROLES] }];
+  await writeFileAtomic(layout.devTokenFile, `${token}\n`, 0o600);
+  await writeFileAtomic(layout.apiTokensFile, `${JSON.stringify(entries, null, 2)}\n`, 0o600);
+  return { entries, createdToken: token, tokenFile: layout.devTokenFile };
+}
+
+/**
+ * Takes the department's LOCK file (pid inside), so two processes never open
+ * the same PGlite directories (PGlite has no locking of its own). A lock
+ * left by a dead process is taken over. Returns the release function.
+ */
+export async function lockDepartment(layout: DepartmentLayout): Promise<() => Promise<void>> {
+  await mkdir(layout.root, { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(layout.lockFile, 'wx', 0o644);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return async () => {
+        await unlink(layout.lockFile).catch(() => undefined);
+      };
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+    const owner = Number.parseInt((await readFileIfExists(layout.lockFile)) ?? '', 10);
+    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      throw new DepartmentLockedError(`department data ${layout.root} is in use by process ${owner}`, { pid: owner });
+    }
+    if (owner === process.pid) throw new DepartmentLockedError(`department data ${layout.root} is already running in this process`);
+    await unlink(layout.lockFile).catch(() => undefined);
+  }
+  throw new DepartmentLockedError(`could not take ${layout.lockFile}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+async function readFileIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function readJsonIfExists(path: string): Promise<unknown> {
+  const text = await readFileIfExists(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new DepartmentFileError(`${path} is not valid JSON`);
+  }
+}
+
+// Write-then-rename so a crash never leaves a half-written key file.
+async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content, { mode, flag: 'w' });
+  await chmod(temp, mode);
+  await rename(temp, path);
+}
