@@ -20,7 +20,7 @@ export { AuthGuard } from './auth/auth.guard';
 
 export { ZodValidationPipe, ZodBody, ZodQuery, ZodParams, openApiSchema } from './validation/zod-validation.pipe';
 
-export { ServiceLogger, createPinoLogger, type ServiceLoggerOptions } from './logging/service-logger';
+export { ServiceLogger, createPinoLogger, logFileDestination, type ServiceLoggerOptions } from './logging/service-logger';
 export { startTelemetry, shutdownTelemetry, telemetryStatus, activeTraceIds, type TelemetryOptions, type TelemetryStatus } from './telemetry/telemetry';
 export { ServiceMetrics, LATENCY_BUCKETS_SECONDS, type InstrumentOptions, type HistogramOptions } from './telemetry/service-metrics';
 

@@ -1,1 +1,3 @@
-export {};
+export { contractsService } from './contracts.definition';
+export { contractsConfigSchema, CONTRACTS_DEFAULT_PORT, type ContractsConfig } from './contracts.config';
+export { AppModule as ContractsModule } from './app.module';

@@ -11,6 +11,7 @@ import { ServiceMetrics } from '../telemetry/service-metrics';
 import { shutdownTelemetry } from '../telemetry/telemetry';
 import { ZodBody } from '../validation/zod-validation.pipe';
 import { bootstrapService } from './bootstrap-service';
+import { buildOpenApiDocument } from './openapi-dump';
 import type { ServiceDefinition } from './service-definition';
 import { CLOSE_ORDER, ShutdownRegistry } from './shutdown.registry';
 
@@ -201,6 +202,15 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
 describe('bootstrapService lifecycle', () => {
   afterAll(async () => {
     await shutdownTelemetry();
+  });
+
+  it('builds the OpenAPI document without starting anything (for `main.js openapi <file>`)', async () => {
+    world.closed = [];
+    const document = await buildOpenApiDocument(tinyService);
+    expect(document.info).toMatchObject({ title: 'Tiny test service', version: '9.9.9' });
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health/ready', '/v1/info', '/v1/things', '/v1/things/{id}']));
+    // Preview mode: provider factories (database, bus, ...) never ran, so nothing was opened or closed.
+    expect(world.closed).toEqual([]);
   });
 
   it('fails fast with a ConfigError listing the bad variables', async () => {

@@ -33,6 +33,11 @@ export function createPinoLogger(options: ServiceLoggerOptions): Logger {
   );
 }
 
+/** Appends log lines to a file (created with its directory), e.g. `accord up --log-file`. */
+export function logFileDestination(path: string): DestinationStream {
+  return pino.destination({ dest: path, mkdir: true, sync: true });
+}
+
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**

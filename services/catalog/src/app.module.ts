@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+
+/**
+ * The catalog service's own module. The kit adds logging, auth, health,
+ * metrics, OpenAPI and GET /v1/info around it; the use cases of later
+ * issues plug in here.
+ */
+@Module({
+  imports: [DatabaseModule.forRoot({ entities: [], migrations: [] }), EventBusModule.forRoot()],
+})
+export class AppModule {}
