@@ -101,7 +101,7 @@ export function prepareRecord(record: LogRecord): PreparedRecord {
 }
 
 export function isPreparedRecord(record: LogRecord | PreparedRecord): record is PreparedRecord {
-  return (record as { prepared?: unknown }).prepared === true;
+  return typeof record === 'object' && record !== null && (record as { prepared?: unknown }).prepared === true;
 }
 
 function parseCutMarker(value: Uint8Array): CutMarker | null {

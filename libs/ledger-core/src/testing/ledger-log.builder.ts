@@ -85,20 +85,20 @@ export class TestLog {
     return this.tx(owner, 'member.join.approve', { proposal, approve }, options);
   }
 
-  leave(member: TestMember): AppendedTx {
-    return this.tx(member, 'member.leave', {});
+  leave(member: TestMember, options: TestTxOptions = {}): AppendedTx {
+    return this.tx(member, 'member.leave', {}, options);
   }
 
-  rotateKeys(member: TestMember, next: TestMember): AppendedTx {
-    return this.tx(member, 'member.key.rotate', keysOf(next));
+  rotateKeys(member: TestMember, next: TestMember, options: TestTxOptions = {}): AppendedTx {
+    return this.tx(member, 'member.key.rotate', keysOf(next), options);
   }
 
-  proposePolicy(member: TestMember, policy: ChannelPolicy): AppendedTx {
-    return this.tx(member, 'policy.change.propose', { policy } as JsonObject);
+  proposePolicy(member: TestMember, policy: ChannelPolicy, options: TestTxOptions = {}): AppendedTx {
+    return this.tx(member, 'policy.change.propose', { policy } as JsonObject, options);
   }
 
-  policyVote(voter: TestMember, proposal: string, approve: boolean): AppendedTx {
-    return this.tx(voter, 'policy.change.vote', { proposal, approve });
+  policyVote(voter: TestMember, proposal: string, approve: boolean, options: TestTxOptions = {}): AppendedTx {
+    return this.tx(voter, 'policy.change.vote', { proposal, approve }, options);
   }
 
   cut(height: number, options: { channel?: string; from?: string } = {}): number {
