@@ -4,7 +4,7 @@ import { canonicalBytes } from '../json/canonical-json.codec';
 import { hashLeaf } from '../merkle/merkle.hasher';
 import { MerkleTree } from '../merkle/merkle-tree';
 import { parseWithSchema } from '../schema/protocol.schema';
-import { Block, BlockHeader, blockHeaderSchema, blockSchema, TxEntry } from './block.schema';
+import { Block, BlockHeader, blockHeaderSchema, blockSchema, EnvelopeEntry, TxEntry } from './block.schema';
 
 export const GENESIS_PREV_HASH = ZERO_HASH_HEX;
 
@@ -12,7 +12,7 @@ export function computeBlockHash(header: BlockHeader): string {
   return sha256Hex(canonicalBytes(header));
 }
 
-export function isEnvelopeEntry(entry: TxEntry): entry is Extract<TxEntry, { envelope: unknown }> {
+export function isEnvelopeEntry(entry: TxEntry): entry is EnvelopeEntry {
   return 'envelope' in entry;
 }
 

@@ -1,5 +1,5 @@
 import { computeBlockHash, GENESIS_PREV_HASH, isEnvelopeEntry, txMerkleTree } from '../block/block.codec';
-import { Block, BlockHeader, TxEntry } from '../block/block.schema';
+import { Block, BlockHeader, EnvelopeEntry, RawEntry } from '../block/block.schema';
 import { verifyEd25519 } from '../crypto/ed25519.crypto';
 import { toHex } from '../encoding/hex.codec';
 import { ProtocolError } from '../errors/protocol.errors';
@@ -191,7 +191,7 @@ function checkBlock(
 }
 
 function checkEnvelopeEntry(
-  entry: Extract<TxEntry, { envelope: unknown }>,
+  entry: EnvelopeEntry,
   header: BlockHeader,
   options: VerifyChainOptions,
 ): string | undefined {
@@ -211,7 +211,7 @@ function checkEnvelopeEntry(
   return undefined;
 }
 
-function checkRawEntry(entry: Extract<TxEntry, { raw: string }>, options: VerifyChainOptions): string | undefined {
+function checkRawEntry(entry: RawEntry, options: VerifyChainOptions): string | undefined {
   if (!RAW_VALIDITY_CODES.includes(entry.code)) return `raw bytes cannot be flagged ${entry.code}`;
   const bytes = Buffer.from(entry.raw, 'hex');
   if (entry.code === 'too_large') {

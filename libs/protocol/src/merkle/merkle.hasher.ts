@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 /** RFC 6962 §2.1 hashing: leaves and interior nodes get distinct one-byte prefixes. */
 export const MERKLE_HASH_BYTES = 32;
 const LEAF_PREFIX = 0x00;
-const NODE_PREFIX = 0x01;
+export const NODE_PREFIX = 0x01;
 
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_TREE_ROOT: Uint8Array = hash('sha256', Buffer.alloc(0), 'buffer');

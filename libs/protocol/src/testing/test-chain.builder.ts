@@ -110,3 +110,19 @@ export class TestChain {
     return buildTxProof(block, index, this.attest(block, attesters));
   }
 }
+
+/**
+ * Recomputes txRoot, txCount, prevHash links and hashes of the blocks from
+ * `from` on (keeping heights, offsets and times), so a test can change the
+ * txs of a block and get an otherwise consistent chain.
+ */
+export function resealChain(blocks: readonly Block[], from = 0): Block[] {
+  const out = blocks.slice(0, from);
+  for (const block of blocks.slice(from)) {
+    const previous = out[out.length - 1];
+    const { channel, height, firstOffset, lastOffset, time } = block.header;
+    const prevHash = previous === undefined ? block.header.prevHash : previous.hash;
+    out.push(buildBlock({ channel, height, prevHash, txs: block.txs, firstOffset, lastOffset, time }));
+  }
+  return out;
+}

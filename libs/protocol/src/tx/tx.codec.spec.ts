@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import * as fc from 'fast-check';
+import { ed25519Signer } from '../crypto/ed25519.crypto';
+import { ProtocolError } from '../errors/protocol.errors';
+import { canonicalize } from '../json/canonical-json.codec';
+import { testMember } from '../testing/test-chain.builder';
+import { computeTxId, encodeEnvelope, parseEnvelope, signTx, verifyEnvelopeSignature } from './tx.codec';
+import { TxBody } from './tx.schema';
+import { validityCodeForParseError } from './validity-code';
+
+const alice = testMember('dept-a');
+const bob = testMember('dept-b');
+
+const body: TxBody = {
+  v: 1,
+  channel: 'health',
+  type: 'dataset.register',
+  from: 'dept-a',
+  nonce: 0,
+  ts: 1700000000000,
+  payload: { name: 'x', tags: ['a', 'b'] },
+};
+
+const errorOf = (fn: () => unknown): ProtocolError => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ProtocolError) return error;
+    throw error;
+  }
+  throw new Error('expected a ProtocolError');
+};
+
+const encode = (value: unknown): Buffer => Buffer.from(canonicalize(value), 'utf8');
+
+describe('transactions', () => {
+  it('txId is SHA-256 of the canonical body (known answer)', () => {
+    const expectedJson =
+      '{"channel":"health","from":"dept-a","nonce":0,"payload":{"name":"x","tags":["a","b"]},"ts":1700000000000,"type":"dataset.register","v":1}';
+    expect(canonicalize(body)).toBe(expectedJson);
+    expect(computeTxId(body)).toBe(createHash('sha256').update(expectedJson).digest('hex'));
+  });
+
+  it('signs the 32 txId bytes with Ed25519 and verifies with the signer key only', () => {
+    const envelope = signTx(body, alice.signer);
+    expect(envelope.sig).toBe(alice.signer.sign(Buffer.from(computeTxId(body), 'hex')));
+    expect(signTx(body, alice.keys.ed25519.privateKey)).toEqual(envelope);
+    expect(verifyEnvelopeSignature(envelope, alice.keys.ed25519.publicKey)).toBe(true);
+    expect(verifyEnvelopeSignature(envelope, bob.keys.ed25519.publicKey)).toBe(false);
+    expect(verifyEnvelopeSignature({ ...envelope, body: { ...body, nonce: 1 } }, alice.keys.ed25519.publicKey)).toBe(false);
+    expect(verifyEnvelopeSignature({ ...envelope, sig: 'ab' }, alice.keys.ed25519.publicKey)).toBe(false);
+  });
+
+  it('refuses to sign an invalid body', () => {
+    expect(errorOf(() => signTx({ ...body, nonce: -1 }, alice.signer)).code).toBe('tx.invalid');
+    expect(errorOf(() => signTx({ ...body, extra: 1 } as TxBody, alice.signer)).code).toBe('tx.invalid');
+  });
+
+  it('parses the bytes it encodes and returns the txId', () => {
+    const envelope = signTx(body, alice.signer);
+    const parsed = parseEnvelope(encodeEnvelope(envelope), { channel: 'health' });
+    expect(parsed).toEqual({ envelope, txId: computeTxId(body) });
+  });
+
+  describe('parseEnvelope rejects', () => {
+    const envelope = signTx(body, alice.signer);
+    const withBody = (patch: Record<string, unknown>) => encode({ ...envelope, body: { ...body, ...patch } });
+
+    it.each([
+      ['an unknown envelope field', encode({ ...envelope, extra: 1 }), 'tx.invalid'],
+      ['an unknown body field', withBody({ extra: 1 }), 'tx.invalid'],
+      ['a missing field', encode({ body: { ...body, payload: undefined }, sig: envelope.sig }), 'tx.invalid'],
+      ['a bad channel name', withBody({ channel: 'Health' }), 'tx.invalid'],
+      ['a channel name too long', withBody({ channel: 'a'.repeat(65) }), 'tx.invalid'],
+      ['a bad member id', withBody({ from: '-dept' }), 'tx.invalid'],
+      ['a bad type', withBody({ type: 'Dataset.Register' }), 'tx.invalid'],
+      ['a type with an empty segment', withBody({ type: 'dataset..register' }), 'tx.invalid'],
+      ['a negative nonce', withBody({ nonce: -1 }), 'tx.invalid'],
+      ['a string ts', withBody({ ts: '1' }), 'tx.invalid'],
+      ['a non-object payload', withBody({ payload: [1] }), 'tx.invalid'],
+      ['a short signature', encode({ ...envelope, sig: envelope.sig.slice(2) }), 'tx.invalid'],
+      ['an uppercase signature', encode({ ...envelope, sig: envelope.sig.toUpperCase() }), 'tx.invalid'],
+      ['a newer protocol version', withBody({ v: 2 }), 'tx.unsupported_version'],
+      ['a fractional ts', Buffer.from(canonicalize(envelope).replace('"ts":1700000000000', '"ts":1700000000000.5')), 'json.number_not_integer'],
+      ['non-canonical JSON', Buffer.from(JSON.stringify(envelope)), 'json.non_canonical'],
+      ['garbage', Buffer.from([0xff, 0x00]), 'json.malformed'],
+    ])('%s', (_name, bytes, code) => {
+      expect(errorOf(() => parseEnvelope(bytes)).code).toBe(code);
+    });
+
+    it('a tx larger than maxTxBytes, before parsing it', () => {
+      const bytes = encodeEnvelope(envelope);
+      expect(errorOf(() => parseEnvelope(bytes, { maxTxBytes: bytes.length - 1 })).code).toBe('tx.too_large');
+      expect(parseEnvelope(bytes, { maxTxBytes: bytes.length }).envelope).toEqual(envelope);
+      expect(errorOf(() => parseEnvelope(Buffer.alloc(300_000, 0x20))).code).toBe('tx.too_large');
+    });
+
+    it('a tx for another channel when one is given', () => {
+      expect(errorOf(() => parseEnvelope(encodeEnvelope(envelope), { channel: 'finance' })).code).toBe('tx.wrong_channel');
+    });
+  });
+
+  it('maps parse errors to validity codes', () => {
+    const code = (bytes: Uint8Array, maxTxBytes?: number) => validityCodeForParseError(errorOf(() => parseEnvelope(bytes, { maxTxBytes })));
+    const envelope = signTx(body, alice.signer);
+    expect(code(encodeEnvelope(envelope), 10)).toBe('too_large');
+    expect(code(encode({ ...envelope, body: { ...body, v: 3 } }))).toBe('unsupported_version');
+    expect(code(encode({ ...envelope, extra: true }))).toBe('schema_error');
+    expect(code(Buffer.from('{'))).toBe('schema_error');
+  });
+
+  it('never throws anything but ProtocolError on random input', () => {
+    const envelopeText = canonicalize(signTx(body, ed25519Signer('22'.repeat(32))));
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.nat(envelopeText.length - 1).chain((at) => fc.tuple(fc.constant(at), fc.string({ maxLength: 3 })).map(([i, s]) => Buffer.from(envelopeText.slice(0, i) + s + envelopeText.slice(i + 1))))), (bytes) => {
+        try {
+          parseEnvelope(bytes);
+        } catch (error) {
+          if (!(error instanceof ProtocolError)) throw error;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
