@@ -33,17 +33,20 @@ describe('PGlite specifics', () => {
 
   it('refuses to open a data dir that is already open in this process', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'accord-pglite-'));
-    const first = await openDatabase({ kind: 'pglite', dataDir: dir });
     try {
-      const second = openDatabase({ kind: 'pglite', dataDir: join(dir, '.') });
-      await expect(second).rejects.toBeInstanceOf(DatabaseAlreadyOpenError);
-      await expect(second).rejects.toMatchObject({ code: 'PERSISTENCE_ALREADY_OPEN' });
+      const first = await openDatabase({ kind: 'pglite', dataDir: dir });
+      try {
+        const second = openDatabase({ kind: 'pglite', dataDir: join(dir, '.') });
+        await expect(second).rejects.toBeInstanceOf(DatabaseAlreadyOpenError);
+        await expect(second).rejects.toMatchObject({ code: 'PERSISTENCE_ALREADY_OPEN' });
+      } finally {
+        await closeDatabase(first);
+      }
+      // Once closed, the directory can be opened again.
+      const again = await openDatabase({ kind: 'pglite', dataDir: dir });
+      await closeDatabase(again);
     } finally {
-      await closeDatabase(first);
+      await rm(dir, { recursive: true, force: true });
     }
-    // Once closed, the directory can be opened again.
-    const again = await openDatabase({ kind: 'pglite', dataDir: dir });
-    await closeDatabase(again);
-    await rm(dir, { recursive: true, force: true });
   });
 });
