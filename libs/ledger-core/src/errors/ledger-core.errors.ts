@@ -8,6 +8,7 @@ export const LEDGER_CORE_ERROR_CODES = [
   'record.out_of_order',
   'snapshot.invalid',
   'config.invalid',
+  'history.invalid',
   'history.out_of_order',
   'finality.invalid',
 ] as const;

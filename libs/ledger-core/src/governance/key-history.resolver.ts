@@ -35,7 +35,10 @@ export class KeyHistory {
   /** Appends a change; changes of one member must come in position order (`history.out_of_order`). */
   record(change: KeyChange): void {
     const result = keyChangeSchema.safeParse(change);
-    if (!result.success) throw new LedgerCoreError('history.out_of_order', `invalid key change: ${result.error.issues[0]?.message ?? ''}`);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new LedgerCoreError('history.invalid', `invalid key change: ${issues}`);
+    }
     const { member, at, scope, ed25519 } = result.data;
     if (scope === 'only') {
       this.single.set(`${at.height}:${at.index}`, { member, key: ed25519 });
