@@ -5,6 +5,9 @@
 # integration tests against them, and stops the servers it started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# PGlite loads its WebAssembly through dynamic import(), which Jest only
+# allows with VM modules enabled (electric-sql/pglite#224).
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules"
 
 bash scripts/ensure-deps.sh
 echo "[accord] type-checking and linting" >&2
