@@ -13,7 +13,8 @@ export type MerkleVerification = { readonly ok: true } | { readonly ok: false; r
 
 const OK: MerkleVerification = { ok: true };
 
-type Chained = { ok: true; hash: Uint8Array } | Exclude<MerkleVerification, { ok: true }>;
+/** The root an inclusion proof implies, or why it implies none. */
+export type ProofRoot = { readonly ok: true; readonly hash: Uint8Array } | Exclude<MerkleVerification, { ok: true }>;
 
 /**
  * Verifies an RFC 6962 inclusion proof (after transparency-dev/merkle
@@ -44,7 +45,7 @@ export function rootFromInclusionProof(
   index: number,
   size: number,
   proof: readonly Uint8Array[],
-): Chained {
+): ProofRoot {
   checkArguments({ leafHash }, { index, size }, proof);
   if (index >= size) return fail('merkle.index_out_of_range', `leaf index ${index} is not below tree size ${size}`);
   const lengths = checkHashLengths([leafHash, ...proof]);
