@@ -54,6 +54,15 @@ export const POLICY_BOUNDS = {
   votingWindowBlocks: { min: 1, max: 1_000_000 },
 } as const;
 
+/** Numeric fields within POLICY_BOUNDS and a fixed quorum no larger than the member count. */
+export function policyWithinBounds(policy: ChannelPolicy, activeMembers: number): boolean {
+  for (const [field, { min, max }] of Object.entries(POLICY_BOUNDS) as [keyof typeof POLICY_BOUNDS, { min: number; max: number }][]) {
+    const value = policy[field];
+    if (value < min || value > max) return false;
+  }
+  return typeof policy.quorum !== 'number' || policy.quorum <= activeMembers;
+}
+
 /** Defaults for the fields a genesis policy leaves out; the quorum default depends on the kind. */
 export const DEFAULT_POLICY: Omit<ChannelPolicy, 'quorum'> = {
   maxTxPerBlock: 500,

@@ -8,7 +8,7 @@ import {
   defaultQuorum,
   GenesisPayload,
   MemberKeysPayload,
-  POLICY_BOUNDS,
+  policyWithinBounds,
   VotePayload,
 } from './governance-tx.schema';
 import type { GovernanceEvent, KeyChange } from './governance.events';
@@ -382,15 +382,6 @@ export class GovernanceState {
     return ids;
   }
 
-}
-
-/** Numeric fields within POLICY_BOUNDS and a fixed quorum no larger than the member count. */
-export function policyWithinBounds(policy: ChannelPolicy, activeMembers: number): boolean {
-  for (const [field, { min, max }] of Object.entries(POLICY_BOUNDS) as [keyof typeof POLICY_BOUNDS, { min: number; max: number }][]) {
-    const value = policy[field];
-    if (value < min || value > max) return false;
-  }
-  return typeof policy.quorum !== 'number' || policy.quorum <= activeMembers;
 }
 
 function keysImportable(keys: { ed25519: string; x25519: string }): boolean {
