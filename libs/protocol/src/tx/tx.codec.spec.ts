@@ -6,7 +6,7 @@ import { canonicalize } from '../json/canonical-json.codec';
 import { testMember } from '../testing/test-chain.builder';
 import { computeTxId, encodeEnvelope, parseEnvelope, signTx, verifyEnvelopeSignature } from './tx.codec';
 import { TxBody } from './tx.schema';
-import { validityCodeForParseError } from './validity-code';
+import { isValidityCode, validityCodeForParseError } from './validity-code';
 
 const alice = testMember('dept-a');
 const bob = testMember('dept-b');
@@ -107,6 +107,14 @@ describe('transactions', () => {
     expect(code(encode({ ...envelope, body: { ...body, v: 3 } }))).toBe('unsupported_version');
     expect(code(encode({ ...envelope, extra: true }))).toBe('schema_error');
     expect(code(Buffer.from('{'))).toBe('schema_error');
+  });
+
+  it('recognises exactly the validity codes', () => {
+    expect(isValidityCode('valid')).toBe(true);
+    expect(isValidityCode('config_rejected')).toBe(true);
+    expect(isValidityCode('VALID')).toBe(false);
+    expect(isValidityCode('toString')).toBe(false);
+    expect(isValidityCode(1)).toBe(false);
   });
 
   it('never throws anything but ProtocolError on random input', () => {

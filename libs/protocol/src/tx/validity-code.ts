@@ -24,6 +24,10 @@ export type ValidityCode = (typeof VALIDITY_CODES)[number];
 
 export const validityCodeSchema = z.enum(VALIDITY_CODES);
 
+export function isValidityCode(value: unknown): value is ValidityCode {
+  return typeof value === 'string' && (VALIDITY_CODES as readonly string[]).includes(value);
+}
+
 /** Codes a tx can only get when its bytes did not parse as an envelope (it is then stored as `raw`). */
 export const RAW_VALIDITY_CODES: readonly ValidityCode[] = ['schema_error', 'too_large', 'unsupported_version'];
 
