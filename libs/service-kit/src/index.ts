@@ -37,7 +37,7 @@ export { ServiceKitModule } from './bootstrap/service-kit.module';
 export type { ServiceInfo } from './bootstrap/info.controller';
 export { bootstrapService, type BootstrapOptions, type RunningService } from './bootstrap/bootstrap-service';
 export { buildOpenApiDocument } from './bootstrap/openapi-dump';
-export { runServiceMain, exitOnShutdownSignal, EXIT_CONFIG, type SignalHandlingOptions } from './bootstrap/process-lifecycle';
+export { runServiceMain, exitOnShutdownSignal, waitForShutdownSignal, exitIfStillRunning, EXIT_CONFIG, type SignalHandlingOptions } from './bootstrap/process-lifecycle';
 export { readPackageVersion } from './bootstrap/package-version';
 
 export { DatabaseModule, type DatabaseModuleOptions } from './infra/database.module';

@@ -66,7 +66,7 @@ export async function bootstrapService<C extends CommonConfig>(
 ): Promise<RunningService<C>> {
   const config = loadConfig(definition.configSchema, options.env ?? processEnv(), `${definition.name} configuration`);
   // Before the HTTP adapter (and with it express) is loaded, so both get instrumented.
-  startTelemetry({
+  const telemetry = startTelemetry({
     processName: options.processName ?? `accord-${definition.name}`,
     ...(config.otlpEndpoint ? { otlpEndpoint: config.otlpEndpoint } : {}),
   });
@@ -92,6 +92,10 @@ export async function bootstrapService<C extends CommonConfig>(
     shutdown: new ShutdownRegistry(),
     errorStatus: definition.errorStatus ?? {},
   };
+
+  if (telemetry.expressLoadedEarly) {
+    log.pino.warn('express was loaded before tracing started: HTTP routes are not instrumented (load @accord/service-kit before express)');
+  }
 
   let app: NestExpressApplication | undefined;
   try {

@@ -16,40 +16,58 @@ export interface SignalHandlingOptions {
 }
 
 /**
- * One process-wide handler for SIGTERM/SIGINT: runs `stop` once, then exits
- * 0 (1 if it failed or timed out); a second signal exits at once. Nest's
- * enableShutdownHooks is not used: it re-raises the signal (exit 143) and
- * installs one listener per app, while a process here may hold several.
+ * Resolves on the first SIGTERM/SIGINT, after which the caller stops
+ * gracefully; a second signal exits at once (130). Handlers are
+ * process-wide: Nest's enableShutdownHooks is not used because it re-raises
+ * the signal (exit status 143) and installs listeners per app, while a
+ * process here may hold several apps.
  */
-export function exitOnShutdownSignal(stop: () => Promise<void>, options: SignalHandlingOptions = {}): () => void {
-  const report = options.report ?? ((message: string) => process.stderr.write(`${message}\n`));
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      report(`${signal} again: exiting immediately`);
-      process.exit(130);
-    }
-    stopping = true;
-    report(`${signal} received: shutting down gracefully`);
-    const timer = setTimeout(() => {
-      report('graceful shutdown timed out');
+export function waitForShutdownSignal(report: (message: string) => void = stderrLine): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received: NodeJS.Signals | undefined;
+    const handler = (signal: NodeJS.Signals): void => {
+      if (received) {
+        report(`${signal} again: exiting immediately`);
+        process.exit(130);
+      }
+      received = signal;
+      report(`${signal} received: shutting down gracefully`);
+      resolve(signal);
+    };
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+  });
+}
+
+/**
+ * Arms a timer that ends the process with `code` if it is still alive
+ * `afterMs` later (unref'd: it never keeps the process alive itself). Guards
+ * against a stuck shutdown step or a handle some library forgot to close.
+ */
+export function exitIfStillRunning(code: number, afterMs: number, report: (message: string) => void = stderrLine): void {
+  setTimeout(() => {
+    report(`process still running ${afterMs} ms after shutdown began: exiting with ${code}`);
+    process.exit(code);
+  }, afterMs).unref();
+}
+
+/** Runs `stop` on the first SIGTERM/SIGINT, then exits 0 (1 if it failed or took longer than `timeoutMs`). */
+export function exitOnShutdownSignal(stop: () => Promise<void>, options: SignalHandlingOptions = {}): void {
+  const report = options.report ?? stderrLine;
+  void waitForShutdownSignal(report).then(async () => {
+    exitIfStillRunning(1, options.timeoutMs ?? 30_000, report);
+    try {
+      await stop();
+      process.exit(0);
+    } catch (error) {
+      report(`shutdown failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       process.exit(1);
-    }, options.timeoutMs ?? 30_000);
-    timer.unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        report(`shutdown failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  return () => {
-    process.off('SIGTERM', handler);
-    process.off('SIGINT', handler);
-  };
+    }
+  });
+}
+
+function stderrLine(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { CliCommand } from '../cli.context';
 import { keygenCommand } from './keygen.command';
+import { upCommand } from './up.command';
 import { verifyChainCommand } from './verify-chain.command';
 import { verifyProofCommand } from './verify-proof.command';
 
 /** Every `accord` sub-command; main.ts registers them in this order. Add a command with one line. */
-export const commands: readonly CliCommand[] = [verifyProofCommand, verifyChainCommand, keygenCommand];
+export const commands: readonly CliCommand[] = [verifyProofCommand, verifyChainCommand, keygenCommand, upCommand];
