@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+import { ledgerMigrations } from './persistence/migrations/ledger.migrations';
+import { ledgerEntities, LedgerPersistenceModule } from './persistence/ledger-persistence.module';
 
 /**
  * The ledger service's own module. The kit adds logging, auth, health,
- * metrics, OpenAPI and GET /v1/info around it; the use cases of later
- * issues plug in here.
+ * metrics, OpenAPI and GET /v1/info around it.
  */
 @Module({
-  imports: [DatabaseModule.forRoot({ entities: [], migrations: [] }), EventBusModule.forRoot()],
+  imports: [
+    DatabaseModule.forRoot({ entities: ledgerEntities, migrations: ledgerMigrations }),
+    EventBusModule.forRoot(),
+    LedgerPersistenceModule,
+  ],
 })
 export class AppModule {}
