@@ -12,6 +12,8 @@ export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules"
 bash scripts/ensure-deps.sh
 echo "[accord] type-checking and linting" >&2
 npx tsc -p tsconfig.json
+# The Nx module-boundary rule is skipped silently without a project graph.
+NX_DAEMON=false NX_NO_CLOUD=true npx nx show projects >/dev/null
 npx eslint .
 
 echo "[accord] unit tests" >&2
