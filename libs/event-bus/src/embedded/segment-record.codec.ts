@@ -7,15 +7,18 @@ import type { LogMessage, OutgoingMessage } from '../event-bus.port';
  * Segment file `<baseOffset, 20 digits>.log`:
  *   header  : magic "ACCLOG01" (8) | baseOffset u64 BE (8)
  *   frames  : bodyLength u32 BE | crc32(body) u32 BE | body
- *   body    : offset u64 | timestamp u64 (ms) | keyLength i32 (-1 = none) | key utf8
+ *   body    : offset u64 | timestamp u64 (ms) | flags u8 | keyLength i32 (-1 = none) | key utf8
  *             | headerCount u32 | (nameLength u32 | name | valueLength u32 | value)*
  *             | valueLength u32 | value
  * All integers big-endian. The CRC (IEEE CRC-32) covers the whole body.
+ * flags bit 0 marks the last record of one publish call: recovery keeps whole
+ * publishes only, so a publish is atomic even when a crash tears its write.
  */
 export const SEGMENT_MAGIC = Buffer.from('ACCLOG01', 'latin1');
 export const SEGMENT_HEADER_BYTES = 16;
 export const FRAME_HEADER_BYTES = 8;
-const BODY_FIXED_BYTES = 8 + 8 + 4 + 4 + 4;
+const BODY_FIXED_BYTES = 8 + 8 + 1 + 4 + 4 + 4;
+const FLAG_END_OF_BATCH = 0x01;
 const TWO_POW_32 = 0x1_0000_0000;
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -76,8 +79,9 @@ export function encodeRecords(messages: readonly OutgoingMessage[], baseOffset: 
     const bodyStart = pos;
     writeU64(buf, baseOffset + i, pos);
     writeU64(buf, timestamp, pos + 8);
-    buf.writeInt32BE(keyLengths[i], pos + 16);
-    pos += 20;
+    buf[pos + 16] = i === count - 1 ? FLAG_END_OF_BATCH : 0;
+    buf.writeInt32BE(keyLengths[i], pos + 17);
+    pos += 21;
     if (key !== undefined) pos += buf.write(key, pos, 'utf8');
     const headerCountPos = pos;
     pos += 4;
@@ -105,7 +109,14 @@ export function encodeRecords(messages: readonly OutgoingMessage[], baseOffset: 
 }
 
 export type FrameCheck =
-  | { readonly kind: 'ok'; readonly offset: number; readonly timestamp: number; readonly frameBytes: number }
+  | {
+      readonly kind: 'ok';
+      readonly offset: number;
+      readonly timestamp: number;
+      readonly frameBytes: number;
+      /** Last record of its publish call. */
+      readonly endOfBatch: boolean;
+    }
   /** The frame runs past the end of `buf` (need more bytes, or a torn tail at the end of the file). */
   | { readonly kind: 'incomplete'; readonly frameBytes: number | undefined }
   | { readonly kind: 'corrupt'; readonly reason: string };
@@ -121,12 +132,19 @@ export function checkFrame(buf: Buffer, pos: number): FrameCheck {
   const body = buf.subarray(bodyStart, bodyStart + bodyLength);
   if (crc32(body) !== buf.readUInt32BE(pos + 4)) return { kind: 'corrupt', reason: 'CRC mismatch' };
   if (!bodyStructureValid(body)) return { kind: 'corrupt', reason: 'malformed body' };
-  return { kind: 'ok', offset: readU64(body, 0), timestamp: readU64(body, 8), frameBytes };
+  return {
+    kind: 'ok',
+    offset: readU64(body, 0),
+    timestamp: readU64(body, 8),
+    frameBytes,
+    endOfBatch: (body[16] & FLAG_END_OF_BATCH) !== 0,
+  };
 }
 
 function bodyStructureValid(body: Buffer): boolean {
   const end = body.length;
-  let pos = 16;
+  if ((body[16] & ~FLAG_END_OF_BATCH) !== 0) return false;
+  let pos = 17;
   const keyLength = body.readInt32BE(pos);
   pos += 4;
   if (keyLength < -1) return false;
@@ -153,8 +171,8 @@ export function decodeFrame(buf: Buffer, pos: number, topic: string): LogMessage
   let p = bodyStart;
   const offset = readU64(buf, p);
   const timestamp = readU64(buf, p + 8);
-  const keyLength = buf.readInt32BE(p + 16);
-  p += 20;
+  const keyLength = buf.readInt32BE(p + 17);
+  p += 21;
   let key: string | undefined;
   if (keyLength >= 0) {
     key = buf.toString('utf8', p, p + keyLength);

@@ -255,47 +255,55 @@ export class Segment {
     );
   }
 
-  /** Walks every frame from the header on, building the index, and stops at the first invalid one. */
+  /**
+   * Walks every frame from the header on, building the index, and stops at the
+   * first invalid one. The result ends after the last complete publish call
+   * (end-of-batch record), so a torn publish is dropped as a whole.
+   */
   private async scan(fileSize: number): Promise<ScanResult> {
     let position = SEGMENT_HEADER_BYTES;
     let expected = this.baseOffset;
     let lastTimestamp = 0;
     let chunkBytes = SCAN_CHUNK_BYTES;
+    let complete: ScanResult = { validEnd: position, nextOffset: expected, lastTimestamp };
+    const stop = (problem: string): ScanResult => ({ ...complete, problem });
     while (position < fileSize) {
       const buf = await this.readAt(position, Math.min(chunkBytes, fileSize - position));
       let p = 0;
       let needBytes: number | undefined;
       while (p < buf.length) {
         const check = checkFrame(buf, p);
-        if (check.kind === 'corrupt') {
-          return { validEnd: position + p, nextOffset: expected, lastTimestamp, problem: check.reason };
-        }
+        if (check.kind === 'corrupt') return this.finishScan(stop(`${check.reason} at byte ${position + p}`));
         if (check.kind === 'incomplete') {
           needBytes = check.frameBytes ?? SCAN_CHUNK_BYTES;
           break;
         }
         if (check.offset !== expected) {
-          return {
-            validEnd: position + p,
-            nextOffset: expected,
-            lastTimestamp,
-            problem: `offset ${check.offset} where ${expected} was expected`,
-          };
+          return this.finishScan(stop(`offset ${check.offset} where ${expected} was expected at byte ${position + p}`));
         }
         this.maybeIndex(expected, position + p);
         expected++;
         lastTimestamp = check.timestamp;
         p += check.frameBytes;
+        if (check.endOfBatch) complete = { validEnd: position + p, nextOffset: expected, lastTimestamp };
       }
       position += p;
       if (needBytes !== undefined) {
-        if (position + needBytes > fileSize) {
-          return { validEnd: position, nextOffset: expected, lastTimestamp, problem: 'partial record at the end' };
-        }
+        if (position + needBytes > fileSize) return this.finishScan(stop('partial record at the end'));
         if (p === 0) chunkBytes = Math.max(chunkBytes, needBytes);
       }
     }
-    return { validEnd: position, nextOffset: expected, lastTimestamp };
+    return this.finishScan(complete.validEnd === position ? complete : stop('unfinished publish at the end'));
+  }
+
+  /** Drops index entries of records that do not survive the scan. */
+  private finishScan(result: ScanResult): ScanResult {
+    while (this.indexOffsets.length > 0 && this.indexOffsets[this.indexOffsets.length - 1] >= result.nextOffset) {
+      this.indexOffsets.pop();
+      this.indexPositions.pop();
+    }
+    this.lastIndexedPosition = this.indexPositions[this.indexPositions.length - 1] ?? -Infinity;
+    return result;
   }
 
   /** Loads `<base>.index` if present and consistent with the segment file; false means rescan. */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, loaded with `node --require` */
 // Lets a plain `node` child process run the TypeScript sources directly:
 // `node --require <this file> some-child.ts`. It compiles each .ts file with
 // @swc/core (already used by Jest), the same settings as jest.config.js.
