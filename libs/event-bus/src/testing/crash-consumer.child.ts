@@ -6,37 +6,11 @@
  * restarts it. Run: node --require ./swc-register.js crash-consumer.child.ts '<json>'
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../embedded/durable-file.util';
 import { createEventBus } from '../event-bus.factory';
-import type { EventBusConfig } from '../event-bus.config';
 import { silentEventBusLogger } from '../event-bus.logger';
-
-export interface CrashConsumerArgs {
-  readonly bus: EventBusConfig;
-  readonly topic: string;
-  readonly groupId: string;
-  /** Directory for deliveries.log and state.json. */
-  readonly outDir: string;
-  readonly total: number;
-  readonly maxBatchSize: number;
-  readonly handlerDelayMs: number;
-}
-
-/** The consumer's durable state; `digest` chains every applied value, so a gap, duplicate or reordering changes it. */
-export interface CrashConsumerState {
-  readonly nextOffset: number;
-  readonly applied: number;
-  readonly digest: string;
-}
-
-export const INITIAL_STATE: CrashConsumerState = { nextOffset: 0, applied: 0, digest: '' };
-
-export function applyValue(state: CrashConsumerState, offset: number, value: Uint8Array): CrashConsumerState {
-  const digest = createHash('sha256').update(state.digest).update(value).digest('hex');
-  return { nextOffset: offset + 1, applied: state.applied + 1, digest };
-}
+import { INITIAL_STATE, applyValue, type CrashConsumerArgs, type CrashConsumerState } from './crash-scenario.model';
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]) as CrashConsumerArgs;

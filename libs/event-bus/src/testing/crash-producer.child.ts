@@ -10,21 +10,7 @@ import { join } from 'node:path';
 import { EmbeddedEventBus } from '../embedded/embedded-event-bus.adapter';
 import { silentEventBusLogger } from '../event-bus.logger';
 import type { OutgoingMessage } from '../event-bus.port';
-
-export interface CrashProducerArgs {
-  readonly dataDir: string;
-  readonly topic: string;
-  readonly outDir: string;
-  readonly publishers: number;
-  readonly batchSize: number;
-  readonly segmentBytes: number;
-}
-
-/** Deterministic content of message `index` of batch `batch` of publisher `publisher`. */
-export function producedValue(publisher: number, batch: number, index: number): string {
-  // Varying lengths so frames straddle write and page boundaries differently.
-  return `p${publisher}-b${batch}-i${index}-${'x'.repeat((publisher * 131 + batch * 17 + index * 7) % 300)}`;
-}
+import { producedValue, type CrashProducerArgs } from './crash-scenario.model';
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]) as CrashProducerArgs;
