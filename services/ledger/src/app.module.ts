@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+import { ChannelsModule } from './channels/channels.module';
 import { ledgerMigrations } from './persistence/migrations/ledger.migrations';
 import { ledgerEntities, LedgerPersistenceModule } from './persistence/ledger-persistence.module';
+import { PipelineModule } from './pipeline/pipeline.module';
 
 /**
  * The ledger service's own module. The kit adds logging, auth, health,
@@ -12,6 +14,8 @@ import { ledgerEntities, LedgerPersistenceModule } from './persistence/ledger-pe
     DatabaseModule.forRoot({ entities: ledgerEntities, migrations: ledgerMigrations }),
     EventBusModule.forRoot(),
     LedgerPersistenceModule,
+    PipelineModule,
+    ChannelsModule,
   ],
 })
 export class AppModule {}

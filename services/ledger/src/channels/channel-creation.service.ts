@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { canonicalBytes, isProtocolError, parseEnvelope, verifyEnvelopeSignature } from '@accord/protocol';
+import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@accord/ledger-core';
+import type { EventBus } from '@accord/event-bus';
+import { InjectEventBus } from '@accord/service-kit';
+import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
+import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
+import { ChannelRegistry, type ChannelView } from './channel-registry.service';
+
+export interface ChannelCreated {
+  readonly channel: string;
+  readonly txId: string;
+  /** Offset of the genesis record on accord.<channel>.tx. */
+  readonly offset: number;
+  readonly statusUrl: string;
+  readonly view: ChannelView;
+}
+
+/**
+ * POST /v1/channels: publishes a signed `channel.genesis` envelope as the
+ * first record of a new channel's tx topic and follows the channel. The
+ * envelope is checked here as far as the ledger would check it (form,
+ * size, genesis payload, founding signer, signature, policy bounds), so a
+ * genesis that could not create the channel is refused with a 400 reason
+ * instead of landing in block 0 as invalid. Whether it takes effect is
+ * still decided by the block builders from the log.
+ */
+@Injectable()
+export class ChannelCreationService {
+  constructor(
+    @InjectEventBus() private readonly bus: EventBus,
+    private readonly registry: ChannelRegistry,
+  ) {}
+
+  async create(body: unknown): Promise<ChannelCreated> {
+    const { channel, txId, bytes } = checkGenesis(body);
+    const topic = txTopic(channel);
+    await this.bus.ensureTopic(topic);
+    await this.bus.ensureTopic(attestTopic(channel));
+    const records = await this.bus.endOffset(topic);
+    if (records > 0) throw new ChannelAlreadyExistsError(channel, records);
+    const { baseOffset } = await this.bus.publish(topic, [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+    const view = await this.registry.follow(channel, 'create');
+    return { channel, txId, offset: baseOffset, statusUrl: `/v1/txs/${txId}`, view };
+  }
+}
+
+/** The genesis envelope's channel, txId and log bytes, or InvalidGenesisError saying why not. */
+export function checkGenesis(body: unknown): { channel: string; txId: string; bytes: Uint8Array } {
+  let bytes: Uint8Array;
+  let parsed: ReturnType<typeof parseEnvelope>;
+  try {
+    // The body arrives parsed; the log carries its canonical JSON (the txId covers JCS(body) either way).
+    bytes = canonicalBytes(body);
+    parsed = parseEnvelope(bytes, { maxTxBytes: PRE_GENESIS_LIMITS.maxTxBytes });
+  } catch (error) {
+    if (!isProtocolError(error)) throw error;
+    throw new InvalidGenesisError(`not a valid tx envelope: ${error.message}`, { reason: error.code });
+  }
+  const { envelope, txId } = parsed;
+  const { body: tx } = envelope;
+  if (tx.type !== 'channel.genesis') throw new InvalidGenesisError(`tx type must be channel.genesis, got ${tx.type}`, { reason: 'genesis.type' });
+  const genesis = parseGovernancePayload('channel.genesis', tx.payload);
+  if (genesis === undefined || genesis.type !== 'channel.genesis') {
+    throw new InvalidGenesisError('the payload is not a genesis payload {kind, owner?, members: [{id, ed25519, x25519}], policy}', { reason: 'genesis.payload' });
+  }
+  const { kind, owner, members, policy } = genesis.payload;
+  const ids = members.map((m) => m.id);
+  if (new Set(ids).size !== ids.length) throw new InvalidGenesisError('founding members must be distinct', { reason: 'genesis.members' });
+  const signer = members.find((m) => m.id === tx.from);
+  if (signer === undefined) throw new InvalidGenesisError(`the signer ${tx.from} is not a founding member`, { reason: 'genesis.signer' });
+  if (kind === 'private' && owner !== tx.from) {
+    throw new InvalidGenesisError('a private channel needs an owner, and the owner signs its genesis', { reason: 'genesis.owner' });
+  }
+  if (kind !== 'private' && owner !== undefined) throw new InvalidGenesisError('only private channels have an owner', { reason: 'genesis.owner' });
+  for (const [field, bounds] of Object.entries(POLICY_BOUNDS)) {
+    const value = (policy as Record<string, unknown>)[field];
+    if (typeof value === 'number' && (value < bounds.min || value > bounds.max)) {
+      throw new InvalidGenesisError(`policy.${field} must be from ${bounds.min} to ${bounds.max}`, { reason: 'genesis.policy', field });
+    }
+  }
+  if (!verifyEnvelopeSignature(envelope, signer.ed25519)) {
+    throw new InvalidGenesisError(`the signature does not verify with ${tx.from}'s founding key`, { reason: 'genesis.signature' });
+  }
+  return { channel: tx.channel, txId, bytes };
+}

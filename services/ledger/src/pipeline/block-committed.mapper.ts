@@ -1,0 +1,51 @@
+import { canonicalBytes, canonicalize, type Block } from '@accord/protocol';
+import type { BlockCommittedEvent } from '../ledger.events';
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from('}');
+
+/**
+ * JCS of a block.committed event. With the block's record bytes (each
+ * envelope entry's bytes are already its JCS, as parseEnvelope admits only
+ * canonical JSON) the event is assembled around them instead of
+ * re-serialising every envelope; without them it is plain canonicalBytes.
+ * Both give the same bytes (see the spec).
+ */
+export function encodeBlockCommitted(
+  block: Block,
+  txIds: readonly (string | null)[],
+  configChanged: boolean,
+  records?: readonly Uint8Array[],
+): Uint8Array {
+  const channel = block.header.channel;
+  if (records === undefined) {
+    const event: BlockCommittedEvent = { type: 'block.committed', channel, block, txIds, configChanged };
+    return canonicalBytes(event);
+  }
+  if (records.length !== block.txs.length) throw new Error(`block ${channel}/${block.header.height}: ${records.length} records for ${block.txs.length} txs`);
+  const parts: Uint8Array[] = [Buffer.from(`{"block":{"hash":${canonicalize(block.hash)},"header":${canonicalize(block.header)},"txs":[`)];
+  block.txs.forEach((entry, i) => {
+    if (i > 0) parts.push(COMMA);
+    if ('envelope' in entry) {
+      parts.push(Buffer.from(`{"code":${canonicalize(entry.code)},"envelope":`), records[i], CLOSE);
+    } else {
+      parts.push(Buffer.from(`{"code":${canonicalize(entry.code)},"raw":${canonicalize(entry.raw)}}`));
+    }
+  });
+  parts.push(
+    Buffer.from(`]},"channel":${canonicalize(channel)},"configChanged":${configChanged},"txIds":${canonicalize(txIds)},"type":"block.committed"}`),
+  );
+  return Buffer.concat(parts);
+}
+
+/** The event without the block's txs, for a block too large for one bus message. */
+export function encodeBlockCommittedHeaderOnly(block: Block, txIds: readonly (string | null)[], configChanged: boolean): Uint8Array {
+  const event: BlockCommittedEvent = {
+    type: 'block.committed',
+    channel: block.header.channel,
+    block: { header: block.header, hash: block.hash },
+    txIds,
+    configChanged,
+  };
+  return canonicalBytes(event);
+}

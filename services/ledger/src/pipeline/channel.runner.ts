@@ -1,0 +1,409 @@
+import {
+  BlockBuilder,
+  InMemoryNonceRegistry,
+  encodeCutMarker,
+  prepareRecord,
+  type ChannelConfig,
+  type OpenBlockInfo,
+  type PreparedRecord,
+} from '@accord/ledger-core';
+import { canonicalize } from '@accord/protocol';
+import type { EventBus, LogMessage } from '@accord/event-bus';
+import type { Logger } from 'pino';
+import { LedgerDivergenceError } from '../ledger.errors';
+import { attestTopic, departmentBlocksTopic, KIND_HEADER, recordKind, txTopic } from '../ledger.events';
+import type { AlertRepository } from '../persistence/alert.repository';
+import type { BlockRepository, BlockToCommit, BlockTxRecord } from '../persistence/block.repository';
+import type { ChannelRepository, ChannelState } from '../persistence/channel.repository';
+import { PreverifiedSignatures } from '../verification/preverified-signatures.cache';
+import type { SignatureCheck, SignatureVerifierPool } from '../verification/signature-verifier.pool';
+import type { BlockCommitter } from './block-committer.service';
+import type { CommitNotifier } from './commit.notifier';
+import type { CommitPublisher, CommittedBlock } from './commit-publisher.service';
+import { CutMarkerTimer } from './cut-marker.timer';
+import type { LedgerPipelineMetrics } from './ledger-pipeline.metrics';
+
+export type RunnerState = 'starting' | 'running' | 'retrying' | 'diverged' | 'stopped';
+
+export interface ChannelRunnerStatus {
+  readonly channel: string;
+  readonly state: RunnerState;
+  /** The last committed block, null before the first. */
+  readonly head: { readonly height: number; readonly hash: string } | null;
+  /** Tx-topic offset after the last committed block (where a restart resumes). */
+  readonly committedOffset: number;
+  /** Next tx-topic offset to read. */
+  readonly readOffset: number;
+  readonly openBlock: OpenBlockInfo | null;
+  /** Closed blocks waiting for their database commit. */
+  readonly pendingBlocks: number;
+  /** The last read reached the end of the log. */
+  readonly atEndOfLog: boolean;
+  readonly lastError: string | null;
+}
+
+export interface ChannelRunnerDeps {
+  readonly bus: EventBus;
+  readonly channels: ChannelRepository;
+  readonly blocks: BlockRepository;
+  readonly alerts: AlertRepository;
+  readonly committer: BlockCommitter;
+  readonly publisher: CommitPublisher;
+  readonly pool: SignatureVerifierPool;
+  readonly notifier: CommitNotifier;
+  readonly metrics?: LedgerPipelineMetrics;
+  readonly log: Logger;
+  /** Local clock: only decides when to ask for cuts and measures latency, never block content. */
+  readonly clock?: () => number;
+}
+
+export interface ChannelRunnerOptions {
+  /** At most this many blocks per database transaction. */
+  readonly groupCommit: number;
+  /** Records per bus read (default 1000). */
+  readonly readBatch?: number;
+  /** Pause after a read that returned nothing (default 10 ms). */
+  readonly pollIntervalMs?: number;
+  /** Closed, uncommitted blocks before reading pauses (default 4 x groupCommit). */
+  readonly maxPendingBlocks?: number;
+  /** Backoff after a failure, doubling up to the max (default 100 ms .. 5 s). */
+  readonly retryInitialMs?: number;
+  readonly retryMaxMs?: number;
+}
+
+interface PendingBlock {
+  readonly item: BlockToCommit;
+  /** Local time the builder closed it (commit latency). */
+  readonly closedAt: number;
+}
+
+/** Raised inside run() to leave it when stop() was called. */
+class Stopped extends Error {}
+
+/**
+ * Follows one channel (docs/ledger-service.md "Pipeline"): reads the tx
+ * topic in batches from the offset after the last committed block, parses
+ * each record once, verifies the batch's signatures on the worker pool,
+ * feeds the records to ledger-core's BlockBuilder and group-commits the
+ * closed blocks (blocks + txs + snapshot in one transaction) while it goes
+ * on reading; after each commit it publishes block.committed events and
+ * this department's attestations. Any failure restarts it from the
+ * database (the truth); a rebuilt block that differs from a stored one
+ * stops it (`diverged`) with an alert. Garbage on the topic never throws:
+ * it lands in blocks with its validity code.
+ */
+export class ChannelRunner {
+  private state: RunnerState = 'starting';
+  private lastError: string | null = null;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private committed: ChannelState['snapshot'] | null = null;
+  private readOffset = 0;
+  private builder: BlockBuilder | null = null;
+  private pendingCount = 0;
+  private atEndOfLog = false;
+  private readonly clock: () => number;
+  private readonly readBatch: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxPendingBlocks: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+
+  constructor(
+    readonly channel: string,
+    private readonly deps: ChannelRunnerDeps,
+    private readonly options: ChannelRunnerOptions,
+  ) {
+    this.clock = deps.clock ?? Date.now;
+    this.readBatch = options.readBatch ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.maxPendingBlocks = options.maxPendingBlocks ?? options.groupCommit * 4;
+    this.retryInitialMs = options.retryInitialMs ?? 100;
+    this.retryMaxMs = options.retryMaxMs ?? 5000;
+  }
+
+  /** Starts following in the background (idempotent). */
+  start(): void {
+    this.loop ??= this.supervise();
+  }
+
+  /** Stops reading, lets the in-flight commit finish and returns once the runner is idle. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.state = 'stopped';
+  }
+
+  status(): ChannelRunnerStatus {
+    const snapshot = this.committed;
+    return {
+      channel: this.channel,
+      state: this.state,
+      head: snapshot === null || snapshot.nextHeight === 0 ? null : { height: snapshot.nextHeight - 1, hash: snapshot.prevHash },
+      committedOffset: snapshot?.nextOffset ?? 0,
+      readOffset: this.readOffset,
+      openBlock: this.builder?.openBlock() ?? null,
+      pendingBlocks: this.pendingCount,
+      atEndOfLog: this.atEndOfLog,
+      lastError: this.lastError,
+    };
+  }
+
+  private async supervise(): Promise<void> {
+    let backoff = this.retryInitialMs;
+    while (!this.stopping) {
+      try {
+        await this.run();
+      } catch (error) {
+        if (this.stopping || error instanceof Stopped) break;
+        this.lastError = error instanceof Error ? error.message : String(error);
+        if (error instanceof LedgerDivergenceError) {
+          await this.diverged(error);
+          return;
+        }
+        this.state = 'retrying';
+        this.deps.metrics?.runnerErrors.add(1, { channel: this.channel });
+        this.deps.log.warn({ err: error, channel: this.channel, retryInMs: backoff }, 'channel runner failed; restarting from the database');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.retryMaxMs);
+        continue;
+      }
+      backoff = this.retryInitialMs;
+    }
+    this.state = 'stopped';
+  }
+
+  private async diverged(error: LedgerDivergenceError): Promise<void> {
+    this.state = 'diverged';
+    this.deps.metrics?.divergences.add(1, { channel: this.channel });
+    this.deps.log.error(
+      { err: error, channel: this.channel, height: error.height, storedHash: error.storedHash, rebuiltHash: error.rebuiltHash },
+      'LEDGER DIVERGENCE: a block rebuilt from the log differs from the stored one; this channel is stopped until an operator intervenes',
+    );
+    try {
+      await this.deps.alerts.raise([
+        {
+          id: `rebuild:${this.channel}:${error.height}`,
+          channel: this.channel,
+          height: error.height,
+          kind: 'block',
+          reason: 'rebuild_mismatch',
+          member: this.deps.publisher.department,
+          field: 'blockHash',
+          expected: error.storedHash,
+          observed: [error.rebuiltHash],
+          details: { message: error.message },
+        },
+      ]);
+    } catch (alertError) {
+      this.deps.log.error({ err: alertError, channel: this.channel }, 'could not store the divergence alert');
+    }
+  }
+
+  /** One life of the runner: resume from the database, then follow until stopped or a failure. */
+  private async run(): Promise<void> {
+    const { bus, channels, blocks } = this.deps;
+    const topic = txTopic(this.channel);
+    this.state = 'starting';
+    this.builder = null;
+    await bus.ensureTopic(topic);
+    await bus.ensureTopic(attestTopic(this.channel));
+    await bus.ensureTopic(departmentBlocksTopic(this.deps.publisher.department));
+    const state = await channels.get(this.channel);
+    this.committed = state.snapshot;
+    this.deps.metrics?.setHead(this.channel, state.snapshot.nextHeight - 1);
+    await this.republish(state);
+
+    const nonces = new InMemoryNonceRegistry();
+    for (const { from, nonce } of await blocks.burnedNonces(this.channel)) nonces.add(from, nonce);
+    const signatures = new PreverifiedSignatures();
+    const builder = new BlockBuilder(state.snapshot, { verify: signatures.verify, nonces });
+    this.builder = builder;
+    let lastConfig = configKey(state.snapshot.config);
+    this.readOffset = state.snapshot.nextOffset;
+    const timer = new CutMarkerTimer();
+    const pending: PendingBlock[] = [];
+    let blockRecords: BlockTxRecord[] = [];
+    let inflight: Promise<void> | undefined;
+    let commitError: unknown;
+    this.state = 'running';
+    this.lastError = null;
+
+    const kick = (): void => {
+      if (inflight !== undefined || pending.length === 0 || commitError !== undefined) return;
+      const group = pending.splice(0, this.options.groupCommit);
+      inflight = this.commitGroup(group)
+        .catch((error: unknown) => {
+          commitError = error;
+        })
+        .finally(() => {
+          inflight = undefined;
+          this.pendingCount = pending.length;
+          kick();
+        });
+    };
+
+    try {
+      while (!this.stopping) {
+        if (commitError !== undefined) throw commitError;
+        if (pending.length >= this.maxPendingBlocks && inflight !== undefined) {
+          await inflight;
+          continue;
+        }
+        const messages = await bus.read(topic, this.readOffset, this.readBatch);
+        this.atEndOfLog = messages.length < this.readBatch;
+        if (messages.length > 0) {
+          this.readOffset = messages[messages.length - 1].offset + 1;
+          const prepared = messages.map(toPreparedRecord);
+          await this.preverify(builder, prepared, signatures);
+          for (const record of prepared) {
+            if (record.kind === 'tx') blockRecords.push({ offset: record.offset, value: record.value });
+            const closed = builder.push(record);
+            if (closed === undefined) continue;
+            const key = configKey(closed.config);
+            pending.push({ item: { closed, records: blockRecords, configChanged: key !== lastConfig }, closedAt: this.clock() });
+            lastConfig = key;
+            blockRecords = [];
+          }
+          signatures.clear();
+          const counts = signatures.takeCounts();
+          if (counts.hits > 0) this.deps.metrics?.signatureChecks.add(counts.hits, { channel: this.channel, where: 'pool' });
+          if (counts.misses > 0) this.deps.metrics?.signatureChecks.add(counts.misses, { channel: this.channel, where: 'inline' });
+          this.pendingCount = pending.length;
+          kick();
+        }
+        const now = this.clock();
+        timer.observe(builder.openBlock(), now);
+        const cut = timer.due(now, builder.limits().batchTimeoutMs, this.atEndOfLog);
+        if (cut !== undefined) this.requestCut(timer, cut);
+        if (messages.length === 0) await this.sleep(this.pollIntervalMs);
+      }
+    } finally {
+      // Never leave a commit running behind a restart or stop.
+      while (inflight !== undefined) await inflight;
+    }
+    if (commitError !== undefined && !this.stopping) throw commitError;
+  }
+
+  /** Verifies the batch's signatures on the pool with the keys the builder would use now. */
+  private async preverify(builder: BlockBuilder, records: readonly PreparedRecord[], signatures: PreverifiedSignatures): Promise<void> {
+    const checks: SignatureCheck[] = [];
+    for (const record of records) {
+      if (record.kind !== 'tx' || record.tx === null) continue;
+      const key = builder.signingKey(record);
+      if (key !== undefined) checks.push({ publicKey: key, message: record.tx.txIdBytes, signature: record.tx.envelope.sig });
+    }
+    // A handful of checks is cheaper inline than a round trip to a worker.
+    if (checks.length >= 8) await signatures.prefetch(this.deps.pool, checks);
+  }
+
+  private async commitGroup(group: readonly PendingBlock[]): Promise<void> {
+    const { committer, notifier, metrics, channels } = this.deps;
+    const started = this.clock();
+    const outcome = await committer.commit(
+      this.channel,
+      group.map((p) => p.item),
+    );
+    const done = this.clock();
+    const last = group[group.length - 1].item.closed;
+    this.committed = last.snapshot;
+    metrics?.commitTransaction.record((done - started) / 1000, { channel: this.channel });
+    metrics?.setHead(this.channel, last.block.header.height);
+    for (const { closed } of outcome.stored) {
+      metrics?.blocksCommitted.add(1, { channel: this.channel });
+      const codes = new Map<string, number>();
+      for (const entry of closed.block.txs) codes.set(entry.code, (codes.get(entry.code) ?? 0) + 1);
+      for (const [code, n] of codes) metrics?.txsCommitted.add(n, { channel: this.channel, code });
+    }
+    for (const p of group) metrics?.commitLatency.record((done - p.closedAt) / 1000, { channel: this.channel });
+    notifier.notify(
+      group.map(({ item: { closed } }) => ({ channel: this.channel, height: closed.block.header.height, hash: closed.block.hash, txIds: closed.txIds })),
+    );
+    await this.publishUntilDone(
+      group.map(({ item }) => ({
+        block: item.closed.block,
+        txIds: item.closed.txIds,
+        configChanged: item.configChanged,
+        config: item.closed.config,
+        records: item.records.map((r) => r.value),
+      })),
+    );
+    await channels.markPublished(this.channel, last.block.header.height);
+  }
+
+  /** Publishes events and attestations, retrying until it works or the runner stops (a restart republishes). */
+  private async publishUntilDone(blocks: readonly CommittedBlock[]): Promise<void> {
+    let backoff = this.retryInitialMs;
+    for (;;) {
+      try {
+        await this.deps.publisher.publish(this.channel, blocks);
+        return;
+      } catch (error) {
+        if (this.stopping) throw new Stopped();
+        this.deps.log.warn({ err: error, channel: this.channel, retryInMs: backoff }, 'publishing block.committed events / attestations failed; retrying');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.retryMaxMs);
+      }
+    }
+  }
+
+  /** Re-announces committed blocks whose events or attestations may not have gone out before a restart. */
+  private async republish(state: ChannelState): Promise<void> {
+    const head = state.snapshot.nextHeight - 1;
+    let from = state.publishedHeight + 1;
+    if (from > head) return;
+    const versions = await this.deps.blocks.configVersions(this.channel);
+    const configAt = (height: number): ChannelConfig | null => {
+      let config: ChannelConfig | null = null;
+      for (const v of versions) if (v.height <= height) config = v.config;
+      return config;
+    };
+    this.deps.log.info({ channel: this.channel, from, to: head }, 'republishing block.committed events and attestations');
+    while (from <= head) {
+      if (this.stopping) throw new Stopped();
+      const to = Math.min(head, from + 63);
+      const stored = await this.deps.blocks.getBlocks(this.channel, from, to);
+      await this.publishUntilDone(
+        stored.map((s) => ({ block: s.block, txIds: s.txIds, configChanged: s.configChanged, config: configAt(s.header.height) })),
+      );
+      await this.deps.channels.markPublished(this.channel, to);
+      from = to + 1;
+    }
+  }
+
+  private requestCut(timer: CutMarkerTimer, height: number): void {
+    timer.requestedFor(height);
+    const value = encodeCutMarker({ channel: this.channel, height, from: this.deps.publisher.department });
+    this.deps.bus.publish(txTopic(this.channel), [{ value, headers: { [KIND_HEADER]: 'cut' } }]).then(
+      () => this.deps.metrics?.cutMarkers.add(1, { channel: this.channel }),
+      (error: unknown) => {
+        timer.failed(height);
+        this.deps.log.warn({ err: error, channel: this.channel, height }, 'publishing a cut marker failed; will retry');
+      },
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/** Bus message -> ledger-core log record; odd timestamps become 0 (block time never goes back anyway). */
+function toPreparedRecord(message: LogMessage): PreparedRecord {
+  const timestamp = Number.isSafeInteger(message.timestamp) && message.timestamp >= 0 ? message.timestamp : 0;
+  return prepareRecord({ offset: message.offset, timestamp, kind: recordKind(message.headers), value: message.value });
+}
+
+function configKey(config: ChannelConfig | null): string {
+  return config === null ? 'null' : canonicalize(config);
+}

@@ -1,0 +1,147 @@
+import { Worker } from 'node:worker_threads';
+import { isHex, verifyEd25519 } from '@accord/protocol';
+import { SIGNATURE_WORKER_SOURCE } from './signature-worker.source';
+
+/** One Ed25519 check: `signature` (hex) by `publicKey` (hex) over `message`. */
+export interface SignatureCheck {
+  readonly publicKey: string;
+  readonly message: Uint8Array;
+  readonly signature: string;
+}
+
+export interface SignaturePoolOptions {
+  /** Worker threads; 0 verifies on the calling thread. */
+  readonly workers: number;
+  /** Below this many checks per worker a batch is not split further (messaging costs more than it saves). */
+  readonly minChecksPerWorker?: number;
+  /** Told when a worker fails and is replaced (its checks are then verified inline). */
+  readonly onWorkerError?: (error: unknown) => void;
+}
+
+interface Job {
+  readonly resolve: (results: Uint8Array) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly jobs: Map<number, Job>;
+}
+
+const PACKED_MESSAGE_BYTES = 32;
+const DEFAULT_MIN_CHECKS_PER_WORKER = 64;
+
+/**
+ * Ed25519 verification on worker threads, with exactly the answers of
+ * protocol's verifyEd25519 (malformed hex, unimportable keys and bad
+ * signatures are all `false`, never an exception). Checks whose message is
+ * not 32 bytes (txIds and attestation digests are) run inline. A worker
+ * that dies is replaced and its checks are verified inline, so a batch
+ * always completes.
+ */
+export class SignatureVerifierPool {
+  private readonly workers: PoolWorker[] = [];
+  private nextJobId = 1;
+  private nextWorker = 0;
+  private closed = false;
+  private readonly minChecksPerWorker: number;
+
+  constructor(private readonly options: SignaturePoolOptions) {
+    if (!Number.isSafeInteger(options.workers) || options.workers < 0) throw new Error(`workers must be a non-negative integer, got ${options.workers}`);
+    this.minChecksPerWorker = options.minChecksPerWorker ?? DEFAULT_MIN_CHECKS_PER_WORKER;
+    for (let i = 0; i < options.workers; i++) this.workers.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Verifies every check; results are in the same order. */
+  async verifyBatch(checks: readonly SignatureCheck[]): Promise<boolean[]> {
+    const results = new Array<boolean>(checks.length).fill(false);
+    const packable: number[] = [];
+    for (let i = 0; i < checks.length; i++) {
+      const { publicKey, message, signature } = checks[i];
+      // Same gate as verifyEd25519: not lowercase hex of the right size is simply invalid.
+      if (!isHex(publicKey, 32) || !isHex(signature, 64) || !(message instanceof Uint8Array)) continue;
+      if (message.length !== PACKED_MESSAGE_BYTES || this.closed || this.workers.length === 0) {
+        results[i] = verifyEd25519(publicKey, message, signature);
+      } else {
+        packable.push(i);
+      }
+    }
+    if (packable.length === 0) return results;
+    const parts = Math.max(1, Math.min(this.workers.length, Math.floor(packable.length / this.minChecksPerWorker)));
+    const size = Math.ceil(packable.length / parts);
+    const runs: Promise<void>[] = [];
+    for (let start = 0; start < packable.length; start += size) {
+      const indexes = packable.slice(start, start + size);
+      runs.push(
+        this.runOnWorker(indexes.map((i) => checks[i])).then(
+          (answers) => indexes.forEach((i, k) => (results[i] = answers[k] === 1)),
+          () => indexes.forEach((i) => (results[i] = verifyEd25519(checks[i].publicKey, checks[i].message, checks[i].signature))),
+        ),
+      );
+    }
+    await Promise.all(runs);
+    return results;
+  }
+
+  /** Terminates the workers; later batches are verified inline. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  private runOnWorker(checks: readonly SignatureCheck[]): Promise<Uint8Array> {
+    const target = this.workers[this.nextWorker++ % this.workers.length];
+    if (target === undefined) return Promise.reject(new Error('signature pool is closed'));
+    const n = checks.length;
+    const keys = new Uint8Array(n * 32);
+    const messages = new Uint8Array(n * 32);
+    const signatures = new Uint8Array(n * 64);
+    for (let i = 0; i < n; i++) {
+      const { publicKey, message, signature } = checks[i];
+      keys.set(Buffer.from(publicKey, 'hex'), i * 32);
+      messages.set(message, i * 32);
+      signatures.set(Buffer.from(signature, 'hex'), i * 64);
+    }
+    const id = this.nextJobId++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      if (target.jobs.size === 0) target.worker.ref();
+      target.jobs.set(id, { resolve, reject });
+      target.worker.postMessage({ id, n, keys, messages, signatures }, [keys.buffer, messages.buffer, signatures.buffer]);
+    });
+  }
+
+  private spawn(): PoolWorker {
+    const worker = new Worker(SIGNATURE_WORKER_SOURCE, { eval: true });
+    // An idle pool must not keep the process alive (it is ref'd while it has jobs).
+    worker.unref();
+    const entry: PoolWorker = { worker, jobs: new Map() };
+    worker.on('message', (reply: { id: number; results: Uint8Array }) => {
+      const job = entry.jobs.get(reply.id);
+      entry.jobs.delete(reply.id);
+      if (entry.jobs.size === 0) worker.unref();
+      job?.resolve(reply.results);
+    });
+    const fail = (error: unknown): void => {
+      const jobs = [...entry.jobs.values()];
+      entry.jobs.clear();
+      for (const job of jobs) job.reject(error);
+      const index = this.workers.indexOf(entry);
+      if (index < 0) return;
+      if (this.closed) {
+        this.workers.splice(index, 1);
+        return;
+      }
+      this.options.onWorkerError?.(error);
+      this.workers[index] = this.spawn();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`signature worker exited with code ${code}`)));
+    return entry;
+  }
+}
