@@ -160,8 +160,9 @@ start() {
   [[ -f "$KAFKA_LOG" ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"
   started=$SECONDS
   log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$port (controller $ctrl)"
+  # setsid: its own session, so it survives the shell that started it (no SIGHUP).
   # shellcheck disable=SC2086 # KAFKA_HEAP holds several JVM flags
-  nohup "$(java_bin)" $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  setsid "$(java_bin)" $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_LOG4J" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" \
     >"$KAFKA_LOG" 2>&1 </dev/null &
   echo $! >"$KAFKA_PIDFILE"
