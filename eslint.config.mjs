@@ -27,15 +27,15 @@ export default tseslint.config(
     },
   },
   {
-    // The protocol and ledger cores are pure: no frameworks, no I/O, no clocks or randomness.
-    files: ['libs/protocol/src/**/*.ts', 'libs/ledger-core/src/**/*.ts'],
+    // The protocol, ledger and rules cores are pure: no frameworks, no I/O, no clocks or randomness.
+    files: ['libs/protocol/src/**/*.ts', 'libs/ledger-core/src/**/*.ts', 'libs/rules/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'kafkajs', 'minio', 'pg', 'fs', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http'], message: 'libs/protocol and libs/ledger-core are pure: no frameworks or I/O.' },
+            { group: ['@nestjs/*', 'typeorm', 'kafkajs', 'minio', 'pg', 'fs', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http'], message: 'libs/protocol, libs/ledger-core and libs/rules are pure: no frameworks or I/O.' },
           ],
         },
       ],
