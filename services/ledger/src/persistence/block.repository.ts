@@ -207,11 +207,15 @@ export class BlockRepository {
     return rows.map(toStoredTx);
   }
 
-  /** (from, nonce) pairs burned by committed txs: preload for the BlockBuilder's NonceRegistry. */
-  async burnedNonces(channel: string, manager?: EntityManager): Promise<{ from: string; nonce: number }[]> {
+  /**
+   * (from, nonce) pairs burned by the txs of blocks below `belowHeight`: the
+   * preload of a BlockBuilder's NonceRegistry resuming at that height (later
+   * blocks, if stored, are rebuilt and must not see their own nonces as used).
+   */
+  async burnedNonces(channel: string, belowHeight: number, manager?: EntityManager): Promise<{ from: string; nonce: number }[]> {
     const rows: { from_member: string; nonce: string }[] = await this.q(manager).query(
-      'SELECT from_member, nonce FROM ledger_tx WHERE channel = $1 AND from_member IS NOT NULL AND code = ANY($2::text[])',
-      [channel, BURNING_CODES],
+      'SELECT from_member, nonce FROM ledger_tx WHERE channel = $1 AND height < $2 AND from_member IS NOT NULL AND code = ANY($3::text[])',
+      [channel, belowHeight, BURNING_CODES],
     );
     return rows.map((r) => ({ from: r.from_member, nonce: toInt(r.nonce, 'ledger_tx nonce') }));
   }

@@ -217,7 +217,7 @@ export class ChannelRunner {
     await this.republish(state);
 
     const nonces = new InMemoryNonceRegistry();
-    for (const { from, nonce } of await blocks.burnedNonces(this.channel)) nonces.add(from, nonce);
+    for (const { from, nonce } of await blocks.burnedNonces(this.channel, state.snapshot.nextHeight)) nonces.add(from, nonce);
     const signatures = new PreverifiedSignatures();
     const builder = new BlockBuilder(state.snapshot, { verify: signatures.verify, nonces });
     this.builder = builder;

@@ -1,0 +1,44 @@
+import { canonicalBytes, parseCanonicalJson } from '@accord/protocol';
+import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
+import { testMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { encodeBlockCommitted, encodeBlockCommittedHeaderOnly } from './block-committed.mapper';
+
+const a = testMember('dept-a');
+const b = testMember('dept-b');
+
+describe('block.committed encoding', () => {
+  it('assembles the same JCS bytes from the record bytes as canonicalBytes of the whole event, raw entries included', () => {
+    const h = new LedgerHarness('events');
+    h.log.genesis(a, 'alliance', [a, b]);
+    h.closeBlock();
+    h.log.tx(a, 'test.note', { text: 'é "quoted" \u2028', n: -9007199254740991 });
+    h.log.rawTx('not json at all');
+    h.log.rawTx('{"body":1}');
+    h.log.tx(b);
+    const closed = h.closeBlock();
+    const records = h.log.records.filter((r) => r.kind === 'tx' && r.offset >= closed.block.header.firstOffset && r.offset <= closed.block.header.lastOffset).map((r) => r.value);
+    expect(records).toHaveLength(4);
+    for (const configChanged of [true, false]) {
+      const fast = encodeBlockCommitted(closed.block, closed.txIds, configChanged, records);
+      const plain = encodeBlockCommitted(closed.block, closed.txIds, configChanged);
+      expect(Buffer.from(fast).toString()).toBe(Buffer.from(plain).toString());
+      expect(Buffer.from(plain).equals(Buffer.from(canonicalBytes({ type: 'block.committed', channel: 'events', block: closed.block, txIds: closed.txIds, configChanged })))).toBe(true);
+      expect(parseCanonicalJson(fast)).toMatchObject({ type: 'block.committed', channel: 'events', configChanged, txIds: closed.txIds });
+    }
+  });
+
+  it('drops the txs, keeping header and hash, for the header-only form', () => {
+    const h = new LedgerHarness('events');
+    h.log.genesis(a, 'public', [a]);
+    const closed = h.closeBlock();
+    const event = parseCanonicalJson(encodeBlockCommittedHeaderOnly(closed.block, closed.txIds, true));
+    expect(event).toEqual({ type: 'block.committed', channel: 'events', block: { header: closed.block.header, hash: closed.block.hash }, txIds: closed.txIds, configChanged: true });
+  });
+
+  it('refuses records that do not match the txs', () => {
+    const h = new LedgerHarness('events');
+    h.log.genesis(a, 'public', [a]);
+    const closed = h.closeBlock();
+    expect(() => encodeBlockCommitted(closed.block, closed.txIds, true, [])).toThrow(/records/);
+  });
+});
