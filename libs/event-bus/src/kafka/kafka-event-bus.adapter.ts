@@ -201,8 +201,10 @@ export class KafkaEventBus implements EventBus {
     return subscription;
   }
 
+  /** False when closed, when the brokers do not answer, or when a subscription's consumer crashed for good. */
   async isHealthy(): Promise<boolean> {
     if (this.closed) return false;
+    if ([...this.subscriptions].some((s) => s.failed)) return false;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {

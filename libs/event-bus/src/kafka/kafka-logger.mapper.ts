@@ -19,7 +19,10 @@ export function kafkaLogCreator(logger: EventBusLogger): logCreator {
       }
       switch (level) {
         case logLevel.ERROR:
-          logger.error(text, context);
+          // kafkajs logs every error *response* at ERROR, retriable ones included (e.g. "the
+          // coordinator is loading" right after a broker start); real failures reach the caller.
+          if (namespace === 'Connection') logger.warn(text, context);
+          else logger.error(text, context);
           break;
         case logLevel.WARN:
           logger.warn(text, context);

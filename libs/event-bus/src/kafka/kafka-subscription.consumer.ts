@@ -35,6 +35,8 @@ export interface KafkaSubscriptionSettings {
 export class KafkaSubscription implements Subscription {
   private readonly abort = new AbortController();
   private stopping: Promise<void> | undefined;
+  /** kafkajs gave up on this consumer (a crash it does not restart); reported by `isHealthy`. */
+  failed = false;
 
   private constructor(
     private readonly consumer: Consumer,
@@ -59,10 +61,10 @@ export class KafkaSubscription implements Subscription {
     });
     const subscription = new KafkaSubscription(consumer, ctx, settings, onStopped);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      ctx.logger.error('kafka consumer crashed; kafkajs restarts it', {
+      if (!payload.restart) subscription.failed = true;
+      ctx.logger.error(payload.restart ? 'kafka consumer crashed; kafkajs restarts it' : 'kafka consumer crashed for good', {
         topic: ctx.topic,
         groupId: ctx.groupId,
-        restart: payload.restart,
         ...describeError(payload.error),
       });
     });
