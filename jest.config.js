@@ -30,7 +30,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration.setup.js'],
+      setupFilesAfterEnv: ['<rootDir>/test/integration.setup.js'],
     },
   ],
 };
