@@ -36,6 +36,8 @@ export const pointsTableSchema = z
     ),
   })
   .superRefine((table, ctx) => {
+    // zod runs refinements even after a failed .min(1): guard every access.
+    if (!Array.isArray(table.byVolume) || table.byVolume.length === 0 || table.byVolume.some((step) => typeof step?.minBytes !== 'number')) return;
     if (table.byVolume[0].minBytes !== 0) ctx.addIssue({ code: 'custom', path: ['byVolume', 0, 'minBytes'], message: 'the first volume class must start at 0 bytes' });
     for (let i = 1; i < table.byVolume.length; i++) {
       if (table.byVolume[i].minBytes <= table.byVolume[i - 1].minBytes) {
@@ -51,6 +53,7 @@ export const levelsSchema = z
   .min(1)
   .max(16)
   .superRefine((levels, ctx) => {
+    if (levels.length === 0 || levels.some((level) => typeof level?.minScore !== 'number')) return;
     if (levels[0].minScore !== 0) ctx.addIssue({ code: 'custom', path: [0, 'minScore'], message: 'level 0 must start at score 0' });
     for (let i = 1; i < levels.length; i++) {
       if (levels[i].minScore <= levels[i - 1].minScore) {

@@ -58,15 +58,21 @@ class OdrlParser {
   constructor(private readonly context: OdrlContext) {}
 
   policy(value: unknown): UsageTerms | undefined {
-    if (!this.object(value, '(root)', ['@context', '@type', 'uid', 'assigner', 'target', 'permission'], ['@context', '@type', 'permission'])) return undefined;
-    this.contextValue(value['@context']);
-    if (value['@type'] !== 'Offer') this.issue('@type', 'must be "Offer"');
+    if (!isPlainObject(value)) {
+      this.issue('(root)', 'must be an object');
+      return undefined;
+    }
+    // Key issues at the top do not stop the walk, so one answer lists everything wrong.
+    this.object(value, '(root)', ['@context', '@type', 'uid', 'assigner', 'target', 'permission'], ['@context', '@type', 'permission']);
+    if (value['@context'] !== undefined) this.contextValue(value['@context']);
+    if (value['@type'] !== undefined && value['@type'] !== 'Offer') this.issue('@type', 'must be "Offer"');
     if (value['uid'] !== undefined && (typeof value['uid'] !== 'string' || value['uid'].length === 0 || value['uid'].length > 256)) {
       this.issue('uid', 'must be a non-empty string of at most 256 characters');
     }
     this.assigner(value['assigner'], 'assigner');
     this.target(value['target'], 'target');
     const permissions = value['permission'];
+    if (permissions === undefined) return undefined;
     if (!Array.isArray(permissions) || permissions.length !== 1) {
       this.issue('permission', 'must be an array with exactly one permission');
       return undefined;
