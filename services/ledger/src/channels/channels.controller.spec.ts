@@ -16,7 +16,7 @@ describe('channels API', () => {
   let sut: ServiceUnderTest<LedgerConfig>;
   let keys: DepartmentKeys;
 
-  const genesis = (channel: string, overrides: { from?: string; kind?: string; signer?: string; policy?: object } = {}): TxEnvelope =>
+  const genesis = (channel: string, overrides: { from?: string; kind?: string; signer?: string; policy?: Record<string, number> } = {}): TxEnvelope =>
     signTx(
       {
         v: 1,
