@@ -38,7 +38,7 @@ const registerAction: fc.Arbitrary<Action> = fc.record({
   name: fc.integer({ min: 0, max: NAMES.length - 1 }),
   sensitivity: fc.constantFrom<Sensitivity>('public', 'internal', 'personal', 'personal', 'personal', 'sensitive'),
   consent: fc.boolean(),
-  maxAccesses: fc.option(fc.integer({ min: 1, max: 3 })),
+  maxAccesses: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
   compensation: fc.integer({ min: 0, max: 4 }),
   purposes: fc.boolean(),
   volumeBytes: fc.constantFrom(0, 999, 1000, 5000),
@@ -69,7 +69,7 @@ function run(actions: readonly Action[]): RulesHarness {
   const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
   let open = false;
   for (const act of actions) {
-    const who = MEMBERS[act.m as number] ?? MEMBERS[0];
+    const who = MEMBERS['m' in act ? act.m : 0];
     switch (act.t) {
       case 'register': {
         const personal = isPersonal(act.sensitivity);
