@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+import { AttestationModule } from './attestation/attestation.module';
+import { AuditModule } from './audit/audit.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ledgerMigrations } from './persistence/migrations/ledger.migrations';
 import { ledgerEntities, LedgerPersistenceModule } from './persistence/ledger-persistence.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { QueryModule } from './query/query.module';
+import { SubmissionModule } from './submission/submission.module';
 
 /**
  * The ledger service's own module. The kit adds logging, auth, health,
@@ -16,6 +20,10 @@ import { PipelineModule } from './pipeline/pipeline.module';
     LedgerPersistenceModule,
     PipelineModule,
     ChannelsModule,
+    SubmissionModule,
+    QueryModule,
+    AttestationModule,
+    AuditModule,
   ],
 })
 export class AppModule {}

@@ -1,7 +1,7 @@
 import { Block, buildBlock, isEnvelopeEntry, signTx } from '@accord/protocol';
 import { LedgerHarness, } from '@accord/ledger-core/src/testing/ledger.harness';
 import { testMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
-import { auditChain, AuditFailure } from './chain-audit.verifier';
+import { auditChain, AuditFailure, UnreadablePageError } from './chain-audit.verifier';
 
 const a = testMember('dept-a');
 const b = testMember('dept-b');
@@ -105,6 +105,33 @@ describe('auditChain', () => {
     expect(result).toMatchObject({ ok: false, height: 2, code: 'chain.height_gap' });
     const truncated = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: pagesOf(blocks.slice(0, 4), 2), keys: harness.keys.resolver() });
     expect(truncated).toMatchObject({ ok: false, height: 4, code: 'chain.height_gap' });
+  });
+
+  it('reports an entry the protocol cannot serialize as an invalid entry at its height', async () => {
+    const { harness, blocks } = chain(4, 2);
+    const entry = blocks[3].txs[0];
+    if (!isEnvelopeEntry(entry)) throw new Error('expected an envelope');
+    (entry.envelope.body.payload as Record<string, unknown>)['i'] = 0.5;
+    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: pagesOf(blocks, 2), keys: harness.keys.resolver() });
+    expect(result).toMatchObject({ ok: false, height: 3, index: 0, code: 'chain.entry_invalid' });
+  });
+
+  it('reports rows that cannot be read after verifying the blocks below them', async () => {
+    const { harness, blocks } = chain(4, 2);
+    async function* broken(): AsyncIterable<readonly Block[]> {
+      yield blocks.slice(0, 2);
+      throw new UnreadablePageError({ height: 3, code: 'audit.row_corrupt', reason: 'ledger_tx bytes are not JSON' }, [blocks[2]]);
+    }
+    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: broken(), keys: harness.keys.resolver() });
+    expect(result).toMatchObject({ ok: false, height: 3, code: 'audit.row_corrupt', blocks: 3 });
+    const tampered = blocks.map((blk) => JSON.parse(JSON.stringify(blk)) as Block);
+    tampered[1].header.time += 1;
+    async function* brokenAbove(): AsyncIterable<readonly Block[]> {
+      yield tampered.slice(0, 2);
+      throw new UnreadablePageError({ height: 3, code: 'audit.row_corrupt', reason: 'unreadable' }, [tampered[2]]);
+    }
+    const lower = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: brokenAbove(), keys: harness.keys.resolver() });
+    expect(lower).toMatchObject({ ok: false, height: 1, code: 'chain.block_hash_mismatch' });
   });
 
   it('uses the signature verifier it is given', async () => {

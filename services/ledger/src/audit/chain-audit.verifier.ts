@@ -3,14 +3,19 @@ import {
   BlockHeader,
   ChainFailureCode,
   ChainVerification,
+  computeBlockHash,
+  isEnvelopeEntry,
+  isProtocolError,
   KeyResolver,
   SignatureBatchVerifier,
+  txIdBytes,
+  txLeafHash,
   verifyChain,
   verifySignatureBatch,
 } from '@accord/protocol';
 
 /** Why an audited height is bad: a chain check (protocol verifyChain) or other members' attestations. */
-export type AuditFailureCode = ChainFailureCode | 'audit.attestation_mismatch';
+export type AuditFailureCode = ChainFailureCode | 'audit.attestation_mismatch' | 'audit.row_corrupt';
 
 export interface AuditFailure {
   readonly height: number;
@@ -48,7 +53,10 @@ export interface ChainAuditInput {
   readonly toHeight: number;
   /** Header of block fromHeight - 1 (absent when auditing from genesis). */
   readonly anchor?: BlockHeader;
-  /** The blocks fromHeight..toHeight rebuilt from storage, in order, a page at a time. */
+  /**
+   * The blocks fromHeight..toHeight rebuilt from storage, in order, a page
+   * at a time. A page whose rows cannot be read throws UnreadablePageError.
+   */
   readonly pages: AsyncIterable<readonly Block[]>;
   /** Key of each signer at each position (KeyHistory.resolver()). */
   readonly keys: KeyResolver;
@@ -103,31 +111,40 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
     return undefined;
   };
 
+  const verify = (page: readonly Block[]): void => {
+    const result = verifyChain(page, input.keys, { ...(anchor === undefined ? {} : { anchor }), verifySignatures, batchSize: PAGE_BATCH });
+    inFlight.push({ blocks: page, txs: page.reduce((n, b) => n + b.txs.length, 0), result: result.catch((error: unknown) => thrownFailure(page, error)) });
+    anchor = page[page.length - 1].header;
+  };
+  const drain = async (): Promise<AuditResult | undefined> => {
+    while (inFlight.length > 0) {
+      const done = await settle();
+      if (done !== undefined) return done;
+    }
+    return undefined;
+  };
+
   try {
-    for await (const page of input.pages) {
+    for await (const page of pagesOf(input.pages)) {
+      if (page instanceof UnreadablePageError) {
+        if (page.before.length > 0 && page.before[0].header.height === expected) verify(page.before);
+        return (await drain()) ?? { ok: false, channel, fromHeight, toHeight, blocks, txs, ...page.failure };
+      }
       if (page.length === 0) continue;
       const first = page[0].header.height;
       if (first !== expected) {
         // A missing row range: verifyChain would report it too, but only relative to the page.
-        while (inFlight.length > 0) {
-          const done = await settle();
-          if (done !== undefined) return done;
-        }
-        return gap(expected, first);
+        return (await drain()) ?? gap(expected, first);
       }
       expected = page[page.length - 1].header.height + 1;
-      const result = verifyChain(page, input.keys, { ...(anchor === undefined ? {} : { anchor }), verifySignatures, batchSize: PAGE_BATCH });
-      inFlight.push({ blocks: page, txs: page.reduce((n, b) => n + b.txs.length, 0), result });
-      anchor = page[page.length - 1].header;
+      verify(page);
       while (inFlight.length >= depth) {
         const done = await settle();
         if (done !== undefined) return done;
       }
     }
-    while (inFlight.length > 0) {
-      const done = await settle();
-      if (done !== undefined) return done;
-    }
+    const done = await drain();
+    if (done !== undefined) return done;
   } finally {
     // Never leave a rejected verification unobserved when returning early.
     for (const page of inFlight) page.result.catch(() => undefined);
@@ -148,6 +165,58 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
       reason: found === null ? `block ${height} is missing from storage` : `expected block ${height}, storage continues at ${found}`,
     };
   }
+}
+
+/** Thrown by a page source for rows it cannot turn into blocks: the audit ends at `failure.height`. */
+export class UnreadablePageError extends Error {
+  readonly code = 'audit.row_corrupt';
+
+  constructor(
+    readonly failure: AuditFailure,
+    /** The readable blocks of the page below the bad one (still verified first). */
+    readonly before: readonly Block[],
+  ) {
+    super(failure.reason);
+  }
+}
+
+/** The pages, with an UnreadablePageError turned into a last item instead of a throw. */
+async function* pagesOf(pages: AsyncIterable<readonly Block[]>): AsyncIterable<readonly Block[] | UnreadablePageError> {
+  try {
+    for await (const page of pages) yield page;
+  } catch (error) {
+    if (!(error instanceof UnreadablePageError)) throw error;
+    yield error;
+  }
+}
+
+/**
+ * verifyChain throws (rather than reports) on entries the protocol cannot
+ * even serialize, e.g. a stored payload with a fraction: find the block
+ * and report it as an invalid entry there.
+ */
+function thrownFailure(page: readonly Block[], error: unknown): ChainVerification {
+  if (!isProtocolError(error)) throw error;
+  for (const block of page) {
+    const { height } = block.header;
+    try {
+      computeBlockHash(block.header);
+    } catch (inner) {
+      if (!isProtocolError(inner)) throw inner;
+      return { ok: false, height, code: 'chain.entry_invalid', reason: `the header cannot be serialized: ${inner.message}` };
+    }
+    for (let index = 0; index < block.txs.length; index++) {
+      const entry = block.txs[index];
+      try {
+        txLeafHash(entry);
+        if (isEnvelopeEntry(entry)) txIdBytes(entry.envelope.body);
+      } catch (inner) {
+        if (!isProtocolError(inner)) throw inner;
+        return { ok: false, height, index, code: 'chain.entry_invalid', reason: `the tx cannot be serialized: ${inner.message}` };
+      }
+    }
+  }
+  return { ok: false, height: page[0].header.height, code: 'chain.entry_invalid', reason: error.message };
 }
 
 function chainFailure(verdict: Extract<ChainVerification, { ok: false }>): AuditFailure {

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { toInt } from './row.mapper';
+
+/**
+ * Read-side lookups of the query, submission and attestation use cases that
+ * BlockRepository does not cover: batched tx-index probes for long-polls
+ * and finality bookkeeping.
+ */
+@Injectable()
+export class LedgerReadRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Which of these txIds are in some committed block (one query for many long-poll waiters). */
+  async committedTxIds(txIds: readonly string[]): Promise<Set<string>> {
+    if (txIds.length === 0) return new Set();
+    const rows: { tx_id: string }[] = await this.dataSource.query(
+      'SELECT DISTINCT tx_id FROM ledger_tx WHERE tx_id = ANY($1::text[])',
+      [txIds],
+    );
+    return new Set(rows.map((r) => r.tx_id));
+  }
+
+  /** Height of the highest final block of a channel, or null. */
+  async finalHeight(channel: string): Promise<number | null> {
+    const rows: { h: string | null }[] = await this.dataSource.query(
+      'SELECT max(height) AS h FROM ledger_block WHERE channel = $1 AND final',
+      [channel],
+    );
+    return rows[0]?.h === null || rows[0]?.h === undefined ? null : toInt(rows[0].h, 'ledger_block max final height');
+  }
+
+  /**
+   * The newest committed blocks that are not final yet but have
+   * attestations stored: finality is re-evaluated for them at start, in
+   * case the last run stopped between storing and evaluating.
+   */
+  async nonFinalAttestedHeights(channel: string, limit: number): Promise<number[]> {
+    const rows: { height: string }[] = await this.dataSource.query(
+      `SELECT b.height FROM ledger_block b
+        WHERE b.channel = $1 AND NOT b.final
+          AND EXISTS (SELECT 1 FROM ledger_attestation a WHERE a.channel = b.channel AND a.height = b.height)
+        ORDER BY b.height DESC LIMIT $2`,
+      [channel, limit],
+    );
+    return rows.map((r) => toInt(r.height, 'ledger_block height'));
+  }
+
+  /** Heights from..to whose blocks are committed, with their tx counts (to cut audit pages by size). */
+  async txCounts(channel: string, from: number, to: number, limit: number): Promise<{ height: number; txCount: number }[]> {
+    const rows: { height: string; tx_count: number }[] = await this.dataSource.query(
+      'SELECT height, tx_count FROM ledger_block WHERE channel = $1 AND height BETWEEN $2 AND $3 ORDER BY height LIMIT $4',
+      [channel, from, to, limit],
+    );
+    return rows.map((r) => ({ height: toInt(r.height, 'ledger_block height'), txCount: toInt(r.tx_count, 'ledger_block tx_count') }));
+  }
+}

@@ -1,0 +1,135 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { membersSchema, type Members, type TxProof, txProofSchema } from '@accord/protocol';
+import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
+import { z } from 'zod';
+import type { ChainConsistencyProof } from './chain-consistency.builder';
+import {
+  ChainQueryService,
+  type BlockAttestationsView,
+  type BlockPage,
+  type BlockView,
+  type ChannelHead,
+  type GovernanceEventPage,
+  type MembersView,
+  type MemberTxPage,
+  type ProposalsView,
+} from './chain-query.service';
+import {
+  blockParamsSchema,
+  blockRangeQuerySchema,
+  channelParamsSchema,
+  consistencyQuerySchema,
+  heightQuerySchema,
+  memberParamsSchema,
+  memberTxsQuerySchema,
+  txIdParamsSchema,
+  txProofQuerySchema,
+  uintParam,
+  MAX_PAGE,
+} from './query.dto';
+
+const DEFAULT_PAGE = 50;
+
+const eventsQuerySchema = z.object({ from: uintParam.optional(), limit: uintParam.pipe(z.int().min(1).max(MAX_PAGE)).optional() });
+
+/** Reads of the stored chain (any authenticated role). Thin: validation here, the rest in ChainQueryService. */
+@ApiTags('chain')
+@Controller('v1')
+@Roles(...ROLES)
+@ApiNotFoundResponse({ description: 'channel_not_found, block_not_found or tx_not_found' })
+export class QueryController {
+  constructor(private readonly chain: ChainQueryService) {}
+
+  @Get('channels/:channel/head')
+  @ApiOperation({ summary: 'Head of a channel: last committed block, its hash and finality, highest final block' })
+  head(@ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>): Promise<ChannelHead> {
+    return this.chain.head(channel);
+  }
+
+  @Get('channels/:channel/blocks')
+  @ApiOperation({ summary: 'Block headers in height order, paged (?from=&limit=, next page from `next`)' })
+  blocks(
+    @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
+    @ZodQuery(blockRangeQuerySchema) query: z.output<typeof blockRangeQuerySchema>,
+  ): Promise<BlockPage> {
+    return this.chain.blockRange(channel, query.from ?? 0, query.limit ?? DEFAULT_PAGE);
+  }
+
+  @Get('channels/:channel/blocks/:height')
+  @ApiOperation({ summary: 'A block with its txs and validity codes (the protocol block) and its finality' })
+  block(@ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>): Promise<BlockView> {
+    return this.chain.block(channel, height);
+  }
+
+  @Get('channels/:channel/blocks/:height/attestations')
+  @ApiOperation({ summary: 'Attestations stored for a height (block and state) and the finality decision' })
+  attestations(@ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>): Promise<BlockAttestationsView> {
+    return this.chain.blockAttestations(channel, height);
+  }
+
+  @Get('txs/:txId/proof')
+  @ApiOperation({ summary: 'Proof of a committed tx, verifiable offline with `accord verify-proof` and the members\' keys at its height' })
+  @ApiOkResponse({ schema: openApiSchema(txProofSchema) })
+  proof(
+    @ZodParams(txIdParamsSchema) { txId }: z.output<typeof txIdParamsSchema>,
+    @ZodQuery(txProofQuerySchema) query: z.output<typeof txProofQuerySchema>,
+  ): Promise<TxProof> {
+    return this.chain.txProof(txId, query.channel);
+  }
+
+  @Get('channels/:channel/consistency')
+  @ApiOperation({ summary: 'RFC 6962 consistency proof between the chain up to `from` and up to `to` (leaves: block hashes)' })
+  consistency(
+    @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
+    @ZodQuery(consistencyQuerySchema) query: z.output<typeof consistencyQuerySchema>,
+  ): Promise<ChainConsistencyProof> {
+    return this.chain.consistency(channel, query.from, query.to);
+  }
+
+  @Get('channels/:channel/members')
+  @ApiOperation({ summary: 'Members with their status and keys, policy and finality quorum, at the head or ?height=' })
+  members(
+    @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
+    @ZodQuery(heightQuerySchema) query: z.output<typeof heightQuerySchema>,
+  ): Promise<MembersView> {
+    return this.chain.members(channel, query.height);
+  }
+
+  @Get('channels/:channel/members/keys')
+  @ApiOperation({ summary: 'members.json of the members active at the head or ?height= (for `accord verify-proof --keys`)' })
+  @ApiOkResponse({ schema: openApiSchema(membersSchema) })
+  memberKeys(
+    @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
+    @ZodQuery(heightQuerySchema) query: z.output<typeof heightQuerySchema>,
+  ): Promise<Members> {
+    return this.chain.memberKeys(channel, query.height);
+  }
+
+  @Get('channels/:channel/members/:member/txs')
+  @ApiOperation({ summary: 'Txs signed by a member in chain order, paged (?after=<height>:<index>&limit=)' })
+  memberTxs(
+    @ZodParams(memberParamsSchema) { channel, member }: z.output<typeof memberParamsSchema>,
+    @ZodQuery(memberTxsQuerySchema) query: z.output<typeof memberTxsQuerySchema>,
+  ): Promise<MemberTxPage> {
+    return this.chain.memberTxs(channel, member, query.after, query.limit ?? DEFAULT_PAGE);
+  }
+
+  @Get('channels/:channel/proposals')
+  @ApiOperation({ summary: 'Open governance proposals (joins, policy changes) with their votes and tally, at the head or ?height=' })
+  proposals(
+    @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
+    @ZodQuery(heightQuerySchema) query: z.output<typeof heightQuerySchema>,
+  ): Promise<ProposalsView> {
+    return this.chain.proposals(channel, query.height);
+  }
+
+  @Get('channels/:channel/governance-events')
+  @ApiOperation({ summary: 'Configuration changes in chain order (admissions, votes, departures, rotations, policy changes)' })
+  governanceEvents(
+    @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
+    @ZodQuery(eventsQuerySchema) query: z.output<typeof eventsQuerySchema>,
+  ): Promise<GovernanceEventPage> {
+    return this.chain.governanceEvents(channel, query.from ?? 0, query.limit ?? DEFAULT_PAGE);
+  }
+}

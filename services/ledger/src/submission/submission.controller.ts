@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
+import type { z } from 'zod';
+import { channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
+import { submitTxBodySchema, submitTxResponseSchema, txStatusQuerySchema, txStatusResponseSchema } from './submission.dto';
+import { TxStatusService, type TxStatus } from './tx-status.service';
+import { TxSubmissionService } from './tx-submission.service';
+
+type SubmitTxResponse = z.output<typeof submitTxResponseSchema>;
+
+/** Thin HTTP edge of tx submission and tx status (validation and mapping only). */
+@ApiTags('txs')
+@Controller('v1')
+export class SubmissionController {
+  constructor(
+    private readonly submission: TxSubmissionService,
+    private readonly status: TxStatusService,
+  ) {}
+
+  @Post('channels/:channel/txs')
+  @Roles('provider', 'user')
+  @ApiOperation({ summary: 'Submit a signed tx envelope to a channel (provider or user)' })
+  @ApiBody({ schema: openApiSchema(submitTxBodySchema) })
+  @ApiAcceptedResponse({ description: 'Published (or a duplicate still pending)', schema: openApiSchema(submitTxResponseSchema) })
+  @ApiOkResponse({ description: 'A duplicate of a tx already committed; nothing was published', schema: openApiSchema(submitTxResponseSchema) })
+  @ApiBadRequestResponse({ description: 'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel)' })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
+  async submit(
+    @ZodParams(channelParamsSchema) params: z.output<typeof channelParamsSchema>,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ): Promise<SubmitTxResponse> {
+    const { published, status } = await this.submission.submit(params.channel, body);
+    res.status(status.status === 'committed' ? 200 : 202);
+    return toSubmitResponse(status, !published);
+  }
+
+  @Get('txs/:txId')
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit' })
+  @ApiOkResponse({ schema: openApiSchema(txStatusResponseSchema) })
+  @ApiNotFoundResponse({ description: 'tx_not_found: neither committed nor submitted here (after the wait)' })
+  async get(
+    @ZodParams(txIdParamsSchema) params: z.output<typeof txIdParamsSchema>,
+    @ZodQuery(txStatusQuerySchema) query: z.output<typeof txStatusQuerySchema>,
+  ): Promise<TxStatus> {
+    return this.status.waitForStatus(params.txId, query.waitMs ?? 0);
+  }
+}
+
+function toSubmitResponse(status: TxStatus, duplicate: boolean): SubmitTxResponse {
+  const base = { txId: status.txId, status: status.status, statusUrl: `/v1/txs/${status.txId}`, duplicate, channel: status.channel };
+  if (status.status === 'pending') return base;
+  return { ...base, height: status.height, index: status.index, code: status.code, final: status.final };
+}

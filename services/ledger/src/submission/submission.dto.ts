@@ -1,0 +1,43 @@
+import { hashHexSchema, txEnvelopeSchema, validityCodeSchema } from '@accord/protocol';
+import { z } from 'zod';
+import { uintParam } from '../query/query.dto';
+import { MAX_WAIT_MS } from './tx-status.service';
+
+/** The request body of POST /v1/channels/:channel/txs: a signed envelope (documentation; the handler checks it with protocol parseEnvelope). */
+export const submitTxBodySchema = txEnvelopeSchema;
+
+export const txStatusQuerySchema = z.object({
+  /** Long-poll: wait up to this many ms for the tx to be committed (0 = answer at once, at most 60000). */
+  waitMs: uintParam.pipe(z.int().max(MAX_WAIT_MS)).optional(),
+});
+
+const pendingSchema = z.object({ txId: hashHexSchema, status: z.literal('pending'), channel: z.string() });
+const committedSchema = z.object({
+  txId: hashHexSchema,
+  status: z.literal('committed'),
+  channel: z.string(),
+  height: z.int(),
+  index: z.int(),
+  code: validityCodeSchema,
+  blockHash: hashHexSchema,
+  final: z.boolean(),
+  envelope: txEnvelopeSchema,
+});
+
+/** GET /v1/txs/:txId. */
+export const txStatusResponseSchema = z.discriminatedUnion('status', [pendingSchema, committedSchema]);
+
+/** POST /v1/channels/:channel/txs: 202 when published (or a duplicate still pending), 200 for a duplicate already committed. */
+export const submitTxResponseSchema = z.object({
+  txId: hashHexSchema,
+  status: z.enum(['pending', 'committed']),
+  /** Where to poll (GET, with ?waitMs=N to long-poll). */
+  statusUrl: z.string(),
+  /** True when this txId had been submitted or committed before: it was not published again. */
+  duplicate: z.boolean(),
+  channel: z.string(),
+  height: z.int().optional(),
+  index: z.int().optional(),
+  code: validityCodeSchema.optional(),
+  final: z.boolean().optional(),
+});

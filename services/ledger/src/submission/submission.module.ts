@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { PipelineModule } from '../pipeline/pipeline.module';
+import { LedgerReadModule } from '../query/ledger-read.module';
+import { SubmissionController } from './submission.controller';
+import { TxStatusService } from './tx-status.service';
+import { TxSubmissionService } from './tx-submission.service';
+
+/** POST of tx envelopes and their status (long-poll, answered on the pipeline's commit notices). */
+@Module({
+  imports: [LedgerReadModule, PipelineModule],
+  providers: [TxSubmissionService, TxStatusService],
+  controllers: [SubmissionController],
+  exports: [TxStatusService],
+})
+export class SubmissionModule {}

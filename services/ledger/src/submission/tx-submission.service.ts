@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { canonicalBytes, isProtocolError, parseEnvelope } from '@accord/protocol';
+import { PRE_GENESIS_LIMITS } from '@accord/ledger-core';
+import type { EventBus } from '@accord/event-bus';
+import { InjectEventBus } from '@accord/service-kit';
+import { ChannelNotFoundError } from '../ledger.errors';
+import { KIND_HEADER, txTopic } from '../ledger.events';
+import { ChannelRepository } from '../persistence/channel.repository';
+import { EnvelopeRejectedError } from './submission.errors';
+import { TxStatusService, type TxStatus } from './tx-status.service';
+
+export interface SubmissionOutcome {
+  /** False when the txId was already submitted or committed: nothing was published. */
+  readonly published: boolean;
+  readonly status: TxStatus;
+}
+
+/**
+ * POST /v1/channels/:channel/txs: checks an envelope's form and size,
+ * publishes it to the channel's tx topic (header kind=tx) and answers with
+ * its txId. Validity (membership, signature, nonce) is decided by the block
+ * builders from the log, not here. A txId already committed, or submitted
+ * here and still pending, is not published again.
+ */
+@Injectable()
+export class TxSubmissionService {
+  /** Publishes in flight by txId, so concurrent duplicates wait for the first instead of publishing twice. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    @InjectEventBus() private readonly bus: EventBus,
+    private readonly channels: ChannelRepository,
+    private readonly txs: TxStatusService,
+  ) {}
+
+  async submit(channel: string, body: unknown): Promise<SubmissionOutcome> {
+    const state = await this.channels.find(channel);
+    if (state === undefined || !state.following) throw new ChannelNotFoundError(channel);
+    const maxTxBytes = state.snapshot.config?.policy.maxTxBytes ?? PRE_GENESIS_LIMITS.maxTxBytes;
+    const { bytes, txId } = checkEnvelope(body, channel, maxTxBytes);
+
+    const running = this.inFlight.get(txId);
+    if (running !== undefined) {
+      await running;
+      return { published: false, status: await this.currentStatus(txId, channel) };
+    }
+    const known = this.txs.pendingStatus(txId) ?? (await this.txs.status(txId));
+    if (known !== undefined) return { published: false, status: known };
+
+    const publish = this.publish(channel, txId, bytes);
+    this.inFlight.set(txId, publish);
+    try {
+      await publish;
+    } finally {
+      this.inFlight.delete(txId);
+    }
+    return { published: true, status: { txId, status: 'pending', channel } };
+  }
+
+  private async publish(channel: string, txId: string, bytes: Uint8Array): Promise<void> {
+    this.txs.markPending(txId, channel);
+    try {
+      await this.bus.publish(txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+    } catch (error) {
+      this.txs.forgetPending(txId);
+      throw error;
+    }
+  }
+
+  private async currentStatus(txId: string, channel: string): Promise<TxStatus> {
+    return (await this.txs.status(txId)) ?? { txId, status: 'pending', channel };
+  }
+}
+
+/**
+ * The envelope's log bytes (its canonical JSON) and txId, or
+ * EnvelopeRejectedError. The HTTP body arrives parsed, so it is
+ * re-serialized canonically: the txId covers the body's JCS either way.
+ */
+export function checkEnvelope(body: unknown, channel: string, maxTxBytes: number): { bytes: Uint8Array; txId: string } {
+  try {
+    const bytes = canonicalBytes(body);
+    const { txId } = parseEnvelope(bytes, { maxTxBytes, channel });
+    return { bytes, txId };
+  } catch (error) {
+    if (!isProtocolError(error)) throw error;
+    return rejectWith(error.code, error.message, error.details);
+  }
+}
+
+function rejectWith(reason: string, message: string, details: Readonly<Record<string, unknown>> | undefined): never {
+  const { issues, size, maxTxBytes, channel, expected } = details ?? {};
+  const kept = Object.fromEntries(Object.entries({ issues, size, maxTxBytes, channel, expected }).filter(([, v]) => v !== undefined));
+  throw new EnvelopeRejectedError(reason, message, kept);
+}
