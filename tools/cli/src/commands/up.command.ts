@@ -1,25 +1,13 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createEventBus, type EventBus } from '@accord/event-bus';
-import {
-  busLogger,
-  createPinoLogger,
-  DEPARTMENT_ID,
-  embeddedBusDir,
-  exitIfStillRunning,
-  LOG_LEVELS,
-  logFileDestination,
-  ServiceLogger,
-  shutdownTelemetry,
-  startDepartment,
-  startTelemetry,
-  waitForShutdownSignal,
-  type DepartmentServiceSpec,
-  type LogLevel,
-  type RunningDepartment,
-  type ServiceDefinition,
-} from '@accord/service-kit';
+import type { EventBus } from '@accord/event-bus';
+import type { DepartmentServiceSpec, LogLevel, RunningDepartment, ServiceDefinition } from '@accord/service-kit';
 import type { CliCommand, CliContext, CliIo } from '../cli.context';
+
+// The service kit and the bus (Nest, OpenTelemetry, kafkajs: most of a
+// second to load) are imported when `up` runs, so the offline commands stay quick.
+const loadKit = () => import('@accord/service-kit');
+const loadBus = () => import('@accord/event-bus');
 
 /**
  * A department's services in start order (each listens on base port + its
@@ -66,11 +54,11 @@ export const upCommand: CliCommand = {
     program
       .command('up')
       .description("run one department's four services in this process (embedded mode) until Ctrl-C")
-      .addOption(new Option('--department <id>', 'department (member) id').default('local').argParser(departmentId))
+      .addOption(new Option('--department <id>', 'department (member) id').default('local'))
       .addOption(new Option('--base-port <port>', `first port; the services use ${SERVICE_COUNT} consecutive ports`).default(DEFAULT_BASE_PORT).argParser(port))
       .addOption(new Option('--data-dir <dir>', 'where department data and the shared log live').default('.accord'))
       .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1'))
-      .addOption(new Option('--log-level <level>', 'service log level').choices(LOG_LEVELS).default('info'))
+      .addOption(new Option('--log-level <level>', 'service log level: fatal, error, warn, info, debug, trace or silent').default('info'))
       .addOption(new Option('--log-file <file>', 'write the JSON service logs to this file instead of stdout'))
       .action(async (options: UpOptions) => {
         context.exitCode = await runUp(options, context.io);
@@ -79,19 +67,29 @@ export const upCommand: CliCommand = {
 };
 
 async function runUp(options: UpOptions, io: CliIo): Promise<number> {
+  const kit = await loadKit();
+  if (!kit.DEPARTMENT_ID.test(options.department)) {
+    io.err(`error: option '--department <id>' argument '${options.department}' is invalid. It must be lower-case letters, digits and inner hyphens (at most 63 characters).`);
+    return 2;
+  }
+  if (!(kit.LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
+    io.err(`error: option '--log-level <level>' argument '${options.logLevel}' is invalid. Allowed choices are ${kit.LOG_LEVELS.join(', ')}.`);
+    return 2;
+  }
   const dataDir = resolve(options.dataDir);
-  const destination = options.logFile ? logFileDestination(resolve(options.logFile)) : undefined;
-  const log = new ServiceLogger(
-    createPinoLogger({ service: 'accord-up', department: options.department, level: options.logLevel, ...(destination ? { destination } : {}) }),
+  const destination = options.logFile ? kit.logFileDestination(resolve(options.logFile)) : undefined;
+  const log = new kit.ServiceLogger(
+    kit.createPinoLogger({ service: 'accord-up', department: options.department, level: options.logLevel, ...(destination ? { destination } : {}) }),
   );
-  startTelemetry({ processName: 'accord-up' });
-  const busDir = embeddedBusDir(dataDir);
+  // Before the services (Nest, express) load, so their HTTP handling is instrumented.
+  kit.startTelemetry({ processName: 'accord-up' });
+  const busDir = kit.embeddedBusDir(dataDir);
   let bus: EventBus | undefined;
   let department: RunningDepartment;
   try {
     const services = await departmentServices(options.basePort);
-    bus = await createEventBus({ kind: 'embedded', dataDir: busDir, logger: busLogger(log) });
-    department = await startDepartment({
+    bus = await (await loadBus()).createEventBus({ kind: 'embedded', dataDir: busDir, logger: kit.busLogger(log) });
+    department = await kit.startDepartment({
       department: options.department,
       dataDir,
       services,
@@ -104,23 +102,24 @@ async function runUp(options: UpOptions, io: CliIo): Promise<number> {
     });
   } catch (error) {
     await bus?.close().catch(() => undefined);
-    await shutdownTelemetry().catch(() => undefined);
+    await kit.shutdownTelemetry().catch(() => undefined);
     io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 
   for (const line of banner(department, busDir)) io.out(line);
-  await waitForShutdownSignal((message) => io.err(`accord up: ${message}`));
-  exitIfStillRunning(1, STOP_TIMEOUT_MS, (message) => io.err(`accord up: ${message}`));
+  const report = (message: string) => io.err(`accord up: ${message}`);
+  await kit.waitForShutdownSignal(report);
+  kit.exitIfStillRunning(1, STOP_TIMEOUT_MS, report);
   try {
     await department.close();
     await bus.close();
-    await shutdownTelemetry();
+    await kit.shutdownTelemetry();
   } catch (error) {
     io.err(`error: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  io.err('accord up: stopped');
+  report('stopped');
   return 0;
 }
 
@@ -154,13 +153,6 @@ function isServiceDefinition(value: unknown): value is ServiceDefinition {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Record<keyof ServiceDefinition, unknown>>;
   return typeof v.name === 'string' && typeof v.version === 'string' && typeof (v.configSchema as { safeParse?: unknown } | undefined)?.safeParse === 'function' && v.rootModule !== undefined;
-}
-
-function departmentId(value: string): string {
-  if (!DEPARTMENT_ID.test(value)) {
-    throw new InvalidArgumentError('must be lower-case letters, digits and inner hyphens (at most 63 characters)');
-  }
-  return value;
 }
 
 function port(value: string): number {

@@ -1,0 +1,45 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { clusterServiceEnv } from '@accord/service-kit/src/testing/cluster-test.config';
+import { storageGatewayService } from './storage-gateway.definition';
+import type { StorageGatewayConfig } from './storage-gateway.config';
+
+// Cluster mode: the same service against the real PostgreSQL, Kafka and
+// MinIO of scripts/infra — every adapter a department uses in Kubernetes.
+describe('storage-gateway service in cluster mode', () => {
+  const env = clusterServiceEnv();
+  let sut: ServiceUnderTest<StorageGatewayConfig>;
+
+  beforeAll(async () => {
+    sut = await startServiceForTest(storageGatewayService, { env });
+  });
+
+  afterAll(async () => {
+    if (sut) {
+      await sut.service.app.get(DataSource).query(`DROP SCHEMA IF EXISTS "${env.ACCORD_DATABASE_SCHEMA}" CASCADE`);
+      await sut.close();
+    }
+    await shutdownTelemetry();
+  });
+
+  it('is ready once PostgreSQL, Kafka and MinIO answer', async () => {
+    const res = await request(sut.url).get('/health/ready').expect(200);
+    expect(res.body.info).toEqual({
+      database: { status: 'up' },
+      bus: { status: 'up' },
+      objectStore: { status: 'up' },
+    });
+  });
+
+  it('reports cluster mode and keeps its tables in its own schema', async () => {
+    await request(sut.url)
+      .get('/v1/info')
+      .set('Authorization', `Bearer ${sut.tokens.sysadmin}`)
+      .expect(200, { service: 'storage-gateway', department: env.ACCORD_DEPARTMENT, version: '0.1.0', mode: 'cluster' });
+    const tables: { table_name: string }[] = await sut.service.app
+      .get(DataSource)
+      .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [env.ACCORD_DATABASE_SCHEMA]);
+    expect(tables.map((t) => t.table_name)).toContain('migrations');
+  });
+});
