@@ -3,6 +3,7 @@ import { accessRequestSchema } from '../tx/rules-tx.schema';
 import { isPersonal, memberIdSchema, sensitivityRank, zodIssues, describeIssues } from '../common/rules-ids.schema';
 import { RuleParams } from '../params/rule-params.schema';
 import { Check, CheckName, ConflictingGrant, DenialCode, DENIAL_CODES, RejectionCode } from '../receipts/rules-receipt.events';
+import { openItems } from '../state/open-items.index';
 import { accountOf, findDataset, levelForScore, maxSensitivityOf } from '../state/rules-state.queries';
 import { DatasetRecord, GrantRecord, RequestRecord, RulesState } from '../state/rules-state.schema';
 import { z } from 'zod';
@@ -103,9 +104,11 @@ export function privacyGuard(
   }
   const conflicts: ConflictingGrant[] = [];
   const providers = new Set<string>([dataset.owner]);
-  for (const id of Object.keys(state.grants).sort()) {
-    const g = state.grants[id];
-    if (g.requester !== requester || !isLiveGrant(g, time) || !isPersonal(g.sensitivity) || g.subjectKey !== subjectKey) continue;
+  const grants = openItems(state)
+    .activeGrantsOf(requester)
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  for (const g of grants) {
+    if (!isLiveGrant(g, time) || !isPersonal(g.sensitivity) || g.subjectKey !== subjectKey) continue;
     if (g.provider === dataset.owner) continue;
     providers.add(g.provider);
     conflicts.push({ grant: g.id, dataset: g.dataset, provider: g.provider, subjectKey, purpose: g.purpose, expiresAt: g.expiresAt });
@@ -131,13 +134,11 @@ export function privacyGuard(
 
 /** True when the requester already has a live grant or pending request for this dataset and purpose. */
 function hasDuplicate(state: RulesState, requester: string, dataset: string, purpose: string, time: number): boolean {
-  for (const g of Object.values(state.grants)) {
-    if (g.requester === requester && g.dataset === dataset && g.purpose === purpose && isLiveGrant(g, time)) return true;
-  }
-  for (const r of Object.values(state.requests)) {
-    if (r.requester === requester && r.dataset === dataset && r.purpose === purpose && isLiveRequest(r, time)) return true;
-  }
-  return false;
+  const open = openItems(state);
+  return (
+    open.activeGrantsOf(requester).some((g) => g.dataset === dataset && g.purpose === purpose && isLiveGrant(g, time)) ||
+    open.pendingRequestsOf(requester).some((r) => r.dataset === dataset && r.purpose === purpose && isLiveRequest(r, time))
+  );
 }
 
 /**

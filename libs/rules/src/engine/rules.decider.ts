@@ -11,6 +11,7 @@ import {
   RejectionCode,
   RevokedReceipt,
 } from '../receipts/rules-receipt.events';
+import { openItems } from '../state/open-items.index';
 import { accountOf, findDataset, findGrant, findRequest } from '../state/rules-state.queries';
 import { DatasetRecord, GrantRecord, RequestRecord, RulesState, Stamp } from '../state/rules-state.schema';
 import {
@@ -166,17 +167,15 @@ function update(p: DatasetUpdatePayload, tx: TxContext, state: RulesState, env: 
   return { ...base(tx), kind: 'updated', code: 'ok', dataset: dataset.id, record, points };
 }
 
-function sortedValues<T>(record: Readonly<Record<string, T>>): T[] {
-  return Object.keys(record)
-    .sort()
-    .map((key) => record[key]);
+function sortedById<T extends { readonly id: string }>(records: Iterable<T>): T[] {
+  return [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function deprecate(p: DatasetDeprecatePayload, tx: TxContext, state: RulesState): Receipt[] {
   const dataset = ownedActiveDataset(tx, 'dataset.deprecate', p.dataset, state);
   if (isRejected(dataset)) return [dataset];
-  const cancelled: CancelledReceipt[] = sortedValues(state.requests)
-    .filter((r) => r.dataset === dataset.id && r.status === 'pending')
+  const cancelled: CancelledReceipt[] = sortedById(openItems(state).pendingRequests())
+    .filter((r) => r.dataset === dataset.id)
     .map((r) => ({ ...base(tx), kind: 'cancelled', code: 'dataset_deprecated', request: r.id, refund: r.held }));
   return [{ ...base(tx), kind: 'deprecated', code: 'ok', dataset: dataset.id, reason: p.reason ?? null }, ...cancelled];
 }
@@ -383,12 +382,13 @@ function byExpiry<T extends { readonly expiresAt: number; readonly id: string }>
  */
 export function expire(state: RulesState, height: number, time: number): ExpiredReceipt[] {
   const at = boundary(height, time);
-  const requests = Object.values(state.requests)
-    .filter((r) => r.status === 'pending' && r.expiresAt <= time)
+  const open = openItems(state);
+  const requests = [...open.pendingRequests()]
+    .filter((r) => r.expiresAt <= time)
     .sort(byExpiry)
     .map((r): ExpiredReceipt => ({ ...at, kind: 'expired', code: 'request_expired', request: r.id, refund: r.held }));
-  const grants = Object.values(state.grants)
-    .filter((g) => g.status === 'active' && g.expiresAt <= time)
+  const grants = [...open.activeGrants()]
+    .filter((g) => g.expiresAt <= time)
     .sort(byExpiry)
     .map((g): ExpiredReceipt => ({ ...at, kind: 'expired', code: 'grant_expired', grant: g.id }));
   return [...requests, ...grants];
@@ -403,11 +403,12 @@ export function expire(state: RulesState, height: number, time: number): Expired
 export function reconcileMembership(state: RulesState, members: ReadonlySet<string>, height: number, time: number): (CancelledReceipt | RevokedReceipt)[] {
   const at = boundary(height, time);
   const gone = (a: string, b: string) => !members.has(a) || !members.has(b);
-  const cancelled = sortedValues(state.requests)
-    .filter((r) => r.status === 'pending' && gone(r.requester, r.provider))
+  const open = openItems(state);
+  const cancelled = sortedById(open.pendingRequests())
+    .filter((r) => gone(r.requester, r.provider))
     .map((r): CancelledReceipt => ({ ...at, kind: 'cancelled', code: 'member_removed', request: r.id, refund: r.held }));
-  const revoked = sortedValues(state.grants)
-    .filter((g) => g.status === 'active' && gone(g.requester, g.provider))
+  const revoked = sortedById(open.activeGrants())
+    .filter((g) => gone(g.requester, g.provider))
     .map((g): RevokedReceipt => ({ ...at, kind: 'revoked', code: 'member_removed', grant: g.id, reason: null }));
   return [...cancelled, ...revoked];
 }

@@ -1,6 +1,7 @@
 import { checkedDifference, checkedSum } from '../common/amount.math';
 import { Receipt, ReceiptBase } from '../receipts/rules-receipt.events';
 import { accountOf, findDataset, findGrant, findRequest } from '../state/rules-state.queries';
+import { cachedOpenItems } from '../state/open-items.index';
 import { Account, GrantRecord, GrantStatus, RequestRecord, RequestStatus, RulesState, Stamp } from '../state/rules-state.schema';
 import { RulesError } from '../errors/rules.errors';
 import { credit } from './points.calculator';
@@ -43,15 +44,15 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
     }
     case 'pending': {
       const { request } = receipt;
-      draft.requests[request.id] = request;
+      putRequest(draft, request);
       const account = accountOf(draft, request.requester);
       setAccount(draft, request.requester, { ...account, balance: sub(account.balance, request.held), held: add(account.held, request.held) });
       return;
     }
     case 'granted': {
       const { request, grant } = receipt;
-      draft.requests[request.id] = request;
-      draft.grants[grant.id] = grant;
+      putRequest(draft, request);
+      putGrant(draft, grant);
       const account = accountOf(draft, request.requester);
       setAccount(draft, request.requester, { ...account, balance: sub(account.balance, add(request.fee, request.compensation)) });
       earn(draft, request.provider, request.compensation);
@@ -63,7 +64,7 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
       setAccount(draft, request.requester, { ...account, held: sub(account.held, request.held) });
       earn(draft, request.provider, request.compensation);
       closeRequest(draft, request, 'granted', receipt);
-      draft.grants[receipt.grant.id] = receipt.grant;
+      putGrant(draft, receipt.grant);
       return;
     }
     case 'denied':
@@ -91,7 +92,7 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
         bytesUsed: add(grant.bytesUsed, receipt.bytes),
         rewardedUses: receipt.rewarded ? grant.rewardedUses + 1 : grant.rewardedUses,
       };
-      draft.grants[grant.id] = receipt.code === 'exhausted' ? { ...next, status: 'exhausted', endedAt: stampOf(receipt), code: 'exhausted' } : next;
+      putGrant(draft, receipt.code === 'exhausted' ? { ...next, status: 'exhausted', endedAt: stampOf(receipt), code: 'exhausted' } : next);
       const dataset = findDataset(draft, grant.dataset);
       if (dataset !== undefined) draft.datasets[dataset.id] = { ...dataset, accesses: add(dataset.accesses, 1) };
       earn(draft, receipt.provider, receipt.points);
@@ -116,11 +117,11 @@ function closeRequest(draft: RulesState, request: RequestRecord, status: Request
     const account = accountOf(draft, request.requester);
     setAccount(draft, request.requester, { ...account, balance: add(account.balance, request.held), held: sub(account.held, request.held) });
   }
-  draft.requests[request.id] = { ...request, status, held: 0, closedAt: stampOf(receipt), code: receipt.code };
+  putRequest(draft, { ...request, status, held: 0, closedAt: stampOf(receipt), code: receipt.code });
 }
 
 function endGrant(draft: RulesState, grant: GrantRecord, status: GrantStatus, receipt: Receipt): void {
-  draft.grants[grant.id] = { ...grant, status, endedAt: stampOf(receipt), code: receipt.code };
+  putGrant(draft, { ...grant, status, endedAt: stampOf(receipt), code: receipt.code });
 }
 
 function earn(draft: RulesState, member: string, points: number): void {
@@ -128,6 +129,16 @@ function earn(draft: RulesState, member: string, points: number): void {
   const next = credit(accountOf(draft, member), points);
   if (next === undefined) throw new RulesError('receipt.invalid', `${member}'s score would overflow`);
   setAccount(draft, member, next);
+}
+
+function putRequest(draft: RulesState, request: RequestRecord): void {
+  draft.requests[request.id] = request;
+  cachedOpenItems(draft)?.putRequest(request);
+}
+
+function putGrant(draft: RulesState, grant: GrantRecord): void {
+  draft.grants[grant.id] = grant;
+  cachedOpenItems(draft)?.putGrant(grant);
 }
 
 function setAccount(draft: RulesState, member: string, account: Account): void {

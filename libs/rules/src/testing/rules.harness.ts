@@ -1,4 +1,4 @@
-import type { ChannelKind } from '@accord/ledger-core';
+import type { ChannelKind, ClosedBlock } from '@accord/ledger-core';
 import { JsonObject, sha256Hex } from '@accord/protocol';
 import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
 import { AppendedTx, testMember, TestMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
@@ -136,9 +136,18 @@ export class RulesHarness {
     this.ledger.log.advance(ms);
   }
 
-  /** Cuts the open ledger block and applies it to the rule state. */
+  /** Cuts the open ledger block and applies it (and any block the size limits closed before) to the rule state. */
   closeBlock(): ApplyResult {
-    const closed = this.ledger.closeBlock();
+    for (const closed of this.ledger.sync()) this.applyClosed(closed);
+    if (this.ledger.builder.openBlock() === null) {
+      const last = this.results[this.results.length - 1];
+      if (last === undefined) throw new Error('closeBlock: nothing to close');
+      return last;
+    }
+    return this.applyClosed(this.ledger.closeBlock());
+  }
+
+  private applyClosed(closed: ClosedBlock): ApplyResult {
     const result = apply(this.state, closed.block, closed.config);
     this.state = result.state;
     this.results.push(result);
