@@ -19,7 +19,7 @@ function rules(changes: Record<string, unknown>): JsonObject {
 }
 
 describe('apply: blocks and configuration', () => {
-  it('Given the genesis block, Then the parameters come from the genesis policy and the digest is the hash of the state', () => {
+  it('Given the genesis block, Then the parameters come from the genesis policy and the digest is that of the new state', () => {
     const h = RulesHarness.given([a, b]);
     const [genesis] = h.results;
 
