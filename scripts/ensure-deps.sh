@@ -6,8 +6,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 stamp=node_modules/.accord-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
-  echo "[accord] installing npm dependencies (npm ci)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "[accord] installing npm dependencies (locked versions)" >&2
+  # Not `npm ci`: the registry mirror these machines reach does not serve the
+  # other platforms' optional binaries (e.g. @swc/core-darwin-*), so the
+  # lockfile cannot list them and `npm ci` refuses it as out of sync.
+  # `npm install` installs exactly the locked versions all the same.
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
 echo "[accord] building (tsc -b)" >&2
