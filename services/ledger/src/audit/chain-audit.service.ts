@@ -158,9 +158,12 @@ export class ChainAuditService {
       const config = await this.configs.configAt(channel, block.header.height);
       if (config === null) continue;
       const { alerts } = evaluateBlockFinality({ config, height: block.header.height, blockHash: block.hash, attestations: attested });
-      const members = [...new Set(alerts.map((a) => a.member).filter((m): m is string => m !== null))].sort();
+      // A member that attested two hashes, one of them ours, equivocated: its fault (alerted by finality), not a sign against our rows.
+      const alsoOurs = new Set(alerts.filter((a) => a.reason === 'equivocation' && a.observed.includes(block.hash)).map((a) => a.member));
+      const against = alerts.filter((a) => a.reason === 'divergent' && a.member !== null && !alsoOurs.has(a.member));
+      const members = [...new Set(against.map((a) => a.member as string))].sort();
       if (members.length > 0) {
-        const observed = [...new Set(alerts.flatMap((a) => a.observed))].sort();
+        const observed = [...new Set(against.flatMap((a) => a.observed))].sort();
         return {
           height: block.header.height,
           code: 'audit.attestation_mismatch',
