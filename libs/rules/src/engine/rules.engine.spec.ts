@@ -256,6 +256,9 @@ describe('state persistence and replay', () => {
     expect(() => parseRulesState({ ...JSON.parse(JSON.stringify(h.state)), accounts: { 'dept-a': { balance: 5, held: 6, score: 10 } } })).toThrow(
       expect.objectContaining({ code: 'state.invalid' }),
     );
+    expect(() => parseRulesState({ ...JSON.parse(JSON.stringify(h.state)), accounts: { 'dept-a': { balance: 1, held: 1, score: 10 } } })).toThrow(
+      expect.objectContaining({ code: 'state.invalid', message: expect.stringContaining('holds 1 points, its pending requests 0') }),
+    );
     expect(() => parseRulesState({ v: 2 })).toThrow(expect.objectContaining({ code: 'state.invalid' }));
   });
 });

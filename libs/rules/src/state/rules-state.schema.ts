@@ -145,8 +145,9 @@ export function initialRulesState(): RulesState {
 }
 
 /**
- * Validates a persisted state (e.g. loaded from the database) and checks
- * that every record sits under its own id; `state.invalid` otherwise.
+ * Validates a persisted state (e.g. loaded from the database): its shape,
+ * every record under its own id, and the points held equal to what the
+ * pending requests hold; `state.invalid` otherwise.
  */
 export function parseRulesState(value: unknown): RulesState {
   const result = rulesStateSchema.safeParse(value);
@@ -159,9 +160,17 @@ export function parseRulesState(value: unknown): RulesState {
       if (record.id !== key) throw new RulesError('state.invalid', `invalid rules state: ${section}.${key} holds the record of ${record.id}`);
     }
   }
+  const held = new Map<string, number>();
+  for (const request of Object.values(state.requests)) {
+    if (request.status === 'pending') held.set(request.requester, (held.get(request.requester) ?? 0) + request.held);
+    else if (request.held !== 0) throw new RulesError('state.invalid', `invalid rules state: requests.${request.id} is ${request.status} but holds points`);
+  }
   for (const [id, account] of Object.entries(state.accounts)) {
     if (account.balance + account.held > account.score) {
       throw new RulesError('state.invalid', `invalid rules state: accounts.${id} has more balance and held points than its score`);
+    }
+    if (account.held !== (held.get(id) ?? 0)) {
+      throw new RulesError('state.invalid', `invalid rules state: accounts.${id} holds ${account.held} points, its pending requests ${held.get(id) ?? 0}`);
     }
   }
   return state;
