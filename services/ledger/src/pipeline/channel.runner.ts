@@ -245,6 +245,11 @@ export class ChannelRunner {
         });
     };
 
+    const fetch = async (from: number): Promise<{ records: PreparedRecord[] }> => ({
+      records: (await bus.read(topic, from, this.readBatch)).map(toPreparedRecord),
+    });
+    let ahead: Promise<{ records: PreparedRecord[] }> | undefined;
+
     try {
       while (!this.stopping) {
         if (commitError !== undefined) throw commitError;
@@ -252,11 +257,17 @@ export class ChannelRunner {
           await inflight;
           continue;
         }
-        const messages = await bus.read(topic, this.readOffset, this.readBatch);
-        this.atEndOfLog = messages.length < this.readBatch;
-        if (messages.length > 0) {
-          this.readOffset = messages[messages.length - 1].offset + 1;
-          const prepared = messages.map(toPreparedRecord);
+        const batch = await (ahead ?? fetch(this.readOffset));
+        ahead = undefined;
+        const prepared = batch.records;
+        this.atEndOfLog = prepared.length < this.readBatch;
+        if (prepared.length > 0) {
+          this.readOffset = prepared[prepared.length - 1].offset + 1;
+          if (!this.atEndOfLog) {
+            // Read and parse the next batch while this one's signatures are verified on the pool.
+            ahead = fetch(this.readOffset);
+            ahead.catch(() => undefined);
+          }
           await this.preverify(builder, prepared, signatures);
           for (const record of prepared) {
             if (record.kind === 'tx') blockRecords.push({ offset: record.offset, value: record.value });
@@ -278,7 +289,7 @@ export class ChannelRunner {
         timer.observe(builder.openBlock(), now);
         const cut = timer.due(now, builder.limits().batchTimeoutMs, this.atEndOfLog);
         if (cut !== undefined) this.requestCut(timer, cut);
-        if (messages.length === 0) await this.sleep(this.pollIntervalMs);
+        if (prepared.length === 0) await this.sleep(this.pollIntervalMs);
       }
     } finally {
       // Never leave a commit running behind a restart or stop.
