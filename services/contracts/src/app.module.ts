@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+import { ActionsModule } from './actions/actions.module';
+import { contractsMigrations } from './persistence/migrations/contracts.migrations';
+import { contractsEntities } from './persistence/contracts-persistence.module';
+import { PipelineModule } from './pipeline/pipeline.module';
+import { QueryModule } from './query/query.module';
 
 /**
  * The contracts service's own module. The kit adds logging, auth, health,
- * metrics, OpenAPI and GET /v1/info around it; the use cases of later
- * issues plug in here.
+ * metrics, OpenAPI and GET /v1/info around it.
  */
 @Module({
-  imports: [DatabaseModule.forRoot({ entities: [], migrations: [] }), EventBusModule.forRoot()],
+  imports: [
+    DatabaseModule.forRoot({ entities: contractsEntities, migrations: contractsMigrations }),
+    EventBusModule.forRoot(),
+    PipelineModule,
+    QueryModule,
+    ActionsModule,
+  ],
 })
 export class AppModule {}

@@ -20,10 +20,15 @@ describe('contracts service', () => {
     await request(sut.url).get('/health/live').expect(200, { status: 'ok' });
   });
 
-  it('is ready once its database and bus answer', async () => {
-    const res = await request(sut.url).get('/health/ready').expect(200);
+  it('is ready once its database and bus answer and the rule state is loaded', async () => {
+    let res = await request(sut.url).get('/health/ready');
+    for (let i = 0; i < 100 && res.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      res = await request(sut.url).get('/health/ready');
+    }
+    expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.info).sort()).toEqual(['bus', 'database']);
+    expect(Object.keys(res.body.info).sort()).toEqual(['bus', 'database', 'rules']);
   });
 
   it('tells an authenticated caller who it is', async () => {
@@ -42,6 +47,19 @@ describe('contracts service', () => {
   it('publishes its OpenAPI document', async () => {
     const res = await request(sut.url).get('/openapi.json').expect(200);
     expect(res.body.info.title).toBe('Accord contracts');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/info', '/health/live', '/health/ready', '/metrics']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/info',
+        '/health/live',
+        '/health/ready',
+        '/metrics',
+        '/v1/channels',
+        '/v1/channels/{channel}/accounts',
+        '/v1/channels/{channel}/requests/{id}',
+        '/v1/channels/{channel}/evaluate',
+        '/v1/channels/{channel}/requests/{id}/consent',
+        '/v1/txs/{txId}/receipts',
+      ]),
+    );
   });
 });

@@ -1,12 +1,69 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { commonEnvShape, toCommonConfig } from '@accord/service-kit';
+import { commonEnvShape, defaultedVar, departmentLayout, optionalVar, toCommonConfig, type CommonConfig } from '@accord/service-kit';
 
 /** Port when ACCORD_HTTP_PORT is unset (`accord up` uses base port + 1). */
 export const CONTRACTS_DEFAULT_PORT = 7101;
 
-/** The contracts service's environment: the common variables (docs/services.md). */
-export const contractsConfigSchema = z
-  .object(commonEnvShape({ defaultPort: CONTRACTS_DEFAULT_PORT }))
-  .transform((env) => toCommonConfig('contracts', env));
+const intVar = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be an integer from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be an integer from ${min} to ${max}`);
 
-export type ContractsConfig = z.output<typeof contractsConfigSchema>;
+const httpUrlVar = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+/** The contracts service's own settings, after the common ones (docs/contracts.md "Configuration"). */
+export interface ContractsSettings {
+  /** The department key file; state attestations and the txs of the action endpoints are signed with it. */
+  readonly keysFile: string;
+  /** True when ACCORD_KEYS_FILE named it: it must then exist. Otherwise the embedded layout's file, created on first use. */
+  readonly keysFileExplicit: boolean;
+  /**
+   * This department's ledger API, read when a block.committed event lacks
+   * what the rules need (the configuration after a block that changed it,
+   * or the txs of a block too large for one event). Null: not configured.
+   */
+  readonly ledger: { readonly url: string; readonly token: string } | null;
+  /** Idle wait between reads of the blocks topic. */
+  readonly pollIntervalMs: number;
+  /** At most this many block.committed events are applied per database transaction. */
+  readonly batchSize: number;
+}
+
+export type ContractsConfig = CommonConfig & ContractsSettings;
+
+/** The contracts service's environment: the common variables (docs/services.md) plus its own. */
+export const contractsConfigSchema = z
+  .object({
+    ...commonEnvShape({ defaultPort: CONTRACTS_DEFAULT_PORT }),
+    ACCORD_KEYS_FILE: optionalVar(z.string().min(1)),
+    ACCORD_LEDGER_URL: optionalVar(httpUrlVar),
+    ACCORD_LEDGER_TOKEN: optionalVar(z.string().min(1)),
+    ACCORD_CONTRACTS_POLL_MS: defaultedVar(intVar(1, 10_000), 20),
+    ACCORD_CONTRACTS_BATCH: defaultedVar(intVar(1, 1000), 64),
+  })
+  .superRefine((env, ctx) => {
+    // The ledger's read API authenticates every caller: a URL without a token could never be used.
+    if (env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ACCORD_LEDGER_TOKEN'], message: 'is required when ACCORD_LEDGER_URL is set' });
+    }
+    if (env.ACCORD_LEDGER_TOKEN !== undefined && env.ACCORD_LEDGER_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ACCORD_LEDGER_URL'], message: 'is required when ACCORD_LEDGER_TOKEN is set' });
+    }
+  })
+  .transform((env): ContractsConfig => {
+    const common = toCommonConfig('contracts', env);
+    return {
+      ...common,
+      keysFile: env.ACCORD_KEYS_FILE === undefined ? departmentLayout(common.dataDir, common.department).keysFile : resolve(env.ACCORD_KEYS_FILE),
+      keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
+      ledger: env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN !== undefined ? { url: env.ACCORD_LEDGER_URL, token: env.ACCORD_LEDGER_TOKEN } : null,
+      pollIntervalMs: env.ACCORD_CONTRACTS_POLL_MS,
+      batchSize: env.ACCORD_CONTRACTS_BATCH,
+    };
+  });

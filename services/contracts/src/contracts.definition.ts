@@ -1,6 +1,16 @@
-import { readPackageVersion, type ServiceDefinition } from '@accord/service-kit';
+import { readPackageVersion, type ErrorStatusMap, type ServiceDefinition } from '@accord/service-kit';
 import { AppModule } from './app.module';
 import { contractsConfigSchema, type ContractsConfig } from './contracts.config';
+
+/** HTTP status of the contracts service's codes where the code's last word does not say it (docs/services.md "Errors"). */
+export const contractsErrorStatus: ErrorStatusMap = {
+  request_not_pending: 409,
+  grant_not_active: 409,
+  grant_exhausted: 409,
+  channel_halted: 409,
+  not_provider: 403,
+  not_requester: 403,
+};
 
 /** How main.ts, tests and `accord up` start the contracts service. */
 export const contractsService: ServiceDefinition<ContractsConfig> = {
@@ -10,4 +20,5 @@ export const contractsService: ServiceDefinition<ContractsConfig> = {
   version: readPackageVersion(__dirname),
   configSchema: contractsConfigSchema,
   rootModule: AppModule,
+  errorStatus: contractsErrorStatus,
 };

@@ -1,0 +1,64 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Roles, ZodBody, ZodParams } from '@accord/service-kit';
+import type { z } from 'zod';
+import { channelParamsSchema, idParamsSchema } from '../query/query.dto';
+import { emptyBodySchema, reasonBodySchema, requestBodySchema, type ReasonBody, type RequestBody } from './actions.dto';
+import { AccessActionsService, type SubmittedAction } from './access-actions.service';
+
+type Params<S extends z.ZodType> = z.output<S>;
+
+/**
+ * The department's access actions: each builds a rules tx, signs it with
+ * the department key and submits it to the channel (202: accepted for
+ * ordering; the outcome is in its receipts). Requests and cancellations
+ * need the `user` role; consent, refusal and revocation the `dataadmin` role.
+ */
+@ApiTags('actions')
+@Controller('v1/channels/:channel')
+@ApiNotFoundResponse({ description: 'channel_not_found, request_not_found or grant_not_found' })
+@ApiUnprocessableEntityResponse({ description: 'not_provider or not_requester: the rules would reject the tx' })
+@ApiAcceptedResponse({ description: 'Signed and submitted: {txId, envelope, receiptsUrl}' })
+export class AccessActionsController {
+  constructor(private readonly actions: AccessActionsService) {}
+
+  @Post('requests')
+  @HttpCode(202)
+  @Roles('user')
+  @ApiOperation({ summary: 'Request access to a dataset for a purpose and duration (access.request); answers with the expected outcome' })
+  request(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodBody(requestBodySchema) body: RequestBody): Promise<SubmittedAction> {
+    return this.actions.request(channel, body);
+  }
+
+  @Post('requests/:id/cancel')
+  @HttpCode(202)
+  @Roles('user')
+  @ApiOperation({ summary: "Withdraw this department's pending request (access.cancel)" })
+  cancel(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(emptyBodySchema) _body: object): Promise<SubmittedAction> {
+    return this.actions.cancel(channel, id);
+  }
+
+  @Post('requests/:id/consent')
+  @HttpCode(202)
+  @Roles('dataadmin')
+  @ApiOperation({ summary: 'Consent to a pending request for one of our datasets (access.consent)' })
+  consent(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(emptyBodySchema) _body: object): Promise<SubmittedAction> {
+    return this.actions.consent(channel, id);
+  }
+
+  @Post('requests/:id/refuse')
+  @HttpCode(202)
+  @Roles('dataadmin')
+  @ApiOperation({ summary: 'Refuse a pending request for one of our datasets (access.refuse)' })
+  refuse(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(reasonBodySchema) body: ReasonBody): Promise<SubmittedAction> {
+    return this.actions.refuse(channel, id, body);
+  }
+
+  @Post('grants/:id/revoke')
+  @HttpCode(202)
+  @Roles('dataadmin')
+  @ApiOperation({ summary: 'Revoke an active grant to one of our datasets (access.revoke)' })
+  revoke(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(reasonBodySchema) body: ReasonBody): Promise<SubmittedAction> {
+    return this.actions.revoke(channel, id, body);
+  }
+}

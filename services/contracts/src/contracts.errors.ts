@@ -1,0 +1,89 @@
+import { AccordError } from '@accord/service-kit';
+
+/**
+ * Typed errors of the contracts service. Codes are stable strings; the HTTP
+ * status comes from `contractsErrorStatus` (contracts.definition.ts) or from
+ * the code's last word (docs/services.md "Errors").
+ */
+export abstract class ContractsError extends AccordError {}
+
+/** No block of the channel was applied by this department's contracts service. */
+export class ChannelNotFoundError extends ContractsError {
+  readonly code = 'channel_not_found';
+
+  constructor(readonly channel: string) {
+    super(`channel ${channel} is not known to this contracts service (no block of it was applied)`, { channel });
+  }
+}
+
+/** A record (request, grant, dataset, receipts of a tx, digest) that is not on record. */
+export class RecordNotFoundError extends ContractsError {
+  constructor(
+    readonly code: 'request_not_found' | 'grant_not_found' | 'dataset_not_found' | 'receipts_not_found' | 'digest_not_found',
+    message: string,
+    details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message, details);
+  }
+}
+
+/**
+ * An action the rules would reject for sure, refused before it is signed
+ * (e.g. a consent to a request another department provides). `code` is the
+ * rules' rejection code (docs/rules.md).
+ */
+export class ActionRejectedError extends ContractsError {
+  constructor(
+    readonly code: 'not_provider' | 'not_requester' | 'request_not_pending' | 'grant_not_active' | 'grant_exhausted',
+    message: string,
+    details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message, details);
+  }
+}
+
+/** The channel stopped applying blocks (gap, divergence, missing configuration): see GET /v1/channels. */
+export class ChannelHaltedError extends ContractsError {
+  readonly code = 'channel_halted';
+
+  constructor(readonly channel: string, reason: string) {
+    super(`channel ${channel} is halted: ${reason}`, { channel });
+  }
+}
+
+/** ACCORD_KEYS_FILE is missing, unreadable or not this department's. */
+export class DepartmentKeysError extends ContractsError {
+  readonly code = 'department_keys_invalid';
+}
+
+/** The ledger API did not answer as expected (network, 5xx, unexpected body); retried by the block reader. */
+export class LedgerUnavailableError extends ContractsError {
+  readonly code = 'ledger_unavailable';
+}
+
+/**
+ * Stored rows that cannot be mapped back (bad number, a state that does not
+ * validate or does not hash to its stored digest): the database was altered.
+ */
+export class CorruptStateError extends ContractsError {
+  readonly code = 'contracts_state_corrupt';
+}
+
+/** Another writer moved this department's blocks checkpoint: the reader reloads its state from the database. */
+export class ConcurrentWriterError extends ContractsError {
+  readonly code = 'contracts_concurrent_writer';
+}
+
+/** A record on the blocks topic that is not a well-formed, self-consistent block.committed event. */
+export class BlockEventInvalidError extends ContractsError {
+  readonly code = 'block_event_invalid';
+
+  constructor(
+    message: string,
+    /** The channel the record names, when it names one: that channel halts rather than skip a height. */
+    readonly channel: string | null,
+    details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message, details);
+  }
+}

@@ -1,0 +1,81 @@
+import { channelConfigSchema, type ChannelConfig } from '@accord/ledger-core';
+import { validateBlock, type Block } from '@accord/protocol';
+import { LedgerUnavailableError } from '../contracts.errors';
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Reads this department's ledger API (docs/ledger.md) for what a
+ * block.committed event may leave out: the channel configuration after a
+ * block, and the txs of a block too large for one event. Every failure is
+ * a LedgerUnavailableError: the block reader retries the batch later.
+ */
+export class LedgerClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  /**
+   * The configuration after block `height`, from GET members and proposals
+   * at that height. `genesis` (txId and position of the channel's genesis
+   * tx) is not part of those views; the caller knows it from the chain.
+   */
+  async configAfter(channel: string, height: number, genesis: ChannelConfig['genesis']): Promise<ChannelConfig> {
+    const path = (what: string) => `/v1/channels/${encodeURIComponent(channel)}/${what}?height=${height}`;
+    const members = (await this.get(path('members'))) as Record<string, unknown>;
+    const proposals = (await this.get(path('proposals'))) as Record<string, unknown>;
+    const openProposals = Array.isArray(proposals['proposals'])
+      ? proposals['proposals'].map((p: unknown) => {
+          // The view adds the tally to each proposal; the configuration does not hold it.
+          const { tally: _tally, ...proposal } = p as Record<string, unknown>;
+          return proposal;
+        })
+      : proposals['proposals'];
+    const candidate = {
+      channel,
+      kind: members['kind'],
+      owner: members['owner'],
+      genesis,
+      members: members['members'],
+      policy: members['policy'],
+      proposals: openProposals,
+    };
+    const parsed = channelConfigSchema.safeParse(candidate);
+    if (!parsed.success || members['height'] !== height) {
+      throw new LedgerUnavailableError(`the ledger's configuration of ${channel} after block ${height} does not have the expected form`, { channel, height });
+    }
+    return parsed.data;
+  }
+
+  /** A committed block with its txs (for header-only block.committed events). */
+  async block(channel: string, height: number): Promise<Block> {
+    const view = (await this.get(`/v1/channels/${encodeURIComponent(channel)}/blocks/${height}`)) as Record<string, unknown>;
+    try {
+      return validateBlock(view['block']);
+    } catch (error) {
+      throw new LedgerUnavailableError(`the ledger answered block ${channel}/${height} with an invalid block: ${(error as Error).message}`, { channel, height });
+    }
+  }
+
+  private async get(path: string): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new LedgerUnavailableError(`ledger API GET ${path} failed: ${(error as Error).message}`, { path });
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status !== 200) {
+      throw new LedgerUnavailableError(`ledger API GET ${path} answered ${response.status}: ${text.slice(0, 300)}`, { path, status: response.status });
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new LedgerUnavailableError(`ledger API GET ${path} answered with a body that is not JSON`, { path });
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventBus } from '@accord/event-bus';
+import { EVENT_BUS, ReadinessRegistry, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
+import { DataSource } from 'typeorm';
+import type { ContractsConfig } from '../contracts.config';
+import { DEPARTMENT_SIGNER, loadDepartmentSigner, type DepartmentSigner } from '../keys/department-signer.provider';
+import { LedgerClient } from '../ledger/ledger.client';
+import { ContractsPersistenceModule } from '../persistence/contracts-persistence.module';
+import { ReceiptRepository } from '../persistence/receipt.repository';
+import { RulesStateRepository } from '../persistence/rules-state.repository';
+import { BlocksReader } from './blocks.reader';
+import { ContractsPipelineMetrics } from './contracts-pipeline.metrics';
+import { RulesApplier } from './rules-applier.service';
+import { StatePublisher } from './state-publisher.service';
+
+export const LEDGER_CLIENT = 'contracts:ledger-client';
+
+/** Starts the blocks reader once the app is up, gates readiness on its first load, stops it before the bus closes. */
+@Injectable()
+export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    private readonly reader: BlocksReader,
+    readiness: ReadinessRegistry,
+  ) {
+    readiness.register('rules', async () => this.reader.ready);
+  }
+
+  onApplicationBootstrap(): void {
+    this.reader.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.reader.stop();
+  }
+}
+
+/**
+ * The rule pipeline: department signer, ledger client, applier (the use
+ * case), publisher of attestations and decisions, and the blocks reader.
+ */
+@Module({
+  imports: [ContractsPersistenceModule],
+  providers: [
+    ContractsPipelineMetrics,
+    { provide: DEPARTMENT_SIGNER, inject: [SERVICE_CONFIG], useFactory: (config: ContractsConfig) => loadDepartmentSigner(config) },
+    {
+      provide: LEDGER_CLIENT,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ContractsConfig): LedgerClient | null => (config.ledger === null ? null : new LedgerClient(config.ledger.url, config.ledger.token)),
+    },
+    {
+      provide: RulesApplier,
+      inject: [DataSource, RulesStateRepository, ReceiptRepository, LEDGER_CLIENT, SERVICE_CONFIG, ServiceLogger, ContractsPipelineMetrics],
+      useFactory: (
+        dataSource: DataSource,
+        states: RulesStateRepository,
+        receipts: ReceiptRepository,
+        ledger: LedgerClient | null,
+        config: ContractsConfig,
+        log: ServiceLogger,
+        metrics: ContractsPipelineMetrics,
+      ) => new RulesApplier({ dataSource, states, receipts, ledger, department: config.department, log: log.pino, metrics }),
+    },
+    {
+      provide: StatePublisher,
+      inject: [EVENT_BUS, DEPARTMENT_SIGNER, ReceiptRepository, RulesStateRepository, ContractsPipelineMetrics],
+      useFactory: (bus: EventBus, signer: DepartmentSigner, receipts: ReceiptRepository, states: RulesStateRepository, metrics: ContractsPipelineMetrics) =>
+        new StatePublisher(bus, signer, receipts, states, metrics),
+    },
+    {
+      provide: BlocksReader,
+      inject: [EVENT_BUS, RulesApplier, StatePublisher, ServiceLogger, SERVICE_CONFIG, ContractsPipelineMetrics],
+      useFactory: (bus: EventBus, applier: RulesApplier, publisher: StatePublisher, log: ServiceLogger, config: ContractsConfig, metrics: ContractsPipelineMetrics) =>
+        new BlocksReader(bus, applier, publisher, log.pino, { pollIntervalMs: config.pollIntervalMs, batchSize: config.batchSize }, metrics),
+    },
+    BlocksReaderLifecycle,
+  ],
+  exports: [RulesApplier, DEPARTMENT_SIGNER, ContractsPersistenceModule],
+})
+export class PipelineModule {}
