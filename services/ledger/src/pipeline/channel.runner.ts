@@ -97,7 +97,7 @@ export class ChannelRunner {
   private lastError: string | null = null;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
   private committed: ChannelState['snapshot'] | null = null;
   private readOffset = 0;
   private builder: BlockBuilder | null = null;
@@ -131,7 +131,7 @@ export class ChannelRunner {
   /** Stops reading, lets the in-flight commit finish and returns once the runner is idle. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    for (const wake of this.sleepers) wake();
     await this.loop;
     this.state = 'stopped';
   }
@@ -399,12 +399,13 @@ export class ChannelRunner {
   private sleep(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
+        this.sleepers.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
     });
   }
 }
