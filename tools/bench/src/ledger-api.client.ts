@@ -1,0 +1,71 @@
+/**
+ * The few ledger HTTP calls the benchmark makes, over keep-alive
+ * connections (node:http; a client that reconnects per request would
+ * measure TCP set-up, not the ledger).
+ */
+import { Agent, request } from 'node:http';
+
+/** Connections per ledger; more requests than this queue in the client. */
+const SOCKETS_PER_LEDGER = 32;
+
+export class LedgerApiClient {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_LEDGER });
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {
+    const parsed = new URL(url);
+    this.host = parsed.hostname;
+    this.port = Number(parsed.port);
+  }
+
+  /** POST /v1/channels/:channel/txs with the envelope's log bytes (they are its JSON); the HTTP status. */
+  submitTx(channel: string, envelope: Uint8Array): Promise<number> {
+    return this.send('POST', `/v1/channels/${channel}/txs`, envelope).then((r) => r.status);
+  }
+
+  async getJson<T>(path: string): Promise<T> {
+    const res = await this.send('GET', path);
+    if (res.status !== 200) throw new Error(`GET ${this.url}${path}: ${res.status} ${res.body}`);
+    return JSON.parse(res.body) as T;
+  }
+
+  async postJson<T>(path: string, body: unknown, expect: number): Promise<T> {
+    const res = await this.send('POST', path, Buffer.from(JSON.stringify(body)));
+    if (res.status !== expect) throw new Error(`POST ${this.url}${path}: ${res.status} ${res.body}`);
+    return JSON.parse(res.body) as T;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private send(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: this.host,
+          port: this.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': body.length }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}
