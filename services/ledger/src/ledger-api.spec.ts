@@ -340,16 +340,21 @@ describe('ledger API (in-process)', () => {
       });
     });
 
-    it('does not count attestations of non-members or with bad signatures', async () => {
+    it('drops attestations of non-members and with bad signatures', async () => {
       const next = await submitAndCommit(txs.tx(c, 'test.note', { n: 'attest me' }));
       const hash = await blockHash(next.height);
       const forgedByB = { ...blockAttestation(c, CHANNEL, next.height, hash), body: { ...blockAttestation(c, CHANNEL, next.height, hash).body, from: 'dept-b' } };
       await publishAttestations(bus, CHANNEL, [blockAttestation(outsider, CHANNEL, next.height, hash), forgedByB, blockAttestation(c, CHANNEL, next.height, hash)]);
-      await waitFor('own and dept-c attestations counted', async () => {
-        const view = await getJson<{ attesters: string[] }>(sut.url, `/v1/channels/${CHANNEL}/blocks/${next.height}/attestations`, sut.tokens.user);
-        return view.attesters.length === 2 ? view : undefined;
+      const view = await waitFor('own and dept-c attestations counted', async () => {
+        const seen = await getJson<{ attesters: string[]; attestations: { body: { from: string } }[] }>(sut.url, `/v1/channels/${CHANNEL}/blocks/${next.height}/attestations`, sut.tokens.user);
+        return seen.attesters.length === 2 ? seen : undefined;
       });
+      expect(view.attesters).toEqual(['dept-c', 'test-dept']);
+      expect(view.attestations.map((a) => a.body.from).sort()).toEqual(['dept-c', 'test-dept']);
       expect(await isFinal(next.height)).toBe(false);
+      const metrics = await request(sut.url).get('/metrics');
+      expect(metrics.text).toMatch(/accord_ledger_attestations_dropped_total\{[^}]*reason="not_a_member"/);
+      expect(metrics.text).toMatch(/accord_ledger_attestations_dropped_total\{[^}]*reason="bad_signature"/);
     });
   });
 

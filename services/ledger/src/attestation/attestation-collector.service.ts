@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { isProtocolError, parseAttestation, type Attestation } from '@accord/protocol';
+import { isProtocolError, parseAttestation, verifyAttestation, type Attestation } from '@accord/protocol';
 import type { EventBus } from '@accord/event-bus';
 import { withTransaction } from '@accord/persistence';
 import { InjectEventBus, ServiceLogger, ServiceMetrics } from '@accord/service-kit';
@@ -9,6 +9,7 @@ import { attestTopic } from '../ledger.events';
 import { AttestationRepository } from '../persistence/attestation.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
+import { ConfigHistoryService } from '../query/config-history.service';
 import { FinalityService } from './finality.service';
 
 /** Timings of the collector; tests shorten them. */
@@ -30,8 +31,9 @@ const STARTUP_SWEEP = 1000;
 
 /**
  * Reads every followed channel's attestation topic from the offset stored in
- * the database (the truth; no consumer group), stores each distinct
- * attestation together with the new offset in one transaction, then
+ * the database (the truth; no consumer group), checks each attestation
+ * against the key its member had at that height, stores each distinct one
+ * together with the new offset in one transaction, then
  * re-evaluates finality of the heights it touched. Attestations of blocks
  * not committed here yet are re-evaluated once the block is. Garbage on the
  * topic is counted and skipped, never fatal.
@@ -43,6 +45,7 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
   private readonly log: ServiceLogger;
   private readonly received: Counter;
   private readonly garbage: Counter;
+  private readonly dropped: Counter;
   private discovery: Promise<void> | undefined;
   private stopped = false;
   private wakeDiscovery: (() => void) | undefined;
@@ -54,6 +57,7 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
     private readonly attestations: AttestationRepository,
     private readonly reads: LedgerReadRepository,
     private readonly finality: FinalityService,
+    private readonly configs: ConfigHistoryService,
     metrics: ServiceMetrics,
     log: ServiceLogger,
     @Optional() @Inject(COLLECTOR_TIMINGS) timings?: CollectorTimings,
@@ -61,6 +65,9 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
     this.timings = timings ?? DEFAULT_COLLECTOR_TIMINGS;
     this.log = log.forContext('attestations');
     this.received = metrics.counter('accord_ledger_attestations_received', { description: 'Attestations read from accord.<channel>.attest, by channel and kind' });
+    this.dropped = metrics.counter('accord_ledger_attestations_dropped', {
+      description: 'Attestations of committed heights not stored: not by an active member, bad signature, or before genesis',
+    });
     this.garbage = metrics.counter('accord_ledger_attestations_garbage', { description: 'Records on accord.<channel>.attest that are not attestations of that channel' });
   }
 
@@ -133,12 +140,44 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
       this.received.add(1, { channel, kind: attestation.body.kind });
       items.push({ attestation, offset: message.offset });
     }
+    const kept = await this.screen(channel, items);
     const next = messages[messages.length - 1].offset + 1;
     await withTransaction(this.dataSource, async (manager) => {
-      await this.attestations.insertMany(items, manager);
+      await this.attestations.insertMany(kept, manager);
       await this.attestations.advanceCursor(manager, channel, next);
     });
-    return { next, deferred: await this.evaluate(channel, items.map((i) => i.attestation.body.height)) };
+    return { next, deferred: await this.evaluate(channel, kept.map((i) => i.attestation.body.height)) };
+  }
+
+  /**
+   * Drops attestations of committed heights that are not by a member active
+   * at that height with its key in force there (nobody else can make a
+   * block final, and storing forgeries would only let anyone fill the
+   * table). Attestations of heights not committed here yet are kept: the
+   * configuration that judges them is not known yet; finality screens them
+   * again when it evaluates the height.
+   */
+  private async screen(channel: string, items: readonly { attestation: Attestation; offset: number }[]): Promise<{ attestation: Attestation; offset: number }[]> {
+    if (items.length === 0) return [];
+    const head = ((await this.channels.find(channel))?.snapshot.nextHeight ?? 0) - 1;
+    const kept: { attestation: Attestation; offset: number }[] = [];
+    for (const item of items) {
+      const { body } = item.attestation;
+      if (body.height > head) {
+        kept.push(item);
+        continue;
+      }
+      const config = await this.configs.configAt(channel, body.height);
+      const member = config?.members.find((m) => m.id === body.from && m.status === 'active');
+      const reason = config === null ? 'before_genesis' : member === undefined ? 'not_a_member' : !verifyAttestation(item.attestation, member.ed25519) ? 'bad_signature' : undefined;
+      if (reason === undefined) {
+        kept.push(item);
+      } else {
+        this.dropped.add(1, { channel, reason });
+        this.log.pino.warn({ channel, height: body.height, from: body.from, kind: body.kind, reason }, 'attestation dropped');
+      }
+    }
+    return kept;
   }
 
   /** @internal Evaluates heights; returns those whose block is not committed here yet. */
