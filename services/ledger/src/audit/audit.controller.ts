@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { openApiSchema, Roles, ZodBody, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
-import { channelParamsSchema } from '../query/query.dto';
+import { ApiPathParams, channelParamsSchema } from '../query/query.dto';
 import { auditRequestSchema, auditResponseSchema } from './audit.dto';
 import { ChainAuditService, type AuditReport } from './chain-audit.service';
 
@@ -13,6 +13,8 @@ export class AuditController {
   constructor(private readonly audits: ChainAuditService) {}
 
   @Post('channels/:channel/audit')
+
+  @ApiPathParams(channelParamsSchema)
   @HttpCode(200)
   @Roles('operations', 'dataadmin')
   @ApiOperation({

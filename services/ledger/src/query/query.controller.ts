@@ -27,6 +27,7 @@ import {
   txProofQuerySchema,
   uintParam,
   MAX_PAGE,
+  ApiPathParams,
 } from './query.dto';
 
 const DEFAULT_PAGE = 50;
@@ -42,12 +43,16 @@ export class QueryController {
   constructor(private readonly chain: ChainQueryService) {}
 
   @Get('channels/:channel/head')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Head of a channel: last committed block, its hash and finality, highest final block' })
   head(@ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>): Promise<ChannelHead> {
     return this.chain.head(channel);
   }
 
   @Get('channels/:channel/blocks')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Block headers in height order, paged (?from=&limit=, next page from `next`)' })
   blocks(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
@@ -57,18 +62,24 @@ export class QueryController {
   }
 
   @Get('channels/:channel/blocks/:height')
+
+  @ApiPathParams(blockParamsSchema)
   @ApiOperation({ summary: 'A block with its txs and validity codes (the protocol block) and its finality' })
   block(@ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>): Promise<BlockView> {
     return this.chain.block(channel, height);
   }
 
   @Get('channels/:channel/blocks/:height/attestations')
+
+  @ApiPathParams(blockParamsSchema)
   @ApiOperation({ summary: 'Attestations stored for a height (block and state) and the finality decision' })
   attestations(@ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>): Promise<BlockAttestationsView> {
     return this.chain.blockAttestations(channel, height);
   }
 
   @Get('txs/:txId/proof')
+
+  @ApiPathParams(txIdParamsSchema)
   @ApiOperation({ summary: 'Proof of a committed tx, verifiable offline with `accord verify-proof` and the members\' keys at its height' })
   @ApiOkResponse({ schema: openApiSchema(txProofSchema) })
   proof(
@@ -79,6 +90,8 @@ export class QueryController {
   }
 
   @Get('channels/:channel/consistency')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'RFC 6962 consistency proof between the chain up to `from` and up to `to` (leaves: block hashes)' })
   consistency(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
@@ -88,6 +101,8 @@ export class QueryController {
   }
 
   @Get('channels/:channel/members')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Members with their status and keys, policy and finality quorum, at the head or ?height=' })
   members(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
@@ -97,6 +112,8 @@ export class QueryController {
   }
 
   @Get('channels/:channel/members/keys')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'members.json of the members active at the head or ?height= (for `accord verify-proof --keys`)' })
   @ApiOkResponse({ schema: openApiSchema(membersSchema) })
   memberKeys(
@@ -107,6 +124,8 @@ export class QueryController {
   }
 
   @Get('channels/:channel/members/:member/txs')
+
+  @ApiPathParams(memberParamsSchema)
   @ApiOperation({ summary: 'Txs signed by a member in chain order, paged (?after=<height>:<index>&limit=)' })
   memberTxs(
     @ZodParams(memberParamsSchema) { channel, member }: z.output<typeof memberParamsSchema>,
@@ -116,6 +135,8 @@ export class QueryController {
   }
 
   @Get('channels/:channel/proposals')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Open governance proposals (joins, policy changes) with their votes and tally, at the head or ?height=' })
   proposals(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
@@ -125,6 +146,8 @@ export class QueryController {
   }
 
   @Get('channels/:channel/governance-events')
+
+  @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Configuration changes in chain order (admissions, votes, departures, rotations, policy changes)' })
   governanceEvents(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,

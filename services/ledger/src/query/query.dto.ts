@@ -1,4 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { channelNameSchema, hashHexSchema, memberIdSchema, uintSchema } from '@accord/protocol';
+import { openApiSchema } from '@accord/service-kit';
 import { z } from 'zod';
 
 /** A non-negative integer in a path or query string (no sign, no leading zeros, no exponent). */
@@ -61,3 +64,10 @@ export const alertsQuerySchema = z.object({
   channel: channelNameSchema.optional(),
   limit: boundedIntParam(1, MAX_PAGE).optional(),
 });
+
+/** Documents a route's path parameters in OpenAPI from the same schema @ZodParams validates them with. */
+export function ApiPathParams(schema: z.ZodObject): MethodDecorator {
+  return applyDecorators(
+    ...Object.entries(schema.shape).map(([name, field]) => ApiParam({ name, required: true, schema: openApiSchema(field as z.ZodType) })),
+  );
+}

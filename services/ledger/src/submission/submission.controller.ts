@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
-import { channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
+import { ApiPathParams, channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
 import { submitTxBodySchema, submitTxResponseSchema, txStatusQuerySchema, txStatusResponseSchema } from './submission.dto';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 import { TxSubmissionService } from './tx-submission.service';
@@ -19,6 +19,8 @@ export class SubmissionController {
   ) {}
 
   @Post('channels/:channel/txs')
+
+  @ApiPathParams(channelParamsSchema)
   @Roles('provider', 'user')
   @ApiOperation({ summary: 'Submit a signed tx envelope to a channel (provider or user)' })
   @ApiBody({ schema: openApiSchema(submitTxBodySchema) })
@@ -37,6 +39,8 @@ export class SubmissionController {
   }
 
   @Get('txs/:txId')
+
+  @ApiPathParams(txIdParamsSchema)
   @Roles(...ROLES)
   @ApiOperation({ summary: 'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit' })
   @ApiOkResponse({ schema: openApiSchema(txStatusResponseSchema) })
