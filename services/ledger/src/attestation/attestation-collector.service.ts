@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { isProtocolError, parseAttestation, verifyAttestation, type Attestation } from '@accord/protocol';
-import type { EventBus } from '@accord/event-bus';
+import { TopicNotFoundError, type EventBus } from '@accord/event-bus';
 import { withTransaction } from '@accord/persistence';
 import { InjectEventBus, ServiceLogger, ServiceMetrics } from '@accord/service-kit';
 import type { Counter } from '@opentelemetry/api';
@@ -208,7 +208,10 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
 
   /** @internal */
   warn(error: unknown, channel: string, what: string): void {
-    if (!this.stopped) this.log.pino.warn({ err: error, channel }, `${what}; retrying`);
+    if (this.stopped) return;
+    // The channel's runner creates the topic when it starts following; until then there is nothing to read.
+    if (error instanceof TopicNotFoundError) this.log.pino.debug({ channel }, 'attestation topic does not exist yet; retrying');
+    else this.log.pino.warn({ err: error, channel }, `${what}; retrying`);
   }
 }
 
