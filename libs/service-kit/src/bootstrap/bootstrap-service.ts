@@ -60,6 +60,9 @@ const DEFAULT_DRAIN_MS = 10_000;
  * service's main.ts and in-process (tests, `accord up`), where several
  * services run side by side on different ports.
  */
+/** Default JSON body limit; services with larger payloads set `maxBodyBytes`. */
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 export async function bootstrapService<C extends CommonConfig>(
   definition: ServiceDefinition<C>,
   options: BootstrapOptions = {},
@@ -102,7 +105,9 @@ export async function bootstrapService<C extends CommonConfig>(
     app = await NestFactory.create<NestExpressApplication>(ServiceRootModule.wrap(kit, definition.rootModule), new ExpressAdapter(), {
       logger: new FrameworkLogger(log),
       abortOnError: false,
+      bodyParser: false,
     });
+    app.useBodyParser('json', { limit: definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
     app.use(tracingMiddleware(definition.name), requestLoggingMiddleware(log.pino), httpMetricsMiddleware(kit.metrics));
     const openApi = createOpenApiDocument(app, definition);
     serveOpenApi(app, openApi);

@@ -79,7 +79,8 @@ export async function runServiceMain<C extends CommonConfig>(definition: Service
   if (args[0] === 'openapi') {
     const json = `${JSON.stringify(await buildOpenApiDocument(definition), null, 2)}\n`;
     if (args[1]) await writeFile(args[1], json);
-    else process.stdout.write(json);
+    // Exit only once stdout has flushed: a pipe would otherwise get a truncated document.
+    else await new Promise<void>((resolve, reject) => process.stdout.write(json, (error) => (error ? reject(error) : resolve())));
     process.exit(0);
   }
   if (args.length > 0) {

@@ -19,6 +19,8 @@ export interface ServiceDefinition<C extends CommonConfig = CommonConfig> {
   readonly configSchema: z.ZodType<C>;
   /** The service's own Nest module (the kit wraps it with logging, auth, health, metrics, OpenAPI). */
   readonly rootModule: Type<unknown> | DynamicModule;
+  /** Largest JSON request body in bytes (default 1 MiB); larger bodies get 413. */
+  readonly maxBodyBytes?: number;
   /** HTTP status per domain error code, where the defaults (http-error.mapper.ts) do not fit. */
   readonly errorStatus?: ErrorStatusMap;
 }
