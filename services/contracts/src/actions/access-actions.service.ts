@@ -23,8 +23,8 @@ export interface SubmittedAction {
   readonly expected?: Evaluation;
 }
 
-/** Nonces are drawn at random below 2^48: unique per (department, channel) without coordinating the department's services. */
-const NONCE_RANGE = 2 ** 48;
+/** Nonces are drawn at random below 2^48 - 1 (randomInt's range limit): unique per (department, channel) without coordinating the department's services. */
+const NONCE_RANGE = 2 ** 48 - 1;
 
 /**
  * The department's access actions (docs/contracts.md "Actions"): builds the

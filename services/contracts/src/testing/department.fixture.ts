@@ -1,0 +1,131 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventBus } from '@accord/event-bus';
+import { encodeEnvelope, signTx, type JsonObject, type TxEnvelope, computeTxId } from '@accord/protocol';
+import type { TestMember } from '@accord/protocol/testing';
+import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
+import request from 'supertest';
+// Tests boot the real ledger next to the contracts service: it produces the committed blocks the rules apply.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import type { LedgerConfig } from '../../../ledger/src/ledger.config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { ledgerService } from '../../../ledger/src/ledger.definition';
+import type { ContractsConfig } from '../contracts.config';
+import { contractsService } from '../contracts.definition';
+import { txTopic } from '../contracts.events';
+
+/** Writes a department keys file (service-kit department-files format) for a test member; returns its path. */
+export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${member.id}-keys.json`);
+  await writeFile(path, JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }), { mode: 0o600 });
+  return path;
+}
+
+export interface DepartmentUnderTest {
+  readonly member: TestMember;
+  readonly ledger: ServiceUnderTest<LedgerConfig>;
+  readonly contracts: ServiceUnderTest<ContractsConfig>;
+  /** The bus both services use. */
+  readonly bus: EventBus;
+  close(): Promise<void>;
+}
+
+export interface DepartmentOptions {
+  readonly member: TestMember;
+  /** Where its key file goes. */
+  readonly dir: string;
+  /** A bus to share (several departments on one embedded log); default: the ledger's own. */
+  readonly bus?: EventBus;
+  /** Environment of both services (e.g. PostgreSQL and Kafka for integration tests). */
+  readonly env?: Env;
+  readonly ledgerEnv?: Env;
+  readonly contractsEnv?: Env;
+}
+
+/** One department's ledger and contracts service in this process, the contracts service reading the ledger's API. */
+export async function startDepartment(options: DepartmentOptions): Promise<DepartmentUnderTest> {
+  const keysFile = await writeKeysFile(options.dir, options.member);
+  const common: Env = { ACCORD_DEPARTMENT: options.member.id, ACCORD_KEYS_FILE: keysFile, ACCORD_LOG_LEVEL: 'warn', ...options.env };
+  const ledger = await startServiceForTest(ledgerService, {
+    env: { ...common, ACCORD_LEDGER_SIG_WORKERS: '0', ...options.ledgerEnv },
+    ...(options.bus === undefined ? {} : { shared: { bus: options.bus } }),
+  });
+  const bus = options.bus ?? ledger.service.app.get<EventBus>(EVENT_BUS);
+  const contracts = await startContracts(options.member, keysFile, ledger, bus, { ...options.env, ...options.contractsEnv });
+  return {
+    member: options.member,
+    ledger,
+    contracts,
+    bus,
+    close: async () => {
+      await contracts.close();
+      await ledger.close();
+    },
+  };
+}
+
+/** A contracts service of `member` on `bus`, reading `ledger`'s API (also: a second one with a fresh database, for replays). */
+export async function startContracts(
+  member: TestMember,
+  keysFile: string,
+  ledger: ServiceUnderTest<LedgerConfig>,
+  bus: EventBus,
+  env: Env = {},
+): Promise<ServiceUnderTest<ContractsConfig>> {
+  return startServiceForTest(contractsService, {
+    env: {
+      ACCORD_DEPARTMENT: member.id,
+      ACCORD_KEYS_FILE: keysFile,
+      ACCORD_LEDGER_URL: ledger.url,
+      ACCORD_LEDGER_TOKEN: ledger.tokens.user,
+      ACCORD_CONTRACTS_POLL_MS: '5',
+      ACCORD_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    shared: { bus },
+  });
+}
+
+/** Signs txs of test members on one channel (nonces count up per member from a random start) and publishes them on its tx topic. */
+export class TxPublisher {
+  private readonly nonces = new Map<string, number>();
+
+  constructor(
+    private readonly bus: EventBus,
+    readonly channel: string,
+  ) {}
+
+  envelope(from: TestMember, type: string, payload: JsonObject): TxEnvelope {
+    // Far from 0 and from each other, so they never meet the random nonces the contracts service draws.
+    const nonce = this.nonces.get(from.id) ?? 2 ** 50 + Math.floor(Math.random() * 2 ** 40);
+    this.nonces.set(from.id, nonce + 1);
+    return signTx({ v: 1, channel: this.channel, type, from: from.id, nonce, ts: Date.now(), payload }, from.signer);
+  }
+
+  async send(from: TestMember, type: string, payload: JsonObject): Promise<string> {
+    const envelope = this.envelope(from, type, payload);
+    await this.bus.publish(txTopic(this.channel), [{ value: encodeEnvelope(envelope), headers: { kind: 'tx' } }]);
+    return computeTxId(envelope.body);
+  }
+}
+
+/** HTTP calls to a service with one of its test tokens. */
+export function api(sut: ServiceUnderTest<ContractsConfig> | ServiceUnderTest<LedgerConfig>) {
+  const auth = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+  return {
+    get: (path: string, token = sut.tokens.operations) => request(sut.url).get(path).set(...auth(token)),
+    post: (path: string, body: object | undefined, token: string) => request(sut.url).post(path).set(...auth(token)).send(body),
+  };
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
