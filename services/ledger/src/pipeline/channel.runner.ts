@@ -60,7 +60,7 @@ export interface ChannelRunnerDeps {
 export interface ChannelRunnerOptions {
   /** At most this many blocks per database transaction. */
   readonly groupCommit: number;
-  /** Records per bus read (default 1000). */
+  /** Records per bus read (default 5000: a Kafka fetch returns whole record batches of up to the bus's max batch bytes, so small reads decode the same data again and again). */
   readonly readBatch?: number;
   /** Pause after a read that returned nothing (default 10 ms). */
   readonly pollIntervalMs?: number;
@@ -76,6 +76,9 @@ interface PendingBlock {
   /** Local time the builder closed it (commit latency). */
   readonly closedAt: number;
 }
+
+/** Records per signature pre-verification round (see run()). */
+const VERIFY_CHUNK = 512;
 
 /** Raised inside run() to leave it when stop() was called. */
 class Stopped extends Error {}
@@ -116,7 +119,7 @@ export class ChannelRunner {
     private readonly options: ChannelRunnerOptions,
   ) {
     this.clock = deps.clock ?? Date.now;
-    this.readBatch = options.readBatch ?? 1000;
+    this.readBatch = options.readBatch ?? 5000;
     this.pollIntervalMs = options.pollIntervalMs ?? 10;
     this.maxPendingBlocks = options.maxPendingBlocks ?? options.groupCommit * 4;
     this.retryInitialMs = options.retryInitialMs ?? 100;
@@ -268,15 +271,24 @@ export class ChannelRunner {
             ahead = fetch(this.readOffset);
             ahead.catch(() => undefined);
           }
-          await this.preverify(builder, prepared, signatures);
-          for (const record of prepared) {
-            if (record.kind === 'tx') blockRecords.push({ offset: record.offset, value: record.value });
-            const closed = builder.push(record);
-            if (closed === undefined) continue;
-            const key = configKey(closed.config);
-            pending.push({ item: { closed, records: blockRecords, configChanged: key !== lastConfig }, closedAt: this.clock() });
-            lastConfig = key;
-            blockRecords = [];
+          // Chunk by chunk, the next chunk's signatures are verified on the pool while this one is fed
+          // to the builder; its keys are guessed from the state one chunk back, so a membership change
+          // (e.g. the genesis) costs at most one chunk of inline checks.
+          const chunks: PreparedRecord[][] = [];
+          for (let i = 0; i < prepared.length; i += VERIFY_CHUNK) chunks.push(prepared.slice(i, i + VERIFY_CHUNK));
+          let verified = this.preverify(builder, chunks[0], signatures);
+          for (let c = 0; c < chunks.length; c++) {
+            await verified;
+            if (c + 1 < chunks.length) verified = this.preverify(builder, chunks[c + 1], signatures);
+            for (const record of chunks[c]) {
+              if (record.kind === 'tx') blockRecords.push({ offset: record.offset, value: record.value });
+              const closed = builder.push(record);
+              if (closed === undefined) continue;
+              const key = configKey(closed.config);
+              pending.push({ item: { closed, records: blockRecords, configChanged: key !== lastConfig }, closedAt: this.clock() });
+              lastConfig = key;
+              blockRecords = [];
+            }
           }
           signatures.clear();
           const counts = signatures.takeCounts();
