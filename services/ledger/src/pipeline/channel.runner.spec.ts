@@ -216,6 +216,19 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     expect(notices).toEqual(expected.map((_, i) => i));
   });
 
+  it('stores groups whose rows exceed PostgreSQL\'s 65,535 bind parameters (chunked INSERTs, one transaction per group)', async () => {
+    // 8,000 garbage records before any genesis: 16 blocks of 500 raw entries, 80,000 tx-row parameters in one group.
+    const log = new TestLog('flood');
+    for (let i = 0; i < 8000; i++) log.rawTx(`junk ${i}`);
+    await bus.ensureTopic(txTopic('flood'));
+    await publish(bus, { log, expect: new Map(), oddHeaders: new Map() }, 0, 8000);
+    const blocks = await reference(bus, 'flood');
+    expect(blocks.map((b) => b.closed.block.txs.length)).toEqual(Array.from({ length: 16 }, () => 500));
+    await f.channels.follow('flood', 'api');
+    expect(await f.committer.commit('flood', blocks)).toMatchObject({ alreadyStored: 0, stored: blocks });
+    await expectSameAsReference(f, bus, 'flood');
+  });
+
   it('skips blocks it rebuilds that are already stored with the same hash, and stops with an alert when one differs', async () => {
     const expected = await reference(bus, 'gov');
     expect(expected.length).toBeGreaterThan(4);
