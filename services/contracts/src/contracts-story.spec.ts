@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogMessage } from '@accord/event-bus';
-import { parseAttestation, signTx, verifyAttestation, type JsonObject } from '@accord/protocol';
+import { canonicalBytes, computeTxId, parseAttestation, signTx, verifyAttestation, type JsonObject, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
 import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
 import { shutdownTelemetry } from '@accord/service-kit';
 import type { ContractsConfig } from './contracts.config';
+import { LedgerClient } from './ledger/ledger.client';
+import { ApplierFixture } from './testing/applier.fixture';
 import { attestTopic, decisionsTopic, departmentBlocksTopic, type DecisionEvent } from './contracts.events';
 import { api, startContracts, startDepartment, TxPublisher, waitFor, writeKeysFile, type DepartmentUnderTest } from './testing/department.fixture';
 import type { ServiceUnderTest } from '@accord/service-kit';
@@ -267,6 +269,45 @@ describe('contracts service with a real ledger (in-process)', () => {
     expect((await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.receipts).toEqual(receipts);
     expect((await http.get(`/v1/channels/${CHANNEL}`)).body.halted).toBeNull();
   });
+
+  it('reads blocks and configurations from the ledger API, as header-only events and configuration changes need', async () => {
+    const ledger = new LedgerClient(dept.ledger.url, dept.ledger.tokens.user);
+    const [genesis, second] = await digests(dept.contracts);
+    const block = await ledger.block(CHANNEL, 1);
+    expect(block.hash).toBe(second.blockHash);
+    const first = await ledger.block(CHANNEL, 0);
+    expect(first.hash).toBe(genesis.blockHash);
+    const at = { txId: computeTxId((first.txs[0] as { envelope: TxEnvelope }).envelope.body), at: { height: 0, index: 0 } };
+    const config = await ledger.configAfter(CHANNEL, 0, at);
+    expect(config).toMatchObject({ channel: CHANNEL, kind: 'alliance', owner: null, genesis: at, proposals: [] });
+    expect(config.members.map((m) => [m.id, m.status])).toEqual([
+      ['dept-b', 'active'],
+      ['dept-c', 'active'],
+      ['test-dept', 'active'],
+    ]);
+    expect(config.policy.rules).toEqual(TEST_RULES);
+    await expect(ledger.block(CHANNEL, 10_000)).rejects.toMatchObject({ code: 'ledger_unavailable' });
+    await expect(new LedgerClient(dept.ledger.url, 'wrong-token').block(CHANNEL, 0)).rejects.toThrow(/answered 401/);
+  });
+
+  it('applies header-only events, fetching the txs and the configuration from the ledger API', async () => {
+    // The ledger sends {header, hash} instead of the block when an event would be too large; here every one is.
+    const headerOnly = (await readAll(departmentBlocksTopic(self.id))).map((m, offset) => {
+      const event = JSON.parse(Buffer.from(m.value).toString('utf8'));
+      const value = canonicalBytes({ ...event, block: { header: event.block.header, hash: event.block.hash } });
+      return { ...m, offset, value };
+    });
+    const db = await ApplierFixture.open();
+    try {
+      const applier = await db.applier(self.id, new LedgerClient(dept.ledger.url, dept.ledger.tokens.user));
+      for (let i = 0; i < headerOnly.length; i += 10) await applier.applyBatch(headerOnly.slice(i, i + 10));
+      expect(applier.channel(CHANNEL)?.head.halted).toBeNull();
+      const stored = ((await db.receipts.digests(CHANNEL, 0, 10_000)) as { height: number; blockHash: string; digest: string }[]).map(({ height, blockHash, digest }) => ({ height, blockHash, digest }));
+      expect(stored).toEqual((await digests(dept.contracts)).map(({ height, blockHash, digest }) => ({ height, blockHash, digest })));
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   it('rebuilds from genesis on a fresh database to the identical digest at every height', async () => {
     const head = await height();

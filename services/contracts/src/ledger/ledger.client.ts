@@ -3,6 +3,8 @@ import { validateBlock, type Block } from '@accord/protocol';
 import { LedgerUnavailableError } from '../contracts.errors';
 
 const TIMEOUT_MS = 10_000;
+/** Attempts of a GET that fails below HTTP (e.g. a keep-alive socket the server closed just then); GETs are idempotent. */
+const ATTEMPTS = 3;
 
 /**
  * Reads this department's ledger API (docs/ledger.md) for what a
@@ -59,14 +61,20 @@ export class LedgerClient {
   }
 
   private async get(path: string): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new LedgerUnavailableError(`ledger API GET ${path} failed: ${(error as Error).message}`, { path });
+    let response: Response | undefined;
+    for (let attempt = 1; response === undefined; attempt++) {
+      try {
+        response = await fetch(`${this.baseUrl}${path}`, {
+          headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+      } catch (error) {
+        if (attempt >= ATTEMPTS) {
+          const cause = (error as { cause?: { message?: string } }).cause?.message;
+          throw new LedgerUnavailableError(`ledger API GET ${path} failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`, { path });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
     const text = await response.text().catch(() => '');
     if (response.status !== 200) {

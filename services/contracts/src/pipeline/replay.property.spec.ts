@@ -206,7 +206,7 @@ describe('replay determinism through the database', () => {
           expect(await snapshot()).toEqual(incremental);
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
     // Every run's chain reached these outcomes (the opening sees to it), so the property covers them.
     const required = [
