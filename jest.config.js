@@ -25,7 +25,12 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/unit.setup.js'],
+    },
     {
       ...common,
       displayName: 'integration',
