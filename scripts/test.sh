@@ -17,7 +17,10 @@ NX_DAEMON=false NX_NO_CLOUD=true npx nx show projects >/dev/null
 npx eslint .
 
 echo "[accord] unit tests" >&2
-npx jest --selectProjects unit --ci
+results=$(mktemp -d)
+# Two workers: most specs wait on I/O (PGlite, the embedded log), so both cores stay busy.
+unit_rc=0
+npx jest --selectProjects unit --ci --forceExit --maxWorkers=2 --json --outputFile="$results/unit.json" || unit_rc=$?
 
 echo "[accord] starting real infrastructure (Kafka, PostgreSQL, MinIO)" >&2
 started_here=0
@@ -29,4 +32,8 @@ bash scripts/infra/up.sh
 source "${ACCORD_RUN:-$HOME/.cache/accord/run}/infra.env"
 
 echo "[accord] integration tests (real Kafka, PostgreSQL, MinIO)" >&2
-npx jest --selectProjects integration --ci --runInBand
+int_rc=0
+npx jest --selectProjects integration --ci --runInBand --forceExit --json --outputFile="$results/integration.json" || int_rc=$?
+node scripts/test-summary.js "$results/unit.json" "$results/integration.json" || true
+echo "[accord] unit tests exit $unit_rc, integration tests exit $int_rc" >&2
+(( unit_rc == 0 && int_rc == 0 ))
