@@ -34,6 +34,6 @@ source "${ACCORD_RUN:-$HOME/.cache/accord/run}/infra.env"
 echo "[accord] integration tests (real Kafka, PostgreSQL, MinIO)" >&2
 int_rc=0
 npx jest --selectProjects integration --ci --runInBand --forceExit --json --outputFile="$results/integration.json" || int_rc=$?
-node scripts/test-summary.js "$results/unit.json" "$results/integration.json" || true
+node scripts/test-summary.mjs "$results/unit.json" "$results/integration.json" || true
 echo "[accord] unit tests exit $unit_rc, integration tests exit $int_rc" >&2
 (( unit_rc == 0 && int_rc == 0 ))

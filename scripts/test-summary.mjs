@@ -1,5 +1,5 @@
 // Prints one closing line over the Jest result files: "N passed, N failed, N skipped".
-const { readFileSync } = require('node:fs');
+import { readFileSync } from 'node:fs';
 let passed = 0, failed = 0, skipped = 0;
 for (const file of process.argv.slice(2)) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
