@@ -9,7 +9,7 @@ import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
 import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
 import { shutdownTelemetry } from '@accord/service-kit';
 import { contractsInfraForTest } from './testing/contracts-infra-test.config';
-import { api, startDepartment, TxPublisher, waitFor, type DepartmentUnderTest } from './testing/department.fixture';
+import { api, startContracts, startDepartment, TxPublisher, waitFor, writeKeysFile, type DepartmentUnderTest } from './testing/department.fixture';
 
 jest.setTimeout(150_000);
 
@@ -25,7 +25,8 @@ interface Digest {
  * a fresh channel): the request -> pending -> consent -> grant -> expiry
  * story runs end to end over the departments' own HTTP APIs, and the three
  * contracts services reach the identical state digest at every height,
- * which each ledger sees in the others' state attestations.
+ * which each ledger sees in the others' state attestations; a rebuild from
+ * genesis on a fresh schema reaches the same digests.
  */
 describe('contracts of three departments on Kafka + PostgreSQL', () => {
   const { pgUrl, kafkaBrokers } = contractsInfraForTest();
@@ -33,7 +34,8 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
   const channel = `rules-${run}`;
   const members = ['a', 'b', 'c'].map((d) => testMember(`dept-${d}-${run}`));
   const [a, b, c] = members;
-  const schemas = members.flatMap((_, i) => [`ctr_it_${run}_${i}_ledger`, `ctr_it_${run}_${i}_contracts`]);
+  // Two per department, and one for a rebuild of department a's rule state.
+  const schemas = [...members.flatMap((_, i) => [`ctr_it_${run}_${i}_ledger`, `ctr_it_${run}_${i}_contracts`]), `ctr_it_${run}_rebuild`];
   const departments: DepartmentUnderTest[] = [];
   let dir: string;
   let txs: TxPublisher;
@@ -162,6 +164,24 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
       expect(attested.map((x) => [x.body.from, x.body.stateDigest]).sort()).toEqual(members.map((m) => [m.id, head.digest]).sort());
       const alerts = await api(dept.ledger).get(`/v1/alerts?channel=${channel}`);
       expect(alerts.body.alerts).toEqual([]);
+    }
+
+    // Rebuilding a's rule state from genesis on a fresh PostgreSQL schema, from the Kafka topic, gives the same digest at every height.
+    const replica = await startContracts(a, await writeKeysFile(dir, a), deptA.ledger, deptA.bus, {
+      ACCORD_DATABASE: pgUrl,
+      ACCORD_DATABASE_SCHEMA: schemas[schemas.length - 1],
+      ACCORD_BUS: `kafka:${kafkaBrokers}`,
+      ACCORD_CONTRACTS_POLL_MS: '20',
+    });
+    try {
+      const rebuilt = await waitFor('the rebuild to reach the head', async () => {
+        const list = await api(replica).get(`/v1/channels/${channel}/digests?limit=1000`);
+        const items = list.status === 200 ? (list.body.items as Digest[]) : [];
+        return items.length === all[0].length ? items : undefined;
+      }, 60_000);
+      expect(rebuilt).toEqual(all[0]);
+    } finally {
+      await replica.close();
     }
   });
 });
