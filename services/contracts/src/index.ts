@@ -1,3 +1,4 @@
-export { contractsService } from './contracts.definition';
-export { contractsConfigSchema, CONTRACTS_DEFAULT_PORT, type ContractsConfig } from './contracts.config';
+export { contractsService, contractsErrorStatus } from './contracts.definition';
+export { contractsConfigSchema, CONTRACTS_DEFAULT_PORT, type ContractsConfig, type ContractsSettings } from './contracts.config';
 export { AppModule as ContractsModule } from './app.module';
+export { attestTopic, decisionsTopic, departmentBlocksTopic, DECISION_EVENT_TYPE, type DecisionEvent } from './contracts.events';
