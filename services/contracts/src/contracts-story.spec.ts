@@ -270,6 +270,24 @@ describe('contracts service with a real ledger (in-process)', () => {
     expect((await http.get(`/v1/channels/${CHANNEL}`)).body.halted).toBeNull();
   });
 
+  it('answers bad queries with typed errors and reasons', async () => {
+    expect((await http.get('/v1/channels/nowhere/accounts')).body).toMatchObject({ error: 'channel_not_found' });
+    expect((await http.get('/v1/channels/nowhere/accounts')).status).toBe(404);
+    const bad = await http.get(`/v1/channels/${CHANNEL}/requests?dataset=%00&limit=0&status=maybe`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['query.dataset', 'query.limit', 'query.status']);
+    expect((await http.get(`/v1/channels/${CHANNEL}/grants/${'f'.repeat(64)}`)).body).toMatchObject({ error: 'grant_not_found' });
+    expect((await http.get(`/v1/channels/${CHANNEL}/digests/99999`)).status).toBe(404);
+    expect((await http.get(`/v1/txs/${'e'.repeat(64)}/receipts`)).body).toMatchObject({ error: 'receipts_not_found' });
+    expect((await http.get(`/v1/txs/not-a-tx/receipts`)).status).toBe(400);
+    expect((await http.post(`/v1/channels/${CHANNEL}/evaluate`, { dataset: 'dept-b/roads', purpose: 'statistics' }, tokens.user)).body).toMatchObject({ error: 'validation_failed' });
+    // Paging: one request per page, the next page after the cursor.
+    const first = (await http.get(`/v1/channels/${CHANNEL}/requests?limit=1`)).body;
+    const second = (await http.get(`/v1/channels/${CHANNEL}/requests?limit=1&after=${first.next}`)).body;
+    expect(first.items).toHaveLength(1);
+    expect(second.items[0].id).not.toBe(first.items[0].id);
+  });
+
   it('reads blocks and configurations from the ledger API, as header-only events and configuration changes need', async () => {
     const ledger = new LedgerClient(dept.ledger.url, dept.ledger.tokens.user);
     const [genesis, second] = await digests(dept.contracts);

@@ -1,5 +1,5 @@
 import { channelNameSchema, hashHexSchema, memberIdSchema, NAME_PATTERN } from '@accord/protocol';
-import { accessRequestSchema, GRANT_STATUSES, REQUEST_STATUSES } from '@accord/rules';
+import { accessRequestSchema, datasetIdSchema, GRANT_STATUSES, REQUEST_STATUSES } from '@accord/rules';
 import { z } from 'zod';
 
 /** Largest page of a list. */
@@ -40,7 +40,7 @@ export const datasetsQuerySchema = z.object({ owner: memberIdSchema.optional() }
 export const requestsQuerySchema = z.object({
   requester: memberIdSchema.optional(),
   provider: memberIdSchema.optional(),
-  dataset: z.string().max(200).optional(),
+  dataset: datasetIdSchema.optional(),
   status: z.enum([...REQUEST_STATUSES, 'rejected']).optional(),
   after: cursorParam.optional(),
   limit: limitParam.optional(),
@@ -49,7 +49,7 @@ export const requestsQuerySchema = z.object({
 export const grantsQuerySchema = z.object({
   requester: memberIdSchema.optional(),
   provider: memberIdSchema.optional(),
-  dataset: z.string().max(200).optional(),
+  dataset: datasetIdSchema.optional(),
   status: z.enum(GRANT_STATUSES).optional(),
   after: cursorParam.optional(),
   limit: limitParam.optional(),
