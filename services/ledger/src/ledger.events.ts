@@ -1,3 +1,4 @@
+import type { ChannelConfig } from '@accord/ledger-core';
 import type { Block, BlockHeader } from '@accord/protocol';
 
 /**
@@ -34,4 +35,6 @@ export interface BlockCommittedEvent {
   readonly txIds: readonly (string | null)[];
   /** The block changed the channel configuration (members, keys, policy, proposals). */
   readonly configChanged: boolean;
+  /** The channel configuration after the block; present exactly when `configChanged`. */
+  readonly config?: ChannelConfig;
 }

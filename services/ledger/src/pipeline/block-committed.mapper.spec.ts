@@ -19,11 +19,12 @@ describe('block.committed encoding', () => {
     const records = h.log.records.filter((r) => r.kind === 'tx' && r.offset >= closed.block.header.firstOffset && r.offset <= closed.block.header.lastOffset).map((r) => r.value);
     expect(records).toHaveLength(4);
     for (const configChanged of [true, false]) {
-      const fast = encodeBlockCommitted(closed.block, closed.txIds, configChanged, records);
-      const plain = encodeBlockCommitted(closed.block, closed.txIds, configChanged);
+      const fast = encodeBlockCommitted(closed.block, closed.txIds, configChanged, records, closed.config);
+      const plain = encodeBlockCommitted(closed.block, closed.txIds, configChanged, undefined, closed.config);
       expect(Buffer.from(fast).toString()).toBe(Buffer.from(plain).toString());
-      expect(Buffer.from(plain).equals(Buffer.from(canonicalBytes({ type: 'block.committed', channel: 'events', block: closed.block, txIds: closed.txIds, configChanged })))).toBe(true);
-      expect(parseCanonicalJson(fast)).toMatchObject({ type: 'block.committed', channel: 'events', configChanged, txIds: closed.txIds });
+      const expected = { type: 'block.committed', channel: 'events', block: closed.block, txIds: closed.txIds, configChanged, ...(configChanged ? { config: closed.config } : {}) };
+      expect(Buffer.from(plain).equals(Buffer.from(canonicalBytes(expected)))).toBe(true);
+      expect(parseCanonicalJson(fast)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
   });
 
@@ -31,14 +32,24 @@ describe('block.committed encoding', () => {
     const h = new LedgerHarness('events');
     h.log.genesis(a, 'public', [a]);
     const closed = h.closeBlock();
-    const event = parseCanonicalJson(encodeBlockCommittedHeaderOnly(closed.block, closed.txIds, true));
-    expect(event).toEqual({ type: 'block.committed', channel: 'events', block: { header: closed.block.header, hash: closed.block.hash }, txIds: closed.txIds, configChanged: true });
+    const event = parseCanonicalJson(encodeBlockCommittedHeaderOnly(closed.block, closed.txIds, true, closed.config));
+    expect(event).toEqual(
+      JSON.parse(JSON.stringify({ type: 'block.committed', channel: 'events', block: { header: closed.block.header, hash: closed.block.hash }, txIds: closed.txIds, configChanged: true, config: closed.config })),
+    );
+  });
+
+  it('refuses a configuration-changing block without the configuration after it', () => {
+    const h = new LedgerHarness('events');
+    h.log.genesis(a, 'public', [a]);
+    const closed = h.closeBlock();
+    expect(() => encodeBlockCommitted(closed.block, closed.txIds, true)).toThrow(/configuration/);
+    expect(() => encodeBlockCommittedHeaderOnly(closed.block, closed.txIds, true, null)).toThrow(/configuration/);
   });
 
   it('refuses records that do not match the txs', () => {
     const h = new LedgerHarness('events');
     h.log.genesis(a, 'public', [a]);
     const closed = h.closeBlock();
-    expect(() => encodeBlockCommitted(closed.block, closed.txIds, true, [])).toThrow(/records/);
+    expect(() => encodeBlockCommitted(closed.block, closed.txIds, true, [], closed.config)).toThrow(/records/);
   });
 });

@@ -1,4 +1,5 @@
 import { canonicalBytes, canonicalize, type Block } from '@accord/protocol';
+import type { ChannelConfig } from '@accord/ledger-core';
 import type { BlockCommittedEvent } from '../ledger.events';
 
 const COMMA = Buffer.from(',');
@@ -16,10 +17,12 @@ export function encodeBlockCommitted(
   txIds: readonly (string | null)[],
   configChanged: boolean,
   records?: readonly Uint8Array[],
+  config?: ChannelConfig | null,
 ): Uint8Array {
   const channel = block.header.channel;
+  const withConfig = configAfter(configChanged, config);
   if (records === undefined) {
-    const event: BlockCommittedEvent = { type: 'block.committed', channel, block, txIds, configChanged };
+    const event: BlockCommittedEvent = { type: 'block.committed', channel, block, txIds, configChanged, ...withConfig };
     return canonicalBytes(event);
   }
   if (records.length !== block.txs.length) throw new Error(`block ${channel}/${block.header.height}: ${records.length} records for ${block.txs.length} txs`);
@@ -33,19 +36,32 @@ export function encodeBlockCommitted(
     }
   });
   parts.push(
-    Buffer.from(`]},"channel":${canonicalize(channel)},"configChanged":${configChanged},"txIds":${canonicalize(txIds)},"type":"block.committed"}`),
+    Buffer.from(`]},"channel":${canonicalize(channel)},${withConfig.config === undefined ? '' : `"config":${canonicalize(withConfig.config)},`}"configChanged":${configChanged},"txIds":${canonicalize(txIds)},"type":"block.committed"}`),
   );
   return Buffer.concat(parts);
 }
 
 /** The event without the block's txs, for a block too large for one bus message. */
-export function encodeBlockCommittedHeaderOnly(block: Block, txIds: readonly (string | null)[], configChanged: boolean): Uint8Array {
+export function encodeBlockCommittedHeaderOnly(
+  block: Block,
+  txIds: readonly (string | null)[],
+  configChanged: boolean,
+  config?: ChannelConfig | null,
+): Uint8Array {
   const event: BlockCommittedEvent = {
     type: 'block.committed',
     channel: block.header.channel,
     block: { header: block.header, hash: block.hash },
     txIds,
     configChanged,
+    ...configAfter(configChanged, config),
   };
   return canonicalBytes(event);
+}
+
+/** Consumers (the contracts' rule engine) need the configuration after every block that changed it. */
+function configAfter(configChanged: boolean, config: ChannelConfig | null | undefined): { config?: ChannelConfig } {
+  if (!configChanged) return {};
+  if (!config) throw new Error('block.committed: a block that changed the configuration needs the configuration after it');
+  return { config };
 }

@@ -51,8 +51,8 @@ export class CommitPublisher {
     const attestations: OutgoingMessage[] = [];
     for (const item of blocks) {
       const { block } = item;
-      let value = encodeBlockCommitted(block, item.txIds, item.configChanged, item.records);
-      if (value.length > MAX_EVENT_BYTES) value = encodeBlockCommittedHeaderOnly(block, item.txIds, item.configChanged);
+      let value = encodeBlockCommitted(block, item.txIds, item.configChanged, item.records, item.config);
+      if (value.length > MAX_EVENT_BYTES) value = encodeBlockCommittedHeaderOnly(block, item.txIds, item.configChanged, item.config);
       events.push({ key: channel, value, headers: { type: 'block.committed', channel, height: String(block.header.height) } });
       if (this.attests(channel, item.config)) {
         const attestation = signAttestation(
