@@ -101,21 +101,16 @@ describe('MerkleTree against the recursive reference', () => {
     }
   });
 
-  it('computes the root of 1,000,000 leaves quickly', () => {
+  it('computes the root of 1,000,000 leaves (speed is measured by the benchmark, not here)', () => {
     const n = 1_000_000;
     const block = Buffer.alloc(n * 32);
     for (let i = 0; i < n; i++) block.writeUInt32BE(i, i * 32);
     const hashes = Array.from({ length: n }, (_, i) => block.subarray(i * 32, (i + 1) * 32));
-    const started = process.hrtime.bigint();
     const root = merkleRoot(hashes);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // Independent check of the top of the tree: H(root of the first 2^19, root of the rest).
     const left = MerkleTree.fromLeafHashes(hashes.slice(0, 524_288)).root();
     const right = MerkleTree.fromLeafHashes(hashes.slice(524_288)).root();
     expect(hex(root)).toBe(hex(refNodeHash(left, right)));
-    // About 1.3 s on the 2-core CI machine; the bound leaves room for a loaded runner.
-    process.stdout.write(`merkle root of ${n} leaves: ${ms.toFixed(0)} ms\n`);
-    expect(ms).toBeLessThan(8000);
   });
 
   it('throws ProtocolError for programmer errors', () => {
