@@ -45,6 +45,7 @@ export { EventBusModule, EVENT_BUS, InjectEventBus, busLogger } from './infra/ev
 export { ObjectStoreModule, OBJECT_STORE, InjectObjectStore, toObjectStoreConfig } from './infra/object-store.module';
 
 export * from './launcher/department-files';
+export * from './launcher/department-signer';
 export * from './launcher/department.launcher';
 
 export { startServiceForTest, type ServiceUnderTest, type ServiceUnderTestOptions } from './harness/service-test.harness';

@@ -51,11 +51,6 @@ export class ChannelHaltedError extends ContractsError {
   }
 }
 
-/** ACCORD_KEYS_FILE is missing, unreadable or not this department's. */
-export class DepartmentKeysError extends ContractsError {
-  readonly code = 'department_keys_invalid';
-}
-
 /** The ledger API did not answer as expected (network, 5xx, unexpected body); retried by the block reader. */
 export class LedgerUnavailableError extends ContractsError {
   readonly code = 'ledger_unavailable';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Receipt } from '@accord/rules';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DigestRow, ReceiptRow } from './receipt.entity';
-import { insertRows } from './multi-row-insert.helper';
+import { insertRows } from '@accord/persistence';
 import { parseJson, toInt } from './row.mapper';
 
 /** A receipt as stored: where it sits and what it is about. */

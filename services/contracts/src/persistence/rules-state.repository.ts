@@ -4,7 +4,7 @@ import { initialRulesState, parseRulesState, stateDigest, type RulesState } from
 import { DataSource, type EntityManager } from 'typeorm';
 import { CorruptStateError } from '../contracts.errors';
 import type { ChannelStateRow } from './channel-state.entity';
-import { insertRows } from './multi-row-insert.helper';
+import { insertRows } from '@accord/persistence';
 import { parseJson, toInt, toJsonText } from './row.mapper';
 
 /** Why a channel stopped applying blocks (docs/contracts.md "Halted channels"). */

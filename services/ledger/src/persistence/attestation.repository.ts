@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { validateAttestation, type Attestation } from '@accord/protocol';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AttestationRow } from './attestation.entity';
-import { insertRows } from './multi-row-insert.helper';
+import { insertRows } from '@accord/persistence';
 import { toInt } from './row.mapper';
 
 export interface StoredAttestation {

@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CorruptRowError } from '../ledger.errors';
 import type { BlockRow } from './block.entity';
 import type { ConfigVersionRow, GovernanceEventRow, KeyChangeRow } from './chain-history.entity';
-import { insertRows } from './multi-row-insert.helper';
+import { insertRows } from '@accord/persistence';
 import { storedLeafHash, toCode, toInt, toTxEntry } from './row.mapper';
 import type { TxRow } from './tx.entity';
 

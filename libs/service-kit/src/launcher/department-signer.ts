@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { ed25519Signer, type Ed25519Signer } from '@accord/protocol';
+import { AccordError } from '../errors/accord.errors';
+import { departmentLayout, ensureDepartmentKeys, loadDepartmentKeys, type DepartmentKeys } from './department-files';
+
+/** A department's signing identity: what its services sign attestations and txs with. */
+export interface DepartmentSigner {
+  readonly department: string;
+  /** Ed25519 public key (hex), as the channel configuration must list it. */
+  readonly ed25519: string;
+  /** X25519 public key (hex) for key wrapping. */
+  readonly x25519: string;
+  readonly signer: Ed25519Signer;
+}
+
+/** ACCORD_KEYS_FILE is missing, unreadable or not this department's. */
+export class DepartmentKeysError extends AccordError {
+  readonly code = 'department_keys_invalid';
+}
+
+/** The parts of a service's config that say where its department keys live. */
+export interface DepartmentKeysConfig {
+  readonly department: string;
+  readonly dataDir: string;
+  readonly keysFile: string;
+  /** ACCORD_KEYS_FILE was set: the file must exist (a cluster never invents a department identity). */
+  readonly keysFileExplicit: boolean;
+}
+
+/**
+ * Loads the department keys: from ACCORD_KEYS_FILE when set, else from the
+ * embedded layout's file, created on first use as `accord up` does.
+ */
+export async function loadDepartmentSigner(config: DepartmentKeysConfig): Promise<DepartmentSigner> {
+  let keys: DepartmentKeys;
+  if (config.keysFileExplicit) {
+    let text: string;
+    try {
+      text = await readFile(config.keysFile, 'utf8');
+    } catch (error) {
+      throw new DepartmentKeysError(`cannot read ACCORD_KEYS_FILE ${config.keysFile}: ${(error as Error).message}`);
+    }
+    let content: unknown;
+    try {
+      content = JSON.parse(text);
+    } catch {
+      throw new DepartmentKeysError(`ACCORD_KEYS_FILE ${config.keysFile} is not valid JSON`);
+    }
+    keys = loadDepartmentKeys(content, config.keysFile);
+  } else {
+    keys = (await ensureDepartmentKeys(departmentLayout(config.dataDir, config.department), config.department)).keys;
+  }
+  if (keys.department !== config.department) {
+    throw new DepartmentKeysError(`${config.keysFile} holds the keys of department "${keys.department}", not "${config.department}"`);
+  }
+  const signer = ed25519Signer(keys.ed25519.privateKey);
+  if (signer.publicKey !== keys.ed25519.publicKey) {
+    throw new DepartmentKeysError(`${config.keysFile}: the Ed25519 public key does not belong to the private key`);
+  }
+  return { department: keys.department, ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey, signer };
+}
