@@ -82,6 +82,14 @@ export class CommitTracker {
     this.pending.set(txId, { sentAt, seen: 0, firstAt: 0 });
   }
 
+  /** Forgets every tracked tx (after a run that was given up). */
+  reset(): void {
+    this.pending.clear();
+    this.latencies = [];
+    this.firstLatencies = [];
+    this.invalid = new Map();
+  }
+
   get outstanding(): number {
     return this.pending.size;
   }

@@ -14,9 +14,9 @@ export interface CpuSample {
   readonly total: number;
   /** utime + stime of each watched process, ms. */
   readonly processMs: readonly number[];
-  /** utime + stime of all PostgreSQL and of all Java (Kafka) processes, ms (shared servers: other users' work included). */
-  readonly postgresMs: number;
-  readonly javaMs: number;
+  /** utime + stime of each PostgreSQL and each Java (Kafka) process by pid, ms (shared servers: other users' work included). */
+  readonly postgres: ReadonlyMap<string, number>;
+  readonly java: ReadonlyMap<string, number>;
 }
 
 function readMachine(): { busy: number; total: number } {
@@ -52,26 +52,33 @@ function readProcessMs(pid: number | undefined): number {
   return readStat(pid)?.ms ?? 0;
 }
 
-function serverMs(): { postgresMs: number; javaMs: number } {
-  let postgresMs = 0;
-  let javaMs = 0;
+function servers(): { postgres: Map<string, number>; java: Map<string, number> } {
+  const postgres = new Map<string, number>();
+  const java = new Map<string, number>();
   let pids: string[] = [];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return { postgresMs, javaMs };
+    return { postgres, java };
   }
   for (const pid of pids) {
     const stat = readStat(pid);
-    if (stat?.comm === 'postgres') postgresMs += stat.ms;
-    else if (stat?.comm === 'java') javaMs += stat.ms;
+    if (stat?.comm === 'postgres') postgres.set(pid, stat.ms);
+    else if (stat?.comm === 'java') java.set(pid, stat.ms);
   }
-  return { postgresMs, javaMs };
+  return { postgres, java };
+}
+
+/** CPU used between two samples by the processes alive at the second (one that ended in between is not counted). */
+function used(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>): number {
+  let ms = 0;
+  for (const [pid, now] of to) ms += now - (from.get(pid) ?? 0);
+  return ms;
 }
 
 /** A sample; `pids` undefined means this process. */
 export function sampleCpu(pids: readonly (number | undefined)[]): CpuSample {
-  return { ...readMachine(), processMs: pids.map(readProcessMs), ...serverMs() };
+  return { ...readMachine(), processMs: pids.map(readProcessMs), ...servers() };
 }
 
 export interface CpuDelta {
@@ -88,7 +95,7 @@ export function cpuDelta(from: CpuSample, to: CpuSample): CpuDelta {
   return {
     machineBusy: total > 0 ? (to.busy - from.busy) / total : Number.NaN,
     processMs: to.processMs.map((ms, i) => ms - from.processMs[i]),
-    postgresMs: to.postgresMs - from.postgresMs,
-    javaMs: to.javaMs - from.javaMs,
+    postgresMs: used(from.postgres, to.postgres),
+    javaMs: used(from.java, to.java),
   };
 }

@@ -27,6 +27,20 @@ export class LedgerApiClient {
     return this.send('POST', `/v1/channels/${channel}/txs`, envelope).then((r) => r.status);
   }
 
+  /** Sums of the ledger's Prometheus series by metric name (labels added up), from GET /metrics. */
+  async metrics(): Promise<Map<string, number>> {
+    const res = await this.send('GET', '/metrics');
+    if (res.status !== 200) throw new Error(`GET ${this.url}/metrics: ${res.status}`);
+    const sums = new Map<string, number>();
+    for (const line of res.body.split('\n')) {
+      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})? ([^ ]+)/.exec(line);
+      if (match === null) continue;
+      const value = Number(match[2]);
+      if (Number.isFinite(value)) sums.set(match[1], (sums.get(match[1]) ?? 0) + value);
+    }
+    return sums;
+  }
+
   async getJson<T>(path: string): Promise<T> {
     const res = await this.send('GET', path);
     if (res.status !== 200) throw new Error(`GET ${this.url}${path}: ${res.status} ${res.body}`);

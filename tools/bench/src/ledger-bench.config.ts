@@ -17,6 +17,8 @@ export interface LedgerBenchConfig extends BenchConfig {
   /** Txs per saturation run (scaled). */
   readonly saturationTxs: number;
   readonly saturationRuns: number;
+  /** Saturation runs in the other mode (the comparison). */
+  readonly compareRuns: number;
   /** Offered rates (tx/s) of the latency phase, and how long each is held. */
   readonly rates: readonly number[];
   readonly rateSeconds: number;
@@ -25,6 +27,8 @@ export interface LedgerBenchConfig extends BenchConfig {
   readonly auditRuns: number;
   /** Phases to run (all by default). */
   readonly phases: ReadonlySet<BenchPhase>;
+  /** batchTimeoutMs of the bench channel's policy. */
+  readonly batchTimeoutMs: number;
   /** Extra node arguments of child-process ledgers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to find hot spots). */
   readonly ledgerNodeArgs: readonly string[];
 }
@@ -62,13 +66,15 @@ export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): Led
     compareModes: env.BENCH_COMPARE_MODES !== '0',
     sigWorkers: intVar(env, 'BENCH_SIG_WORKERS', Math.max(1, availableParallelism() - 1), 0, 64),
     groupCommit: intVar(env, 'BENCH_GROUP_COMMIT', 16, 1, 1000),
-    saturationTxs: scaled(60_000, 1_000),
+    saturationTxs: scaled(40_000, 1_000),
     saturationRuns: base.scale < 0.5 ? 1 : 3,
+    compareRuns: base.scale < 0.5 ? 1 : 2,
     rates,
     rateSeconds: Math.max(2, Math.round(10 * Math.min(1, base.scale * 4))),
     auditTxs: intVar(env, 'BENCH_AUDIT_TXS', scaled(1_000_000, 5_000), 1, 10_000_000),
-    auditRuns: base.scale < 0.5 ? 1 : 2,
+    auditRuns: intVar(env, 'BENCH_AUDIT_RUNS', 1, 1, 10),
     phases: new Set(phaseList as BenchPhase[]),
+    batchTimeoutMs: intVar(env, 'BENCH_BATCH_TIMEOUT_MS', 50, 1, 3_600_000),
     ledgerNodeArgs: (env.BENCH_LEDGER_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0),
   };
 }
