@@ -122,6 +122,8 @@ interface RunFigures {
   readonly rate: number;
   /** Txs handed over (published, or answered 202 by the API) per second. */
   readonly acceptRate: number;
+  /** From the first (scheduled) send to the last commit at every department, ms. */
+  readonly commitSpanMs: number;
   readonly cpu: CpuDelta;
   readonly outcome: TrackedOutcome;
   /** What the ledgers' metrics say about the run. */
@@ -262,7 +264,7 @@ async function saturation(bench: Bench, path: 'direct' | 'http', txs: SignedTxs)
   const cpu = cpuDelta(cpu0, sampleCpu(watchedPids(cluster)));
   checkOutcome(outcome, `saturation (${path})`);
   const pipeline = pipelineNote(metrics0, await scrape(cluster));
-  return { rate: txs.length / ((outcome.lastCommitAt - start) / 1000), acceptRate: txs.length / ((accepted - start) / 1000), cpu, outcome, pipeline };
+  return { rate: txs.length / ((outcome.lastCommitAt - start) / 1000), acceptRate: txs.length / ((accepted - start) / 1000), commitSpanMs: outcome.lastCommitAt - start, cpu, outcome, pipeline };
 }
 
 /** Open-loop pacing: tx i is due at start + i/rate; latency counts from that scheduled time. */
@@ -307,7 +309,7 @@ async function paced(bench: Bench, path: 'direct' | 'http', rate: number, txs: S
   const cpu = cpuDelta(cpu0, sampleCpu(watchedPids(cluster)));
   checkOutcome(outcome, `${path} at ${rate} tx/s`);
   const pipeline = pipelineNote(metrics0, await scrape(cluster));
-  return { rate: txs.length / ((outcome.lastCommitAt - start) / 1000), acceptRate: txs.length / ((accepted - start) / 1000), cpu, outcome, pipeline };
+  return { rate: txs.length / ((outcome.lastCommitAt - start) / 1000), acceptRate: txs.length / ((accepted - start) / 1000), commitSpanMs: outcome.lastCommitAt - start, cpu, outcome, pipeline };
 }
 
 /** Processes whose CPU time is watched: the three ledgers and this one (the client), or this one alone when it holds the ledgers. */
@@ -329,17 +331,21 @@ async function idleCpu(cluster: Cluster): Promise<string> {
     : `idle (nothing offered for ${seconds.toFixed(0)} s): the process with the 3 ledgers uses ${share(used.processMs[0])} of a core`;
 }
 
-/** Where the CPU went, per committed tx: the machine's busy share, the ledgers, the client, the servers. */
 /**
- * True when the ledgers fell behind the offered rate: the txs of the last
- * fifth of the run (commit order) waited clearly longer than those of the
- * first fifth.
+ * True when the ledgers kept up with the offered rate: the txs of the last
+ * fifth of the run (commit order) did not wait clearly longer than those of
+ * the first fifth, and the commits kept pace (the run's txs committed
+ * within the sending time plus the early txs' latency, give or take 10%).
  */
-function backlogGrew(latencies: readonly number[]): boolean {
+function sustained(figures: RunFigures, rate: number, count: number): boolean {
+  const latencies = figures.outcome.latencies;
   const fifth = Math.max(1, Math.floor(latencies.length / 5));
-  return median(latencies.slice(-fifth)) > 2 * median(latencies.slice(0, fifth)) + 250;
+  const early = median(latencies.slice(0, fifth));
+  if (median(latencies.slice(-fifth)) > 2 * early + 250) return false;
+  return figures.commitSpanMs - early <= (count / rate) * 1000 * 1.1;
 }
 
+/** Where the CPU went, per committed tx: the machine's busy share, the ledgers, the client, the servers. */
 function cpuNote(figures: RunFigures, txs: number, mode: LedgerMode): string {
   const { cpu } = figures;
   const us = (ms: number): string => ((ms * 1000) / txs).toFixed(0);
@@ -607,9 +613,9 @@ async function main(): Promise<void> {
     const pacedTable = async (path: 'direct' | 'http'): Promise<void> => {
       const rows: Measurement[] = [];
       const notes: string[] = [];
-      let sustained = true;
+      let kept = true;
       for (const rate of config.rates) {
-        if (!sustained) {
+        if (!kept) {
           rows.push(summarize(`${path}, ${fmt(rate)} tx/s offered: skipped`, 'tx/s', [Number.NaN], 'a lower rate was already not sustained'));
           bench.used += rate * config.rateSeconds;
           continue;
@@ -617,8 +623,8 @@ async function main(): Promise<void> {
         // Let the previous run's background work (attestations, finality) settle first.
         await sleep(2000);
         const figures = await paced(bench, path, rate, take(bench, rate * config.rateSeconds));
-        // A backlog that grew during the run (higher rates would only queue longer, and take minutes to drain).
-        sustained = !backlogGrew(figures.outcome.latencies);
+        // Once a rate is not sustained, higher ones would only queue longer (and take minutes to drain).
+        kept = sustained(figures, rate, rate * config.rateSeconds);
         const p50 = percentile(figures.outcome.latencies, 50);
         const p99 = percentile(figures.outcome.latencies, 99);
         if (path === 'direct' && rate === 1000) p99AtThousand = p99;
@@ -686,6 +692,7 @@ async function main(): Promise<void> {
       `\n  ${((performance.now() - benchStart) / 60_000).toFixed(1)} min in all; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared; figures are informative)`,
     );
   } finally {
+    const cleanup = performance.now();
     await stopCluster(bench.cluster).catch((e: unknown) => console.error('stopping the ledgers failed:', e));
     await bench.tracker.stop().catch(() => undefined);
     await bench.signing.close();
@@ -693,6 +700,7 @@ async function main(): Promise<void> {
     await dropSchemas(config.pgUrl, bench.schemas).catch((e: unknown) => console.error('dropping the bench schemas failed:', e));
     await deleteTopics(config.kafkaBrokers, bench.topics).catch((e: unknown) => console.error('deleting the bench topics failed:', e));
     await rm(dir, { recursive: true, force: true });
+    console.log(`  cleaned up (schemas dropped, topics deleted) in ${((performance.now() - cleanup) / 1000).toFixed(1)} s`);
   }
 }
 
