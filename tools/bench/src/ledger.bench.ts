@@ -318,11 +318,11 @@ function watchedPids(cluster: Cluster): (number | undefined)[] {
 }
 
 /** CPU the ledgers use with nothing offered (polling the log and the attestations, timers). */
-async function idleCpu(cluster: Cluster): Promise<string> {
-  await sleep(3000);
+async function idleCpu(cluster: Cluster, quick: boolean): Promise<string> {
+  await sleep(quick ? 1000 : 3000);
   const before = sampleCpu(watchedPids(cluster));
   const started = performance.now();
-  await sleep(IDLE_SAMPLE_MS);
+  await sleep(quick ? IDLE_SAMPLE_MS / 2 : IDLE_SAMPLE_MS);
   const used = cpuDelta(before, sampleCpu(watchedPids(cluster)));
   const seconds = (performance.now() - started) / 1000;
   const share = (ms: number): string => `${((ms / 1000 / seconds) * 100).toFixed(1)}%`;
@@ -546,6 +546,8 @@ async function dropSchemas(pgUrl: string, schemas: readonly string[]): Promise<v
 async function main(): Promise<void> {
   const benchStart = performance.now();
   const config = loadLedgerBenchConfig();
+  /** A smoke run: shorter pauses. */
+  const quick = config.scale < 0.5;
   const run = randomBytes(3).toString('hex');
   const dir = await mkdtemp(join(tmpdir(), 'accord-ledger-bench-'));
   const departments = await makeDepartments(dir, run);
@@ -591,7 +593,7 @@ async function main(): Promise<void> {
     bench.cluster = await startCluster(bench, config.mode);
     await createChannel(bench, bench.cluster);
     await saturation(bench, 'direct', take(bench, warmupTxs(config)));
-    console.log(`  ${await idleCpu(bench.cluster)}`);
+    console.log(`  ${await idleCpu(bench.cluster, quick)}`);
 
     let saturated = Number.NaN;
     if (config.phases.has('saturation')) {
@@ -621,7 +623,7 @@ async function main(): Promise<void> {
           continue;
         }
         // Let the previous run's background work (attestations, finality) settle first.
-        await sleep(2000);
+        await sleep(quick ? 500 : 2000);
         const figures = await paced(bench, path, rate, take(bench, rate * config.rateSeconds));
         // Once a rate is not sustained, higher ones would only queue longer (and take minutes to drain).
         kept = sustained(figures, rate, rate * config.rateSeconds);
