@@ -8,7 +8,7 @@ export type LedgerMode = 'processes' | 'in-process';
 export interface LedgerBenchConfig extends BenchConfig {
   readonly pgUrl: string;
   readonly mode: LedgerMode;
-  /** Also run the saturation phase in the other mode, to compare them. */
+  /** Also compare the modes (pairs of saturation runs, see compareModes in ledger.bench.ts). */
   readonly compareModes: boolean;
   /** ACCORD_LEDGER_SIG_WORKERS of each ledger. */
   readonly sigWorkers: number;
@@ -17,7 +17,7 @@ export interface LedgerBenchConfig extends BenchConfig {
   /** Txs per saturation run (scaled). */
   readonly saturationTxs: number;
   readonly saturationRuns: number;
-  /** Saturation runs in the other mode (the comparison). */
+  /** Pairs of saturation runs (one per mode) comparing three ledger processes with one process. */
   readonly compareRuns: number;
   /** Offered rates (tx/s) of the latency phase, and how long each is held. */
   readonly rates: readonly number[];
@@ -68,7 +68,7 @@ export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): Led
     groupCommit: intVar(env, 'BENCH_GROUP_COMMIT', 16, 1, 1000),
     saturationTxs: scaled(40_000, 1_000),
     saturationRuns: base.scale < 0.5 ? 1 : 3,
-    compareRuns: base.scale < 0.5 ? 1 : 2,
+    compareRuns: base.scale < 0.5 ? 1 : 3,
     rates,
     rateSeconds: Math.max(2, Math.round(10 * Math.min(1, base.scale * 4))),
     auditTxs: intVar(env, 'BENCH_AUDIT_TXS', scaled(1_000_000, 5_000), 1, 10_000_000),
