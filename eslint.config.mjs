@@ -35,7 +35,23 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'kafkajs', 'minio', 'pg', 'fs', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http'], message: 'libs/protocol, libs/ledger-core and libs/rules are pure: no frameworks or I/O.' },
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'kafkajs',
+                'minio',
+                'pg',
+                'fs',
+                'node:fs',
+                'node:fs/*',
+                'net',
+                'node:net',
+                'http',
+                'node:http',
+              ],
+              message: 'libs/protocol, libs/ledger-core and libs/rules are pure: no frameworks or I/O.',
+            },
           ],
         },
       ],
@@ -46,8 +62,14 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass time in; the protocol core has no clock.' },
-        { selector: "CallExpression[callee.name='randomUUID']", message: 'Pass ids in; the protocol core is deterministic.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pass time in; the protocol core has no clock.',
+        },
+        {
+          selector: "CallExpression[callee.name='randomUUID']",
+          message: 'Pass ids in; the protocol core is deterministic.',
+        },
       ],
     },
   },

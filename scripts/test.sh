@@ -15,6 +15,7 @@ npx tsc -p tsconfig.json
 # The Nx module-boundary rule is skipped silently without a project graph.
 NX_DAEMON=false NX_NO_CLOUD=true npx nx show projects >/dev/null
 npx eslint .
+npx prettier --check .
 
 echo "[accord] unit tests" >&2
 results=$(mktemp -d)

@@ -48,8 +48,7 @@ export interface EmbeddedEventBusConfig extends EventBusCommonConfig {
 
 /** Input of `createEventBus`. */
 export type EventBusConfig =
-  | ({ readonly kind: 'kafka' } & KafkaEventBusConfig)
-  | ({ readonly kind: 'embedded' } & EmbeddedEventBusConfig);
+  ({ readonly kind: 'kafka' } & KafkaEventBusConfig) | ({ readonly kind: 'embedded' } & EmbeddedEventBusConfig);
 
 export const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_BATCH_SIZE = 500;

@@ -32,7 +32,9 @@ describe('createEventBus', () => {
     await expect(createEventBus({ kind: 'rabbit' } as unknown as EventBusConfig)).rejects.toThrow(
       new InvalidEventBusConfigError(`event bus kind must be 'kafka' or 'embedded', got "rabbit"`),
     );
-    await expect(createEventBus(undefined as unknown as EventBusConfig)).rejects.toBeInstanceOf(InvalidEventBusConfigError);
+    await expect(createEventBus(undefined as unknown as EventBusConfig)).rejects.toBeInstanceOf(
+      InvalidEventBusConfigError,
+    );
   });
 
   it('validates a Kafka config before connecting, listing every problem', async () => {
@@ -45,7 +47,9 @@ describe('createEventBus', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(InvalidEventBusConfigError);
     await expect(attempt).rejects.toThrow(/brokers.*clientId.*replicationFactor.*heartbeatIntervalMs/);
-    await expect(createEventBus({ kind: 'kafka', brokers: [], clientId: 'x' })).rejects.toThrow(/brokers must be a non-empty list/);
+    await expect(createEventBus({ kind: 'kafka', brokers: [], clientId: 'x' })).rejects.toThrow(
+      /brokers must be a non-empty list/,
+    );
   });
 });
 
@@ -61,8 +65,13 @@ describe('kafka error mapping', () => {
   });
 
   it('maps to the typed bus errors, keeping the cause', () => {
-    expect(toEventBusError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'x' }, 'read', 't')).toEqual(new TopicNotFoundError('t'));
-    const tooLarge = toEventBusError({ type: 'MESSAGE_TOO_LARGE', message: 'x' }, 'publish', 't', { bytes: 10, maxBatchBytes: 5 });
+    expect(toEventBusError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'x' }, 'read', 't')).toEqual(
+      new TopicNotFoundError('t'),
+    );
+    const tooLarge = toEventBusError({ type: 'MESSAGE_TOO_LARGE', message: 'x' }, 'publish', 't', {
+      bytes: 10,
+      maxBatchBytes: 5,
+    });
     expect(tooLarge).toBeInstanceOf(MessageTooLargeError);
     const cause = new Error('Connection timeout');
     const unavailable = toEventBusError(cause, 'publish', 't');
@@ -81,6 +90,8 @@ describe('kafka error mapping', () => {
 
 describe('handler retry backoff', () => {
   it('doubles from the initial delay up to the cap', () => {
-    expect([0, 1, 2, 3, 10, 100].map((attempt) => retryDelayMs(attempt, 100, 5000))).toEqual([100, 200, 400, 800, 5000, 5000]);
+    expect([0, 1, 2, 3, 10, 100].map((attempt) => retryDelayMs(attempt, 100, 5000))).toEqual([
+      100, 200, 400, 800, 5000, 5000,
+    ]);
   });
 });

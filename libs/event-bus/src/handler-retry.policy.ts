@@ -64,7 +64,11 @@ export async function handleWithRetry(
       try {
         ctx.onError?.(error, batch);
       } catch (callbackError) {
-        ctx.logger.error('onError callback threw', { topic: ctx.topic, groupId: ctx.groupId, ...describeError(callbackError) });
+        ctx.logger.error('onError callback threw', {
+          topic: ctx.topic,
+          groupId: ctx.groupId,
+          ...describeError(callbackError),
+        });
       }
       if (stop.aborted) return false;
       const until = Date.now() + delayMs;

@@ -248,7 +248,8 @@ export class LocalDirObjectStore implements ObjectStore {
     }
     try {
       const parsed = JSON.parse(text) as Sidecar;
-      if (parsed.v !== 1 || typeof parsed.version !== 'string' || !Number.isSafeInteger(parsed.size)) throw new Error('bad shape');
+      if (parsed.v !== 1 || typeof parsed.version !== 'string' || !Number.isSafeInteger(parsed.size))
+        throw new Error('bad shape');
       return parsed;
     } catch (err) {
       throw new ObjectStoreUnavailableError(`corrupt object metadata in ${dir}`, { cause: err });

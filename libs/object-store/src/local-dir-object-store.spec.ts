@@ -45,7 +45,17 @@ describe('LocalDirObjectStore specifics', () => {
     await store.ensureBucket();
     await store.put('a/b', body('one'));
     await store.put('a/b', body('two'));
-    await store.put('a/b', Readable.from((async function* () { yield Buffer.from('x'); throw new Error('cut'); })())).catch(() => undefined);
+    await store
+      .put(
+        'a/b',
+        Readable.from(
+          (async function* () {
+            yield Buffer.from('x');
+            throw new Error('cut');
+          })(),
+        ),
+      )
+      .catch(() => undefined);
     const files = await readdir(join(root, 'a', 'b'));
     expect(files.filter((f) => f.startsWith('.data-'))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith('.tmp-'))).toEqual([]);
@@ -87,7 +97,17 @@ describe('LocalDirObjectStore specifics', () => {
     expect(() => new LocalDirObjectStore({ rootDir: '' })).toThrow(InvalidObjectStoreConfigError);
     expect(() => createObjectStore({ kind: 'nfs' } as never)).toThrow(/kind must be "minio" or "local-dir", got "nfs"/);
     expect(() =>
-      createObjectStore({ kind: 'minio', endPoint: '', port: 0, useSSL: true, accessKey: '', secretKey: '', bucket: 'A' }),
-    ).toThrow(/endPoint is required; port must be 1-65535; accessKey is required; secretKey is required; bucket must be/);
+      createObjectStore({
+        kind: 'minio',
+        endPoint: '',
+        port: 0,
+        useSSL: true,
+        accessKey: '',
+        secretKey: '',
+        bucket: 'A',
+      }),
+    ).toThrow(
+      /endPoint is required; port must be 1-65535; accessKey is required; secretKey is required; bucket must be/,
+    );
   });
 });

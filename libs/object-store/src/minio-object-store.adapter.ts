@@ -59,7 +59,8 @@ export class MinioObjectStore implements ObjectStore {
   constructor(config: MinioObjectStoreConfig) {
     const problems: string[] = [];
     if (typeof config?.endPoint !== 'string' || config.endPoint.length === 0) problems.push('endPoint is required');
-    if (!Number.isInteger(config?.port) || config.port < 1 || config.port > 65535) problems.push('port must be 1-65535');
+    if (!Number.isInteger(config?.port) || config.port < 1 || config.port > 65535)
+      problems.push('port must be 1-65535');
     if (typeof config?.useSSL !== 'boolean') problems.push('useSSL must be a boolean');
     if (typeof config?.accessKey !== 'string' || config.accessKey.length === 0) problems.push('accessKey is required');
     if (typeof config?.secretKey !== 'string' || config.secretKey.length === 0) problems.push('secretKey is required');
@@ -67,7 +68,8 @@ export class MinioObjectStore implements ObjectStore {
       problems.push('bucket must be an S3 bucket name (3-63 of a-z 0-9 . -)');
     }
     const partSize = config?.partSizeBytes ?? DEFAULT_PART_SIZE;
-    if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE) problems.push(`partSizeBytes must be at least ${MIN_PART_SIZE}`);
+    if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE)
+      problems.push(`partSizeBytes must be at least ${MIN_PART_SIZE}`);
     if (problems.length > 0) throw new InvalidObjectStoreConfigError(`invalid MinIO config: ${problems.join('; ')}`);
 
     this.bucket = config.bucket;
@@ -267,7 +269,9 @@ export class MinioObjectStore implements ObjectStore {
       return new InvalidRangeError(`range ${JSON.stringify(range)} is not satisfiable for "${key}"`, { cause: err });
     }
     if (err instanceof S3Error) {
-      return new ObjectStoreUnavailableError(`MinIO refused the request: ${code ?? ''} ${err.message}`.trim(), { cause: err });
+      return new ObjectStoreUnavailableError(`MinIO refused the request: ${code ?? ''} ${err.message}`.trim(), {
+        cause: err,
+      });
     }
     const reason = err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code : String(err);
     return new ObjectStoreUnavailableError(`MinIO request failed: ${reason}`, { cause: err });

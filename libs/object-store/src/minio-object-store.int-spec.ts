@@ -31,7 +31,9 @@ describe('MinioObjectStore specifics', () => {
     const store = new MinioObjectStore({ ...contractConfig, port: 1, healthTimeoutMs: 1000 });
     expect(await store.isHealthy()).toBe(false);
     await expect(store.stat('k')).rejects.toBeInstanceOf(ObjectStoreUnavailableError);
-    await expect(store.put('k', Readable.from([Buffer.from('x')]))).rejects.toMatchObject({ code: 'OBJECT_STORE_UNAVAILABLE' });
+    await expect(store.put('k', Readable.from([Buffer.from('x')]))).rejects.toMatchObject({
+      code: 'OBJECT_STORE_UNAVAILABLE',
+    });
   });
 
   it('reports wrong credentials as ObjectStoreUnavailableError without leaking the secret', async () => {

@@ -3,5 +3,4 @@ import type { MinioObjectStoreConfig } from './minio-object-store.adapter';
 
 /** Which object store a department uses: MinIO in cluster mode, a local directory in embedded mode. */
 export type ObjectStoreConfig =
-  | ({ readonly kind: 'minio' } & MinioObjectStoreConfig)
-  | ({ readonly kind: 'local-dir' } & LocalDirObjectStoreConfig);
+  ({ readonly kind: 'minio' } & MinioObjectStoreConfig) | ({ readonly kind: 'local-dir' } & LocalDirObjectStoreConfig);

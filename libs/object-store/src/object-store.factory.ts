@@ -13,7 +13,9 @@ export function createObjectStore(config: ObjectStoreConfig): ObjectStore {
       return new LocalDirObjectStore(config);
     default: {
       const kind: unknown = (config as { kind?: unknown } | undefined)?.kind;
-      throw new InvalidObjectStoreConfigError(`object store kind must be "minio" or "local-dir", got ${JSON.stringify(kind)}`);
+      throw new InvalidObjectStoreConfigError(
+        `object store kind must be "minio" or "local-dir", got ${JSON.stringify(kind)}`,
+      );
     }
   }
 }

@@ -3,7 +3,10 @@ import { parseDatabaseConfig, redactUrl } from './database.config';
 
 describe('parseDatabaseConfig', () => {
   it('accepts both modes', () => {
-    expect(parseDatabaseConfig({ kind: 'pglite', dataDir: 'memory://' })).toEqual({ kind: 'pglite', dataDir: 'memory://' });
+    expect(parseDatabaseConfig({ kind: 'pglite', dataDir: 'memory://' })).toEqual({
+      kind: 'pglite',
+      dataDir: 'memory://',
+    });
     expect(
       parseDatabaseConfig({ kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db', schema: 'dept_a', poolSize: 4 }),
     ).toEqual({ kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db', schema: 'dept_a', poolSize: 4 });
@@ -24,7 +27,10 @@ describe('parseDatabaseConfig', () => {
     [{ kind: 'postgres', url: 'postgres://h/db', schema: 'Bad-Name' }, /schema must match/],
     [{ kind: 'postgres', url: 'postgres://h/db', schema: 'x"; DROP TABLE y; --' }, /schema must match/],
     [{ kind: 'postgres', url: 'postgres://h/db', poolSize: 0 }, /poolSize must be a positive integer/],
-    [{ kind: 'postgres', url: 'postgres://h/db', connectTimeoutMs: 1.5 }, /connectTimeoutMs must be a positive integer/],
+    [
+      { kind: 'postgres', url: 'postgres://h/db', connectTimeoutMs: 1.5 },
+      /connectTimeoutMs must be a positive integer/,
+    ],
     [{ kind: 'pglite', dataDir: '' }, /dataDir must be/],
     [{ kind: 'pglite', dataDir: 'a\0b' }, /dataDir must be/],
   ])('rejects %j', (input, message) => {
@@ -50,7 +56,9 @@ describe('parseDatabaseConfig', () => {
 
 describe('redactUrl', () => {
   it('masks the password and nothing else', () => {
-    expect(redactUrl('postgres://accord:s3cret@127.0.0.1:15432/accord')).toBe('postgres://accord:***@127.0.0.1:15432/accord');
+    expect(redactUrl('postgres://accord:s3cret@127.0.0.1:15432/accord')).toBe(
+      'postgres://accord:***@127.0.0.1:15432/accord',
+    );
     expect(redactUrl('postgres://127.0.0.1/accord')).toBe('postgres://127.0.0.1/accord');
     expect(redactUrl('::nonsense')).toBe('<unparseable url>');
   });

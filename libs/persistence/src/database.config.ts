@@ -77,7 +77,9 @@ export function parseDatabaseConfig(input: unknown): DatabaseConfig {
       return { kind: 'pglite', dataDir: dataDir as string };
     }
     default:
-      throw new InvalidDatabaseConfigError(`database kind must be "postgres" or "pglite", got ${JSON.stringify(raw['kind'])}`);
+      throw new InvalidDatabaseConfigError(
+        `database kind must be "postgres" or "pglite", got ${JSON.stringify(raw['kind'])}`,
+      );
   }
 }
 

@@ -96,10 +96,9 @@ async function openPostgres(config: PostgresDatabaseConfig, common: CommonOption
     await dataSource.initialize();
   } catch (err) {
     await destroyQuietly(dataSource);
-    throw new DatabaseUnavailableError(
-      `cannot connect to PostgreSQL at ${redactUrl(config.url)}: ${messageOf(err)}`,
-      { cause: err },
-    );
+    throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${redactUrl(config.url)}: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
   await migrate(dataSource, config.schema);
   return dataSource;

@@ -50,7 +50,11 @@ describe('PostgreSQL specifics', () => {
   });
 
   it('reports an unreachable server as DatabaseUnavailableError', async () => {
-    const attempt = openDatabase({ kind: 'postgres', url: 'postgres://accord:pw@127.0.0.1:1/accord', connectTimeoutMs: 2000 });
+    const attempt = openDatabase({
+      kind: 'postgres',
+      url: 'postgres://accord:pw@127.0.0.1:1/accord',
+      connectTimeoutMs: 2000,
+    });
     await expect(attempt).rejects.toBeInstanceOf(DatabaseUnavailableError);
     await expect(attempt).rejects.toThrow(/127\.0\.0\.1:1/);
   });

@@ -25,7 +25,8 @@ export async function insertRows(
     const params: unknown[] = [];
     const tuples: string[] = [];
     for (const row of chunk) {
-      if (row.length !== columns.length) throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
+      if (row.length !== columns.length)
+        throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
       const placeholders: string[] = [];
       for (const value of row) {
         params.push(value);

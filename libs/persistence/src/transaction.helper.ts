@@ -28,8 +28,6 @@ export async function withTransaction<T>(
   }
   const inner = new Set(open ?? []).add(dataSource);
   return openTransactions.run(inner, () =>
-    options.isolationLevel
-      ? dataSource.transaction(options.isolationLevel, fn)
-      : dataSource.transaction(fn),
+    options.isolationLevel ? dataSource.transaction(options.isolationLevel, fn) : dataSource.transaction(fn),
   );
 }

@@ -47,6 +47,9 @@ describe('validators never throw anything but ProtocolError', () => {
     ['unwrapDataKey', { ...wrapped }, (value) => unwrapDataKey(value, recipient.privateKey, { d: 1 })],
   ])('%s', (_name, valid, validate) => {
     expect(() => validate(valid)).not.toThrow();
-    fc.assert(fc.property(aroundValid(valid), (value) => onlyProtocolErrors(() => validate(value))), runs);
+    fc.assert(
+      fc.property(aroundValid(valid), (value) => onlyProtocolErrors(() => validate(value))),
+      runs,
+    );
   });
 });

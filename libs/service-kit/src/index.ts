@@ -20,11 +20,33 @@ export { AuthGuard } from './auth/auth.guard';
 
 export { ZodValidationPipe, ZodBody, ZodQuery, ZodParams, openApiSchema } from './validation/zod-validation.pipe';
 
-export { ServiceLogger, createPinoLogger, logFileDestination, type ServiceLoggerOptions } from './logging/service-logger';
-export { startTelemetry, shutdownTelemetry, telemetryStatus, activeTraceIds, type TelemetryOptions, type TelemetryStatus } from './telemetry/telemetry';
-export { ServiceMetrics, LATENCY_BUCKETS_SECONDS, type InstrumentOptions, type HistogramOptions } from './telemetry/service-metrics';
+export {
+  ServiceLogger,
+  createPinoLogger,
+  logFileDestination,
+  type ServiceLoggerOptions,
+} from './logging/service-logger';
+export {
+  startTelemetry,
+  shutdownTelemetry,
+  telemetryStatus,
+  activeTraceIds,
+  type TelemetryOptions,
+  type TelemetryStatus,
+} from './telemetry/telemetry';
+export {
+  ServiceMetrics,
+  LATENCY_BUCKETS_SECONDS,
+  type InstrumentOptions,
+  type HistogramOptions,
+} from './telemetry/service-metrics';
 
-export { ReadinessRegistry, type ReadinessCheck, type ReadinessResult, type CheckOutcome } from './health/readiness.registry';
+export {
+  ReadinessRegistry,
+  type ReadinessCheck,
+  type ReadinessResult,
+  type CheckOutcome,
+} from './health/readiness.registry';
 export { ShutdownRegistry, CLOSE_ORDER } from './bootstrap/shutdown.registry';
 
 export { createOpenApiDocument, serveOpenApi, OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi/openapi.document';
@@ -37,7 +59,14 @@ export { ServiceKitModule } from './bootstrap/service-kit.module';
 export type { ServiceInfo } from './bootstrap/info.controller';
 export { bootstrapService, type BootstrapOptions, type RunningService } from './bootstrap/bootstrap-service';
 export { buildOpenApiDocument } from './bootstrap/openapi-dump';
-export { runServiceMain, exitOnShutdownSignal, waitForShutdownSignal, exitIfStillRunning, EXIT_CONFIG, type SignalHandlingOptions } from './bootstrap/process-lifecycle';
+export {
+  runServiceMain,
+  exitOnShutdownSignal,
+  waitForShutdownSignal,
+  exitIfStillRunning,
+  EXIT_CONFIG,
+  type SignalHandlingOptions,
+} from './bootstrap/process-lifecycle';
 export { readPackageVersion } from './bootstrap/package-version';
 
 export { DatabaseModule, type DatabaseModuleOptions } from './infra/database.module';
@@ -48,4 +77,8 @@ export * from './launcher/department-files';
 export * from './launcher/department-signer';
 export * from './launcher/department.launcher';
 
-export { startServiceForTest, type ServiceUnderTest, type ServiceUnderTestOptions } from './harness/service-test.harness';
+export {
+  startServiceForTest,
+  type ServiceUnderTest,
+  type ServiceUnderTestOptions,
+} from './harness/service-test.harness';

@@ -6,7 +6,8 @@ import { catalogConfigSchema, type CatalogConfig } from './catalog.config';
 export const catalogService: ServiceDefinition<CatalogConfig> = {
   name: 'catalog',
   title: 'Accord catalog',
-  description: "The department's view of the dataset directory, projected from committed blocks, and dataset registration.",
+  description:
+    "The department's view of the dataset directory, projected from committed blocks, and dataset registration.",
   version: readPackageVersion(__dirname),
   configSchema: catalogConfigSchema,
   rootModule: AppModule,

@@ -9,7 +9,15 @@ import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
 import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
 import { shutdownTelemetry } from '@accord/service-kit';
 import { contractsInfraForTest } from './testing/contracts-infra-test.config';
-import { api, startContracts, startDepartment, TxPublisher, waitFor, writeKeysFile, type DepartmentUnderTest } from './testing/department.fixture';
+import {
+  api,
+  startContracts,
+  startDepartment,
+  TxPublisher,
+  waitFor,
+  writeKeysFile,
+  type DepartmentUnderTest,
+} from './testing/department.fixture';
 
 jest.setTimeout(150_000);
 
@@ -35,7 +43,10 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
   const members = ['a', 'b', 'c'].map((d) => testMember(`dept-${d}-${run}`));
   const [a, b, c] = members;
   // Two per department, and one for a rebuild of department a's rule state.
-  const schemas = [...members.flatMap((_, i) => [`ctr_it_${run}_${i}_ledger`, `ctr_it_${run}_${i}_contracts`]), `ctr_it_${run}_rebuild`];
+  const schemas = [
+    ...members.flatMap((_, i) => [`ctr_it_${run}_${i}_ledger`, `ctr_it_${run}_${i}_contracts`]),
+    `ctr_it_${run}_rebuild`,
+  ];
   const departments: DepartmentUnderTest[] = [];
   let dir: string;
   let txs: TxPublisher;
@@ -54,10 +65,16 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
 
   /** The request as every department's contracts service sees it, once all three agree on `status`. */
   const everywhere = async (request: string, status: string): Promise<void> => {
-    await waitFor(`request ${request} ${status} on all three departments`, async () => {
-      const views = await Promise.all(departments.map((d) => api(d.contracts).get(`/v1/channels/${channel}/requests/${request}`)));
-      return views.every((v) => v.status === 200 && v.body.request.status === status);
-    }, 30_000);
+    await waitFor(
+      `request ${request} ${status} on all three departments`,
+      async () => {
+        const views = await Promise.all(
+          departments.map((d) => api(d.contracts).get(`/v1/channels/${channel}/requests/${request}`)),
+        );
+        return views.every((v) => v.status === 200 && v.body.request.status === status);
+      },
+      30_000,
+    );
   };
 
   beforeAll(async () => {
@@ -84,15 +101,27 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
         ts: Date.now(),
         payload: {
           kind: 'alliance',
-          members: members.map((m) => ({ id: m.id, ed25519: m.keys.ed25519.publicKey, x25519: m.keys.x25519.publicKey })),
+          members: members.map((m) => ({
+            id: m.id,
+            ed25519: m.keys.ed25519.publicKey,
+            x25519: m.keys.x25519.publicKey,
+          })),
           policy: { maxTxPerBlock: 50, batchTimeoutMs: 50, rules: TEST_RULES as unknown as JsonObject },
         },
       },
       a.signer,
     );
-    const created = await api(departments[0].ledger).post('/v1/channels', genesis, departments[0].ledger.tokens.sysadmin);
+    const created = await api(departments[0].ledger).post(
+      '/v1/channels',
+      genesis,
+      departments[0].ledger.tokens.sysadmin,
+    );
     expect(created.status).toBe(202);
-    await waitFor('every contracts service to apply the genesis block', async () => (await Promise.all(departments.map(digests))).every((d) => d.length > 0), 60_000);
+    await waitFor(
+      'every contracts service to apply the genesis block',
+      async () => (await Promise.all(departments.map(digests))).every((d) => d.length > 0),
+      60_000,
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -111,7 +140,11 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
   it('runs request -> pending -> consent -> grant -> expiry end to end, and the three reach identical state digests at every height', async () => {
     const [deptA, deptB] = departments;
     // b offers a dataset that needs its consent; a earns the points to ask for it.
-    const offered = await txs.send(b, 'dataset.register', registration('registry', { policy: odrlPolicy({ consent: true }) }) as unknown as JsonObject);
+    const offered = await txs.send(
+      b,
+      'dataset.register',
+      registration('registry', { policy: odrlPolicy({ consent: true }) }) as unknown as JsonObject,
+    );
     const earned = await txs.send(a, 'dataset.register', registration('permits') as unknown as JsonObject);
     expect(await receipts(deptA, offered)).toEqual([expect.objectContaining({ kind: 'registered' })]);
     expect(await receipts(deptA, earned)).toEqual([expect.objectContaining({ kind: 'registered' })]);
@@ -129,39 +162,65 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
 
     // c cannot decide it; b's data administrator consents through b's contracts service.
     const forged = await txs.send(c, 'access.consent', { request });
-    expect(await receipts(deptA, forged)).toEqual([expect.objectContaining({ kind: 'rejected', code: 'not_provider' })]);
-    const consent = await api(deptB.contracts).post(`/v1/channels/${channel}/requests/${request}/consent`, {}, deptB.contracts.tokens.dataadmin);
+    expect(await receipts(deptA, forged)).toEqual([
+      expect.objectContaining({ kind: 'rejected', code: 'not_provider' }),
+    ]);
+    const consent = await api(deptB.contracts).post(
+      `/v1/channels/${channel}/requests/${request}/consent`,
+      {},
+      deptB.contracts.tokens.dataadmin,
+    );
     expect(consent.status).toBe(202);
     await everywhere(request, 'granted');
     const grant = (await api(deptA.contracts).get(`/v1/channels/${channel}/grants/${request}`)).body;
     expect(grant).toMatchObject({ live: true, grant: { requester: a.id, provider: b.id, status: 'active' } });
 
     // Block time passes the grant's end; the next block expires it everywhere.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (grant.grant.expiresAt as number) - Date.now() + 100)));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, (grant.grant.expiresAt as number) - Date.now() + 100)),
+    );
     await txs.send(c, 'test.note', { note: 'time passes' });
-    await waitFor('the grant to expire on all three departments', async () => {
-      const views = await Promise.all(departments.map((d) => api(d.contracts).get(`/v1/channels/${channel}/grants/${request}`)));
-      return views.every((v) => v.body.grant?.status === 'expired');
-    }, 30_000);
+    await waitFor(
+      'the grant to expire on all three departments',
+      async () => {
+        const views = await Promise.all(
+          departments.map((d) => api(d.contracts).get(`/v1/channels/${channel}/grants/${request}`)),
+        );
+        return views.every((v) => v.body.grant?.status === 'expired');
+      },
+      30_000,
+    );
 
     // Identical digests at every height, on every department.
-    const all = await waitFor('three identical digest lists', async () => {
-      const lists = await Promise.all(departments.map(digests));
-      const [first] = lists;
-      return first.length > 0 && lists.every((l) => JSON.stringify(l) === JSON.stringify(first)) ? lists : undefined;
-    }, 30_000);
+    const all = await waitFor(
+      'three identical digest lists',
+      async () => {
+        const lists = await Promise.all(departments.map(digests));
+        const [first] = lists;
+        return first.length > 0 && lists.every((l) => JSON.stringify(l) === JSON.stringify(first)) ? lists : undefined;
+      },
+      30_000,
+    );
     const head = all[0][all[0].length - 1];
     expect(all[0].map((d) => d.height)).toEqual([...Array(head.height + 1).keys()]);
 
     // Each ledger collected the three state attestations of the head and they agree; no fork alerts.
     for (const dept of departments) {
-      const attested = await waitFor(`${dept.member.id}'s ledger to hold three state attestations of block ${head.height}`, async () => {
-        const res = await api(dept.ledger).get(`/v1/channels/${channel}/blocks/${head.height}/attestations`);
-        if (res.status !== 200) return undefined;
-        const states = (res.body.attestations as { body: { kind: string; from: string; stateDigest?: string } }[]).filter((x) => x.body.kind === 'state');
-        return states.length === 3 ? states : undefined;
-      }, 30_000);
-      expect(attested.map((x) => [x.body.from, x.body.stateDigest]).sort()).toEqual(members.map((m) => [m.id, head.digest]).sort());
+      const attested = await waitFor(
+        `${dept.member.id}'s ledger to hold three state attestations of block ${head.height}`,
+        async () => {
+          const res = await api(dept.ledger).get(`/v1/channels/${channel}/blocks/${head.height}/attestations`);
+          if (res.status !== 200) return undefined;
+          const states = (
+            res.body.attestations as { body: { kind: string; from: string; stateDigest?: string } }[]
+          ).filter((x) => x.body.kind === 'state');
+          return states.length === 3 ? states : undefined;
+        },
+        30_000,
+      );
+      expect(attested.map((x) => [x.body.from, x.body.stateDigest]).sort()).toEqual(
+        members.map((m) => [m.id, head.digest]).sort(),
+      );
       const alerts = await api(dept.ledger).get(`/v1/alerts?channel=${channel}`);
       expect(alerts.body.alerts).toEqual([]);
     }
@@ -174,11 +233,15 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
       ACCORD_CONTRACTS_POLL_MS: '20',
     });
     try {
-      const rebuilt = await waitFor('the rebuild to reach the head', async () => {
-        const list = await api(replica).get(`/v1/channels/${channel}/digests?limit=1000`);
-        const items = list.status === 200 ? (list.body.items as Digest[]) : [];
-        return items.length === all[0].length ? items : undefined;
-      }, 60_000);
+      const rebuilt = await waitFor(
+        'the rebuild to reach the head',
+        async () => {
+          const list = await api(replica).get(`/v1/channels/${channel}/digests?limit=1000`);
+          const items = list.status === 200 ? (list.body.items as Digest[]) : [];
+          return items.length === all[0].length ? items : undefined;
+        },
+        60_000,
+      );
       expect(rebuilt).toEqual(all[0]);
     } finally {
       await replica.close();

@@ -2,7 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogMessage } from '@accord/event-bus';
-import { canonicalBytes, computeTxId, parseAttestation, signTx, verifyAttestation, type JsonObject, type TxEnvelope } from '@accord/protocol';
+import {
+  canonicalBytes,
+  computeTxId,
+  parseAttestation,
+  signTx,
+  verifyAttestation,
+  type JsonObject,
+  type TxEnvelope,
+} from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
 import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
@@ -11,7 +19,15 @@ import type { ContractsConfig } from './contracts.config';
 import { LedgerClient } from './ledger/ledger.client';
 import { ApplierFixture } from './testing/applier.fixture';
 import { attestTopic, decisionsTopic, departmentBlocksTopic, type DecisionEvent } from './contracts.events';
-import { api, startContracts, startDepartment, TxPublisher, waitFor, writeKeysFile, type DepartmentUnderTest } from './testing/department.fixture';
+import {
+  api,
+  startContracts,
+  startDepartment,
+  TxPublisher,
+  waitFor,
+  writeKeysFile,
+  type DepartmentUnderTest,
+} from './testing/department.fixture';
 import type { ServiceUnderTest } from '@accord/service-kit';
 
 // One department's ledger and contracts service in-process (PGlite in
@@ -52,7 +68,9 @@ describe('contracts service with a real ledger (in-process)', () => {
     return res.status === 200 ? (res.body.height as number) : -1;
   };
 
-  const digests = async (sut: ServiceUnderTest<ContractsConfig>): Promise<{ height: number; digest: string; blockHash: string }[]> =>
+  const digests = async (
+    sut: ServiceUnderTest<ContractsConfig>,
+  ): Promise<{ height: number; digest: string; blockHash: string }[]> =>
     (await api(sut).get(`/v1/channels/${CHANNEL}/digests?limit=1000`)).body.items;
 
   const readAll = async (topic: string): Promise<LogMessage[]> => {
@@ -65,7 +83,9 @@ describe('contracts service with a real ledger (in-process)', () => {
   };
 
   const decisions = async (): Promise<DecisionEvent[]> =>
-    (await readAll(decisionsTopic(self.id))).map((m) => JSON.parse(Buffer.from(m.value).toString('utf8')) as DecisionEvent);
+    (await readAll(decisionsTopic(self.id))).map(
+      (m) => JSON.parse(Buffer.from(m.value).toString('utf8')) as DecisionEvent,
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'accord-contracts-story-'));
@@ -83,7 +103,11 @@ describe('contracts service with a real ledger (in-process)', () => {
         ts: Date.now(),
         payload: {
           kind: 'alliance',
-          members: [self, b, c].map((m) => ({ id: m.id, ed25519: m.keys.ed25519.publicKey, x25519: m.keys.x25519.publicKey })),
+          members: [self, b, c].map((m) => ({
+            id: m.id,
+            ed25519: m.keys.ed25519.publicKey,
+            x25519: m.keys.x25519.publicKey,
+          })),
           policy: { maxTxPerBlock: 50, batchTimeoutMs: 20, rules: TEST_RULES as unknown as JsonObject },
         },
       },
@@ -102,7 +126,12 @@ describe('contracts service with a real ledger (in-process)', () => {
 
   it('reads the rule parameters from the genesis policy and knows every member', async () => {
     const channel = (await http.get(`/v1/channels/${CHANNEL}`)).body;
-    expect(channel).toMatchObject({ channel: CHANNEL, height: 0, halted: null, params: { requestExpiryMs: TEST_RULES.requestExpiryMs, levels: TEST_RULES.levels } });
+    expect(channel).toMatchObject({
+      channel: CHANNEL,
+      height: 0,
+      halted: null,
+      params: { requestExpiryMs: TEST_RULES.requestExpiryMs, levels: TEST_RULES.levels },
+    });
     const accounts = (await http.get(`/v1/channels/${CHANNEL}/accounts`)).body.accounts;
     expect(accounts.map((a: { member: string; active: boolean }) => [a.member, a.active])).toEqual([
       ['dept-b', true],
@@ -112,23 +141,62 @@ describe('contracts service with a real ledger (in-process)', () => {
   });
 
   it('registers datasets and credits their points', async () => {
-    ids.permits = await txs.send(self, 'dataset.register', registration('permits', { policy: odrlPolicy({ consent: true }) }) as unknown as JsonObject);
+    ids.permits = await txs.send(
+      self,
+      'dataset.register',
+      registration('permits', { policy: odrlPolicy({ consent: true }) }) as unknown as JsonObject,
+    );
     ids.roads = await txs.send(b, 'dataset.register', registration('roads') as unknown as JsonObject);
-    ids.archive = await txs.send(b, 'dataset.register', registration('archive', { policy: odrlPolicy({ consent: true }) }) as unknown as JsonObject);
-    ids.plans = await txs.send(b, 'dataset.register', registration('plans', { policy: odrlPolicy({ minLevel: 2 }) }) as unknown as JsonObject);
-    for (const id of [ids.permits, ids.roads, ids.archive, ids.plans]) expect(await receiptsOf(id)).toEqual([expect.objectContaining({ kind: 'registered', code: 'ok' })]);
-    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/test-dept`)).body).toMatchObject({ balance: 10, held: 0, score: 10, level: 0, maxSensitivity: 'internal' });
-    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-b`)).body).toMatchObject({ balance: 30, score: 30, level: 1, nextLevel: { level: 2, minScore: 40 } });
+    ids.archive = await txs.send(
+      b,
+      'dataset.register',
+      registration('archive', { policy: odrlPolicy({ consent: true }) }) as unknown as JsonObject,
+    );
+    ids.plans = await txs.send(
+      b,
+      'dataset.register',
+      registration('plans', { policy: odrlPolicy({ minLevel: 2 }) }) as unknown as JsonObject,
+    );
+    for (const id of [ids.permits, ids.roads, ids.archive, ids.plans])
+      expect(await receiptsOf(id)).toEqual([expect.objectContaining({ kind: 'registered', code: 'ok' })]);
+    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/test-dept`)).body).toMatchObject({
+      balance: 10,
+      held: 0,
+      score: 10,
+      level: 0,
+      maxSensitivity: 'internal',
+    });
+    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-b`)).body).toMatchObject({
+      balance: 30,
+      score: 30,
+      level: 1,
+      nextLevel: { level: 2, minScore: 40 },
+    });
     const dataset = (await http.get(`/v1/channels/${CHANNEL}/datasets/test-dept/permits`)).body;
     expect(dataset.dataset).toMatchObject({ id: PERMITS, owner: self.id, terms: { consentRequired: true } });
   });
 
   it('leaves a request for a dataset that needs consent pending, with its points held and its checks', async () => {
-    ids.request = await txs.send(b, 'access.request', { dataset: PERMITS, purpose: 'statistics', durationMs: GRANT_MS });
-    expect(await receiptsOf(ids.request)).toEqual([expect.objectContaining({ kind: 'pending', code: 'consent_required' })]);
+    ids.request = await txs.send(b, 'access.request', {
+      dataset: PERMITS,
+      purpose: 'statistics',
+      durationMs: GRANT_MS,
+    });
+    expect(await receiptsOf(ids.request)).toEqual([
+      expect.objectContaining({ kind: 'pending', code: 'consent_required' }),
+    ]);
     const view = (await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body;
-    expect(view.request).toMatchObject({ id: ids.request, requester: b.id, provider: self.id, dataset: PERMITS, status: 'pending', decision: { kind: 'pending' } });
-    expect(view.request.decision.checks).toContainEqual(expect.objectContaining({ name: 'consent', status: 'pending' }));
+    expect(view.request).toMatchObject({
+      id: ids.request,
+      requester: b.id,
+      provider: self.id,
+      dataset: PERMITS,
+      status: 'pending',
+      decision: { kind: 'pending' },
+    });
+    expect(view.request.decision.checks).toContainEqual(
+      expect.objectContaining({ name: 'consent', status: 'pending' }),
+    );
     expect(view.grant).toBeNull();
     expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-b`)).body).toMatchObject({ balance: 28, held: 2 });
     const pending = (await http.get(`/v1/channels/${CHANNEL}/requests?provider=test-dept&status=pending`)).body;
@@ -138,53 +206,131 @@ describe('contracts service with a real ledger (in-process)', () => {
   it('rejects a consent signed by a department that is not the provider; the state does not change', async () => {
     const before = (await http.get(`/v1/channels/${CHANNEL}`)).body.counts;
     const forged = await txs.send(c, 'access.consent', { request: ids.request });
-    expect(await receiptsOf(forged)).toEqual([expect.objectContaining({ kind: 'rejected', code: 'not_provider', message: `only the provider ${self.id} may decide request ${ids.request}` })]);
+    expect(await receiptsOf(forged)).toEqual([
+      expect.objectContaining({
+        kind: 'rejected',
+        code: 'not_provider',
+        message: `only the provider ${self.id} may decide request ${ids.request}`,
+      }),
+    ]);
     expect((await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.request.status).toBe('pending');
     expect((await http.get(`/v1/channels/${CHANNEL}`)).body.counts).toEqual(before);
-    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-c`)).body).toMatchObject({ balance: 0, held: 0, score: 0 });
+    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-c`)).body).toMatchObject({
+      balance: 0,
+      held: 0,
+      score: 0,
+    });
   });
 
   it('checks roles and the provider before signing an action', async () => {
     // A user may request but not consent; a data administrator may consent but not request.
-    expect((await http.post(`/v1/channels/${CHANNEL}/requests/${ids.request}/consent`, {}, tokens.user)).status).toBe(403);
-    expect((await http.post(`/v1/channels/${CHANNEL}/requests`, { dataset: 'dept-b/archive', purpose: 'statistics', durationMs: 1000 }, tokens.dataadmin)).status).toBe(403);
-    const mine = await http.post(`/v1/channels/${CHANNEL}/requests`, { dataset: 'dept-b/archive', purpose: 'statistics', durationMs: 1000 }, tokens.user);
+    expect((await http.post(`/v1/channels/${CHANNEL}/requests/${ids.request}/consent`, {}, tokens.user)).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await http.post(
+          `/v1/channels/${CHANNEL}/requests`,
+          { dataset: 'dept-b/archive', purpose: 'statistics', durationMs: 1000 },
+          tokens.dataadmin,
+        )
+      ).status,
+    ).toBe(403);
+    const mine = await http.post(
+      `/v1/channels/${CHANNEL}/requests`,
+      { dataset: 'dept-b/archive', purpose: 'statistics', durationMs: 1000 },
+      tokens.user,
+    );
     expect(mine.status).toBe(202);
-    expect(mine.body).toMatchObject({ channel: CHANNEL, type: 'access.request', expected: { outcome: 'pending', code: 'consent_required' } });
+    expect(mine.body).toMatchObject({
+      channel: CHANNEL,
+      type: 'access.request',
+      expected: { outcome: 'pending', code: 'consent_required' },
+    });
     expect(mine.body.envelope.body).toMatchObject({ from: self.id, payload: { dataset: 'dept-b/archive' } });
     expect(await receiptsOf(mine.body.txId)).toEqual([expect.objectContaining({ kind: 'pending' })]);
     // dept-b provides that dataset: our consent would be rejected, so it is refused before signing.
     const refused = await http.post(`/v1/channels/${CHANNEL}/requests/${mine.body.txId}/consent`, {}, tokens.dataadmin);
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ error: 'not_provider', message: `only the provider dept-b may decide request ${mine.body.txId}` });
-    expect((await http.post(`/v1/channels/${CHANNEL}/requests/${'0'.repeat(64)}/consent`, {}, tokens.dataadmin)).body.error).toBe('request_not_found');
-    expect((await http.post(`/v1/channels/${CHANNEL}/requests`, { dataset: 'dept-b/archive', purpose: 'Not a token', durationMs: 1000 }, tokens.user)).body).toMatchObject({
+    expect(refused.body).toMatchObject({
+      error: 'not_provider',
+      message: `only the provider dept-b may decide request ${mine.body.txId}`,
+    });
+    expect(
+      (await http.post(`/v1/channels/${CHANNEL}/requests/${'0'.repeat(64)}/consent`, {}, tokens.dataadmin)).body.error,
+    ).toBe('request_not_found');
+    expect(
+      (
+        await http.post(
+          `/v1/channels/${CHANNEL}/requests`,
+          { dataset: 'dept-b/archive', purpose: 'Not a token', durationMs: 1000 },
+          tokens.user,
+        )
+      ).body,
+    ).toMatchObject({
       error: 'validation_failed',
     });
   });
 
-  it('grants the request when the provider consents over HTTP, and the storage gateway\'s usage is counted', async () => {
+  it("grants the request when the provider consents over HTTP, and the storage gateway's usage is counted", async () => {
     const res = await http.post(`/v1/channels/${CHANNEL}/requests/${ids.request}/consent`, {}, tokens.dataadmin);
     expect(res.status).toBe(202);
-    expect(res.body.envelope.body).toMatchObject({ type: 'access.consent', from: self.id, payload: { request: ids.request } });
-    expect(await receiptsOf(res.body.txId)).toEqual([expect.objectContaining({ kind: 'consented', code: 'ok', request: ids.request })]);
+    expect(res.body.envelope.body).toMatchObject({
+      type: 'access.consent',
+      from: self.id,
+      payload: { request: ids.request },
+    });
+    expect(await receiptsOf(res.body.txId)).toEqual([
+      expect.objectContaining({ kind: 'consented', code: 'ok', request: ids.request }),
+    ]);
     const grant = (await http.get(`/v1/channels/${CHANNEL}/grants/${ids.request}`)).body;
-    expect(grant).toMatchObject({ live: true, grant: { requester: b.id, provider: self.id, dataset: PERMITS, status: 'active' } });
-    expect((await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.request).toMatchObject({ status: 'granted', decision: { kind: 'consented' } });
+    expect(grant).toMatchObject({
+      live: true,
+      grant: { requester: b.id, provider: self.id, dataset: PERMITS, status: 'active' },
+    });
+    expect((await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.request).toMatchObject({
+      status: 'granted',
+      decision: { kind: 'consented' },
+    });
     // Overflowing amounts are rejected with a reason and change nothing.
     const used = await txs.send(self, 'access.use', { grant: ids.request, bytes: Number.MAX_SAFE_INTEGER });
     expect(await receiptsOf(used)).toEqual([expect.objectContaining({ kind: 'used', code: 'ok', accessesUsed: 1 })]);
     const overflow = await txs.send(self, 'access.use', { grant: ids.request, bytes: 1 });
-    expect(await receiptsOf(overflow)).toEqual([expect.objectContaining({ kind: 'rejected', code: 'amount_overflow' })]);
-    expect((await http.get(`/v1/channels/${CHANNEL}/grants/${ids.request}`)).body.grant).toMatchObject({ accessesUsed: 1, bytesUsed: Number.MAX_SAFE_INTEGER });
+    expect(await receiptsOf(overflow)).toEqual([
+      expect.objectContaining({ kind: 'rejected', code: 'amount_overflow' }),
+    ]);
+    expect((await http.get(`/v1/channels/${CHANNEL}/grants/${ids.request}`)).body.grant).toMatchObject({
+      accessesUsed: 1,
+      bytesUsed: Number.MAX_SAFE_INTEGER,
+    });
   });
 
   it('denies or rejects bad requests with their reasons, and the dry run explains them without submitting', async () => {
-    const short = await txs.send(c, 'access.request', { dataset: 'dept-b/roads', purpose: 'statistics', durationMs: 1000 });
-    const low = await txs.send(self, 'access.request', { dataset: 'dept-b/plans', purpose: 'statistics', durationMs: 1000 });
-    const unknown = await txs.send(c, 'access.request', { dataset: 'dept-b/nothing', purpose: 'statistics', durationMs: 1000 });
-    expect(await receiptsOf(short)).toEqual([expect.objectContaining({ kind: 'denied', code: 'insufficient_points', message: 'balance 0 is short of the price of 2 (fee 2 + compensation 0)' })]);
-    expect(await receiptsOf(low)).toEqual([expect.objectContaining({ kind: 'denied', code: 'level_too_low', message: 'level 0 is below the required 2' })]);
+    const short = await txs.send(c, 'access.request', {
+      dataset: 'dept-b/roads',
+      purpose: 'statistics',
+      durationMs: 1000,
+    });
+    const low = await txs.send(self, 'access.request', {
+      dataset: 'dept-b/plans',
+      purpose: 'statistics',
+      durationMs: 1000,
+    });
+    const unknown = await txs.send(c, 'access.request', {
+      dataset: 'dept-b/nothing',
+      purpose: 'statistics',
+      durationMs: 1000,
+    });
+    expect(await receiptsOf(short)).toEqual([
+      expect.objectContaining({
+        kind: 'denied',
+        code: 'insufficient_points',
+        message: 'balance 0 is short of the price of 2 (fee 2 + compensation 0)',
+      }),
+    ]);
+    expect(await receiptsOf(low)).toEqual([
+      expect.objectContaining({ kind: 'denied', code: 'level_too_low', message: 'level 0 is below the required 2' }),
+    ]);
     expect(await receiptsOf(unknown)).toEqual([expect.objectContaining({ kind: 'rejected', code: 'unknown_dataset' })]);
 
     const denied = (await http.get(`/v1/channels/${CHANNEL}/requests?status=denied`)).body.items;
@@ -195,18 +341,52 @@ describe('contracts service with a real ledger (in-process)', () => {
         [low, 'level_too_low'],
       ].sort((x, y) => (x[0] < y[0] ? -1 : 1)),
     );
-    expect((await http.get(`/v1/channels/${CHANNEL}/requests/${unknown}`)).body.request).toMatchObject({ status: 'rejected', code: 'unknown_dataset', record: null });
-    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-c`)).body).toMatchObject({ balance: 0, held: 0, score: 0 });
+    expect((await http.get(`/v1/channels/${CHANNEL}/requests/${unknown}`)).body.request).toMatchObject({
+      status: 'rejected',
+      code: 'unknown_dataset',
+      record: null,
+    });
+    expect((await http.get(`/v1/channels/${CHANNEL}/accounts/dept-c`)).body).toMatchObject({
+      balance: 0,
+      held: 0,
+      score: 0,
+    });
 
     const before = await digests(dept.contracts);
-    const dryRun = await http.post(`/v1/channels/${CHANNEL}/evaluate`, { requester: c.id, dataset: 'dept-b/roads', purpose: 'statistics', durationMs: 1000 }, tokens.user);
+    const dryRun = await http.post(
+      `/v1/channels/${CHANNEL}/evaluate`,
+      { requester: c.id, dataset: 'dept-b/roads', purpose: 'statistics', durationMs: 1000 },
+      tokens.user,
+    );
     expect(dryRun.status).toBe(200);
-    expect(dryRun.body.evaluation).toMatchObject({ outcome: 'denied', code: 'insufficient_points', balance: 0, cost: { fee: 2, compensation: 0, total: 2 } });
-    expect(dryRun.body.evaluation.checks).toContainEqual({ name: 'points', status: 'fail', code: 'insufficient_points', message: 'balance 0 is short of the price of 2 (fee 2 + compensation 0)' });
+    expect(dryRun.body.evaluation).toMatchObject({
+      outcome: 'denied',
+      code: 'insufficient_points',
+      balance: 0,
+      cost: { fee: 2, compensation: 0, total: 2 },
+    });
+    expect(dryRun.body.evaluation.checks).toContainEqual({
+      name: 'points',
+      status: 'fail',
+      code: 'insufficient_points',
+      message: 'balance 0 is short of the price of 2 (fee 2 + compensation 0)',
+    });
     expect(dryRun.body.evaluation.checks).toContainEqual(expect.objectContaining({ name: 'level', status: 'pass' }));
-    const mine = await http.post(`/v1/channels/${CHANNEL}/evaluate`, { dataset: 'dept-b/roads', purpose: 'statistics', durationMs: 1000 }, tokens.user);
+    const mine = await http.post(
+      `/v1/channels/${CHANNEL}/evaluate`,
+      { dataset: 'dept-b/roads', purpose: 'statistics', durationMs: 1000 },
+      tokens.user,
+    );
     expect(mine.body).toMatchObject({ requester: self.id, evaluation: { outcome: 'granted', code: 'auto' } });
-    expect((await http.post(`/v1/channels/${CHANNEL}/evaluate`, { dataset: 'dept-b/nothing', purpose: 'statistics', durationMs: 1 }, tokens.user)).body.evaluation).toMatchObject({
+    expect(
+      (
+        await http.post(
+          `/v1/channels/${CHANNEL}/evaluate`,
+          { dataset: 'dept-b/nothing', purpose: 'statistics', durationMs: 1 },
+          tokens.user,
+        )
+      ).body.evaluation,
+    ).toMatchObject({
       outcome: 'rejected',
       code: 'unknown_dataset',
     });
@@ -214,7 +394,9 @@ describe('contracts service with a real ledger (in-process)', () => {
   });
 
   it('expires the grant once block time passes its end', async () => {
-    const { expiresAt } = (await http.get(`/v1/channels/${CHANNEL}/grants/${ids.request}`)).body.grant as { expiresAt: number };
+    const { expiresAt } = (await http.get(`/v1/channels/${CHANNEL}/grants/${ids.request}`)).body.grant as {
+      expiresAt: number;
+    };
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now() + 50)));
     // Block time comes from the log: any later tx makes a block that starts after the grant's end.
     await txs.send(c, 'test.note', { note: 'time passes' });
@@ -235,10 +417,20 @@ describe('contracts service with a real ledger (in-process)', () => {
 
   it('publishes a decision event per receipt, in order, and a signed state attestation per height', async () => {
     const head = await height();
-    await waitFor('the head to be published', async () => (await http.get(`/v1/channels/${CHANNEL}`)).body.publishedHeight === head);
+    await waitFor(
+      'the head to be published',
+      async () => (await http.get(`/v1/channels/${CHANNEL}`)).body.publishedHeight === head,
+    );
     const events = await decisions();
     const story = events.filter((e) => e.subject === ids.request).map((e) => `${e.kind}:${e.code}`);
-    expect(story).toEqual(['pending:consent_required', 'rejected:not_provider', 'consented:ok', 'used:ok', 'rejected:amount_overflow', 'expired:grant_expired']);
+    expect(story).toEqual([
+      'pending:consent_required',
+      'rejected:not_provider',
+      'consented:ok',
+      'used:ok',
+      'rejected:amount_overflow',
+      'expired:grant_expired',
+    ]);
     const order = events.map((e) => [e.height, e.seq]);
     expect(order).toEqual([...order].sort((x, y) => x[0] - y[0] || x[1] - y[1]));
 
@@ -247,11 +439,23 @@ describe('contracts service with a real ledger (in-process)', () => {
       .map((m) => parseAttestation(m.value))
       .filter((a) => a.body.kind === 'state' && a.body.from === self.id);
     expect(attestations.map((a) => a.body)).toEqual(
-      stored.map((d) => ({ v: 1, channel: CHANNEL, height: d.height, blockHash: d.blockHash, from: self.id, kind: 'state', stateDigest: d.digest })),
+      stored.map((d) => ({
+        v: 1,
+        channel: CHANNEL,
+        height: d.height,
+        blockHash: d.blockHash,
+        from: self.id,
+        kind: 'state',
+        stateDigest: d.digest,
+      })),
     );
-    for (const attestation of attestations) expect(verifyAttestation(attestation, self.keys.ed25519.publicKey)).toBe(true);
+    for (const attestation of attestations)
+      expect(verifyAttestation(attestation, self.keys.ed25519.publicKey)).toBe(true);
     // The ledger's own block attestations name the same block hashes.
-    const blockHashes = (await readAll(attestTopic(CHANNEL))).map((m) => parseAttestation(m.value)).filter((a) => a.body.kind === 'block').map((a) => [a.body.height, a.body.blockHash]);
+    const blockHashes = (await readAll(attestTopic(CHANNEL)))
+      .map((m) => parseAttestation(m.value))
+      .filter((a) => a.body.kind === 'block')
+      .map((a) => [a.body.height, a.body.blockHash]);
     expect(blockHashes).toEqual(stored.map((d) => [d.height, d.blockHash]));
   });
 
@@ -259,7 +463,10 @@ describe('contracts service with a real ledger (in-process)', () => {
     const before = await digests(dept.contracts);
     const receipts = (await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.receipts;
     const events = await readAll(departmentBlocksTopic(self.id));
-    await dept.bus.publish(departmentBlocksTopic(self.id), events.map((m) => ({ value: m.value, headers: m.headers })));
+    await dept.bus.publish(
+      departmentBlocksTopic(self.id),
+      events.map((m) => ({ value: m.value, headers: m.headers })),
+    );
     await waitFor('the redelivered blocks to be skipped', async () => {
       const metrics = (await http.get('/metrics')).text;
       const skipped = /accord_contracts_duplicate_blocks_total\{[^}]*\} (\d+)/.exec(metrics);
@@ -275,12 +482,26 @@ describe('contracts service with a real ledger (in-process)', () => {
     expect((await http.get('/v1/channels/nowhere/accounts')).status).toBe(404);
     const bad = await http.get(`/v1/channels/${CHANNEL}/requests?dataset=%00&limit=0&status=maybe`);
     expect(bad.status).toBe(400);
-    expect(bad.body.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['query.dataset', 'query.limit', 'query.status']);
-    expect((await http.get(`/v1/channels/${CHANNEL}/grants/${'f'.repeat(64)}`)).body).toMatchObject({ error: 'grant_not_found' });
+    expect(bad.body.details.issues.map((i: { field: string }) => i.field).sort()).toEqual([
+      'query.dataset',
+      'query.limit',
+      'query.status',
+    ]);
+    expect((await http.get(`/v1/channels/${CHANNEL}/grants/${'f'.repeat(64)}`)).body).toMatchObject({
+      error: 'grant_not_found',
+    });
     expect((await http.get(`/v1/channels/${CHANNEL}/digests/99999`)).status).toBe(404);
     expect((await http.get(`/v1/txs/${'e'.repeat(64)}/receipts`)).body).toMatchObject({ error: 'receipts_not_found' });
     expect((await http.get(`/v1/txs/not-a-tx/receipts`)).status).toBe(400);
-    expect((await http.post(`/v1/channels/${CHANNEL}/evaluate`, { dataset: 'dept-b/roads', purpose: 'statistics' }, tokens.user)).body).toMatchObject({ error: 'validation_failed' });
+    expect(
+      (
+        await http.post(
+          `/v1/channels/${CHANNEL}/evaluate`,
+          { dataset: 'dept-b/roads', purpose: 'statistics' },
+          tokens.user,
+        )
+      ).body,
+    ).toMatchObject({ error: 'validation_failed' });
     // Paging: one request per page, the next page after the cursor.
     const first = (await http.get(`/v1/channels/${CHANNEL}/requests?limit=1`)).body;
     const second = (await http.get(`/v1/channels/${CHANNEL}/requests?limit=1&after=${first.next}`)).body;
@@ -295,7 +516,10 @@ describe('contracts service with a real ledger (in-process)', () => {
     expect(block.hash).toBe(second.blockHash);
     const first = await ledger.block(CHANNEL, 0);
     expect(first.hash).toBe(genesis.blockHash);
-    const at = { txId: computeTxId((first.txs[0] as { envelope: TxEnvelope }).envelope.body), at: { height: 0, index: 0 } };
+    const at = {
+      txId: computeTxId((first.txs[0] as { envelope: TxEnvelope }).envelope.body),
+      at: { height: 0, index: 0 },
+    };
     const config = await ledger.configAfter(CHANNEL, 0, at);
     expect(config).toMatchObject({ channel: CHANNEL, kind: 'alliance', owner: null, genesis: at, proposals: [] });
     expect(config.members.map((m) => [m.id, m.status])).toEqual([
@@ -320,8 +544,12 @@ describe('contracts service with a real ledger (in-process)', () => {
       const applier = await db.applier(self.id, new LedgerClient(dept.ledger.url, dept.ledger.tokens.user));
       for (let i = 0; i < headerOnly.length; i += 10) await applier.applyBatch(headerOnly.slice(i, i + 10));
       expect(applier.channel(CHANNEL)?.head.halted).toBeNull();
-      const stored = ((await db.receipts.digests(CHANNEL, 0, 10_000)) as { height: number; blockHash: string; digest: string }[]).map(({ height, blockHash, digest }) => ({ height, blockHash, digest }));
-      expect(stored).toEqual((await digests(dept.contracts)).map(({ height, blockHash, digest }) => ({ height, blockHash, digest })));
+      const stored = (
+        (await db.receipts.digests(CHANNEL, 0, 10_000)) as { height: number; blockHash: string; digest: string }[]
+      ).map(({ height, blockHash, digest }) => ({ height, blockHash, digest }));
+      expect(stored).toEqual(
+        (await digests(dept.contracts)).map(({ height, blockHash, digest }) => ({ height, blockHash, digest })),
+      );
     } finally {
       await db.close();
     }

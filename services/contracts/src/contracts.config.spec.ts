@@ -49,7 +49,14 @@ describe('contracts config', () => {
   });
 
   it('names every bad variable', () => {
-    expect(problems({ ...base, ACCORD_LEDGER_URL: 'ftp://x', ACCORD_CONTRACTS_POLL_MS: '0', ACCORD_CONTRACTS_BATCH: 'many' })).toEqual(
+    expect(
+      problems({
+        ...base,
+        ACCORD_LEDGER_URL: 'ftp://x',
+        ACCORD_CONTRACTS_POLL_MS: '0',
+        ACCORD_CONTRACTS_BATCH: 'many',
+      }),
+    ).toEqual(
       expect.arrayContaining([
         'ACCORD_LEDGER_URL: must be an http(s) URL',
         'ACCORD_CONTRACTS_POLL_MS: must be an integer from 1 to 10000',
@@ -59,7 +66,11 @@ describe('contracts config', () => {
   });
 
   it('wants the ledger URL and its token together', () => {
-    expect(problems({ ...base, ACCORD_LEDGER_URL: 'http://127.0.0.1:7100' })).toEqual(['ACCORD_LEDGER_TOKEN: is required when ACCORD_LEDGER_URL is set']);
-    expect(problems({ ...base, ACCORD_LEDGER_TOKEN: 'secret' })).toEqual(['ACCORD_LEDGER_URL: is required when ACCORD_LEDGER_TOKEN is set']);
+    expect(problems({ ...base, ACCORD_LEDGER_URL: 'http://127.0.0.1:7100' })).toEqual([
+      'ACCORD_LEDGER_TOKEN: is required when ACCORD_LEDGER_URL is set',
+    ]);
+    expect(problems({ ...base, ACCORD_LEDGER_TOKEN: 'secret' })).toEqual([
+      'ACCORD_LEDGER_URL: is required when ACCORD_LEDGER_TOKEN is set',
+    ]);
   });
 });

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { commonEnvShape, defaultedVar, departmentLayout, optionalVar, toCommonConfig, type CommonConfig } from '@accord/service-kit';
+import {
+  commonEnvShape,
+  defaultedVar,
+  departmentLayout,
+  optionalVar,
+  toCommonConfig,
+  type CommonConfig,
+} from '@accord/service-kit';
 
 /** Port when ACCORD_HTTP_PORT is unset (`accord up` uses base port + 1). */
 export const CONTRACTS_DEFAULT_PORT = 7101;
@@ -50,19 +57,33 @@ export const contractsConfigSchema = z
   .superRefine((env, ctx) => {
     // The ledger's read API authenticates every caller: a URL without a token could never be used.
     if (env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['ACCORD_LEDGER_TOKEN'], message: 'is required when ACCORD_LEDGER_URL is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACCORD_LEDGER_TOKEN'],
+        message: 'is required when ACCORD_LEDGER_URL is set',
+      });
     }
     if (env.ACCORD_LEDGER_TOKEN !== undefined && env.ACCORD_LEDGER_URL === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['ACCORD_LEDGER_URL'], message: 'is required when ACCORD_LEDGER_TOKEN is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACCORD_LEDGER_URL'],
+        message: 'is required when ACCORD_LEDGER_TOKEN is set',
+      });
     }
   })
   .transform((env): ContractsConfig => {
     const common = toCommonConfig('contracts', env);
     return {
       ...common,
-      keysFile: env.ACCORD_KEYS_FILE === undefined ? departmentLayout(common.dataDir, common.department).keysFile : resolve(env.ACCORD_KEYS_FILE),
+      keysFile:
+        env.ACCORD_KEYS_FILE === undefined
+          ? departmentLayout(common.dataDir, common.department).keysFile
+          : resolve(env.ACCORD_KEYS_FILE),
       keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
-      ledger: env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN !== undefined ? { url: env.ACCORD_LEDGER_URL, token: env.ACCORD_LEDGER_TOKEN } : null,
+      ledger:
+        env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN !== undefined
+          ? { url: env.ACCORD_LEDGER_URL, token: env.ACCORD_LEDGER_TOKEN }
+          : null,
       pollIntervalMs: env.ACCORD_CONTRACTS_POLL_MS,
       batchSize: env.ACCORD_CONTRACTS_BATCH,
     };

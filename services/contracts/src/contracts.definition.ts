@@ -16,7 +16,8 @@ export const contractsErrorStatus: ErrorStatusMap = {
 export const contractsService: ServiceDefinition<ContractsConfig> = {
   name: 'contracts',
   title: 'Accord contracts',
-  description: "Runs the sharing rules over committed blocks: points, permission levels, access requests, grants, consent and usage counters.",
+  description:
+    'Runs the sharing rules over committed blocks: points, permission levels, access requests, grants, consent and usage counters.',
   version: readPackageVersion(__dirname),
   configSchema: contractsConfigSchema,
   rootModule: AppModule,

@@ -19,7 +19,8 @@ export class ChannelNotFoundError extends ContractsError {
 /** A record (request, grant, dataset, receipts of a tx, digest) that is not on record. */
 export class RecordNotFoundError extends ContractsError {
   constructor(
-    readonly code: 'request_not_found' | 'grant_not_found' | 'dataset_not_found' | 'receipts_not_found' | 'digest_not_found',
+    readonly code:
+      'request_not_found' | 'grant_not_found' | 'dataset_not_found' | 'receipts_not_found' | 'digest_not_found',
     message: string,
     details?: Readonly<Record<string, unknown>>,
   ) {
@@ -46,7 +47,10 @@ export class ActionRejectedError extends ContractsError {
 export class ChannelHaltedError extends ContractsError {
   readonly code = 'channel_halted';
 
-  constructor(readonly channel: string, reason: string) {
+  constructor(
+    readonly channel: string,
+    reason: string,
+  ) {
     super(`channel ${channel} is halted: ${reason}`, { channel });
   }
 }

@@ -1,4 +1,15 @@
 export { contractsService, contractsErrorStatus } from './contracts.definition';
-export { contractsConfigSchema, CONTRACTS_DEFAULT_PORT, type ContractsConfig, type ContractsSettings } from './contracts.config';
+export {
+  contractsConfigSchema,
+  CONTRACTS_DEFAULT_PORT,
+  type ContractsConfig,
+  type ContractsSettings,
+} from './contracts.config';
 export { AppModule as ContractsModule } from './app.module';
-export { attestTopic, decisionsTopic, departmentBlocksTopic, DECISION_EVENT_TYPE, type DecisionEvent } from './contracts.events';
+export {
+  attestTopic,
+  decisionsTopic,
+  departmentBlocksTopic,
+  DECISION_EVENT_TYPE,
+  type DecisionEvent,
+} from './contracts.events';

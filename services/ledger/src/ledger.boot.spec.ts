@@ -42,6 +42,8 @@ describe('ledger service', () => {
   it('publishes its OpenAPI document', async () => {
     const res = await request(sut.url).get('/openapi.json').expect(200);
     expect(res.body.info.title).toBe('Accord ledger');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/info', '/health/live', '/health/ready', '/metrics']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/info', '/health/live', '/health/ready', '/metrics']),
+    );
   });
 });

@@ -36,15 +36,26 @@ describe('ledger config', () => {
       ACCORD_LEDGER_SIG_WORKERS: '0',
       ACCORD_LEDGER_BLOCK_GROUP_COMMIT: '64',
     });
-    expect(config).toMatchObject({ keysFile: '/secrets/keys.json', keysFileExplicit: true, channels: ['health', 'transport'], sigWorkers: 0, blockGroupCommit: 64 });
+    expect(config).toMatchObject({
+      keysFile: '/secrets/keys.json',
+      keysFileExplicit: true,
+      channels: ['health', 'transport'],
+      sigWorkers: 0,
+      blockGroupCommit: 64,
+    });
   });
 
   it('names every bad variable', () => {
-    expect(problems({ ACCORD_LEDGER_CHANNELS: 'ok,Not OK', ACCORD_LEDGER_SIG_WORKERS: '-1', ACCORD_LEDGER_BLOCK_GROUP_COMMIT: '0' }).sort()).toEqual([
+    expect(
+      problems({
+        ACCORD_LEDGER_CHANNELS: 'ok,Not OK',
+        ACCORD_LEDGER_SIG_WORKERS: '-1',
+        ACCORD_LEDGER_BLOCK_GROUP_COMMIT: '0',
+      }).sort(),
+    ).toEqual(['ACCORD_LEDGER_BLOCK_GROUP_COMMIT', 'ACCORD_LEDGER_CHANNELS', 'ACCORD_LEDGER_SIG_WORKERS']);
+    expect(problems({ ACCORD_LEDGER_SIG_WORKERS: '65', ACCORD_LEDGER_BLOCK_GROUP_COMMIT: 'x' }).sort()).toEqual([
       'ACCORD_LEDGER_BLOCK_GROUP_COMMIT',
-      'ACCORD_LEDGER_CHANNELS',
       'ACCORD_LEDGER_SIG_WORKERS',
     ]);
-    expect(problems({ ACCORD_LEDGER_SIG_WORKERS: '65', ACCORD_LEDGER_BLOCK_GROUP_COMMIT: 'x' }).sort()).toEqual(['ACCORD_LEDGER_BLOCK_GROUP_COMMIT', 'ACCORD_LEDGER_SIG_WORKERS']);
   });
 });

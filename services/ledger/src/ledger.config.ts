@@ -1,7 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { NAME_PATTERN } from '@accord/protocol';
-import { commonEnvShape, defaultedVar, departmentLayout, optionalVar, toCommonConfig, type CommonConfig } from '@accord/service-kit';
+import {
+  commonEnvShape,
+  defaultedVar,
+  departmentLayout,
+  optionalVar,
+  toCommonConfig,
+  type CommonConfig,
+} from '@accord/service-kit';
 import { z } from 'zod';
 
 /** Port when ACCORD_HTTP_PORT is unset (`accord up` uses base port). */
@@ -17,8 +24,18 @@ const intVar = (min: number, max: number) =>
 /** Comma-separated channel names (blank entries ignored), each a protocol channel name. */
 const channelsVar = z
   .string()
-  .transform((raw) => [...new Set(raw.split(',').map((c) => c.trim()).filter((c) => c.length > 0))])
-  .refine((channels) => channels.every((c) => NAME_PATTERN.test(c)), 'must be comma-separated channel names matching [a-z0-9][a-z0-9._-]{0,63}');
+  .transform((raw) => [
+    ...new Set(
+      raw
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c.length > 0),
+    ),
+  ])
+  .refine(
+    (channels) => channels.every((c) => NAME_PATTERN.test(c)),
+    'must be comma-separated channel names matching [a-z0-9][a-z0-9._-]{0,63}',
+  );
 
 /** The ledger's own settings, after the common ones. */
 export interface LedgerSettings {
@@ -49,7 +66,10 @@ export const ledgerConfigSchema = z
     const common = toCommonConfig('ledger', env);
     return {
       ...common,
-      keysFile: env.ACCORD_KEYS_FILE === undefined ? departmentLayout(common.dataDir, common.department).keysFile : resolve(env.ACCORD_KEYS_FILE),
+      keysFile:
+        env.ACCORD_KEYS_FILE === undefined
+          ? departmentLayout(common.dataDir, common.department).keysFile
+          : resolve(env.ACCORD_KEYS_FILE),
       keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
       channels: env.ACCORD_LEDGER_CHANNELS,
       sigWorkers: env.ACCORD_LEDGER_SIG_WORKERS,

@@ -9,7 +9,8 @@ export const ledgerService: ServiceDefinition<LedgerConfig> = {
   // A channel policy may allow envelopes up to 16 MiB (ledger-core POLICY_BOUNDS.maxTxBytes); the JSON body
   // adds little, and each channel's own maxTxBytes is enforced by the submission use case.
   maxBodyBytes: 17 * 1024 * 1024,
-  description: "Cuts blocks deterministically from each channel's ordered log, keeps the hash-linked chain, the tx index and attestations, and serves proofs.",
+  description:
+    "Cuts blocks deterministically from each channel's ordered log, keeps the hash-linked chain, the tx index and attestations, and serves proofs.",
   version: readPackageVersion(__dirname),
   configSchema: ledgerConfigSchema,
   rootModule: AppModule,

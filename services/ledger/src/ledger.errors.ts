@@ -20,7 +20,10 @@ export class ChannelNotFoundError extends LedgerError {
 export class ChannelAlreadyExistsError extends LedgerError {
   readonly code = 'channel_already_exists';
 
-  constructor(readonly channel: string, readonly records: number) {
+  constructor(
+    readonly channel: string,
+    readonly records: number,
+  ) {
     super(`channel ${channel} already exists: its log holds ${records} record(s)`, { channel, records });
   }
 }

@@ -7,6 +7,10 @@ import { DatabaseModule, EventBusModule, ObjectStoreModule } from '@accord/servi
  * issues plug in here.
  */
 @Module({
-  imports: [DatabaseModule.forRoot({ entities: [], migrations: [] }), EventBusModule.forRoot(), ObjectStoreModule.forRoot()],
+  imports: [
+    DatabaseModule.forRoot({ entities: [], migrations: [] }),
+    EventBusModule.forRoot(),
+    ObjectStoreModule.forRoot(),
+  ],
 })
 export class AppModule {}

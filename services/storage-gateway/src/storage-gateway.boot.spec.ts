@@ -43,10 +43,15 @@ describe('storage-gateway service', () => {
   it('publishes its OpenAPI document', async () => {
     const res = await request(sut.url).get('/openapi.json').expect(200);
     expect(res.body.info.title).toBe('Accord storage gateway');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/info', '/health/live', '/health/ready', '/metrics']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/info', '/health/live', '/health/ready', '/metrics']),
+    );
   });
 
   it('keeps objects in a local directory under its data dir by default', () => {
-    expect(sut.service.context.config.objectStore).toEqual({ kind: 'local', rootDir: join(sut.dataDir, 'test-dept', 'storage-gateway', 'objects') });
+    expect(sut.service.context.config.objectStore).toEqual({
+      kind: 'local',
+      rootDir: join(sut.dataDir, 'test-dept', 'storage-gateway', 'objects'),
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { checkObjectStoreEnv, commonEnvShape, objectStoreEnvShape, toCommonConfig, toObjectStoreSpec } from '@accord/service-kit';
+import {
+  checkObjectStoreEnv,
+  commonEnvShape,
+  objectStoreEnvShape,
+  toCommonConfig,
+  toObjectStoreSpec,
+} from '@accord/service-kit';
 
 /** Port when ACCORD_HTTP_PORT is unset (`accord up` uses base port + 3). */
 export const STORAGE_GATEWAY_DEFAULT_PORT = 7103;

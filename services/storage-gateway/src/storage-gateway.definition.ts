@@ -6,7 +6,8 @@ import { storageGatewayConfigSchema, type StorageGatewayConfig } from './storage
 export const storageGatewayService: ServiceDefinition<StorageGatewayConfig> = {
   name: 'storage-gateway',
   title: 'Accord storage gateway',
-  description: "Keeps the department's off-chain objects encrypted in its object store, anchors them on the ledger and serves them to grantees.",
+  description:
+    "Keeps the department's off-chain objects encrypted in its object store, anchors them on the ledger and serves them to grantees.",
   version: readPackageVersion(__dirname),
   configSchema: storageGatewayConfigSchema,
   rootModule: AppModule,

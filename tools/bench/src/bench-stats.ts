@@ -42,7 +42,11 @@ export async function measureRate(
 }
 
 /** Runs `fn` `runs` times and reports its duration in milliseconds. */
-export async function measureDuration(name: string, runs: number, fn: () => Promise<void> | void): Promise<Measurement> {
+export async function measureDuration(
+  name: string,
+  runs: number,
+  fn: () => Promise<void> | void,
+): Promise<Measurement> {
   const durations: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -78,7 +82,8 @@ export function printTable(title: string, rows: readonly Measurement[]): void {
   const header = ['benchmark', 'runs', 'median', 'min', 'max', 'unit', 'note'];
   const lines = rows.map((r) => [r.name, String(r.runs), fmt(r.median), fmt(r.min), fmt(r.max), r.unit, r.note ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const row = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i >= 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${title}`);
   console.log(row(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -9,7 +9,9 @@ export interface BenchConfig {
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const brokers = env.ACCORD_TEST_KAFKA_BROKERS;
   if (!brokers) {
-    throw new Error('ACCORD_TEST_KAFKA_BROKERS is not set: run `bash scripts/infra/up.sh` and source ~/.cache/accord/run/infra.env (scripts/bench.sh does both)');
+    throw new Error(
+      'ACCORD_TEST_KAFKA_BROKERS is not set: run `bash scripts/infra/up.sh` and source ~/.cache/accord/run/infra.env (scripts/bench.sh does both)',
+    );
   }
   const scale = env.BENCH_SCALE === undefined ? 1 : Number(env.BENCH_SCALE);
   if (!(scale > 0 && scale <= 10)) throw new Error(`BENCH_SCALE must be a number in (0, 10], got ${env.BENCH_SCALE}`);

@@ -99,7 +99,10 @@ export class CommitTracker {
     const deadline = performance.now() + timeoutMs;
     while (this.pending.size > 0) {
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`${what}: ${this.pending.size} txs still not committed by every department after ${Math.round(timeoutMs / 1000)} s`);
+      if (left <= 0)
+        throw new Error(
+          `${what}: ${this.pending.size} txs still not committed by every department after ${Math.round(timeoutMs / 1000)} s`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 1000));
         this.waiter = () => {
@@ -109,7 +112,12 @@ export class CommitTracker {
       });
       this.waiter = undefined;
     }
-    const outcome: TrackedOutcome = { latencies: this.latencies, firstLatencies: this.firstLatencies, lastCommitAt: this.lastCommitAt, invalid: this.invalid };
+    const outcome: TrackedOutcome = {
+      latencies: this.latencies,
+      firstLatencies: this.firstLatencies,
+      lastCommitAt: this.lastCommitAt,
+      invalid: this.invalid,
+    };
     this.latencies = [];
     this.firstLatencies = [];
     this.invalid = new Map();
@@ -122,7 +130,9 @@ export class CommitTracker {
     for (const message of batch) {
       let event: BlockCommittedEvent;
       try {
-        event = JSON.parse(Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength).toString('utf8')) as BlockCommittedEvent;
+        event = JSON.parse(
+          Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength).toString('utf8'),
+        ) as BlockCommittedEvent;
       } catch {
         this.unreadable++;
         continue;

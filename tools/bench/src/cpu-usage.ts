@@ -38,7 +38,10 @@ function readStat(pid: number | string): { comm: string; ms: number } | undefine
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ };
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ,
+    };
   } catch {
     return undefined;
   }

@@ -32,7 +32,9 @@ function leafHashes(n: number): Uint8Array[] {
 async function protocolBenchmarks(scale: number): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   const leaves = leafHashes(1_000_000);
-  rows.push(await measureDuration('merkle root, 1,000,000 leaves', 3, () => void MerkleTree.fromLeafHashes(leaves).root()));
+  rows.push(
+    await measureDuration('merkle root, 1,000,000 leaves', 3, () => void MerkleTree.fromLeafHashes(leaves).root()),
+  );
 
   const tree = MerkleTree.fromLeafHashes(leaves);
   const root = tree.root();
@@ -48,7 +50,8 @@ async function protocolBenchmarks(scale: number): Promise<Measurement[]> {
   rows.push(
     await measureRate('inclusion proof verification (1M-leaf tree)', RUNS, () => {
       for (let k = 0; k < indices.length; k++) {
-        if (!verifyInclusion(leaves[indices[k]], indices[k], leaves.length, proofs[k], root).ok) throw new Error('proof failed');
+        if (!verifyInclusion(leaves[indices[k]], indices[k], leaves.length, proofs[k], root).ok)
+          throw new Error('proof failed');
       }
       return indices.length;
     }),
@@ -61,7 +64,10 @@ async function protocolBenchmarks(scale: number): Promise<Measurement[]> {
   rows.push(
     await measureRate('tx sign (JCS + SHA-256 + Ed25519)', RUNS, () => {
       for (let i = 0; i < txs; i++) {
-        signTx({ v: 1, channel: 'bench', type: 'bench.tx', from: 'dept-a', nonce: nonce++, ts: 0, payload: { i } }, signer);
+        signTx(
+          { v: 1, channel: 'bench', type: 'bench.tx', from: 'dept-a', nonce: nonce++, ts: 0, payload: { i } },
+          signer,
+        );
       }
       return txs;
     }),
@@ -78,7 +84,10 @@ async function protocolBenchmarks(scale: number): Promise<Measurement[]> {
   rows.push(
     await measureRate('tx sign + verify', RUNS, () => {
       for (let i = 0; i < txs; i++) {
-        const e = signTx({ v: 1, channel: 'bench', type: 'bench.tx', from: 'dept-a', nonce: nonce++, ts: 0, payload: { i } }, signer);
+        const e = signTx(
+          { v: 1, channel: 'bench', type: 'bench.tx', from: 'dept-a', nonce: nonce++, ts: 0, payload: { i } },
+          signer,
+        );
         if (!verifyEnvelopeSignature(e, keys.publicKey)) throw new Error('bad signature');
       }
       return txs;
@@ -91,7 +100,13 @@ const med = (values: number[]): number => median(values);
 const slug = (label: string): string => label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 /** Publishes `count` messages in batches of `batch`, then consumes them all through a consumer group. */
-async function busRates(bus: EventBus, label: string, count: number, batch: number, payload: Uint8Array): Promise<Measurement[]> {
+async function busRates(
+  bus: EventBus,
+  label: string,
+  count: number,
+  batch: number,
+  payload: Uint8Array,
+): Promise<Measurement[]> {
   const produce: number[] = [];
   const consume: number[] = [];
   const done: { stop(): Promise<void> }[] = [];
@@ -102,7 +117,12 @@ async function busRates(bus: EventBus, label: string, count: number, batch: numb
     const inFlight: Promise<unknown>[] = [];
     for (let sent = 0; sent < count; sent += batch) {
       const n = Math.min(batch, count - sent);
-      inFlight.push(bus.publish(topic, Array.from({ length: n }, () => ({ value: payload }))));
+      inFlight.push(
+        bus.publish(
+          topic,
+          Array.from({ length: n }, () => ({ value: payload })),
+        ),
+      );
       // Keep a few batches in flight, as a real producer does.
       if (inFlight.length >= 8) await Promise.all(inFlight.splice(0));
     }
@@ -129,8 +149,22 @@ async function busRates(bus: EventBus, label: string, count: number, batch: numb
     await Promise.all(done.splice(0).map((s) => s.stop()));
   }
   return [
-    { name: `${label}: publish (durable, batches of ${batch})`, unit: 'msg/s', runs: RUNS, median: med(produce), min: Math.min(...produce), max: Math.max(...produce) },
-    { name: `${label}: consume (consumer group)`, unit: 'msg/s', runs: RUNS, median: med(consume), min: Math.min(...consume), max: Math.max(...consume) },
+    {
+      name: `${label}: publish (durable, batches of ${batch})`,
+      unit: 'msg/s',
+      runs: RUNS,
+      median: med(produce),
+      min: Math.min(...produce),
+      max: Math.max(...produce),
+    },
+    {
+      name: `${label}: consume (consumer group)`,
+      unit: 'msg/s',
+      runs: RUNS,
+      median: med(consume),
+      min: Math.min(...consume),
+      max: Math.max(...consume),
+    },
   ];
 }
 /** Raw kafkajs with the same settings (idempotent producer, acks=all): the baseline for our adapter. */
@@ -149,7 +183,9 @@ async function rawKafkajs(brokers: string[], count: number, batch: number, paylo
       const inFlight: Promise<unknown>[] = [];
       for (let sent = 0; sent < count; sent += batch) {
         const n = Math.min(batch, count - sent);
-        inFlight.push(producer.send({ topic, acks: -1, messages: Array.from({ length: n }, () => ({ value: payload })) }));
+        inFlight.push(
+          producer.send({ topic, acks: -1, messages: Array.from({ length: n }, () => ({ value: payload })) }),
+        );
         if (inFlight.length >= 8) await Promise.all(inFlight.splice(0));
       }
       await Promise.all(inFlight);
@@ -175,8 +211,22 @@ async function rawKafkajs(brokers: string[], count: number, batch: number, paylo
     await Promise.all([admin.disconnect(), producer.disconnect()]);
   }
   return [
-    { name: `raw kafkajs: produce (acks=all, batches of ${batch})`, unit: 'msg/s', runs: RUNS, median: med(produce), min: Math.min(...produce), max: Math.max(...produce) },
-    { name: 'raw kafkajs: consume (eachBatch)', unit: 'msg/s', runs: RUNS, median: med(consume), min: Math.min(...consume), max: Math.max(...consume) },
+    {
+      name: `raw kafkajs: produce (acks=all, batches of ${batch})`,
+      unit: 'msg/s',
+      runs: RUNS,
+      median: med(produce),
+      min: Math.min(...produce),
+      max: Math.max(...produce),
+    },
+    {
+      name: 'raw kafkajs: consume (eachBatch)',
+      unit: 'msg/s',
+      runs: RUNS,
+      median: med(consume),
+      min: Math.min(...consume),
+      max: Math.max(...consume),
+    },
   ];
 }
 
@@ -193,18 +243,24 @@ async function main(): Promise<void> {
   const embeddedRows = await busRates(embedded, 'embedded log', count, batch, payload);
   await embedded.close();
   rmSync(dir, { recursive: true, force: true });
-  printTable(`Embedded durable log (${count.toLocaleString('en-US')} × 256 B messages per run, fsync per batch)`, embeddedRows);
+  printTable(
+    `Embedded durable log (${count.toLocaleString('en-US')} × 256 B messages per run, fsync per batch)`,
+    embeddedRows,
+  );
 
   const raw = await rawKafkajs(config.kafkaBrokers, count, batch, payload);
   const kafka = await createEventBus({ kind: 'kafka', brokers: config.kafkaBrokers, clientId: 'bench-accord' });
   const ours = await busRates(kafka, 'accord kafka adapter', count, batch, payload);
   await kafka.close();
-  printTable(`Kafka, real broker at ${config.kafkaBrokers.join(',')} (${count.toLocaleString('en-US')} × 256 B messages per run)`, [
-    raw[0],
-    raw[1],
-    withNote(ours[0], `${(ours[0].median / raw[0].median).toFixed(2)}× raw kafkajs`),
-    withNote(ours[1], `${(ours[1].median / raw[1].median).toFixed(2)}× raw kafkajs`),
-  ]);
+  printTable(
+    `Kafka, real broker at ${config.kafkaBrokers.join(',')} (${count.toLocaleString('en-US')} × 256 B messages per run)`,
+    [
+      raw[0],
+      raw[1],
+      withNote(ours[0], `${(ours[0].median / raw[0].median).toFixed(2)}× raw kafkajs`),
+      withNote(ours[1], `${(ours[1].median / raw[1].median).toFixed(2)}× raw kafkajs`),
+    ],
+  );
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,11 @@ const BATCH = 500;
 const IN_FLIGHT = 8;
 
 /** One run on a fresh topic; deletes the topic afterwards. */
-export async function rawKafkaProduceConsume(brokers: readonly string[], topic: string, values: readonly Uint8Array[]): Promise<KafkaBaselineRun> {
+export async function rawKafkaProduceConsume(
+  brokers: readonly string[],
+  topic: string,
+  values: readonly Uint8Array[],
+): Promise<KafkaBaselineRun> {
   const kafka = new Kafka({ clientId: 'bench-raw-baseline', brokers: [...brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   // The settings of the Accord adapter's producer: idempotent, acks=all.
@@ -42,7 +46,9 @@ export async function rawKafkaProduceConsume(brokers: readonly string[], topic: 
     const start = performance.now();
     const inFlight: Promise<unknown>[] = [];
     for (let sent = 0; sent < values.length; sent += BATCH) {
-      const messages = values.slice(sent, sent + BATCH).map((v) => ({ value: Buffer.from(v.buffer, v.byteOffset, v.byteLength), headers: { kind: 'tx' } }));
+      const messages = values
+        .slice(sent, sent + BATCH)
+        .map((v) => ({ value: Buffer.from(v.buffer, v.byteOffset, v.byteLength), headers: { kind: 'tx' } }));
       inFlight.push(producer.send({ topic, acks: -1, messages }));
       if (inFlight.length >= IN_FLIGHT) await Promise.all(inFlight.splice(0));
     }
@@ -50,7 +56,10 @@ export async function rawKafkaProduceConsume(brokers: readonly string[], topic: 
     const produced = performance.now();
     await consumed;
     const done = performance.now();
-    return { produceConsumeRate: values.length / ((done - start) / 1000), produceRate: values.length / ((produced - start) / 1000) };
+    return {
+      produceConsumeRate: values.length / ((done - start) / 1000),
+      produceRate: values.length / ((produced - start) / 1000),
+    };
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);

@@ -40,24 +40,29 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${raw}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${raw}`);
   return n;
 }
 
 export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): LedgerBenchConfig {
   const base = loadBenchConfig(env);
   if (!base.pgUrl) {
-    throw new Error('ACCORD_TEST_PG_URL is not set: run `bash scripts/infra/up.sh` and source ~/.cache/accord/run/infra.env (scripts/bench.sh does both)');
+    throw new Error(
+      'ACCORD_TEST_PG_URL is not set: run `bash scripts/infra/up.sh` and source ~/.cache/accord/run/infra.env (scripts/bench.sh does both)',
+    );
   }
   const mode = env.BENCH_LEDGER_MODE ?? 'processes';
-  if (mode !== 'processes' && mode !== 'in-process') throw new Error(`BENCH_LEDGER_MODE must be "processes" or "in-process", got ${mode}`);
+  if (mode !== 'processes' && mode !== 'in-process')
+    throw new Error(`BENCH_LEDGER_MODE must be "processes" or "in-process", got ${mode}`);
   const rates = (env.BENCH_RATES ?? '250,500,1000,2000').split(',').map((r) => Number(r.trim()));
   if (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) {
     throw new Error(`BENCH_RATES must be comma-separated integers from 1 to 100000 (tx/s), got ${env.BENCH_RATES}`);
   }
   const phaseList = (env.BENCH_PHASES ?? BENCH_PHASES.join(',')).split(',').map((p) => p.trim());
   const unknown = phaseList.filter((p) => !(BENCH_PHASES as readonly string[]).includes(p));
-  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase(s) ${unknown.join(', ')}; known: ${BENCH_PHASES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`BENCH_PHASES: unknown phase(s) ${unknown.join(', ')}; known: ${BENCH_PHASES.join(', ')}`);
   const scaled = (n: number, min: number): number => Math.max(min, Math.round(n * base.scale));
   return {
     ...base,

@@ -99,7 +99,10 @@ async function startChild(spec: LedgerNodeSpec): Promise<LedgerNode> {
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code, signal) => {
       children.delete(child);
-      if (!stopping) process.stderr.write(`ledger of ${spec.department} exited unexpectedly (${code ?? signal}); its last output:\n${output.join('')}\n`);
+      if (!stopping)
+        process.stderr.write(
+          `ledger of ${spec.department} exited unexpectedly (${code ?? signal}); its last output:\n${output.join('')}\n`,
+        );
       resolve(code);
     }),
   );
@@ -160,7 +163,8 @@ async function loadLedgerDefinition(): Promise<ServiceDefinition> {
   const name = LEDGER_PACKAGE;
   const exported = ((await import(name)) as Record<string, unknown>)['ledgerService'];
   const candidate = exported as Partial<ServiceDefinition> | undefined;
-  if (typeof candidate?.name !== 'string' || candidate.rootModule === undefined) throw new Error(`${name} does not export ledgerService (is services/ledger built?)`);
+  if (typeof candidate?.name !== 'string' || candidate.rootModule === undefined)
+    throw new Error(`${name} does not export ledgerService (is services/ledger built?)`);
   return candidate as ServiceDefinition;
 }
 

@@ -47,7 +47,13 @@ const PUBLISH_IN_FLIGHT = 8;
 const HTTP_CONCURRENCY = 96;
 const DRAIN_TIMEOUT_MS = 180_000;
 const IDLE_SAMPLE_MS = 5000;
-const TARGETS = { committedTxPerSecond: 3000, ceilingShare: 0.35, p99AtThousandMs: 500, auditSeconds: 60, auditTxs: 1_000_000 };
+const TARGETS = {
+  committedTxPerSecond: 3000,
+  ceilingShare: 0.35,
+  p99AtThousandMs: 500,
+  auditSeconds: 60,
+  auditTxs: 1_000_000,
+};
 
 const txTopic = (channel: string): string => `accord.${channel}.tx`;
 const attestTopic = (channel: string): string => `accord.${channel}.attest`;
@@ -110,10 +116,18 @@ function pipelineNote(before: Scrape, after: Scrape): string {
   const delta = (base: string, suffixes: readonly string[]): number =>
     after.reduce((sum, m, i) => sum + series(m, base, suffixes) - series(before[i], base, suffixes), 0) / after.length;
   const blocks = delta('accord_ledger_blocks_committed', ['_total', '']);
-  const latency = delta('accord_ledger_block_commit_latency_seconds', ['_sum']) / Math.max(1, delta('accord_ledger_block_commit_latency_seconds', ['_count']));
+  const latency =
+    delta('accord_ledger_block_commit_latency_seconds', ['_sum']) /
+    Math.max(1, delta('accord_ledger_block_commit_latency_seconds', ['_count']));
   const groups = delta('accord_ledger_commit_transaction_seconds', ['_count']);
   const txn = delta('accord_ledger_commit_transaction_seconds', ['_sum']) / Math.max(1, groups);
-  const cuts = after.reduce((sum, m, i) => sum + series(m, 'accord_ledger_cut_markers_published', ['_total', '']) - series(before[i], 'accord_ledger_cut_markers_published', ['_total', '']), 0);
+  const cuts = after.reduce(
+    (sum, m, i) =>
+      sum +
+      series(m, 'accord_ledger_cut_markers_published', ['_total', '']) -
+      series(before[i], 'accord_ledger_cut_markers_published', ['_total', '']),
+    0,
+  );
   return `per ledger: ${blocks.toFixed(0)} blocks, ${(blocks / Math.max(1, groups)).toFixed(1)} per DB txn of ${(txn * 1000).toFixed(0)} ms, block close→durable ${(latency * 1000).toFixed(0)} ms; ${cuts} cut markers`;
 }
 
@@ -131,7 +145,8 @@ interface RunFigures {
 }
 
 function take(bench: Bench, n: number): SignedTxs {
-  if (bench.txs === undefined || bench.used + n > bench.txs.length) throw new Error(`bench bug: ${n} more txs wanted, ${bench.txs ? bench.txs.length - bench.used : 0} left`);
+  if (bench.txs === undefined || bench.used + n > bench.txs.length)
+    throw new Error(`bench bug: ${n} more txs wanted, ${bench.txs ? bench.txs.length - bench.used : 0} left`);
   const slice = bench.txs.slice(bench.used, bench.used + n);
   bench.used += n;
   return slice;
@@ -143,7 +158,9 @@ function ids(txs: SignedTxs): string[] {
 
 function checkOutcome(outcome: TrackedOutcome, what: string): void {
   if (outcome.invalid.size > 0) {
-    throw new Error(`${what}: txs committed with codes other than valid: ${[...outcome.invalid].map(([c, n]) => `${c} ×${n}`).join(', ')}; the figures would be meaningless`);
+    throw new Error(
+      `${what}: txs committed with codes other than valid: ${[...outcome.invalid].map(([c, n]) => `${c} ×${n}`).join(', ')}; the figures would be meaningless`,
+    );
   }
 }
 
@@ -157,12 +174,24 @@ async function makeDepartments(dir: string, run: string): Promise<Department[]> 
     const { keys } = await ensureDepartmentKeys(layout, id);
     const token = await ensureDevApiToken(layout);
     if (token.createdToken === undefined) throw new Error(`${layout.devTokenFile} existed already`);
-    out.push({ id, keys, keysFile: layout.keysFile, token: token.createdToken, apiTokens: JSON.stringify(token.entries) });
+    out.push({
+      id,
+      keys,
+      keysFile: layout.keysFile,
+      token: token.createdToken,
+      apiTokens: JSON.stringify(token.entries),
+    });
   }
   return out;
 }
 
-function nodeSpec(bench: Bench, d: Department, schema: string, channels: readonly string[], sigWorkers: number | undefined): LedgerNodeSpec {
+function nodeSpec(
+  bench: Bench,
+  d: Department,
+  schema: string,
+  channels: readonly string[],
+  sigWorkers: number | undefined,
+): LedgerNodeSpec {
   return {
     department: d.id,
     keysFile: d.keysFile,
@@ -185,7 +214,9 @@ async function startCluster(bench: Bench, mode: LedgerMode): Promise<Cluster> {
     mode,
     bench.departments.map((d, i) => nodeSpec(bench, d, schemas[i], [bench.channel], bench.config.sigWorkers)),
   );
-  console.log(`  started 3 ledgers (${mode}) in ${((performance.now() - started) / 1000).toFixed(1)} s: ${nodes.map((n) => n.url).join(' ')}`);
+  console.log(
+    `  started 3 ledgers (${mode}) in ${((performance.now() - started) / 1000).toFixed(1)} s: ${nodes.map((n) => n.url).join(' ')}`,
+  );
   return { mode, nodes, clients: nodes.map((n, i) => new LedgerApiClient(n.url, bench.departments[i].token)) };
 }
 
@@ -207,7 +238,11 @@ async function createChannel(bench: Bench, cluster: Cluster): Promise<void> {
       ts: Date.now(),
       payload: {
         kind: 'alliance',
-        members: bench.departments.map((d) => ({ id: d.id, ed25519: d.keys.ed25519.publicKey, x25519: d.keys.x25519.publicKey })),
+        members: bench.departments.map((d) => ({
+          id: d.id,
+          ed25519: d.keys.ed25519.publicKey,
+          x25519: d.keys.x25519.publicKey,
+        })),
         policy: policyOf(bench.config),
       },
     },
@@ -225,7 +260,8 @@ async function publishDirect(bench: Bench, txs: SignedTxs): Promise<void> {
   const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < txs.length; start += PUBLISH_BATCH) {
     const messages = [];
-    for (let i = start; i < Math.min(txs.length, start + PUBLISH_BATCH); i++) messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
+    for (let i = start; i < Math.min(txs.length, start + PUBLISH_BATCH); i++)
+      messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
     inFlight.push(bench.bus.publish(topic, messages));
     if (inFlight.length >= PUBLISH_IN_FLIGHT) await Promise.all(inFlight.splice(0));
   }
@@ -244,7 +280,8 @@ async function submitHttp(bench: Bench, cluster: Cluster, txs: SignedTxs): Promi
     }
   };
   await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, loop));
-  if (failures.size > 0) throw new Error(`HTTP submissions answered ${[...failures].map(([s, n]) => `${s} ×${n}`).join(', ')}`);
+  if (failures.size > 0)
+    throw new Error(`HTTP submissions answered ${[...failures].map(([s, n]) => `${s} ×${n}`).join(', ')}`);
 }
 
 // ---------------------------------------------------------------- phases
@@ -264,7 +301,14 @@ async function saturation(bench: Bench, path: 'direct' | 'http', txs: SignedTxs)
   const cpu = cpuDelta(cpu0, sampleCpu(watchedPids(cluster)));
   checkOutcome(outcome, `saturation (${path})`);
   const pipeline = pipelineNote(metrics0, await scrape(cluster));
-  return { rate: txs.length / ((outcome.lastCommitAt - start) / 1000), acceptRate: txs.length / ((accepted - start) / 1000), commitSpanMs: outcome.lastCommitAt - start, cpu, outcome, pipeline };
+  return {
+    rate: txs.length / ((outcome.lastCommitAt - start) / 1000),
+    acceptRate: txs.length / ((accepted - start) / 1000),
+    commitSpanMs: outcome.lastCommitAt - start,
+    cpu,
+    outcome,
+    pipeline,
+  };
 }
 
 /** Open-loop pacing: tx i is due at start + i/rate; latency counts from that scheduled time. */
@@ -303,13 +347,24 @@ async function paced(bench: Bench, path: 'direct' | 'http', rate: number, txs: S
   }
   await Promise.all(sends);
   const accepted = performance.now();
-  if (errors.length > 0) throw new Error(`paced ${path} run at ${rate} tx/s: ${errors.length} sends failed, first: ${String(errors[0])}`);
-  if (httpFailures.size > 0) throw new Error(`paced http run at ${rate} tx/s: answers ${[...httpFailures].map(([s, n]) => `${s} ×${n}`).join(', ')}`);
+  if (errors.length > 0)
+    throw new Error(`paced ${path} run at ${rate} tx/s: ${errors.length} sends failed, first: ${String(errors[0])}`);
+  if (httpFailures.size > 0)
+    throw new Error(
+      `paced http run at ${rate} tx/s: answers ${[...httpFailures].map(([s, n]) => `${s} ×${n}`).join(', ')}`,
+    );
   const outcome = await bench.tracker.drain(DRAIN_TIMEOUT_MS, `${path} at ${rate} tx/s`);
   const cpu = cpuDelta(cpu0, sampleCpu(watchedPids(cluster)));
   checkOutcome(outcome, `${path} at ${rate} tx/s`);
   const pipeline = pipelineNote(metrics0, await scrape(cluster));
-  return { rate: txs.length / ((outcome.lastCommitAt - start) / 1000), acceptRate: txs.length / ((accepted - start) / 1000), commitSpanMs: outcome.lastCommitAt - start, cpu, outcome, pipeline };
+  return {
+    rate: txs.length / ((outcome.lastCommitAt - start) / 1000),
+    acceptRate: txs.length / ((accepted - start) / 1000),
+    commitSpanMs: outcome.lastCommitAt - start,
+    cpu,
+    outcome,
+    pipeline,
+  };
 }
 
 /** Processes whose CPU time is watched: the three ledgers and this one (the client), or this one alone when it holds the ledgers. */
@@ -357,24 +412,45 @@ function cpuNote(figures: RunFigures, txs: number, mode: LedgerMode): string {
   return `machine ${Math.round(cpu.machineBusy * 100)}% busy; CPU µs/tx: ${parts.join(', ')}, PostgreSQL ${us(cpu.postgresMs)}, Kafka ${us(cpu.javaMs)}`;
 }
 
-async function baselines(bench: Bench, sample: SignedTxs): Promise<{ rows: Measurement[]; ceiling: number; rawKafka: number }> {
+async function baselines(
+  bench: Bench,
+  sample: SignedTxs,
+): Promise<{ rows: Measurement[]; ceiling: number; rawKafka: number }> {
   const { config } = bench;
   const keyOf = new Map(bench.departments.map((d) => [d.id, d.keys.ed25519.publicKey]));
-  const envelopes: TxEnvelope[] = Array.from({ length: sample.length }, (_, i) => parseEnvelope(sample.value(i)).envelope);
+  const envelopes: TxEnvelope[] = Array.from(
+    { length: sample.length },
+    (_, i) => parseEnvelope(sample.value(i)).envelope,
+  );
   const verify = await measureRate('Ed25519 tx verification, one core (verifyEnvelopeSignature)', 5, () => {
-    for (const e of envelopes) if (!verifyEnvelopeSignature(e, keyOf.get(e.body.from) as string)) throw new Error('bench tx does not verify');
+    for (const e of envelopes)
+      if (!verifyEnvelopeSignature(e, keyOf.get(e.body.from) as string)) throw new Error('bench tx does not verify');
     return envelopes.length;
   });
   const cores = cpus().length;
   const ceiling = (verify.median * cores) / DEPARTMENTS;
   const values = Array.from({ length: sample.length }, (_, i) => sample.value(i));
   const kafkaRuns = [];
-  for (let r = 0; r < 3; r++) kafkaRuns.push(await rawKafkaProduceConsume(config.kafkaBrokers, `bench.raw.${bench.run}.${r}`, values));
-  const raw = summarize('raw kafkajs produce+consume of the same tx bytes (1 producer, 1 consumer)', 'msg/s', kafkaRuns.map((k) => k.produceConsumeRate));
-  const produce = summarize('raw kafkajs produce alone (same runs)', 'msg/s', kafkaRuns.map((k) => k.produceRate));
+  for (let r = 0; r < 3; r++)
+    kafkaRuns.push(await rawKafkaProduceConsume(config.kafkaBrokers, `bench.raw.${bench.run}.${r}`, values));
+  const raw = summarize(
+    'raw kafkajs produce+consume of the same tx bytes (1 producer, 1 consumer)',
+    'msg/s',
+    kafkaRuns.map((k) => k.produceConsumeRate),
+  );
+  const produce = summarize(
+    'raw kafkajs produce alone (same runs)',
+    'msg/s',
+    kafkaRuns.map((k) => k.produceRate),
+  );
   const rows = [
     withNote(verify, `${fmt(sample.length)} txs of ${Math.round(sample.bytes / sample.length)} B`),
-    summarize(`verification ceiling = single-core × ${cores} cores ÷ ${DEPARTMENTS} departments`, 'tx/s', [ceiling], 'every department verifies every tx'),
+    summarize(
+      `verification ceiling = single-core × ${cores} cores ÷ ${DEPARTMENTS} departments`,
+      'tx/s',
+      [ceiling],
+      'every department verifies every tx',
+    ),
     withNote(raw, `${fmt(sample.length)} messages per run`),
     produce,
   ];
@@ -410,12 +486,18 @@ async function compareModes(bench: Bench): Promise<void> {
     ratios.push((pairRates.get('in-process') as number) / (pairRates.get('processes') as number));
   }
   const row = (mode: LedgerMode, label: string): Measurement =>
-    withNote(summarize(label, 'tx/s', rates.get(mode) as number[]), `client + 3 ledgers CPU ${median(cpu.get(mode) as number[]).toFixed(0)} µs/tx (median)`);
-  printTable(`One process or three? ${config.compareRuns} pair(s) of saturation runs, ${fmt(n)} txs each, order alternating`, [
-    row('processes', 'three ledger processes'),
-    row('in-process', 'three ledgers in one process'),
-    summarize('one process ÷ three processes, per pair', '×', ratios),
-  ]);
+    withNote(
+      summarize(label, 'tx/s', rates.get(mode) as number[]),
+      `client + 3 ledgers CPU ${median(cpu.get(mode) as number[]).toFixed(0)} µs/tx (median)`,
+    );
+  printTable(
+    `One process or three? ${config.compareRuns} pair(s) of saturation runs, ${fmt(n)} txs each, order alternating`,
+    [
+      row('processes', 'three ledger processes'),
+      row('in-process', 'three ledgers in one process'),
+      summarize('one process ÷ three processes, per pair', '×', ratios),
+    ],
+  );
 }
 
 // ---------------------------------------------------------------- audit
@@ -439,7 +521,11 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
   const signStart = performance.now();
   const txs = await bench.signing.sign(channel, bench.senders, n);
   const signSeconds = (performance.now() - signStart) / 1000;
-  rows.push(summarize(`client-side signing (${availableParallelism()} worker threads; not part of any figure below)`, 'tx/s', [n / signSeconds]));
+  rows.push(
+    summarize(`client-side signing (${availableParallelism()} worker threads; not part of any figure below)`, 'tx/s', [
+      n / signSeconds,
+    ]),
+  );
 
   const genesis = signTx(
     {
@@ -451,7 +537,11 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
       ts: Date.now(),
       payload: {
         kind: 'alliance',
-        members: bench.departments.map((d) => ({ id: d.id, ed25519: d.keys.ed25519.publicKey, x25519: d.keys.x25519.publicKey })),
+        members: bench.departments.map((d) => ({
+          id: d.id,
+          ed25519: d.keys.ed25519.publicKey,
+          x25519: d.keys.x25519.publicKey,
+        })),
         policy: { maxTxPerBlock: POLICY.maxTxPerBlock, maxBlockBytes: POLICY.maxBlockBytes },
       },
     },
@@ -463,12 +553,17 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
   const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < n; start += 1000) {
     const messages = [];
-    for (let i = start; i < Math.min(n, start + 1000); i++) messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
+    for (let i = start; i < Math.min(n, start + 1000); i++)
+      messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
     inFlight.push(bench.bus.publish(topic, messages));
     if (inFlight.length >= PUBLISH_IN_FLIGHT) await Promise.all(inFlight.splice(0));
   }
   await Promise.all(inFlight);
-  rows.push(summarize('publish the chain\'s txs to the channel topic', 'msg/s', [n / ((performance.now() - publishStart) / 1000)]));
+  rows.push(
+    summarize("publish the chain's txs to the channel topic", 'msg/s', [
+      n / ((performance.now() - publishStart) / 1000),
+    ]),
+  );
 
   // One department's ledger on its own (as on its own machine), default worker count, catching up from offset 0.
   const schema = `bench_${bench.run}_audit`;
@@ -483,12 +578,18 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
       await sleep(250);
       head = await client.getJson(`/v1/channels/${channel}/head`);
       if (head.nextOffset >= n + 1) break;
-      if (performance.now() - loadStart > 30 * 60_000) throw new Error(`audit chain: still at offset ${head.nextOffset} of ${n + 1} after 30 min`);
+      if (performance.now() - loadStart > 30 * 60_000)
+        throw new Error(`audit chain: still at offset ${head.nextOffset} of ${n + 1} after 30 min`);
     }
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const height = head.height as number;
     rows.push(
-      summarize('one ledger catching up on the chain from the log (read, verify, build, store)', 'tx/s', [(n + 1) / loadSeconds], `${fmt(n + 1)} txs, ${height + 1} blocks in ${loadSeconds.toFixed(1)} s`),
+      summarize(
+        'one ledger catching up on the chain from the log (read, verify, build, store)',
+        'tx/s',
+        [(n + 1) / loadSeconds],
+        `${fmt(n + 1)} txs, ${height + 1} blocks in ${loadSeconds.toFixed(1)} s`,
+      ),
     );
 
     // The other two members attest the same hashes (their ledgers would compute them from the same log), so the audit also compares attestations.
@@ -497,29 +598,48 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
     const theirs = own.flatMap((att) =>
       signers.map((s) => ({ value: encodeAttestation(signAttestation({ ...att, from: s.id }, s.signer)) })),
     );
-    for (let i = 0; i < theirs.length; i += 1000) await bench.bus.publish(attestTopic(channel), theirs.slice(i, i + 1000));
+    for (let i = 0; i < theirs.length; i += 1000)
+      await bench.bus.publish(attestTopic(channel), theirs.slice(i, i + 1000));
     const finalStart = performance.now();
     while (head.finalHeight !== height) {
       await sleep(250);
       head = await client.getJson(`/v1/channels/${channel}/head`);
-      if (performance.now() - finalStart > 120_000) throw new Error(`audit chain: final height ${head.finalHeight}, head ${height} after 120 s`);
+      if (performance.now() - finalStart > 120_000)
+        throw new Error(`audit chain: final height ${head.finalHeight}, head ${height} after 120 s`);
     }
 
     const durations: number[] = [];
     for (let r = 0; r < config.auditRuns; r++) {
       const t = performance.now();
-      const report = await client.postJson<{ ok: boolean; txs: number; blocks: number; durationMs: number; code?: string; reason?: string }>(
-        `/v1/channels/${channel}/audit`,
-        {},
-        200,
-      );
+      const report = await client.postJson<{
+        ok: boolean;
+        txs: number;
+        blocks: number;
+        durationMs: number;
+        code?: string;
+        reason?: string;
+      }>(`/v1/channels/${channel}/audit`, {}, 200);
       const wall = performance.now() - t;
-      if (!report.ok || report.txs !== n + 1) throw new Error(`audit of the generated chain failed: ${JSON.stringify(report)}`);
+      if (!report.ok || report.txs !== n + 1)
+        throw new Error(`audit of the generated chain failed: ${JSON.stringify(report)}`);
       durations.push(wall / 1000);
     }
     const seconds = median(durations);
-    rows.push(summarize(`audit POST /v1/channels/:channel/audit, ${fmt(n + 1)} txs, ${height + 1} blocks`, 's', durations, `target < ${TARGETS.auditSeconds} s for 1,000,000 txs`));
-    rows.push(summarize('audit rate (txs re-verified: hashes, Merkle roots, links, signatures, attestations)', 'tx/s', durations.map((s) => (n + 1) / s)));
+    rows.push(
+      summarize(
+        `audit POST /v1/channels/:channel/audit, ${fmt(n + 1)} txs, ${height + 1} blocks`,
+        's',
+        durations,
+        `target < ${TARGETS.auditSeconds} s for 1,000,000 txs`,
+      ),
+    );
+    rows.push(
+      summarize(
+        'audit rate (txs re-verified: hashes, Merkle roots, links, signatures, attestations)',
+        'tx/s',
+        durations.map((s) => (n + 1) / s),
+      ),
+    );
     rows.push(
       summarize(
         `signature floor of the audit = txs ÷ (single-core verify × ${cpus().length} cores)`,
@@ -536,20 +656,27 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
 }
 
 /** The block attestations `from` published for heights 0 .. count-1 (waits until they are all there). */
-async function readAttestations(bus: EventBus, channel: string, from: string, count: number): Promise<{ v: 1; channel: string; height: number; blockHash: string; kind: 'block' }[]> {
+async function readAttestations(
+  bus: EventBus,
+  channel: string,
+  from: string,
+  count: number,
+): Promise<{ v: 1; channel: string; height: number; blockHash: string; kind: 'block' }[]> {
   const found = new Map<number, { v: 1; channel: string; height: number; blockHash: string; kind: 'block' }>();
   let offset = 0;
   const deadline = performance.now() + 120_000;
   while (found.size < count) {
     const batch = await bus.read(attestTopic(channel), offset, 5000);
     if (batch.length === 0) {
-      if (performance.now() > deadline) throw new Error(`only ${found.size} of ${count} attestations of ${from} on ${attestTopic(channel)}`);
+      if (performance.now() > deadline)
+        throw new Error(`only ${found.size} of ${count} attestations of ${from} on ${attestTopic(channel)}`);
       await sleep(100);
       continue;
     }
     for (const m of batch) {
       const { body } = parseAttestation(m.value);
-      if (body.from === from && body.kind === 'block') found.set(body.height, { v: 1, channel, height: body.height, blockHash: body.blockHash, kind: 'block' });
+      if (body.from === from && body.kind === 'block')
+        found.set(body.height, { v: 1, channel, height: body.height, blockHash: body.blockHash, kind: 'block' });
     }
     offset = batch[batch.length - 1].offset + 1;
   }
@@ -560,7 +687,9 @@ async function readAttestations(bus: EventBus, channel: string, from: string, co
 
 function plannedTxs(config: LedgerBenchConfig): number {
   const saturations = config.saturationRuns + (config.phases.has('http') ? HTTP_SHARE : 0);
-  const paced = config.rates.reduce((sum, r) => sum + r * config.rateSeconds, 0) * ((config.phases.has('rates') ? 1 : 0) + (config.phases.has('http') ? 1 : 0));
+  const paced =
+    config.rates.reduce((sum, r) => sum + r * config.rateSeconds, 0) *
+    ((config.phases.has('rates') ? 1 : 0) + (config.phases.has('http') ? 1 : 0));
   const comparison = config.compareModes ? config.compareRuns * 2 * (COMPARE_WARMUP + compareTxs(config)) : 0;
   return warmupTxs(config) + Math.ceil(saturations * config.saturationTxs) + paced + comparison;
 }
@@ -572,7 +701,8 @@ const COMPARE_WARMUP = 1000;
 /** The HTTP saturation run offers this share of a direct run's txs (the API path is much slower). */
 const HTTP_SHARE = 0.1;
 const httpSaturationTxs = (config: LedgerBenchConfig): number => Math.round(config.saturationTxs * HTTP_SHARE);
-const warmupTxs = (config: LedgerBenchConfig): number => Math.min(5000, Math.max(500, Math.round(config.saturationTxs / 10)));
+const warmupTxs = (config: LedgerBenchConfig): number =>
+  Math.min(5000, Math.max(500, Math.round(config.saturationTxs / 10)));
 
 async function dropSchemas(pgUrl: string, schemas: readonly string[]): Promise<void> {
   const client = new Client({ connectionString: pgUrl });
@@ -592,7 +722,12 @@ async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const dir = await mkdtemp(join(tmpdir(), 'accord-ledger-bench-'));
   const departments = await makeDepartments(dir, run);
-  const bus = await createEventBus({ kind: 'kafka', brokers: [...config.kafkaBrokers], clientId: `bench-ledger-${run}`, logger: silentEventBusLogger });
+  const bus = await createEventBus({
+    kind: 'kafka',
+    brokers: [...config.kafkaBrokers],
+    clientId: `bench-ledger-${run}`,
+    logger: silentEventBusLogger,
+  });
   const channel = `bench-${run}`;
   const bench: Bench = {
     config,
@@ -601,22 +736,34 @@ async function main(): Promise<void> {
     departments,
     senders: departments.map((d) => ({ id: d.id, privateKey: d.keys.ed25519.privateKey })),
     bus,
-    tracker: new CommitTracker(bus, departments.map((d) => d.id), `bench-${run}`),
+    tracker: new CommitTracker(
+      bus,
+      departments.map((d) => d.id),
+      `bench-${run}`,
+    ),
     signing: new TxSigningPool(),
     schemas: [],
     topics: [txTopic(channel), attestTopic(channel), ...departments.map((d) => `accord.dept.${d.id}.blocks`)],
     used: 0,
   };
   const cpu = cpus();
-  console.log(`Ledger benchmark ${run}: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
-  console.log(`  scale ${config.scale}; ledgers: ${config.mode}, ACCORD_LEDGER_SIG_WORKERS=${config.sigWorkers}, ACCORD_LEDGER_BLOCK_GROUP_COMMIT=${config.groupCommit}`);
+  console.log(
+    `Ledger benchmark ${run}: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at start`,
+  );
+  console.log(
+    `  scale ${config.scale}; ledgers: ${config.mode}, ACCORD_LEDGER_SIG_WORKERS=${config.sigWorkers}, ACCORD_LEDGER_BLOCK_GROUP_COMMIT=${config.groupCommit}`,
+  );
   console.log(`  channel ${channel}: alliance of 3, policy ${JSON.stringify(policyOf(config))}`);
   const summary: Measurement[] = [];
   try {
     const planned = plannedTxs(config);
     const signStart = performance.now();
     bench.txs = await bench.signing.sign(channel, bench.senders, planned);
-    console.log(`  pre-signed ${fmt(planned)} txs (${Math.round(bench.txs.bytes / planned)} B each) in ${((performance.now() - signStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `  pre-signed ${fmt(planned)} txs (${Math.round(bench.txs.bytes / planned)} B each) in ${((performance.now() - signStart) / 1000).toFixed(1)} s`,
+    );
 
     let ceiling = Number.NaN;
     let verifyRate = Number.NaN;
@@ -638,17 +785,48 @@ async function main(): Promise<void> {
 
     if (config.phases.has('saturation')) {
       const runs: RunFigures[] = [];
-      for (let r = 0; r < config.saturationRuns; r++) runs.push(await saturation(bench, 'direct', take(bench, config.saturationTxs)));
-      const row = summarize(`committed at all 3 departments, direct topic publish, ${fmt(config.saturationTxs)} txs per run`, 'tx/s', runs.map((r) => r.rate));
+      for (let r = 0; r < config.saturationRuns; r++)
+        runs.push(await saturation(bench, 'direct', take(bench, config.saturationTxs)));
+      const row = summarize(
+        `committed at all 3 departments, direct topic publish, ${fmt(config.saturationTxs)} txs per run`,
+        'tx/s',
+        runs.map((r) => r.rate),
+      );
       const mid = runs.slice().sort((x, y) => x.rate - y.rate)[Math.floor((runs.length - 1) / 2)];
       printTable(`Saturation (${config.mode}): as fast as the topic takes them`, [
-        withNote(row, `${((row.median / ceiling) * 100).toFixed(0)}% of the verification ceiling; ${(row.median / rawKafka).toFixed(2)}× raw kafkajs`),
-        summarize('  latency p50 of those txs (includes queueing behind the whole batch)', 'ms', runs.map((r) => percentile(r.outcome.latencies, 50)), cpuNote(mid, config.saturationTxs, config.mode)),
+        withNote(
+          row,
+          `${((row.median / ceiling) * 100).toFixed(0)}% of the verification ceiling; ${(row.median / rawKafka).toFixed(2)}× raw kafkajs`,
+        ),
+        summarize(
+          '  latency p50 of those txs (includes queueing behind the whole batch)',
+          'ms',
+          runs.map((r) => percentile(r.outcome.latencies, 50)),
+          cpuNote(mid, config.saturationTxs, config.mode),
+        ),
       ]);
       console.log(`  median run, ${mid.pipeline}`);
-      summary.push(withNote(summarize(`committed tx/s (saturation, direct)`, 'tx/s', runs.map((r) => r.rate)), verdict(row.median >= TARGETS.committedTxPerSecond, `≥ ${fmt(TARGETS.committedTxPerSecond)}`)));
+      summary.push(
+        withNote(
+          summarize(
+            `committed tx/s (saturation, direct)`,
+            'tx/s',
+            runs.map((r) => r.rate),
+          ),
+          verdict(row.median >= TARGETS.committedTxPerSecond, `≥ ${fmt(TARGETS.committedTxPerSecond)}`),
+        ),
+      );
       if (Number.isFinite(ceiling)) {
-        summary.push(withNote(summarize('committed tx/s ÷ verification ceiling', '%', runs.map((r) => (r.rate / ceiling) * 100)), verdict(row.median / ceiling >= TARGETS.ceilingShare, `≥ ${TARGETS.ceilingShare * 100}%`)));
+        summary.push(
+          withNote(
+            summarize(
+              'committed tx/s ÷ verification ceiling',
+              '%',
+              runs.map((r) => (r.rate / ceiling) * 100),
+            ),
+            verdict(row.median / ceiling >= TARGETS.ceilingShare, `≥ ${TARGETS.ceilingShare * 100}%`),
+          ),
+        );
       }
     }
 
@@ -659,7 +837,14 @@ async function main(): Promise<void> {
       let kept = true;
       for (const rate of config.rates) {
         if (!kept) {
-          rows.push(summarize(`${path}, ${fmt(rate)} tx/s offered: skipped`, 'tx/s', [Number.NaN], 'a lower rate was already not sustained'));
+          rows.push(
+            summarize(
+              `${path}, ${fmt(rate)} tx/s offered: skipped`,
+              'tx/s',
+              [Number.NaN],
+              'a lower rate was already not sustained',
+            ),
+          );
           bench.used += rate * config.rateSeconds;
           continue;
         }
@@ -671,27 +856,64 @@ async function main(): Promise<void> {
         const p50 = percentile(figures.outcome.latencies, 50);
         const p99 = percentile(figures.outcome.latencies, 99);
         if (path === 'direct' && rate === 1000) p99AtThousand = p99;
-        rows.push(summarize(`${path}, ${fmt(rate)} tx/s offered for ${config.rateSeconds} s: committed`, 'tx/s', [figures.rate], cpuNote(figures, rate * config.rateSeconds, config.mode)));
-        rows.push(summarize(`  submit→commit at all 3, p50`, 'ms', [p50], `first department p50 ${percentile(figures.outcome.firstLatencies, 50).toFixed(0)} ms`));
+        rows.push(
+          summarize(
+            `${path}, ${fmt(rate)} tx/s offered for ${config.rateSeconds} s: committed`,
+            'tx/s',
+            [figures.rate],
+            cpuNote(figures, rate * config.rateSeconds, config.mode),
+          ),
+        );
+        rows.push(
+          summarize(
+            `  submit→commit at all 3, p50`,
+            'ms',
+            [p50],
+            `first department p50 ${percentile(figures.outcome.firstLatencies, 50).toFixed(0)} ms`,
+          ),
+        );
         notes.push(`  ${fmt(rate)} tx/s, ${figures.pipeline}`);
-        rows.push(summarize(`  submit→commit at all 3, p99`, 'ms', [p99], rate === 1000 ? `target < ${TARGETS.p99AtThousandMs} ms` : ''));
+        rows.push(
+          summarize(
+            `  submit→commit at all 3, p99`,
+            'ms',
+            [p99],
+            rate === 1000 ? `target < ${TARGETS.p99AtThousandMs} ms` : '',
+          ),
+        );
       }
-      printTable(`Fixed offered rates, ${path === 'direct' ? 'direct topic publish' : 'HTTP POST /v1/channels/:channel/txs (round robin over the 3 ledgers)'} (${config.mode}; open loop, latency from the scheduled send time)`, rows);
+      printTable(
+        `Fixed offered rates, ${path === 'direct' ? 'direct topic publish' : 'HTTP POST /v1/channels/:channel/txs (round robin over the 3 ledgers)'} (${config.mode}; open loop, latency from the scheduled send time)`,
+        rows,
+      );
       for (const note of notes) console.log(note);
     };
     if (config.phases.has('rates')) {
       await pacedTable('direct');
       if (config.rates.includes(1000)) {
-        summary.push(withNote(summarize('p99 submit→commit at 1,000 tx/s offered (direct)', 'ms', [p99AtThousand]), verdict(p99AtThousand < TARGETS.p99AtThousandMs, `< ${TARGETS.p99AtThousandMs} ms`)));
+        summary.push(
+          withNote(
+            summarize('p99 submit→commit at 1,000 tx/s offered (direct)', 'ms', [p99AtThousand]),
+            verdict(p99AtThousand < TARGETS.p99AtThousandMs, `< ${TARGETS.p99AtThousandMs} ms`),
+          ),
+        );
       }
     }
     if (config.phases.has('http')) {
       const n = httpSaturationTxs(config);
       const figures = await saturation(bench, 'http', take(bench, n));
-      printTable(`Saturation through the HTTP submission path (${config.mode}; ${HTTP_CONCURRENCY} concurrent requests)`, [
-        summarize(`committed at all 3 departments, ${fmt(n)} txs`, 'tx/s', [figures.rate], cpuNote(figures, n, config.mode)),
-        summarize('  accepted by the API (202 answers)', 'tx/s', [figures.acceptRate]),
-      ]);
+      printTable(
+        `Saturation through the HTTP submission path (${config.mode}; ${HTTP_CONCURRENCY} concurrent requests)`,
+        [
+          summarize(
+            `committed at all 3 departments, ${fmt(n)} txs`,
+            'tx/s',
+            [figures.rate],
+            cpuNote(figures, n, config.mode),
+          ),
+          summarize('  accepted by the API (202 answers)', 'tx/s', [figures.acceptRate]),
+        ],
+      );
       console.log(`  ${figures.pipeline}`);
       await pacedTable('http');
     }
@@ -701,7 +923,9 @@ async function main(): Promise<void> {
         await compareModes(bench);
       } catch (error) {
         // The comparison is secondary: report it and go on to the audit.
-        console.log(`\nThe one-process / three-process comparison failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.log(
+          `\nThe one-process / three-process comparison failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         bench.tracker.reset();
       }
     }
@@ -711,18 +935,27 @@ async function main(): Promise<void> {
 
     if (config.phases.has('audit')) {
       const audit = await auditPhase(bench, verifyRate);
-      printTable(`Audit of a ${fmt(audit.txs)}-tx chain (${config.mode}; one ledger, ACCORD_LEDGER_SIG_WORKERS default = ${availableParallelism()})`, audit.rows);
+      printTable(
+        `Audit of a ${fmt(audit.txs)}-tx chain (${config.mode}; one ledger, ACCORD_LEDGER_SIG_WORKERS default = ${availableParallelism()})`,
+        audit.rows,
+      );
       const projected = (audit.seconds * TARGETS.auditTxs) / audit.txs;
       summary.push(
         withNote(
-          summarize(`audit of ${fmt(audit.txs)} txs${audit.txs === TARGETS.auditTxs ? '' : ` (projected to 1,000,000: ${projected.toFixed(1)} s)`}`, 's', [audit.seconds]),
+          summarize(
+            `audit of ${fmt(audit.txs)} txs${audit.txs === TARGETS.auditTxs ? '' : ` (projected to 1,000,000: ${projected.toFixed(1)} s)`}`,
+            's',
+            [audit.seconds],
+          ),
           verdict(projected < TARGETS.auditSeconds, `< ${TARGETS.auditSeconds} s for 1,000,000`),
         ),
       );
     }
     if (summary.length > 0) printTable('Targets (issue 3, item 8)', summary);
     console.log(
-      `\n  ${((performance.now() - benchStart) / 60_000).toFixed(1)} min in all; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared; figures are informative)`,
+      `\n  ${((performance.now() - benchStart) / 60_000).toFixed(1)} min in all; load average at the end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (the machine is shared; figures are informative)`,
     );
   } finally {
     const cleanup = performance.now();
@@ -730,10 +963,16 @@ async function main(): Promise<void> {
     await bench.tracker.stop().catch(() => undefined);
     await bench.signing.close();
     await bus.close();
-    await dropSchemas(config.pgUrl, bench.schemas).catch((e: unknown) => console.error('dropping the bench schemas failed:', e));
-    await deleteTopics(config.kafkaBrokers, bench.topics).catch((e: unknown) => console.error('deleting the bench topics failed:', e));
+    await dropSchemas(config.pgUrl, bench.schemas).catch((e: unknown) =>
+      console.error('dropping the bench schemas failed:', e),
+    );
+    await deleteTopics(config.kafkaBrokers, bench.topics).catch((e: unknown) =>
+      console.error('deleting the bench topics failed:', e),
+    );
     await rm(dir, { recursive: true, force: true });
-    console.log(`  cleaned up (schemas dropped, topics deleted) in ${((performance.now() - cleanup) / 1000).toFixed(1)} s`);
+    console.log(
+      `  cleaned up (schemas dropped, topics deleted) in ${((performance.now() - cleanup) / 1000).toFixed(1)} s`,
+    );
   }
 }
 

@@ -116,12 +116,24 @@ export class TxSigningPool {
   }
 
   /** Signs `count` txs of a channel (see SignJob), spread over the workers in chunks. */
-  async sign(channel: string, senders: readonly TxSender[], count: number, options: { first?: number; nonceBase?: number } = {}): Promise<SignedTxs> {
+  async sign(
+    channel: string,
+    senders: readonly TxSender[],
+    count: number,
+    options: { first?: number; nonceBase?: number } = {},
+  ): Promise<SignedTxs> {
     const first = options.first ?? 0;
     const nonceBase = options.nonceBase ?? 1;
     const jobs: Promise<SignResult>[] = [];
     for (let start = 0; start < count; start += CHUNK) {
-      const job: SignJob = { id: this.nextId++, channel, senders, first: first + start, count: Math.min(CHUNK, count - start), nonceBase };
+      const job: SignJob = {
+        id: this.nextId++,
+        channel,
+        senders,
+        first: first + start,
+        count: Math.min(CHUNK, count - start),
+        nonceBase,
+      };
       jobs.push(
         new Promise((resolve) => {
           this.pending.set(job.id, resolve);

@@ -53,11 +53,17 @@ describe('accord CLI', () => {
     it('exits 1 with the reason for a tampered proof', async () => {
       const keys = file('members.json', chain.memberKeys);
       const proof = chain.proof(1, 2);
-      const tampered = { ...proof, envelope: { ...proof.envelope, body: { ...proof.envelope.body, payload: { note: 'changed' } } } };
+      const tampered = {
+        ...proof,
+        envelope: { ...proof.envelope, body: { ...proof.envelope.body, payload: { note: 'changed' } } },
+      };
       const run = await accord('verify-proof', file('proof.json', tampered), '--keys', keys);
       expect(run.code).toBe(1);
       expect(run.out).toMatch(/^INVALID \(proof\.inclusion_invalid\): tx 2 is not proven to be in block 1/);
-      const forged = { ...proof, attestations: proof.attestations.map((a) => ({ ...a, sig: proof.attestations[0].sig })) };
+      const forged = {
+        ...proof,
+        attestations: proof.attestations.map((a) => ({ ...a, sig: proof.attestations[0].sig })),
+      };
       const forgedRun = await accord('verify-proof', file('forged.json', forged), '--keys', keys);
       expect(forgedRun.code).toBe(1);
       expect(forgedRun.out).toContain('proof.attestation_signature_invalid');
@@ -66,12 +72,18 @@ describe('accord CLI', () => {
     it('applies --quorum', async () => {
       const keys = file('members.json', chain.memberKeys);
       const proof = file('proof.json', chain.proof(0, 1, [alice, carol]));
-      expect(await accord('verify-proof', proof, '--keys', keys)).toMatchObject({ code: 1, out: expect.stringContaining('proof.quorum_not_met') });
+      expect(await accord('verify-proof', proof, '--keys', keys)).toMatchObject({
+        code: 1,
+        out: expect.stringContaining('proof.quorum_not_met'),
+      });
       expect(await accord('verify-proof', proof, '--keys', keys, '--quorum', '2')).toMatchObject({ code: 0 });
       const tooHigh = await accord('verify-proof', proof, '--keys', keys, '--quorum', '4');
       expect(tooHigh).toMatchObject({ code: 2, err: expect.stringContaining('quorum must be an integer from 1 to 3') });
       const notNumber = await accord('verify-proof', proof, '--keys', keys, '--quorum', 'two');
-      expect(notNumber).toMatchObject({ code: 2, err: expect.stringContaining("option '--quorum <n>' argument 'two' is invalid") });
+      expect(notNumber).toMatchObject({
+        code: 2,
+        err: expect.stringContaining("option '--quorum <n>' argument 'two' is invalid"),
+      });
     });
 
     it('prints the result as JSON with --json', async () => {
@@ -82,12 +94,36 @@ describe('accord CLI', () => {
     });
 
     it.each<[string, (f: typeof file) => string[], RegExp]>([
-      ['a missing proof file', (f) => [join(dir, 'nope.json'), '--keys', f('m.json', chain.memberKeys)], /^error: cannot read proof file .*nope\.json: no such file$/],
-      ['a proof file that is not JSON', (f) => [f('p.json', '{"v":1,'), '--keys', f('m.json', chain.memberKeys)], /^error: proof file .*p\.json is not valid JSON: /],
-      ['a JSON file that is not a proof', (f) => [f('p.json', { v: 1 }), '--keys', f('m.json', chain.memberKeys)], /^error: proof file .*p\.json: invalid tx proof: envelope: /],
-      ['a malformed members file', (f) => [f('p.json', chain.proof(0, 0)), '--keys', f('m.json', { 'dept-a': { ed25519: 'xyz' } })], /^error: members file .*m\.json: invalid members: dept-a\.ed25519: /],
-      ['an empty members file', (f) => [f('p.json', chain.proof(0, 0)), '--keys', f('m.json', {})], /^error: members file .*: invalid members: no member is listed$/],
-      ['a missing --keys option', (f) => [f('p.json', chain.proof(0, 0))], /required option '--keys <members\.json>' not specified/],
+      [
+        'a missing proof file',
+        (f) => [join(dir, 'nope.json'), '--keys', f('m.json', chain.memberKeys)],
+        /^error: cannot read proof file .*nope\.json: no such file$/,
+      ],
+      [
+        'a proof file that is not JSON',
+        (f) => [f('p.json', '{"v":1,'), '--keys', f('m.json', chain.memberKeys)],
+        /^error: proof file .*p\.json is not valid JSON: /,
+      ],
+      [
+        'a JSON file that is not a proof',
+        (f) => [f('p.json', { v: 1 }), '--keys', f('m.json', chain.memberKeys)],
+        /^error: proof file .*p\.json: invalid tx proof: envelope: /,
+      ],
+      [
+        'a malformed members file',
+        (f) => [f('p.json', chain.proof(0, 0)), '--keys', f('m.json', { 'dept-a': { ed25519: 'xyz' } })],
+        /^error: members file .*m\.json: invalid members: dept-a\.ed25519: /,
+      ],
+      [
+        'an empty members file',
+        (f) => [f('p.json', chain.proof(0, 0)), '--keys', f('m.json', {})],
+        /^error: members file .*: invalid members: no member is listed$/,
+      ],
+      [
+        'a missing --keys option',
+        (f) => [f('p.json', chain.proof(0, 0))],
+        /required option '--keys <members\.json>' not specified/,
+      ],
     ])('exits 2 with a clear one-line message for %s', async (_name, args, message) => {
       const run = await accord('verify-proof', ...args(file));
       expect(run.code).toBe(2);
@@ -100,16 +136,24 @@ describe('accord CLI', () => {
     it('exits 0 for a consistent chain, 1 at the first bad block, 2 for bad input', async () => {
       const keys = file('members.json', chain.memberKeys);
       const ok = await accord('verify-chain', file('chain.json', { v: 1, blocks: chain.blocks }), '--keys', keys);
-      expect(ok).toMatchObject({ code: 0, out: `OK: 2 blocks verified, head at height 1 with hash ${chain.blocks[1].hash}` });
+      expect(ok).toMatchObject({
+        code: 0,
+        out: `OK: 2 blocks verified, head at height 1 with hash ${chain.blocks[1].hash}`,
+      });
 
       const [b0, b1] = chain.blocks;
       const edited = { ...b1, txs: [b1.txs[1], b1.txs[0], b1.txs[2]] };
       const bad = await accord('verify-chain', file('bad.json', { v: 1, blocks: [b0, edited] }), '--keys', keys);
       expect(bad.code).toBe(1);
-      expect(bad.out).toMatch(/^INVALID at block 1 \(chain\.tx_root_mismatch\): header txRoot [0-9a-f]{64}, leaves give [0-9a-f]{64}$/);
+      expect(bad.out).toMatch(
+        /^INVALID at block 1 \(chain\.tx_root_mismatch\): header txRoot [0-9a-f]{64}, leaves give [0-9a-f]{64}$/,
+      );
 
       const malformed = await accord('verify-chain', file('m.json', { blocks: [] }), '--keys', keys);
-      expect(malformed).toMatchObject({ code: 2, err: expect.stringMatching(/^error: chain file .*: invalid chain export: v: /) });
+      expect(malformed).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/^error: chain file .*: invalid chain export: v: /),
+      });
       expectNoStackTrace(malformed);
     });
   });
@@ -128,14 +172,19 @@ describe('accord CLI', () => {
       const signer = ed25519Signer(keys.ed25519.privateKey);
       expect(signer.publicKey).toBe(keys.ed25519.publicKey);
       expect(verifyEd25519(keys.ed25519.publicKey, Buffer.from('hi'), signer.sign(Buffer.from('hi')))).toBe(true);
-      expect(validateMembers(keys.public)).toEqual({ 'dept-health': { ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey } });
+      expect(validateMembers(keys.public)).toEqual({
+        'dept-health': { ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey },
+      });
       const again = JSON.parse((await accord('keygen', '--id', 'dept-health')).out) as typeof keys;
       expect(again.ed25519.privateKey).not.toBe(keys.ed25519.privateKey);
     });
 
     it('writes a 0600 file with --out and never overwrites one', async () => {
       const path = join(dir, 'keys.json');
-      expect(await accord('keygen', '--id', 'dept-a', '--out', path)).toMatchObject({ code: 0, out: `wrote keys of dept-a to ${path}` });
+      expect(await accord('keygen', '--id', 'dept-a', '--out', path)).toMatchObject({
+        code: 0,
+        out: `wrote keys of dept-a to ${path}`,
+      });
       expect(statSync(path).mode & 0o777).toBe(0o600);
       const first = readFileSync(path, 'utf8');
       const again = await accord('keygen', '--id', 'dept-a', '--out', path);

@@ -37,7 +37,11 @@ describe('embedded log: kill -9 and restart', () => {
     const values = Array.from({ length: total }, (_, i) => Buffer.from(`tx-${i}-${'v'.repeat(i % 50)}`));
     const bus = await EmbeddedEventBus.open({ dataDir, segmentBytes: 16 * 1024 });
     await bus.ensureTopic(topic);
-    for (let i = 0; i < total; i += 100) await bus.publish(topic, values.slice(i, i + 100).map((value) => ({ value })));
+    for (let i = 0; i < total; i += 100)
+      await bus.publish(
+        topic,
+        values.slice(i, i + 100).map((value) => ({ value })),
+      );
     await bus.close();
 
     const { deliveries } = await runConsumerCrashScenario({
@@ -68,7 +72,11 @@ describe('embedded log: kill -9 and restart', () => {
       const args: CrashProducerArgs = { dataDir, topic, outDir, publishers: 4, batchSize, segmentBytes };
       const producer = spawnChild('crash-producer.child.ts', args);
       const acksPath = join(outDir, 'acks.log');
-      await waitFor(`acknowledged publishes (child stderr: ${producer.stderr()})`, () => readLines(acksPath).length >= 30 + round * 7, 60_000);
+      await waitFor(
+        `acknowledged publishes (child stderr: ${producer.stderr()})`,
+        () => readLines(acksPath).length >= 30 + round * 7,
+        60_000,
+      );
       await killHard(producer);
       const acks = readLines(acksPath).map((line) => line.split(' ').map(Number));
 
@@ -92,7 +100,7 @@ describe('embedded log: kill -9 and restart', () => {
       const all: LogMessage[] = [];
       while (all.length < end) all.push(...(await bus.read(topic, all.length, 5000)));
       expect(all.map((m) => m.offset)).toEqual(Array.from({ length: end }, (_, i) => i));
-      for (let i = 0; i < all.length; ) {
+      for (let i = 0; i < all.length;) {
         if (all[i].key === undefined) {
           i++; // the probe appended after each restart
           continue;

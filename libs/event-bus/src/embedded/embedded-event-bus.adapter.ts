@@ -8,7 +8,14 @@ import {
 } from '../event-bus.config';
 import { EventBusClosedError, OffsetOutOfRangeError, TopicNotFoundError } from '../event-bus.errors';
 import { stderrEventBusLogger, type EventBusLogger } from '../event-bus.logger';
-import type { EventBus, LogMessage, OutgoingMessage, PublishResult, SubscribeOptions, Subscription } from '../event-bus.port';
+import type {
+  EventBus,
+  LogMessage,
+  OutgoingMessage,
+  PublishResult,
+  SubscribeOptions,
+  Subscription,
+} from '../event-bus.port';
 import {
   assertCount,
   assertOffset,
@@ -51,7 +58,10 @@ export class EmbeddedEventBus implements EventBus {
   /** Opens (creating if needed) the log directory and takes its single-process lock. */
   static async open(config: EmbeddedEventBusConfig): Promise<EmbeddedEventBus> {
     const problems = new ConfigProblems('embedded event bus');
-    problems.check(typeof config?.dataDir === 'string' && config.dataDir.length > 0, 'dataDir must be a non-empty path');
+    problems.check(
+      typeof config?.dataDir === 'string' && config.dataDir.length > 0,
+      'dataDir must be a non-empty path',
+    );
     problems.integer('segmentBytes', config?.segmentBytes, 4096, 1024 * 1024 * 1024);
     problems.check(config?.clock === undefined || typeof config.clock === 'function', 'clock must be a function');
     const common = resolveCommonConfig(config ?? {}, problems);

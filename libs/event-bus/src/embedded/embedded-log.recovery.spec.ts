@@ -9,14 +9,18 @@ import { EmbeddedEventBus } from './embedded-event-bus.adapter';
 
 const TOPIC = 'accord.recovery.tx';
 
-function capturingLogger(): EventBusLogger & { lines: { level: string; message: string; context?: Record<string, unknown> }[] } {
+function capturingLogger(): EventBusLogger & {
+  lines: { level: string; message: string; context?: Record<string, unknown> }[];
+} {
   const lines: { level: string; message: string; context?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, context?: Record<string, unknown>) => lines.push({ level, message, context });
+  const at = (level: string) => (message: string, context?: Record<string, unknown>) =>
+    lines.push({ level, message, context });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 const text = (m: LogMessage): string => Buffer.from(m.value).toString();
-const values = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ value: Buffer.from(`${prefix}-${i}`) }));
+const values = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => ({ value: Buffer.from(`${prefix}-${i}`) }));
 
 describe('embedded log: recovery, index, lock and group commit', () => {
   let dataDir: string;
@@ -62,11 +66,24 @@ describe('embedded log: recovery, index, lock and group commit', () => {
     await appendFile(path, Buffer.from([0, 0, 1, 0, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]));
     const { bus, logger } = await reopen();
     expect(await bus.endOffset(TOPIC)).toBe(9);
-    expect(logger.lines.some((l) => l.level === 'warn' && l.message === 'truncating a torn tail of the embedded log')).toBe(true);
+    expect(
+      logger.lines.some((l) => l.level === 'warn' && l.message === 'truncating a torn tail of the embedded log'),
+    ).toBe(true);
     expect((await stat(path)).size).toBe(intact);
     const next = await bus.publish(TOPIC, values('d', 1));
     expect(next.baseOffset).toBe(9);
-    expect((await bus.read(TOPIC, 0, 20)).map(text)).toEqual(['a-0', 'a-1', 'b-0', 'b-1', 'b-2', 'c-0', 'c-1', 'c-2', 'c-3', 'd-0']);
+    expect((await bus.read(TOPIC, 0, 20)).map(text)).toEqual([
+      'a-0',
+      'a-1',
+      'b-0',
+      'b-1',
+      'b-2',
+      'c-0',
+      'c-1',
+      'c-2',
+      'c-3',
+      'd-0',
+    ]);
     await bus.close();
   });
 
@@ -103,7 +120,10 @@ describe('embedded log: recovery, index, lock and group commit', () => {
     const bus = await EmbeddedEventBus.open({ dataDir, segmentBytes: 4096 });
     await bus.ensureTopic(TOPIC);
     for (let i = 0; i < 40; i++) {
-      await bus.publish(TOPIC, Array.from({ length: 25 }, (_, k) => ({ value: Buffer.from(`m-${i * 25 + k}-${'p'.repeat(k)}`) })));
+      await bus.publish(
+        TOPIC,
+        Array.from({ length: 25 }, (_, k) => ({ value: Buffer.from(`m-${i * 25 + k}-${'p'.repeat(k)}`) })),
+      );
     }
     await bus.close();
     const files = await segmentFiles();
@@ -198,7 +218,9 @@ describe('embedded log: recovery, index, lock and group commit', () => {
     const bus = await EmbeddedEventBus.open({ dataDir, clock });
     await bus.ensureTopic(TOPIC);
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => bus.publish(TOPIC, values(`g${i}`, 3))));
-    expect(results.map((r) => r.baseOffset).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i * 3));
+    expect(results.map((r) => r.baseOffset).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i * 3),
+    );
     expect(calls).toBeLessThan(50);
     const read = await bus.read(TOPIC, 0, 600);
     expect(new Set(read.map((m) => m.timestamp))).toEqual(new Set([999_990]));

@@ -32,7 +32,9 @@ export class GroupOffsetStore {
       offset = undefined;
     }
     if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
-      throw new LogCorruptedError(`committed offset file ${path} is unreadable: ${JSON.stringify(content.slice(0, 80))}`);
+      throw new LogCorruptedError(
+        `committed offset file ${path} is unreadable: ${JSON.stringify(content.slice(0, 80))}`,
+      );
     }
     return offset;
   }

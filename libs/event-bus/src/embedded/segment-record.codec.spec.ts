@@ -85,7 +85,11 @@ describe('segment record codec', () => {
   });
 
   it('keeps a "__proto__" header as an ordinary header', () => {
-    const { buffer } = encodeRecords([{ value: new Uint8Array(1), headers: JSON.parse('{"__proto__":"x","a":"b"}') }], 0, 1);
+    const { buffer } = encodeRecords(
+      [{ value: new Uint8Array(1), headers: JSON.parse('{"__proto__":"x","a":"b"}') }],
+      0,
+      1,
+    );
     const message = decodeFrame(buffer, 0, 't');
     expect(Object.keys(message.headers)).toEqual(['__proto__', 'a']);
     expect(Object.getPrototypeOf(message.headers)).toBe(Object.prototype);

@@ -51,7 +51,11 @@ export interface EncodedRecords {
 }
 
 /** Encodes `messages` as consecutive frames with offsets from `baseOffset`, all stamped `timestamp`. */
-export function encodeRecords(messages: readonly OutgoingMessage[], baseOffset: number, timestamp: number): EncodedRecords {
+export function encodeRecords(
+  messages: readonly OutgoingMessage[],
+  baseOffset: number,
+  timestamp: number,
+): EncodedRecords {
   const count = messages.length;
   const keyLengths = new Int32Array(count);
   let total = 0;
@@ -197,5 +201,7 @@ export function decodeFrame(buf: Buffer, pos: number, topic: string): LogMessage
   const valueLength = buf.readUInt32BE(p);
   p += 4;
   const value = buf.subarray(p, p + valueLength);
-  return key === undefined ? { topic, offset, timestamp, value, headers } : { topic, offset, timestamp, key, value, headers };
+  return key === undefined
+    ? { topic, offset, timestamp, value, headers }
+    : { topic, offset, timestamp, key, value, headers };
 }

@@ -158,7 +158,10 @@ export class Segment {
   }
 
   /** Appends encoded batches at the end and syncs them; updates size, offsets and index only once durable. */
-  async append(batches: readonly { encoded: EncodedRecords; baseOffset: number; count: number }[], timestamp: number): Promise<void> {
+  async append(
+    batches: readonly { encoded: EncodedRecords; baseOffset: number; count: number }[],
+    timestamp: number,
+  ): Promise<void> {
     const buffers = batches.map((b) => b.encoded.buffer);
     const total = buffers.reduce((sum, b) => sum + b.length, 0);
     const { bytesWritten } = await this.handle.writev(buffers, this.size);

@@ -6,7 +6,13 @@ import { describeError } from '../event-bus.logger';
 import type { LogMessage, OutgoingMessage, PublishResult } from '../event-bus.port';
 import { fsyncDirectory } from './durable-file.util';
 import { GroupOffsetStore } from './group-offset.store';
-import { SEGMENT_HEADER_BYTES, checkFrame, decodeFrame, encodeRecords, type EncodedRecords } from './segment-record.codec';
+import {
+  SEGMENT_HEADER_BYTES,
+  checkFrame,
+  decodeFrame,
+  encodeRecords,
+  type EncodedRecords,
+} from './segment-record.codec';
 import { Segment, parseSegmentFileName } from './segment.store';
 
 export interface TopicLogOptions {
@@ -174,7 +180,9 @@ export class TopicLog {
           break;
         }
         if (check.kind === 'corrupt') {
-          throw new LogCorruptedError(`topic ${this.topic}: ${check.reason} in ${segment.path} at byte ${position + p}`);
+          throw new LogCorruptedError(
+            `topic ${this.topic}: ${check.reason} in ${segment.path} at byte ${position + p}`,
+          );
         }
         if (check.offset >= fromOffset) {
           if (check.offset !== expected) {
@@ -233,7 +241,10 @@ export class TopicLog {
   private takeGroup(): PendingAppend[] {
     let bytes = 0;
     let count = 0;
-    while (count < this.queue.length && (count === 0 || bytes + this.queue[count].estimatedBytes <= GROUP_COMMIT_BYTES)) {
+    while (
+      count < this.queue.length &&
+      (count === 0 || bytes + this.queue[count].estimatedBytes <= GROUP_COMMIT_BYTES)
+    ) {
       bytes += this.queue[count].estimatedBytes;
       count++;
     }

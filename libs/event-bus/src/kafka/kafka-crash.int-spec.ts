@@ -30,7 +30,11 @@ describe('kafka: kill -9 and restart', () => {
     const bus = await KafkaEventBus.connect({ brokers, clientId: `accord-crash-${run}`, logger: silentEventBusLogger });
     try {
       await bus.ensureTopic(topic);
-      for (let i = 0; i < total; i += 50) await bus.publish(topic, values.slice(i, i + 50).map((value) => ({ value })));
+      for (let i = 0; i < total; i += 50)
+        await bus.publish(
+          topic,
+          values.slice(i, i + 50).map((value) => ({ value })),
+        );
     } finally {
       await bus.close();
     }
@@ -38,7 +42,14 @@ describe('kafka: kill -9 and restart', () => {
     const { deliveries } = await runConsumerCrashScenario({
       args: {
         // The broker's minimum session timeout: the killed member's partition is handed over after ~6 s.
-        bus: { kind: 'kafka', brokers, clientId: `accord-crash-child-${run}`, sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, maxWaitTimeMs: 200 },
+        bus: {
+          kind: 'kafka',
+          brokers,
+          clientId: `accord-crash-child-${run}`,
+          sessionTimeoutMs: 6000,
+          heartbeatIntervalMs: 1000,
+          maxWaitTimeMs: 200,
+        },
         topic,
         groupId: `crash-${run}`,
         outDir,

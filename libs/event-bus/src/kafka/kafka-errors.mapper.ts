@@ -1,9 +1,4 @@
-import {
-  EventBusError,
-  EventBusUnavailableError,
-  MessageTooLargeError,
-  TopicNotFoundError,
-} from '../event-bus.errors';
+import { EventBusError, EventBusUnavailableError, MessageTooLargeError, TopicNotFoundError } from '../event-bus.errors';
 
 interface KafkaJsErrorShape {
   readonly name?: string;

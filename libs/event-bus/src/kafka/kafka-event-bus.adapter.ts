@@ -21,7 +21,13 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-bus.port';
-import { assertCount, assertOffset, assertTopicName, validateMessages, validateSubscribeOptions } from '../event-bus.validation';
+import {
+  assertCount,
+  assertOffset,
+  assertTopicName,
+  validateMessages,
+  validateSubscribeOptions,
+} from '../event-bus.validation';
 import { toEventBusError } from './kafka-errors.mapper';
 import { kafkaLogCreator } from './kafka-logger.mapper';
 import { commitOffsetOfIdleGroup, createInternalCluster, type InternalCluster } from './kafka-internal.cluster';
@@ -144,7 +150,12 @@ export class KafkaEventBus implements EventBus {
     if (messages.length === 0) return { topic, baseOffset: await this.endOffset(topic), count: 0 };
     let publisher = this.publishers.get(topic);
     if (!publisher) {
-      publisher = new KafkaTopicPublisher(topic, this.producer, this.config.maxBatchBytes, this.config.requestTimeoutMs);
+      publisher = new KafkaTopicPublisher(
+        topic,
+        this.producer,
+        this.config.maxBatchBytes,
+        this.config.requestTimeoutMs,
+      );
       this.publishers.set(topic, publisher);
     }
     return publisher.publish(messages, bytes);
@@ -224,9 +235,14 @@ export class KafkaEventBus implements EventBus {
       this.closed = true;
       await Promise.all([...this.subscriptions].map((s) => s.stop()));
       await Promise.all([...this.publishers.values()].map((p) => p.idle()));
-      const results = await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.cluster.disconnect()]);
+      const results = await Promise.allSettled([
+        this.producer.disconnect(),
+        this.admin.disconnect(),
+        this.cluster.disconnect(),
+      ]);
       for (const result of results) {
-        if (result.status === 'rejected') this.logger.warn('kafka client did not disconnect cleanly', describeError(result.reason));
+        if (result.status === 'rejected')
+          this.logger.warn('kafka client did not disconnect cleanly', describeError(result.reason));
       }
     })();
     return this.closing;
@@ -258,7 +274,13 @@ export class KafkaEventBus implements EventBus {
       partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
       const described = await this.admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['message.timestamp.type', 'max.message.bytes'] }],
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configNames: ['message.timestamp.type', 'max.message.bytes'],
+          },
+        ],
       });
       const entries = described.resources[0]?.configEntries ?? [];
       timestampType = entries.find((e) => e.configName === 'message.timestamp.type')?.configValue;
@@ -333,10 +355,15 @@ function resolveKafkaConfig(config: KafkaEventBusConfig): ResolvedKafkaConfig {
   const problems = new ConfigProblems('kafka event bus');
   const brokers: unknown = config?.brokers;
   problems.check(
-    Array.isArray(brokers) && brokers.length > 0 && brokers.every((b) => typeof b === 'string' && /^[^\s:]+:\d{1,5}$/.test(b)),
+    Array.isArray(brokers) &&
+      brokers.length > 0 &&
+      brokers.every((b) => typeof b === 'string' && /^[^\s:]+:\d{1,5}$/.test(b)),
     `brokers must be a non-empty list of host:port, got ${JSON.stringify(brokers)}`,
   );
-  problems.check(typeof config?.clientId === 'string' && config.clientId.length > 0, 'clientId must be a non-empty string');
+  problems.check(
+    typeof config?.clientId === 'string' && config.clientId.length > 0,
+    'clientId must be a non-empty string',
+  );
   problems.integer('replicationFactor', config?.replicationFactor, 1, 32767);
   problems.integer('minInsyncReplicas', config?.minInsyncReplicas, 1, 32767);
   problems.integer('retentionMs', config?.retentionMs, -1, Number.MAX_SAFE_INTEGER);

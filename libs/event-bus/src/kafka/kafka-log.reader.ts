@@ -57,14 +57,17 @@ export class KafkaLogReader {
 
   private async fetchOnce(topic: string, offset: number) {
     const metadata = this.cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === 0);
-    if (metadata === undefined) throw Object.assign(new Error(`no metadata for ${topic}/0`), { type: 'LEADER_NOT_AVAILABLE' });
+    if (metadata === undefined)
+      throw Object.assign(new Error(`no metadata for ${topic}/0`), { type: 'LEADER_NOT_AVAILABLE' });
     const broker = await this.cluster.findBroker({ nodeId: metadata.leader });
     const { responses } = await broker.fetch({
       maxWaitTime: 0,
       minBytes: 1,
       maxBytes: FETCH_MAX_BYTES,
       isolationLevel: READ_COMMITTED,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes: this.partitionMaxBytes }] }],
+      topics: [
+        { topic, partitions: [{ partition: 0, fetchOffset: String(offset), maxBytes: this.partitionMaxBytes }] },
+      ],
     });
     const partition = responses.find((r) => r.topicName === topic)?.partitions.find((p) => p.partition === 0);
     if (partition === undefined) throw new Error(`fetch response for ${topic} has no partition 0`);

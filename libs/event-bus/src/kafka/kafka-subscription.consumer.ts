@@ -62,11 +62,14 @@ export class KafkaSubscription implements Subscription {
     const subscription = new KafkaSubscription(consumer, ctx, settings, onStopped);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) subscription.failed = true;
-      ctx.logger.error(payload.restart ? 'kafka consumer crashed; kafkajs restarts it' : 'kafka consumer crashed for good', {
-        topic: ctx.topic,
-        groupId: ctx.groupId,
-        ...describeError(payload.error),
-      });
+      ctx.logger.error(
+        payload.restart ? 'kafka consumer crashed; kafkajs restarts it' : 'kafka consumer crashed for good',
+        {
+          topic: ctx.topic,
+          groupId: ctx.groupId,
+          ...describeError(payload.error),
+        },
+      );
     });
     try {
       await consumer.connect();
@@ -104,7 +107,14 @@ export class KafkaSubscription implements Subscription {
     return this.stopping;
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic } = this.ctx;
     const messages: LogMessage[] = batch.messages.map((m) => toLogMessage(topic, m));
     const signal = this.abort.signal;
@@ -123,7 +133,9 @@ export class KafkaSubscription implements Subscription {
       if (!handled) return;
       const last = slice[slice.length - 1].offset;
       resolveOffset(String(last));
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition: batch.partition, offset: String(last + 1) }] }] });
+      await commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition: batch.partition, offset: String(last + 1) }] }],
+      });
       await heartbeat();
     }
   }

@@ -14,7 +14,11 @@ import { producedValue, type CrashProducerArgs } from './crash-scenario.model';
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]) as CrashProducerArgs;
-  const bus = await EmbeddedEventBus.open({ dataDir: args.dataDir, logger: silentEventBusLogger, segmentBytes: args.segmentBytes });
+  const bus = await EmbeddedEventBus.open({
+    dataDir: args.dataDir,
+    logger: silentEventBusLogger,
+    segmentBytes: args.segmentBytes,
+  });
   await bus.ensureTopic(args.topic);
   const acksPath = join(args.outDir, 'acks.log');
   const run = async (publisher: number): Promise<never> => {

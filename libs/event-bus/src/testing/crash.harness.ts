@@ -78,7 +78,10 @@ export async function runConsumerCrashScenario(options: {
 
   const deliveries = readLines(deliveriesPath).map(Number);
   const state = JSON.parse(readFileSync(join(args.outDir, 'state.json'), 'utf8')) as CrashConsumerState;
-  const expected = options.values.reduce<CrashConsumerState>((s, value, offset) => applyValue(s, offset, value), INITIAL_STATE);
+  const expected = options.values.reduce<CrashConsumerState>(
+    (s, value, offset) => applyValue(s, offset, value),
+    INITIAL_STATE,
+  );
   // Exactly-once effect: every message applied once, in order (the digest chains them).
   expect(state).toEqual(expected);
   // At-least-once delivery: every offset seen, none outside the log.

@@ -27,7 +27,10 @@ export interface EventBusContractHarness {
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-const msg = (value: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({ value: utf8(value), ...extra });
+const msg = (value: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+  value: utf8(value),
+  ...extra,
+});
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
@@ -75,7 +78,10 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
       expect(result.count).toBe(count);
     }
 
-    async function collect(options: Omit<SubscribeOptions, 'handler'> & { handler?: SubscribeOptions['handler'] }, target = bus): Promise<Collector> {
+    async function collect(
+      options: Omit<SubscribeOptions, 'handler'> & { handler?: SubscribeOptions['handler'] },
+      target = bus,
+    ): Promise<Collector> {
       const batches: LogMessage[][] = [];
       const subscription = await target.subscribe({
         ...options,
@@ -91,7 +97,11 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         messages,
         offsets: () => messages().map((m) => m.offset),
         waitForCount: (count) =>
-          waitFor(`${count} messages (have ${messages().length})`, () => messages().length >= count, harness.deliveryTimeoutMs),
+          waitFor(
+            `${count} messages (have ${messages().length})`,
+            () => messages().length >= count,
+            harness.deliveryTimeoutMs,
+          ),
       };
     }
 
@@ -126,10 +136,18 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         await expect(bus.read(topic, 1.5, 1)).rejects.toEqual(invalid);
         await expect(bus.read(topic, 0, 0)).rejects.toEqual(invalid);
         await expect(bus.publish(topic, [{ value: 'text' as unknown as Uint8Array }])).rejects.toEqual(invalid);
-        await expect(bus.publish(topic, [{ value: utf8('x'), headers: { h: 1 as unknown as string } }])).rejects.toEqual(invalid);
-        await expect(bus.subscribe({ topic, groupId: 'no spaces', handler: async () => undefined })).rejects.toEqual(invalid);
-        await expect(bus.subscribe({ topic, groupId: 'g', maxBatchSize: 0, handler: async () => undefined })).rejects.toEqual(invalid);
-        await expect(bus.subscribe({ topic, groupId: 'g', fromIfNoCommit: { offset: -2 }, handler: async () => undefined })).rejects.toEqual(invalid);
+        await expect(
+          bus.publish(topic, [{ value: utf8('x'), headers: { h: 1 as unknown as string } }]),
+        ).rejects.toEqual(invalid);
+        await expect(bus.subscribe({ topic, groupId: 'no spaces', handler: async () => undefined })).rejects.toEqual(
+          invalid,
+        );
+        await expect(
+          bus.subscribe({ topic, groupId: 'g', maxBatchSize: 0, handler: async () => undefined }),
+        ).rejects.toEqual(invalid);
+        await expect(
+          bus.subscribe({ topic, groupId: 'g', fromIfNoCommit: { offset: -2 }, handler: async () => undefined }),
+        ).rejects.toEqual(invalid);
         expect(await bus.endOffset(topic)).toBe(0);
       });
 
@@ -191,7 +209,10 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         const perCaller = 15;
         const results = await Promise.all(
           Array.from({ length: callers }, (_, c) =>
-            bus.publish(topic, Array.from({ length: perCaller }, (_, i) => msg(`${c}:${i}`))),
+            bus.publish(
+              topic,
+              Array.from({ length: perCaller }, (_, i) => msg(`${c}:${i}`)),
+            ),
           ),
         );
         const all = await bus.read(topic, 0, callers * perCaller + 10);
@@ -214,7 +235,13 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
       it('reads from any offset, honours max, and returns nothing at or beyond the end', async () => {
         const topic = await newTopic();
         for (let i = 0; i < 5; i++) await publishNumbered(topic, i * 10, 10);
-        expect((await bus.read(topic, 10, 5)).map((m) => text(m.value))).toEqual(['m-10', 'm-11', 'm-12', 'm-13', 'm-14']);
+        expect((await bus.read(topic, 10, 5)).map((m) => text(m.value))).toEqual([
+          'm-10',
+          'm-11',
+          'm-12',
+          'm-13',
+          'm-14',
+        ]);
         expect((await bus.read(topic, 45, 100)).map((m) => m.offset)).toEqual([45, 46, 47, 48, 49]);
         expect((await bus.read(topic, 0, 50)).map((m) => m.offset)).toEqual(range(0, 50));
         expect(await bus.read(topic, 50, 10)).toEqual([]);
@@ -235,7 +262,10 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         const big = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i * 31 + 7) % 251);
         const parts = [1, 2, 3].map((seed) => new Uint8Array(1024 * 1024).map((_, i) => (i * seed) % 253));
         await bus.publish(topic, [{ value: big, key: 'big' }]);
-        await bus.publish(topic, parts.map((value) => ({ value })));
+        await bus.publish(
+          topic,
+          parts.map((value) => ({ value })),
+        );
         const read = await bus.read(topic, 0, 10);
         expect(read.map((m) => m.value.byteLength)).toEqual([big.byteLength, ...parts.map((p) => p.byteLength)]);
         expect(sha256(read[0].value)).toBe(sha256(big));
@@ -260,7 +290,12 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
       it("delivers from 'earliest' in order, in batches of at most maxBatchSize, then follows new appends", async () => {
         const topic = await newTopic();
         await publishNumbered(topic, 0, 25);
-        const collector = await collect({ topic, groupId: harness.uniqueName('g'), fromIfNoCommit: 'earliest', maxBatchSize: 10 });
+        const collector = await collect({
+          topic,
+          groupId: harness.uniqueName('g'),
+          fromIfNoCommit: 'earliest',
+          maxBatchSize: 10,
+        });
         await collector.waitForCount(25);
         await publishNumbered(topic, 25, 5);
         await collector.waitForCount(30);
@@ -288,7 +323,12 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         expect(collector.offsets()).toEqual([7, 8, 9]);
         await collector.subscription.stop();
         await expect(
-          bus.subscribe({ topic, groupId: harness.uniqueName('g'), fromIfNoCommit: { offset: 11 }, handler: async () => undefined }),
+          bus.subscribe({
+            topic,
+            groupId: harness.uniqueName('g'),
+            fromIfNoCommit: { offset: 11 },
+            handler: async () => undefined,
+          }),
         ).rejects.toBeInstanceOf(OffsetOutOfRangeError);
       });
 

@@ -1,11 +1,4 @@
-import {
-  buildBlock,
-  canonicalBytes,
-  encodeEnvelope,
-  signTx,
-  txLeafHash,
-  verifyChain,
-} from '@accord/protocol';
+import { buildBlock, canonicalBytes, encodeEnvelope, signTx, txLeafHash, verifyChain } from '@accord/protocol';
 import { isLedgerCoreError } from '../errors/ledger-core.errors';
 import { ChannelPolicy } from '../governance/governance-tx.schema';
 import { LedgerHarness } from '../testing/ledger.harness';
@@ -19,7 +12,10 @@ const b = testMember('dept-b');
 const outsider = testMember('outsider');
 
 /** Given: an alliance of a and b whose genesis block (height 0) is closed with this policy. */
-function given(policy: Partial<ChannelPolicy> = {}, options: ConstructorParameters<typeof LedgerHarness>[1] = {}): LedgerHarness {
+function given(
+  policy: Partial<ChannelPolicy> = {},
+  options: ConstructorParameters<typeof LedgerHarness>[1] = {},
+): LedgerHarness {
   const h = new LedgerHarness('test-channel', options);
   h.log.genesis(a, 'alliance', [a, b], { policy });
   h.closeBlock();
@@ -35,7 +31,12 @@ describe('BlockBuilder cutting', () => {
     const h = given({ maxTxPerBlock: 3 });
     const txs = [h.log.tx(a), h.log.tx(b), h.log.tx(a), h.log.tx(b)];
     const [block] = h.sync();
-    expect(block.block.header).toMatchObject({ height: 1, txCount: 3, firstOffset: txs[0].offset, lastOffset: txs[2].offset });
+    expect(block.block.header).toMatchObject({
+      height: 1,
+      txCount: 3,
+      firstOffset: txs[0].offset,
+      lastOffset: txs[2].offset,
+    });
     expect(block.block.header.time).toBe(h.log.records[txs[2].offset].timestamp);
     expect(block.txIds).toEqual(txs.slice(0, 3).map((t) => t.txId));
     expect(h.builder.openBlock()).toMatchObject({ height: 2, txCount: 1, firstOffset: txs[3].offset });
@@ -78,7 +79,10 @@ describe('BlockBuilder cutting', () => {
 
   it('keeps every record: garbage, non-canonical, other versions, oversize and other channels get their codes', () => {
     const h = given({ maxTxBytes: 1024 });
-    const good = signTx({ v: 1, channel: 'test-channel', type: 'test.note', from: 'dept-a', nonce: 99, ts: 1, payload: {} }, a.signer);
+    const good = signTx(
+      { v: 1, channel: 'test-channel', type: 'test.note', from: 'dept-a', nonce: 99, ts: 1, payload: {} },
+      a.signer,
+    );
     const garbage = h.log.rawTx(Buffer.from([0xff, 0x00, 0x13]));
     const nonCanonical = h.log.rawTx(JSON.stringify(good, null, 1));
     const otherVersion = h.log.jsonTx({ ...good, body: { ...good.body, v: 2 } });
@@ -87,14 +91,9 @@ describe('BlockBuilder cutting', () => {
     const notJsonObject = h.log.rawTx('[]');
     const block = h.closeBlock();
 
-    expect([garbage, nonCanonical, otherVersion, oversize.offset, wrongChannel.offset, notJsonObject].map((o) => h.code(o))).toEqual([
-      'schema_error',
-      'schema_error',
-      'unsupported_version',
-      'too_large',
-      'wrong_channel',
-      'schema_error',
-    ]);
+    expect(
+      [garbage, nonCanonical, otherVersion, oversize.offset, wrongChannel.offset, notJsonObject].map((o) => h.code(o)),
+    ).toEqual(['schema_error', 'schema_error', 'unsupported_version', 'too_large', 'wrong_channel', 'schema_error']);
     expect(block.block.txs[0]).toEqual({ raw: 'ff0013', code: 'schema_error' });
     expect(block.block.txs[4]).toEqual({ envelope: wrongChannel.envelope, code: 'wrong_channel' });
     expect(block.txIds).toEqual([null, null, null, null, wrongChannel.txId, null]);
@@ -124,11 +123,18 @@ describe('BlockBuilder cutting', () => {
       const { header, txs } = closed.block;
       const reference = buildBlock({ ...header, txs });
       expect(reference).toEqual(closed.block);
-      expect(closed.leafHashes.map((l) => Buffer.from(l).toString('hex'))).toEqual(txs.map((t) => Buffer.from(txLeafHash(t)).toString('hex')));
+      expect(closed.leafHashes.map((l) => Buffer.from(l).toString('hex'))).toEqual(
+        txs.map((t) => Buffer.from(txLeafHash(t)).toString('hex')),
+      );
     }
     expect(h.blocks[0].block.header.prevHash).toBe('0'.repeat(64));
     expect(h.blocks[1].block.header.prevHash).toBe(h.blocks[0].block.hash);
-    await expect(verifyChain(h.blocks.map((c) => c.block), h.keys.resolver())).resolves.toMatchObject({ ok: true, blocks: 3 });
+    await expect(
+      verifyChain(
+        h.blocks.map((c) => c.block),
+        h.keys.resolver(),
+      ),
+    ).resolves.toMatchObject({ ok: true, blocks: 3 });
   });
 
   it('never lets block time go backwards when log timestamps do', () => {
@@ -165,7 +171,12 @@ describe('BlockBuilder cutting', () => {
   it('rejects an invalid snapshot with a typed error', () => {
     const make = (snapshot: unknown) => () => new BlockBuilder(snapshot as never);
     const initial = BlockBuilder.initialSnapshot('test-channel');
-    for (const snapshot of [{}, { ...initial, nextHeight: -1 }, { ...initial, nextHeight: 3 }, { ...initial, channel: 'Bad Channel' }]) {
+    for (const snapshot of [
+      {},
+      { ...initial, nextHeight: -1 },
+      { ...initial, nextHeight: 3 },
+      { ...initial, channel: 'Bad Channel' },
+    ]) {
       try {
         make(snapshot)();
         throw new Error('expected a snapshot.invalid error');
@@ -179,13 +190,30 @@ describe('BlockBuilder cutting', () => {
 describe('BlockBuilder services for the ledger service', () => {
   it('tells which key it would check a tx with, and uses the injected verifier with exactly that key', () => {
     const calls: [string, string][] = [];
-    const h = given({}, { verify: (key, txIdBytes) => (calls.push([key, Buffer.from(txIdBytes).toString('hex')]), true) });
-    const noteByA = signTx({ v: 1, channel: 'test-channel', type: 'test.note', from: 'dept-a', nonce: 50, ts: 1, payload: {} }, a.signer);
+    const h = given(
+      {},
+      { verify: (key, txIdBytes) => (calls.push([key, Buffer.from(txIdBytes).toString('hex')]), true) },
+    );
+    const noteByA = signTx(
+      { v: 1, channel: 'test-channel', type: 'test.note', from: 'dept-a', nonce: 50, ts: 1, payload: {} },
+      a.signer,
+    );
     const join = signTx(
-      { v: 1, channel: 'test-channel', type: 'member.join.request', from: 'outsider', nonce: 0, ts: 1, payload: { ed25519: outsider.keys.ed25519.publicKey, x25519: outsider.keys.x25519.publicKey } },
+      {
+        v: 1,
+        channel: 'test-channel',
+        type: 'member.join.request',
+        from: 'outsider',
+        nonce: 0,
+        ts: 1,
+        payload: { ed25519: outsider.keys.ed25519.publicKey, x25519: outsider.keys.x25519.publicKey },
+      },
       outsider.signer,
     );
-    const byStranger = signTx({ v: 1, channel: 'test-channel', type: 'test.note', from: 'stranger', nonce: 0, ts: 1, payload: {} }, outsider.signer);
+    const byStranger = signTx(
+      { v: 1, channel: 'test-channel', type: 'test.note', from: 'stranger', nonce: 0, ts: 1, payload: {} },
+      outsider.signer,
+    );
     expect(h.builder.signingKey(noteByA)).toBe(a.keys.ed25519.publicKey);
     expect(h.builder.signingKey(join)).toBe(outsider.keys.ed25519.publicKey);
     expect(h.builder.signingKey(byStranger)).toBeUndefined();
@@ -223,7 +251,8 @@ describe('BlockBuilder services for the ledger service', () => {
 
     const resumeFrom = h.blocks[1];
     const nonces = new InMemoryNonceRegistry();
-    for (const closed of h.blocks.slice(0, 2)) for (const { from, nonce } of burnedNonces(closed.block)) nonces.add(from, nonce);
+    for (const closed of h.blocks.slice(0, 2))
+      for (const { from, nonce } of burnedNonces(closed.block)) nonces.add(from, nonce);
     const resumed = new BlockBuilder(JSON.parse(JSON.stringify(resumeFrom.snapshot)), { nonces });
     const rest = resumed.pushAll(h.log.records.filter((r) => r.offset >= resumeFrom.snapshot.nextOffset));
     expect(rest.map((c) => c.block.hash)).toEqual([h.blocks[2].block.hash]);
@@ -234,7 +263,12 @@ describe('BlockBuilder services for the ledger service', () => {
 
   it('reports the limits in force for the cut timer', () => {
     const h = new LedgerHarness();
-    expect(h.builder.limits()).toEqual({ maxTxPerBlock: 500, maxBlockBytes: 4 * 1024 * 1024, maxTxBytes: 256 * 1024, batchTimeoutMs: 200 });
+    expect(h.builder.limits()).toEqual({
+      maxTxPerBlock: 500,
+      maxBlockBytes: 4 * 1024 * 1024,
+      maxTxBytes: 256 * 1024,
+      batchTimeoutMs: 200,
+    });
     h.log.genesis(a, 'alliance', [a, b], { policy: { maxTxPerBlock: 7, batchTimeoutMs: 50 } });
     h.sync();
     expect(h.builder.limits().maxTxPerBlock).toBe(500); // the genesis block keeps the limits it opened with

@@ -14,7 +14,12 @@ import {
 import { LedgerCoreError } from '../errors/ledger-core.errors';
 import { ChannelConfig, LogPosition } from '../governance/channel-config.schema';
 import { GovernanceEvent, KeyChange } from '../governance/governance.events';
-import { isGovernanceTxType, parseGovernancePayload, PRE_GENESIS_LIMITS, DEFAULT_POLICY } from '../governance/governance-tx.schema';
+import {
+  isGovernanceTxType,
+  parseGovernancePayload,
+  PRE_GENESIS_LIMITS,
+  DEFAULT_POLICY,
+} from '../governance/governance-tx.schema';
 import { GovernanceState } from '../governance/governance.state';
 import { BuilderSnapshot, builderSnapshotSchema } from './builder-snapshot.schema';
 import { isPreparedRecord, LogRecord, ParsedTx, PreparedRecord, prepareRecord } from './log-record.parser';
@@ -91,12 +96,17 @@ export class BlockBuilder {
   constructor(snapshot: BuilderSnapshot, options: BlockBuilderOptions = {}) {
     const result = builderSnapshotSchema.safeParse(snapshot);
     if (!result.success) {
-      const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+      const issues = result.error.issues
+        .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       throw new LedgerCoreError('snapshot.invalid', `invalid builder snapshot: ${issues}`);
     }
     const checked = result.data;
     if (checked.config !== null && checked.config.channel !== checked.channel) {
-      throw new LedgerCoreError('snapshot.invalid', `snapshot is for channel ${checked.channel} but its config for ${checked.config.channel}`);
+      throw new LedgerCoreError(
+        'snapshot.invalid',
+        `snapshot is for channel ${checked.channel} but its config for ${checked.config.channel}`,
+      );
     }
     if ((checked.nextHeight === 0) !== (checked.prevHash === GENESIS_PREV_HASH)) {
       throw new LedgerCoreError('snapshot.invalid', 'snapshot prevHash must be 64 zeros exactly at height 0');
@@ -138,7 +148,8 @@ export class BlockBuilder {
       const { marker } = prepared;
       const open = this.open;
       // First marker for the open height wins; garbage, other channels and other heights are ignored.
-      if (marker === null || open === null || marker.channel !== this.channel || marker.height !== open.height) return undefined;
+      if (marker === null || open === null || marker.channel !== this.channel || marker.height !== open.height)
+        return undefined;
       return this.close(open, prepared.offset, prepared.timestamp);
     }
     const open = this.open ?? this.openBlock_(prepared.offset);
@@ -173,7 +184,10 @@ export class BlockBuilder {
       subject = tx.tx;
     } else {
       const { type, payload } = tx.body;
-      subject = { envelope: tx, governance: isGovernanceTxType(type) ? (parseGovernancePayload(type, payload) ?? null) : null };
+      subject = {
+        envelope: tx,
+        governance: isGovernanceTxType(type) ? (parseGovernancePayload(type, payload) ?? null) : null,
+      };
     }
     const signer = this.governance.resolveSigner(subject);
     return signer.ok ? signer.key : undefined;
@@ -193,7 +207,13 @@ export class BlockBuilder {
   openBlock(): OpenBlockInfo | null {
     const open = this.open;
     if (open === null) return null;
-    return { height: open.height, firstOffset: open.firstOffset, lastOffset: this.expectedOffset - 1, txCount: open.txs.length, bytes: open.bytes };
+    return {
+      height: open.height,
+      firstOffset: open.firstOffset,
+      lastOffset: this.expectedOffset - 1,
+      txCount: open.txs.length,
+      bytes: open.bytes,
+    };
   }
 
   /** Limits for the open block, or for the next one when none is open. */
@@ -273,7 +293,15 @@ export class BlockBuilder {
     const hash = computeBlockHash(header);
     const { events, keyChanges } = this.governance.closeBlock(open.height);
     const config = this.governance.toConfig();
-    this.head = { v: 1, channel: this.channel, nextHeight: open.height + 1, prevHash: hash, prevTime: time, nextOffset: lastOffset + 1, config };
+    this.head = {
+      v: 1,
+      channel: this.channel,
+      nextHeight: open.height + 1,
+      prevHash: hash,
+      prevTime: time,
+      nextOffset: lastOffset + 1,
+      config,
+    };
     this.open = null;
     this.blockLimits = this.currentLimits();
     return {

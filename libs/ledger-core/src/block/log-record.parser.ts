@@ -12,7 +12,12 @@ import {
 } from '@accord/protocol';
 import { z } from 'zod';
 import { LedgerCoreError } from '../errors/ledger-core.errors';
-import { GovernancePayload, isGovernanceTxType, parseGovernancePayload, POLICY_BOUNDS } from '../governance/governance-tx.schema';
+import {
+  GovernancePayload,
+  isGovernanceTxType,
+  parseGovernancePayload,
+  POLICY_BOUNDS,
+} from '../governance/governance-tx.schema';
 
 /** One record of a channel's tx topic, as the consumer hands it over. */
 export interface LogRecord {
@@ -83,7 +88,8 @@ export type PreparedRecord =
 export function prepareRecord(record: LogRecord): PreparedRecord {
   checkRecord(record);
   const { offset, timestamp, value } = record;
-  if (record.kind === 'cut') return { prepared: true, kind: 'cut', offset, timestamp, value, marker: parseCutMarker(value) };
+  if (record.kind === 'cut')
+    return { prepared: true, kind: 'cut', offset, timestamp, value, marker: parseCutMarker(value) };
   // No policy allows more than the bound, so such a record is too_large whatever the state.
   if (value.length > POLICY_BOUNDS.maxTxBytes.max) {
     return { prepared: true, kind: 'tx', offset, timestamp, value, tx: null, parseError: 'too_large' };
@@ -93,10 +99,26 @@ export function prepareRecord(record: LogRecord): PreparedRecord {
     const { type, payload } = envelope.body;
     const governance = isGovernanceTxType(type) ? (parseGovernancePayload(type, payload) ?? null) : null;
     const txIdBytes = Buffer.from(txId, 'hex');
-    return { prepared: true, kind: 'tx', offset, timestamp, value, tx: { envelope, txId, txIdBytes, governance }, parseError: null };
+    return {
+      prepared: true,
+      kind: 'tx',
+      offset,
+      timestamp,
+      value,
+      tx: { envelope, txId, txIdBytes, governance },
+      parseError: null,
+    };
   } catch (error) {
     if (!isProtocolError(error)) throw error;
-    return { prepared: true, kind: 'tx', offset, timestamp, value, tx: null, parseError: validityCodeForParseError(error as ProtocolError) };
+    return {
+      prepared: true,
+      kind: 'tx',
+      offset,
+      timestamp,
+      value,
+      tx: null,
+      parseError: validityCodeForParseError(error as ProtocolError),
+    };
   }
 }
 
@@ -116,16 +138,25 @@ function parseCutMarker(value: Uint8Array): CutMarker | null {
 }
 
 function checkRecord(record: LogRecord): void {
-  if (record === null || typeof record !== 'object') throw new LedgerCoreError('record.invalid', 'log record must be an object');
+  if (record === null || typeof record !== 'object')
+    throw new LedgerCoreError('record.invalid', 'log record must be an object');
   const { offset, timestamp, kind, value } = record;
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new LedgerCoreError('record.invalid', `log record offset must be a non-negative integer, got ${String(offset)}`);
+    throw new LedgerCoreError(
+      'record.invalid',
+      `log record offset must be a non-negative integer, got ${String(offset)}`,
+    );
   }
   if (!Number.isSafeInteger(timestamp)) {
-    throw new LedgerCoreError('record.invalid', `log record timestamp must be an integer, got ${String(timestamp)}`, { offset });
+    throw new LedgerCoreError('record.invalid', `log record timestamp must be an integer, got ${String(timestamp)}`, {
+      offset,
+    });
   }
   if (kind !== 'tx' && kind !== 'cut') {
-    throw new LedgerCoreError('record.invalid', `log record kind must be "tx" or "cut", got ${String(kind)}`, { offset });
+    throw new LedgerCoreError('record.invalid', `log record kind must be "tx" or "cut", got ${String(kind)}`, {
+      offset,
+    });
   }
-  if (!(value instanceof Uint8Array)) throw new LedgerCoreError('record.invalid', 'log record value must be bytes', { offset });
+  if (!(value instanceof Uint8Array))
+    throw new LedgerCoreError('record.invalid', 'log record value must be bytes', { offset });
 }

@@ -46,7 +46,8 @@ export function burnsNonce(code: ValidityCode): boolean {
 export function burnedNonces(block: Block): { from: string; nonce: number }[] {
   const out: { from: string; nonce: number }[] = [];
   for (const entry of block.txs) {
-    if ('envelope' in entry && burnsNonce(entry.code)) out.push({ from: entry.envelope.body.from, nonce: entry.envelope.body.nonce });
+    if ('envelope' in entry && burnsNonce(entry.code))
+      out.push({ from: entry.envelope.body.from, nonce: entry.envelope.body.nonce });
   }
   return out;
 }

@@ -54,9 +54,11 @@ export function evaluateBlockFinality(input: BlockFinalityInput): BlockFinality 
   const alerts: ForkAlert[] = [];
   const attesters: string[] = [];
   for (const [member, hashes] of seen) {
-    if (hashes.length > 1) alerts.push(alert('block', 'equivocation', config.channel, height, member, 'blockHash', blockHash, hashes));
+    if (hashes.length > 1)
+      alerts.push(alert('block', 'equivocation', config.channel, height, member, 'blockHash', blockHash, hashes));
     const others = hashes.filter((h) => h !== blockHash);
-    if (others.length > 0) alerts.push(alert('block', 'divergent', config.channel, height, member, 'blockHash', blockHash, others));
+    if (others.length > 0)
+      alerts.push(alert('block', 'divergent', config.channel, height, member, 'blockHash', blockHash, others));
     else attesters.push(member);
   }
   const required = finalityQuorum(config);
@@ -104,12 +106,17 @@ export function evaluateStateAttestations(input: StateAgreementInput): StateAgre
   }
   for (const [member, hashes] of groupByMember(accepted, (a) => a.body.blockHash)) {
     const others = hashes.filter((h) => h !== blockHash);
-    if (others.length > 0) alerts.push(alert('state', 'divergent', config.channel, height, member, 'blockHash', blockHash, others));
+    if (others.length > 0)
+      alerts.push(alert('state', 'divergent', config.channel, height, member, 'blockHash', blockHash, others));
   }
   const byDigest = new Map<string, string[]>();
-  for (const [member, digests] of groupByMember(onOurBlock, (a) => (a.body.kind === 'state' ? a.body.stateDigest : ''))) {
+  for (const [member, digests] of groupByMember(onOurBlock, (a) =>
+    a.body.kind === 'state' ? a.body.stateDigest : '',
+  )) {
     if (digests.length > 1) {
-      alerts.push(alert('state', 'equivocation', config.channel, height, member, 'stateDigest', expectedDigest ?? null, digests));
+      alerts.push(
+        alert('state', 'equivocation', config.channel, height, member, 'stateDigest', expectedDigest ?? null, digests),
+      );
       continue;
     }
     const digest = digests[0];
@@ -120,18 +127,40 @@ export function evaluateStateAttestations(input: StateAgreementInput): StateAgre
     members.push(member);
     byDigest.set(digest, members);
   }
-  const digests = [...byDigest.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([stateDigest, members]) => ({ stateDigest, members }));
+  const digests = [...byDigest.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([stateDigest, members]) => ({ stateDigest, members }));
   if (expectedDigest === undefined && digests.length > 1) {
-    alerts.push(alert('state', 'split', config.channel, height, null, 'stateDigest', null, digests.map((d) => d.stateDigest)));
+    alerts.push(
+      alert(
+        'state',
+        'split',
+        config.channel,
+        height,
+        null,
+        'stateDigest',
+        null,
+        digests.map((d) => d.stateDigest),
+      ),
+    );
   }
   const required = finalityQuorum(config);
   const agreeing = digests.filter((d) => d.members.length >= required);
-  return { height, digests, agreed: agreeing.length === 1 ? agreeing[0].stateDigest : null, required, alerts, rejected };
+  return {
+    height,
+    digests,
+    agreed: agreeing.length === 1 ? agreeing[0].stateDigest : null,
+    required,
+    alerts,
+    rejected,
+  };
 }
 
 function checkInput(height: number, blockHash: string): void {
-  if (!uintSchema.safeParse(height).success) throw new LedgerCoreError('finality.invalid', `height must be a non-negative integer, got ${String(height)}`);
-  if (!hashHexSchema.safeParse(blockHash).success) throw new LedgerCoreError('finality.invalid', 'blockHash must be a 32-byte lowercase hex hash');
+  if (!uintSchema.safeParse(height).success)
+    throw new LedgerCoreError('finality.invalid', `height must be a non-negative integer, got ${String(height)}`);
+  if (!hashHexSchema.safeParse(blockHash).success)
+    throw new LedgerCoreError('finality.invalid', 'blockHash must be a 32-byte lowercase hex hash');
 }
 
 /** Keeps attestations of the right channel, height and kind by active members with a valid signature. */
@@ -193,5 +222,15 @@ function alert(
   expected: string | null,
   observed: readonly string[],
 ): ForkAlert {
-  return { id: `${kind}:${channel}:${height}:${reason}:${field}:${member ?? '*'}`, kind, reason, channel, height, member, field, expected, observed };
+  return {
+    id: `${kind}:${channel}:${height}:${reason}:${field}:${member ?? '*'}`,
+    kind,
+    reason,
+    channel,
+    height,
+    member,
+    field,
+    expected,
+    observed,
+  };
 }

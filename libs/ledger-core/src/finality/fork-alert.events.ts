@@ -23,9 +23,4 @@ export interface ForkAlert {
 }
 
 /** Why an attestation was left out of a finality decision. */
-export type AttestationRejection =
-  | 'wrong_channel'
-  | 'wrong_height'
-  | 'wrong_kind'
-  | 'not_a_member'
-  | 'bad_signature';
+export type AttestationRejection = 'wrong_channel' | 'wrong_height' | 'wrong_kind' | 'not_a_member' | 'bad_signature';

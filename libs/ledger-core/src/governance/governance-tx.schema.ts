@@ -56,7 +56,10 @@ export const POLICY_BOUNDS = {
 
 /** Numeric fields within POLICY_BOUNDS and a fixed quorum no larger than the member count. */
 export function policyWithinBounds(policy: ChannelPolicy, activeMembers: number): boolean {
-  for (const [field, { min, max }] of Object.entries(POLICY_BOUNDS) as [keyof typeof POLICY_BOUNDS, { min: number; max: number }][]) {
+  for (const [field, { min, max }] of Object.entries(POLICY_BOUNDS) as [
+    keyof typeof POLICY_BOUNDS,
+    { min: number; max: number },
+  ][]) {
     const value = policy[field];
     if (value < min || value > max) return false;
   }

@@ -15,10 +15,34 @@ export type GovernanceEvent =
       readonly owner: string | null;
       readonly members: readonly string[];
     }
-  | { readonly type: 'proposal_opened'; readonly height: number; readonly index: number; readonly proposal: string; readonly proposalType: 'member.join' | 'policy.change'; readonly proposer: string }
-  | { readonly type: 'vote_cast'; readonly height: number; readonly index: number; readonly proposal: string; readonly member: string; readonly approve: boolean }
-  | { readonly type: 'proposal_approved'; readonly height: number; readonly index: number | null; readonly proposal: string }
-  | { readonly type: 'proposal_rejected'; readonly height: number; readonly index: number | null; readonly proposal: string }
+  | {
+      readonly type: 'proposal_opened';
+      readonly height: number;
+      readonly index: number;
+      readonly proposal: string;
+      readonly proposalType: 'member.join' | 'policy.change';
+      readonly proposer: string;
+    }
+  | {
+      readonly type: 'vote_cast';
+      readonly height: number;
+      readonly index: number;
+      readonly proposal: string;
+      readonly member: string;
+      readonly approve: boolean;
+    }
+  | {
+      readonly type: 'proposal_approved';
+      readonly height: number;
+      readonly index: number | null;
+      readonly proposal: string;
+    }
+  | {
+      readonly type: 'proposal_rejected';
+      readonly height: number;
+      readonly index: number | null;
+      readonly proposal: string;
+    }
   | { readonly type: 'proposal_expired'; readonly height: number; readonly index: null; readonly proposal: string }
   | {
       readonly type: 'member_admitted';
@@ -31,8 +55,21 @@ export type GovernanceEvent =
       readonly proposal: string | null;
     }
   | { readonly type: 'member_left'; readonly height: number; readonly index: number; readonly member: string }
-  | { readonly type: 'key_rotated'; readonly height: number; readonly index: null; readonly member: string; readonly ed25519: string; readonly x25519: string }
-  | { readonly type: 'policy_changed'; readonly height: number; readonly index: null; readonly policy: ChannelPolicy; readonly proposal: string | null };
+  | {
+      readonly type: 'key_rotated';
+      readonly height: number;
+      readonly index: null;
+      readonly member: string;
+      readonly ed25519: string;
+      readonly x25519: string;
+    }
+  | {
+      readonly type: 'policy_changed';
+      readonly height: number;
+      readonly index: null;
+      readonly policy: ChannelPolicy;
+      readonly proposal: string | null;
+    };
 
 export type GovernanceEventType = GovernanceEvent['type'];
 

@@ -11,7 +11,14 @@ describe('governance arithmetic', () => {
 
   it('tallies votes of active members only: approve when yes > n/2, reject when no >= n/2', () => {
     const active = new Set(['a', 'b', 'c', 'd']);
-    const tally = tallyVotes([{ member: 'a', approve: true }, { member: 'x', approve: true }, { member: 'b', approve: false }], active);
+    const tally = tallyVotes(
+      [
+        { member: 'a', approve: true },
+        { member: 'x', approve: true },
+        { member: 'b', approve: false },
+      ],
+      active,
+    );
     expect(tally).toEqual({ yes: 1, no: 1, activeMembers: 4, approveAt: 3, rejectAt: 2 });
     expect(tallyVotes([], new Set(['a', 'b', 'c']))).toMatchObject({ approveAt: 2, rejectAt: 2 });
   });

@@ -15,7 +15,8 @@ export function findMemberRecord(config: ChannelConfig, id: string): MemberRecor
 export function activeMemberKeys(config: ChannelConfig): Members {
   const out: Record<string, { ed25519: string; x25519: string }> = {};
   for (const m of config.members) {
-    if (m.status === 'active') Object.defineProperty(out, m.id, { value: { ed25519: m.ed25519, x25519: m.x25519 }, enumerable: true });
+    if (m.status === 'active')
+      Object.defineProperty(out, m.id, { value: { ed25519: m.ed25519, x25519: m.x25519 }, enumerable: true });
   }
   return out;
 }
@@ -46,7 +47,10 @@ export function tallyProposal(config: ChannelConfig, proposal: Proposal): Propos
 }
 
 /** Majority arithmetic shared with the governance state machine (integers only). */
-export function tallyVotes(votes: readonly { member: string; approve: boolean }[], active: ReadonlySet<string>): ProposalTally {
+export function tallyVotes(
+  votes: readonly { member: string; approve: boolean }[],
+  active: ReadonlySet<string>,
+): ProposalTally {
   let yes = 0;
   let no = 0;
   for (const v of votes) {

@@ -48,16 +48,29 @@ describe('genesis', () => {
 
     expect([h.code(early), h.code(genesis), h.code(after)]).toEqual(['unknown_member', 'valid', 'valid']);
     expect(block.block.header).toMatchObject({ height: 0, prevHash: '0'.repeat(64), txCount: 3 });
-    expect(block.config).toMatchObject({ kind: 'alliance', owner: null, genesis: { txId: genesis.txId, at: { height: 0, index: 1 } } });
+    expect(block.config).toMatchObject({
+      kind: 'alliance',
+      owner: null,
+      genesis: { txId: genesis.txId, at: { height: 0, index: 1 } },
+    });
     expect(activeIds(h)).toEqual(['dept-a', 'dept-b']);
-    expect(h.config.policy).toEqual({ ...DEFAULT_POLICY, quorum: 'all', votingWindowBlocks: DEFAULT_POLICY.votingWindowBlocks });
+    expect(h.config.policy).toEqual({
+      ...DEFAULT_POLICY,
+      quorum: 'all',
+      votingWindowBlocks: DEFAULT_POLICY.votingWindowBlocks,
+    });
     expect(block.events.map((ev) => ev.type)).toEqual(['channel_created', 'member_admitted', 'member_admitted']);
   });
 
   it('Given no genesis, When bad genesis txs arrive, Then each gets its code and only a good one creates the channel', () => {
     const h = new LedgerHarness();
     const byOutsider = h.log.genesis(outsider, 'alliance', [a, b]);
-    const forged = h.log.tx(a, 'channel.genesis', { kind: 'alliance', members: keysPayload([a, b]), policy: {} }, { signedBy: outsider });
+    const forged = h.log.tx(
+      a,
+      'channel.genesis',
+      { kind: 'alliance', members: keysPayload([a, b]), policy: {} },
+      { signedBy: outsider },
+    );
     const byNonOwner = h.log.genesis(b, 'private', [a, b], { owner: 'dept-a' });
     const noOwner = h.log.genesis(a, 'private', [a, b]);
     const ownerOnAlliance = h.log.genesis(a, 'alliance', [a, b], { owner: 'dept-a' });
@@ -124,23 +137,46 @@ describe('alliance channel', () => {
     h.closeBlock();
     expect([h.code(request), h.code(early)]).toEqual(['valid', 'unknown_member']);
     expect(openProposals(h.config)).toEqual([
-      expect.objectContaining({ id: request.txId, type: 'member.join', proposer: 'dept-d', expiresAtHeight: 3, votes: [] }),
+      expect.objectContaining({
+        id: request.txId,
+        type: 'member.join',
+        proposer: 'dept-d',
+        expiresAtHeight: 3,
+        votes: [],
+      }),
     ]);
 
     const yesA = h.log.joinVote(a, request.txId, true);
     h.closeBlock();
-    expect(tallyProposal(h.config, findProposal(h.config, request.txId)!)).toMatchObject({ yes: 1, no: 0, activeMembers: 3, approveAt: 2 });
+    expect(tallyProposal(h.config, findProposal(h.config, request.txId)!)).toMatchObject({
+      yes: 1,
+      no: 0,
+      activeMembers: 3,
+      approveAt: 2,
+    });
 
     const yesB = h.log.joinVote(b, request.txId, true);
     const byD = h.log.tx(d);
     const lateVote = h.log.joinVote(c, request.txId, true);
     h.closeBlock();
 
-    expect([h.code(yesA), h.code(yesB), h.code(byD), h.code(lateVote)]).toEqual(['valid', 'valid', 'valid', 'config_rejected']);
+    expect([h.code(yesA), h.code(yesB), h.code(byD), h.code(lateVote)]).toEqual([
+      'valid',
+      'valid',
+      'valid',
+      'config_rejected',
+    ]);
     expect(activeIds(h)).toEqual(['dept-a', 'dept-b', 'dept-c', 'dept-d']);
     expect(openProposals(h.config)).toEqual([]);
-    expect(h.events('member_admitted').at(-1)).toMatchObject({ member: 'dept-d', proposal: request.txId, height: 3, index: 0 });
-    expect(h.events('proposal_approved')).toEqual([expect.objectContaining({ proposal: request.txId, height: 3, index: 0 })]);
+    expect(h.events('member_admitted').at(-1)).toMatchObject({
+      member: 'dept-d',
+      proposal: request.txId,
+      height: 3,
+      index: 0,
+    });
+    expect(h.events('proposal_approved')).toEqual([
+      expect.objectContaining({ proposal: request.txId, height: 3, index: 0 }),
+    ]);
   });
 
   it('Given an open join proposal, When its window passes without a majority, Then it expires and later votes are config_rejected', () => {
@@ -168,7 +204,13 @@ describe('alliance channel', () => {
     const noC = h.log.joinVote(c, request.txId, false);
     const block = h.closeBlock();
     expect([h.code(noA), h.code(yesB), h.code(noC)]).toEqual(['valid', 'valid', 'valid']);
-    expect(block.events.map((ev) => ev.type)).toEqual(['proposal_opened', 'vote_cast', 'vote_cast', 'vote_cast', 'proposal_rejected']);
+    expect(block.events.map((ev) => ev.type)).toEqual([
+      'proposal_opened',
+      'vote_cast',
+      'vote_cast',
+      'vote_cast',
+      'proposal_rejected',
+    ]);
     expect(findMemberRecord(h.config, 'dept-d')).toBeUndefined();
   });
 
@@ -197,13 +239,20 @@ describe('alliance channel', () => {
     expect(h.code(wrongType)).toBe('config_rejected');
     expect(h.code(badVotePayload)).toBe('schema_error');
     expect(h.code(byMember)).toBe('not_authorized');
-    expect(findProposal(h.config, request.txId)?.votes).toEqual([{ member: 'dept-a', approve: true, at: { height: 1, index: 1 } }]);
+    expect(findProposal(h.config, request.txId)?.votes).toEqual([
+      { member: 'dept-a', approve: true, at: { height: 1, index: 1 } },
+    ]);
   });
 
   it("checks a current member's join request with the member's own key, so nobody can burn its nonces", () => {
     const h = given('alliance', [a, b]);
     // The attacker claims dept-a's id with its own keys in the payload.
-    const hijack = h.log.tx(a, 'member.join.request', { ed25519: outsider.keys.ed25519.publicKey, x25519: outsider.keys.x25519.publicKey }, { signedBy: outsider, nonce: 7 });
+    const hijack = h.log.tx(
+      a,
+      'member.join.request',
+      { ed25519: outsider.keys.ed25519.publicKey, x25519: outsider.keys.x25519.publicKey },
+      { signedBy: outsider, nonce: 7 },
+    );
     const real = h.log.tx(a, 'test.note', { n: 7 }, { nonce: 7 });
     h.closeBlock();
     expect([h.code(hijack), h.code(real)]).toEqual(['bad_signature', 'valid']);
@@ -252,8 +301,14 @@ describe('private channel', () => {
     const byOwner = h.log.proposePolicy(a, policy({ maxTxPerBlock: 2 }));
     const ownerLeaves = h.log.leave(a);
     const block = h.closeBlock();
-    expect([h.code(byMember), h.code(byOwner), h.code(ownerLeaves)]).toEqual(['not_authorized', 'valid', 'config_rejected']);
-    expect(block.events).toEqual([expect.objectContaining({ type: 'policy_changed', proposal: byOwner.txId, index: null })]);
+    expect([h.code(byMember), h.code(byOwner), h.code(ownerLeaves)]).toEqual([
+      'not_authorized',
+      'valid',
+      'config_rejected',
+    ]);
+    expect(block.events).toEqual([
+      expect.objectContaining({ type: 'policy_changed', proposal: byOwner.txId, index: null }),
+    ]);
     expect(h.config.policy.maxTxPerBlock).toBe(2);
 
     h.log.tx(a);
@@ -295,7 +350,11 @@ describe('leaving', () => {
     const back = h.log.tx(c2);
     h.closeBlock();
     expect([h.code(request), h.code(back)]).toEqual(['valid', 'valid']);
-    expect(findMemberRecord(h.config, 'dept-c')).toMatchObject({ status: 'active', ed25519: c2.keys.ed25519.publicKey, leftAt: null });
+    expect(findMemberRecord(h.config, 'dept-c')).toMatchObject({
+      status: 'active',
+      ed25519: c2.keys.ed25519.publicKey,
+      leftAt: null,
+    });
   });
 });
 
@@ -320,9 +379,19 @@ describe('key rotation', () => {
     ]);
     expect([h.code(oldKeyNextBlock), h.code(newKeyNextBlock)]).toEqual(['bad_signature', 'valid']);
     expect(rotationBlock.events).toEqual([
-      { type: 'key_rotated', height: 1, index: null, member: 'dept-a', ed25519: a2.keys.ed25519.publicKey, x25519: a2.keys.x25519.publicKey },
+      {
+        type: 'key_rotated',
+        height: 1,
+        index: null,
+        member: 'dept-a',
+        ed25519: a2.keys.ed25519.publicKey,
+        x25519: a2.keys.x25519.publicKey,
+      },
     ]);
-    expect(findMemberRecord(h.config, 'dept-a')).toMatchObject({ ed25519: a2.keys.ed25519.publicKey, keysSince: { height: 2, index: 0 } });
+    expect(findMemberRecord(h.config, 'dept-a')).toMatchObject({
+      ed25519: a2.keys.ed25519.publicKey,
+      keysSince: { height: 2, index: 0 },
+    });
     expect(h.keys.keyAt('dept-a', h.position(oldKeySameBlock))).toBe(a.keys.ed25519.publicKey);
     expect(h.keys.keyAt('dept-a', h.position(newKeyNextBlock))).toBe(a2.keys.ed25519.publicKey);
   });
@@ -344,7 +413,9 @@ describe('policy change', () => {
     const doubleVote = h.log.policyVote(a, proposal.txId, true);
     h.closeBlock();
     expect(h.code(doubleVote)).toBe('config_rejected');
-    expect(findProposal(h.config, proposal.txId)?.votes).toEqual([{ member: 'dept-a', approve: true, at: { height: 1, index: 0 } }]);
+    expect(findProposal(h.config, proposal.txId)?.votes).toEqual([
+      { member: 'dept-a', approve: true, at: { height: 1, index: 0 } },
+    ]);
     expect(h.config.policy.maxTxPerBlock).toBe(DEFAULT_POLICY.maxTxPerBlock);
 
     const yes = h.log.policyVote(b, proposal.txId, true);
@@ -368,7 +439,12 @@ describe('policy change', () => {
     const fine = h.log.proposePolicy(a, policy({ quorum: 3 }));
     const notAPolicy = h.log.tx(a, 'policy.change.propose', { policy: { quorum: 'all' } });
     h.closeBlock();
-    expect([h.code(tooBig), h.code(quorum), h.code(fine), h.code(notAPolicy)]).toEqual(['config_rejected', 'config_rejected', 'valid', 'schema_error']);
+    expect([h.code(tooBig), h.code(quorum), h.code(fine), h.code(notAPolicy)]).toEqual([
+      'config_rejected',
+      'config_rejected',
+      'valid',
+      'schema_error',
+    ]);
 
     const p = given('private', [a, b], { owner: 'dept-a' });
     const vote = p.log.policyVote(b, fine.txId, true);

@@ -1,6 +1,13 @@
 import { assertEd25519PublicKey, isProtocolError, ValidityCode, x25519PublicKeyObject } from '@accord/protocol';
 import type { ParsedTx } from '../block/log-record.parser';
-import { ChannelConfig, LogPosition, MemberRecord, MemberStatus, Proposal, ProposalVote } from './channel-config.schema';
+import {
+  ChannelConfig,
+  LogPosition,
+  MemberRecord,
+  MemberStatus,
+  Proposal,
+  ProposalVote,
+} from './channel-config.schema';
 import {
   ChannelKind,
   ChannelPolicy,
@@ -16,7 +23,11 @@ import { tallyVotes } from './governance.queries';
 
 /** Which key checks a tx's signature, or why none does. */
 export type SignerResolution =
-  | { readonly ok: true; readonly key: string; /** true when the key comes from the tx's own payload (genesis, join request) */ readonly fromPayload: boolean }
+  | {
+      readonly ok: true;
+      readonly key: string;
+      /** true when the key comes from the tx's own payload (genesis, join request) */ readonly fromPayload: boolean;
+    }
   | { readonly ok: false; readonly code: 'unknown_member' | 'removed_member' };
 
 interface MemberState {
@@ -142,7 +153,14 @@ export class GovernanceState {
       member.ed25519 = keys.ed25519;
       member.x25519 = keys.x25519;
       member.keysSince = next;
-      this.events.push({ type: 'key_rotated', height, index: null, member: id, ed25519: keys.ed25519, x25519: keys.x25519 });
+      this.events.push({
+        type: 'key_rotated',
+        height,
+        index: null,
+        member: id,
+        ed25519: keys.ed25519,
+        x25519: keys.x25519,
+      });
       this.keyChanges.push({ member: id, at: next, scope: 'from', ed25519: keys.ed25519 });
     }
     this.pendingRotations.clear();
@@ -173,10 +191,26 @@ export class GovernanceState {
     const policy = this.policyInForce;
     if (info === null || policy === null) return null;
     const members: MemberRecord[] = [...this.members.values()]
-      .map((m) => ({ ...m, keysSince: { ...m.keysSince }, joinedAt: { ...m.joinedAt }, leftAt: m.leftAt === null ? null : { ...m.leftAt } }))
+      .map((m) => ({
+        ...m,
+        keysSince: { ...m.keysSince },
+        joinedAt: { ...m.joinedAt },
+        leftAt: m.leftAt === null ? null : { ...m.leftAt },
+      }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const proposals: Proposal[] = [...this.proposals.values()].map((s) => ({ ...s.proposal, votes: s.votes.map((v) => ({ ...v })) }));
-    return { channel: this.channel, kind: info.kind, owner: info.owner, genesis: info.genesis, members, policy, proposals };
+    const proposals: Proposal[] = [...this.proposals.values()].map((s) => ({
+      ...s.proposal,
+      votes: s.votes.map((v) => ({ ...v })),
+    }));
+    return {
+      channel: this.channel,
+      kind: info.kind,
+      owner: info.owner,
+      genesis: info.genesis,
+      members,
+      policy,
+      proposals,
+    };
   }
 
   private restore(config: ChannelConfig): void {
@@ -187,7 +221,11 @@ export class GovernanceState {
       if (m.status === 'active') this.activeCount++;
     }
     for (const p of config.proposals) {
-      this.proposals.set(p.id, { proposal: p, votes: p.votes.map((v) => ({ ...v })), voters: new Set(p.votes.map((v) => v.member)) });
+      this.proposals.set(p.id, {
+        proposal: p,
+        votes: p.votes.map((v) => ({ ...v })),
+        voters: new Set(p.votes.map((v) => v.member)),
+      });
       if (p.type === 'member.join') this.pendingApplicants.set(p.applicant.id, p.id);
     }
   }
@@ -220,7 +258,14 @@ export class GovernanceState {
     return 'valid';
   }
 
-  private joinRequest(info: Channel, policy: ChannelPolicy, keys: MemberKeysPayload, from: string, txId: string, at: LogPosition): ValidityCode {
+  private joinRequest(
+    info: Channel,
+    policy: ChannelPolicy,
+    keys: MemberKeysPayload,
+    from: string,
+    txId: string,
+    at: LogPosition,
+  ): ValidityCode {
     if (this.members.get(from)?.status === 'active') return 'not_authorized';
     if (this.pendingApplicants.has(from)) return 'config_rejected';
     if (!keysImportable(keys)) return 'config_rejected';
@@ -242,7 +287,13 @@ export class GovernanceState {
     return 'valid';
   }
 
-  private vote(info: Channel, payload: VotePayload, from: string, type: Proposal['type'], at: LogPosition): ValidityCode {
+  private vote(
+    info: Channel,
+    payload: VotePayload,
+    from: string,
+    type: Proposal['type'],
+    at: LogPosition,
+  ): ValidityCode {
     // Private channels have no votes: the owner decides joins and policy alone.
     if (info.kind === 'private' || (type === 'member.join' && info.kind === 'public')) return 'not_authorized';
     const state = this.proposals.get(payload.proposal);
@@ -273,7 +324,12 @@ export class GovernanceState {
     this.pendingRotations.delete(from);
     this.events.push({ type: 'member_left', height: at.height, index: at.index, member: from });
     // The leave tx itself was signed with the key; from the next position on there is none.
-    this.keyChanges.push({ member: from, at: { height: at.height, index: at.index + 1 }, scope: 'from', ed25519: null });
+    this.keyChanges.push({
+      member: from,
+      at: { height: at.height, index: at.index + 1 },
+      scope: 'from',
+      ed25519: null,
+    });
     // Fewer voters: a proposal may now have its majority (or lost it for good).
     if (info.kind !== 'private') for (const state of [...this.proposals.values()]) this.evaluate(state, at);
     return 'valid';
@@ -333,7 +389,14 @@ export class GovernanceState {
   private castVote(state: ProposalState, member: string, approve: boolean, at: LogPosition): void {
     state.votes.push({ member, approve, at });
     state.voters.add(member);
-    this.events.push({ type: 'vote_cast', height: at.height, index: at.index, proposal: state.proposal.id, member, approve });
+    this.events.push({
+      type: 'vote_cast',
+      height: at.height,
+      index: at.index,
+      proposal: state.proposal.id,
+      member,
+      approve,
+    });
   }
 
   /** Majority of the members active now: approved when yes > n/2, rejected when no >= n/2. */
@@ -347,7 +410,12 @@ export class GovernanceState {
   private decideProposal(state: ProposalState, approved: boolean, at: LogPosition): void {
     const { proposal } = state;
     this.closeProposal(proposal.id);
-    this.events.push({ type: approved ? 'proposal_approved' : 'proposal_rejected', height: at.height, index: at.index, proposal: proposal.id });
+    this.events.push({
+      type: approved ? 'proposal_approved' : 'proposal_rejected',
+      height: at.height,
+      index: at.index,
+      proposal: proposal.id,
+    });
     if (!approved) return;
     if (proposal.type === 'member.join') this.admit(proposal.applicant.id, proposal.applicant, at, proposal.id);
     else this.pendingPolicies.push({ policy: proposal.policy, proposal: proposal.id });
@@ -363,7 +431,15 @@ export class GovernanceState {
   private admit(id: string, keys: MemberKeysPayload, at: LogPosition, proposal: string | null): void {
     const existing = this.members.get(id);
     if (existing?.status !== 'active') this.activeCount++;
-    this.members.set(id, { id, status: 'active', ed25519: keys.ed25519, x25519: keys.x25519, keysSince: at, joinedAt: at, leftAt: null });
+    this.members.set(id, {
+      id,
+      status: 'active',
+      ed25519: keys.ed25519,
+      x25519: keys.x25519,
+      keysSince: at,
+      joinedAt: at,
+      leftAt: null,
+    });
     this.events.push({
       type: 'member_admitted',
       height: at.height,
@@ -381,7 +457,6 @@ export class GovernanceState {
     for (const m of this.members.values()) if (m.status === 'active') ids.add(m.id);
     return ids;
   }
-
 }
 
 function keysImportable(keys: { ed25519: string; x25519: string }): boolean {

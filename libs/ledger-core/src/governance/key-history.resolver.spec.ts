@@ -34,8 +34,14 @@ describe('KeyHistory', () => {
   it('keeps what it recorded, and refuses changes out of order or malformed with a typed error', () => {
     expect(history.changes()).toHaveLength(4);
     const cases = [
-      { change: { member: 'dept-a', at: { height: 1, index: 0 }, scope: 'from' as const, ed25519: K1 }, code: 'history.out_of_order' },
-      { change: { member: 'dept-a', at: { height: 6, index: 0 }, scope: 'from' as const, ed25519: 'nothex' }, code: 'history.invalid' },
+      {
+        change: { member: 'dept-a', at: { height: 1, index: 0 }, scope: 'from' as const, ed25519: K1 },
+        code: 'history.out_of_order',
+      },
+      {
+        change: { member: 'dept-a', at: { height: 6, index: 0 }, scope: 'from' as const, ed25519: 'nothex' },
+        code: 'history.invalid',
+      },
     ];
     for (const { change, code } of cases) {
       try {

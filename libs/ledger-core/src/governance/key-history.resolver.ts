@@ -36,7 +36,9 @@ export class KeyHistory {
   record(change: KeyChange): void {
     const result = keyChangeSchema.safeParse(change);
     if (!result.success) {
-      const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+      const issues = result.error.issues
+        .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       throw new LedgerCoreError('history.invalid', `invalid key change: ${issues}`);
     }
     const { member, at, scope, ed25519 } = result.data;

@@ -47,7 +47,12 @@ export class TestLog {
 
   constructor(readonly channel = 'test-channel') {}
 
-  tx(from: TestMember, type = 'test.note', payload: JsonObject = { note: 'hello' }, options: TestTxOptions = {}): AppendedTx {
+  tx(
+    from: TestMember,
+    type = 'test.note',
+    payload: JsonObject = { note: 'hello' },
+    options: TestTxOptions = {},
+  ): AppendedTx {
     const nonce = options.nonce ?? this.nonces.get(from.id) ?? 0;
     this.nonces.set(from.id, Math.max(nonce + 1, this.nonces.get(from.id) ?? 0));
     const envelope = signTx(
@@ -102,7 +107,10 @@ export class TestLog {
   }
 
   cut(height: number, options: { channel?: string; from?: string } = {}): number {
-    return this.append('cut', encodeCutMarker({ channel: options.channel ?? this.channel, height, from: options.from ?? 'cutter' }));
+    return this.append(
+      'cut',
+      encodeCutMarker({ channel: options.channel ?? this.channel, height, from: options.from ?? 'cutter' }),
+    );
   }
 
   /** Any bytes as a tx record (garbage, non-canonical JSON, ...). */

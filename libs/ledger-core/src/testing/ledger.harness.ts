@@ -16,7 +16,10 @@ export class LedgerHarness {
   readonly blocks: ClosedBlock[] = [];
   readonly keys = new KeyHistory();
   private fed = 0;
-  private readonly entries = new Map<number, { readonly height: number; readonly index: number; readonly entry: TxEntry }>();
+  private readonly entries = new Map<
+    number,
+    { readonly height: number; readonly index: number; readonly entry: TxEntry }
+  >();
 
   constructor(channel = 'test-channel', options: BlockBuilderOptions = {}) {
     this.log = new TestLog(channel);

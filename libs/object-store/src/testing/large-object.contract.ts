@@ -50,7 +50,10 @@ export function describeLargeObjectStreaming(target: LargeObjectTarget, sizeMiB 
 
       const sent = createHash('sha256');
       const upload = await peakRssGrowth(() =>
-        store.put('large/object', generatedStream(size, 5, (chunk) => sent.update(chunk))),
+        store.put(
+          'large/object',
+          generatedStream(size, 5, (chunk) => sent.update(chunk)),
+        ),
       );
       expect(upload.result.size).toBe(size);
       const download = await peakRssGrowth(async () => digestStream(await store.get('large/object')));

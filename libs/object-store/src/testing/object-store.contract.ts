@@ -224,14 +224,16 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
           { Upper: 'x' },
           { 'content-type': 'text/plain' },
           { 'x-amz-acl': 'public-read' },
-          { 'under_score': 'x' },
+          { under_score: 'x' },
           { k: 'ünïcode' },
           { k: ' padded' },
           { k: 'line\nbreak' },
           { k: 'x'.repeat(2100) },
         ];
         for (const metadata of invalid) {
-          await expect(store.put('meta/bad', body('x'), { metadata })).rejects.toBeInstanceOf(InvalidObjectMetadataError);
+          await expect(store.put('meta/bad', body('x'), { metadata })).rejects.toBeInstanceOf(
+            InvalidObjectMetadataError,
+          );
         }
         expect(await store.stat('meta/bad')).toBeUndefined();
       });
@@ -256,9 +258,7 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
         await store.put('fail/key', body('kept'));
         const boom = new Error('upstream connection reset');
         await expect(store.put('fail/key', failingStream(Buffer.alloc(1000, 1), boom))).rejects.toBe(boom);
-        await expect(
-          store.put('fail/key', failingStream(generatedBytes(9 * 1024 * 1024), boom)),
-        ).rejects.toBe(boom);
+        await expect(store.put('fail/key', failingStream(generatedBytes(9 * 1024 * 1024), boom))).rejects.toBe(boom);
         expect(await text(store, 'fail/key')).toBe('kept');
         await expect(store.put('fail/new', failingStream(Buffer.alloc(10), boom))).rejects.toBe(boom);
         expect(await store.stat('fail/new')).toBeUndefined();
@@ -281,9 +281,13 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
         const all = generatedBytes(MULTIPART_SIZE, 7);
         const boundary = 8 * 1024 * 1024;
         const range = { start: boundary - 100, end: boundary + 100 };
-        expect((await readAll(await store.get('stream/big', range))).equals(all.subarray(range.start, range.end + 1))).toBe(true);
+        expect(
+          (await readAll(await store.get('stream/big', range))).equals(all.subarray(range.start, range.end + 1)),
+        ).toBe(true);
         const tail = { start: MULTIPART_SIZE - 10, end: MULTIPART_SIZE + 10 };
-        expect((await readAll(await store.get('stream/big', tail))).equals(all.subarray(MULTIPART_SIZE - 10))).toBe(true);
+        expect((await readAll(await store.get('stream/big', tail))).equals(all.subarray(MULTIPART_SIZE - 10))).toBe(
+          true,
+        );
       });
 
       it('keeps content and metadata consistent under concurrent overwrites', async () => {

@@ -64,7 +64,9 @@ export class ConsumerCheckpointRepository {
 
 function checkName(what: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_LENGTH || value.includes('\0')) {
-    throw new InvalidCheckpointError(`${what} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters without NUL`);
+    throw new InvalidCheckpointError(
+      `${what} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters without NUL`,
+    );
   }
 }
 

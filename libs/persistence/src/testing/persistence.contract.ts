@@ -162,9 +162,9 @@ export function describePersistenceContract(target: PersistenceContractTarget): 
 
       it('rejects invalid arguments with InvalidCheckpointError', async () => {
         for (const offset of [-1, 1.5, Number.NaN, 2 ** 53]) {
-          await expect(
-            withTransaction(db, (m) => checkpoints.advance(m, 'x', 't', offset)),
-          ).rejects.toBeInstanceOf(InvalidCheckpointError);
+          await expect(withTransaction(db, (m) => checkpoints.advance(m, 'x', 't', offset))).rejects.toBeInstanceOf(
+            InvalidCheckpointError,
+          );
         }
         await expect(checkpoints.get(db.manager, '', 't')).rejects.toBeInstanceOf(InvalidCheckpointError);
         await expect(checkpoints.get(db.manager, 'x', 'a\0b')).rejects.toBeInstanceOf(InvalidCheckpointError);
@@ -191,10 +191,7 @@ export function describePersistenceContract(target: PersistenceContractTarget): 
           ),
         );
         expect(await checkpoints.get(db.manager, consumer, 't')).toBe(1 + workers);
-        const applied = await db.query(
-          'SELECT off FROM contract_applied WHERE consumer = $1 ORDER BY off',
-          [consumer],
-        );
+        const applied = await db.query('SELECT off FROM contract_applied WHERE consumer = $1 ORDER BY off', [consumer]);
         expect(applied.map((r: { off: string }) => Number(r.off))).toEqual([1, 2, 3, 4, 5, 6]);
       });
 
@@ -258,9 +255,9 @@ export function describePersistenceContract(target: PersistenceContractTarget): 
       });
 
       it('refuses a nested transaction on the same data source', async () => {
-        await expect(
-          withTransaction(db, async () => withTransaction(db, async () => 'inner')),
-        ).rejects.toBeInstanceOf(NestedTransactionError);
+        await expect(withTransaction(db, async () => withTransaction(db, async () => 'inner'))).rejects.toBeInstanceOf(
+          NestedTransactionError,
+        );
         // Sequential transactions are fine.
         expect(await withTransaction(db, async () => 'again')).toBe('again');
       });
@@ -288,9 +285,10 @@ export function describePersistenceContract(target: PersistenceContractTarget): 
         await db.getRepository(ContractDocEntity).save({ id: 10, doc, body: '' });
         await db.getRepository(ContractDocEntity).save({ id: 11, doc: { title: 'other', count: 1 }, body: '' });
         expect((await db.getRepository(ContractDocEntity).findOneByOrFail({ id: 10 })).doc).toEqual(doc);
-        const hits = await db.query(`SELECT id, doc->'nested'->'level'->'deeper'->2->>'three' AS three FROM contract_doc WHERE doc @> $1::jsonb`, [
-          JSON.stringify({ count: 42 }),
-        ]);
+        const hits = await db.query(
+          `SELECT id, doc->'nested'->'level'->'deeper'->2->>'three' AS three FROM contract_doc WHERE doc @> $1::jsonb`,
+          [JSON.stringify({ count: 42 })],
+        );
         expect(hits).toEqual([{ id: 10, three: '3' }]);
       });
 

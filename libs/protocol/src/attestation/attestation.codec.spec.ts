@@ -3,7 +3,14 @@ import * as fc from 'fast-check';
 import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalize } from '../json/canonical-json.codec';
 import { testMember } from '../testing/test-chain.builder';
-import { attestationDigest, encodeAttestation, parseAttestation, signAttestation, validateAttestation, verifyAttestation } from './attestation.codec';
+import {
+  attestationDigest,
+  encodeAttestation,
+  parseAttestation,
+  signAttestation,
+  validateAttestation,
+  verifyAttestation,
+} from './attestation.codec';
 import { AttestationBody } from './attestation.schema';
 
 const alice = testMember('dept-a');
@@ -19,7 +26,9 @@ describe('attestations', () => {
     const attestation = signAttestation(body, alice.signer);
     expect(verifyAttestation(attestation, alice.keys.ed25519.publicKey)).toBe(true);
     expect(verifyAttestation(attestation, bob.keys.ed25519.publicKey)).toBe(false);
-    expect(verifyAttestation({ ...attestation, body: { ...body, height: 4 } }, alice.keys.ed25519.publicKey)).toBe(false);
+    expect(verifyAttestation({ ...attestation, body: { ...body, height: 4 } }, alice.keys.ed25519.publicKey)).toBe(
+      false,
+    );
   });
 
   it('supports state attestations, which require a stateDigest', () => {
@@ -28,14 +37,20 @@ describe('attestations', () => {
     expect(() => signAttestation({ ...body, kind: 'state' } as AttestationBody, alice.signer)).toThrow(
       expect.objectContaining({ code: 'attestation.invalid' }),
     );
-    expect(() => validateAttestation({ body: { ...body, stateDigest: 'cd'.repeat(32) }, sig: state.sig })).toThrow(ProtocolError);
+    expect(() => validateAttestation({ body: { ...body, stateDigest: 'cd'.repeat(32) }, sig: state.sig })).toThrow(
+      ProtocolError,
+    );
   });
 
   it('round-trips through canonical bytes and rejects malformed input', () => {
     const attestation = signAttestation(body, alice.signer);
     expect(parseAttestation(encodeAttestation(attestation))).toEqual(attestation);
-    expect(() => parseAttestation(JSON.stringify(attestation, null, 1))).toThrow(expect.objectContaining({ code: 'json.non_canonical' }));
-    expect(() => validateAttestation({ ...attestation, extra: 1 })).toThrow(expect.objectContaining({ code: 'attestation.invalid' }));
+    expect(() => parseAttestation(JSON.stringify(attestation, null, 1))).toThrow(
+      expect.objectContaining({ code: 'json.non_canonical' }),
+    );
+    expect(() => validateAttestation({ ...attestation, extra: 1 })).toThrow(
+      expect.objectContaining({ code: 'attestation.invalid' }),
+    );
     expect(() => validateAttestation({ ...attestation, body: { ...body, kind: 'other' } })).toThrow(ProtocolError);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {

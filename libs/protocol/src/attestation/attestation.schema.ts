@@ -20,7 +20,10 @@ export const stateAttestationBodySchema = z.strictObject({
   stateDigest: hashHexSchema,
 });
 
-export const attestationBodySchema = z.discriminatedUnion('kind', [blockAttestationBodySchema, stateAttestationBodySchema]);
+export const attestationBodySchema = z.discriminatedUnion('kind', [
+  blockAttestationBodySchema,
+  stateAttestationBodySchema,
+]);
 
 export const attestationSchema = z.strictObject({
   body: attestationBodySchema,

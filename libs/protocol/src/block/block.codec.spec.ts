@@ -33,7 +33,9 @@ describe('blocks', () => {
     const chain = new TestChain([testMember('dept-a')]);
     const envelope = chain.tx(chain.members[0]);
     const entry: TxEntry = { envelope, code: 'valid' };
-    const expected = sha(Buffer.concat([Buffer.from([0]), Buffer.from(`{"code":"valid","envelope":${canonicalize(envelope)}}`)]));
+    const expected = sha(
+      Buffer.concat([Buffer.from([0]), Buffer.from(`{"code":"valid","envelope":${canonicalize(envelope)}}`)]),
+    );
     expect(Buffer.from(txLeafHash(entry)).toString('hex')).toBe(expected);
     // Only envelope and code are hashed, whatever else the object carries.
     expect(Buffer.from(txLeafHash({ ...entry, note: 'x' } as TxEntry)).toString('hex')).toBe(expected);
@@ -49,22 +51,50 @@ describe('blocks', () => {
       { envelope: chain.tx(chain.members[0]), code: 'valid' },
       { raw: '00', code: 'schema_error' },
     ];
-    const block = buildBlock({ channel: 'health', height: 0, prevHash: GENESIS_PREV_HASH, txs, firstOffset: 5, lastOffset: 7, time: 1 });
+    const block = buildBlock({
+      channel: 'health',
+      height: 0,
+      prevHash: GENESIS_PREV_HASH,
+      txs,
+      firstOffset: 5,
+      lastOffset: 7,
+      time: 1,
+    });
     expect(block.header.txCount).toBe(2);
-    expect(block.header.txRoot).toBe(Buffer.from(MerkleTree.fromLeafHashes(txs.map(txLeafHash)).root()).toString('hex'));
+    expect(block.header.txRoot).toBe(
+      Buffer.from(MerkleTree.fromLeafHashes(txs.map(txLeafHash)).root()).toString('hex'),
+    );
     expect(block.hash).toBe(computeBlockHash(block.header));
-    const empty = buildBlock({ channel: 'health', height: 0, prevHash: GENESIS_PREV_HASH, txs: [], firstOffset: 0, lastOffset: 0, time: 1 });
+    const empty = buildBlock({
+      channel: 'health',
+      height: 0,
+      prevHash: GENESIS_PREV_HASH,
+      txs: [],
+      firstOffset: 0,
+      lastOffset: 0,
+      time: 1,
+    });
     expect(empty.header.txRoot).toBe(sha(''));
   });
 
   it('rejects invalid headers and block shapes with block.invalid', () => {
-    const bad = { channel: 'health', height: -1, prevHash: GENESIS_PREV_HASH, txs: [], firstOffset: 0, lastOffset: 0, time: 1 };
+    const bad = {
+      channel: 'health',
+      height: -1,
+      prevHash: GENESIS_PREV_HASH,
+      txs: [],
+      firstOffset: 0,
+      lastOffset: 0,
+      time: 1,
+    };
     expect(() => buildBlock(bad)).toThrow(expect.objectContaining({ code: 'block.invalid' }));
     expect(() => buildBlock({ ...bad, height: 0, prevHash: 'x' })).toThrow(ProtocolError);
-    expect(() => validateBlock({ header, hash: computeBlockHash(header), txs: [{ raw: 'zz', code: 'schema_error' }] })).toThrow(
-      expect.objectContaining({ code: 'block.invalid' }),
-    );
-    expect(() => validateBlock({ header, hash: computeBlockHash(header), txs: [{ raw: '00', code: 'weird' }] })).toThrow(ProtocolError);
+    expect(() =>
+      validateBlock({ header, hash: computeBlockHash(header), txs: [{ raw: 'zz', code: 'schema_error' }] }),
+    ).toThrow(expect.objectContaining({ code: 'block.invalid' }));
+    expect(() =>
+      validateBlock({ header, hash: computeBlockHash(header), txs: [{ raw: '00', code: 'weird' }] }),
+    ).toThrow(ProtocolError);
     expect(validateBlock({ header, hash: computeBlockHash(header), txs: [] }).header).toEqual(header);
   });
 });

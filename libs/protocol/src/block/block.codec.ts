@@ -22,7 +22,9 @@ export function isEnvelopeEntry(entry: TxEntry): entry is EnvelopeEntry {
  * Only these two members are taken, whatever else the object carries.
  */
 export function txLeafData(entry: TxEntry): Uint8Array {
-  return canonicalBytes(isEnvelopeEntry(entry) ? { envelope: entry.envelope, code: entry.code } : { raw: entry.raw, code: entry.code });
+  return canonicalBytes(
+    isEnvelopeEntry(entry) ? { envelope: entry.envelope, code: entry.code } : { raw: entry.raw, code: entry.code },
+  );
 }
 
 /** SHA-256(0x00 || JCS(entry)). */

@@ -50,29 +50,87 @@ describe('verifyChain', () => {
   });
 
   it('continues from a trusted anchor header', async () => {
-    expect(await verifyChain(chain.blocks.slice(1), resolve, { anchor: chain.blocks[0].header })).toMatchObject({ ok: true, height: 2 });
+    expect(await verifyChain(chain.blocks.slice(1), resolve, { anchor: chain.blocks[0].header })).toMatchObject({
+      ok: true,
+      height: 2,
+    });
     expect(await verifyChain(chain.blocks.slice(2), resolve, { anchor: chain.blocks[0].header })).toMatchObject({
       ok: false,
       height: 2,
       code: 'chain.height_gap',
     });
-    expect(await verifyChain(chain.blocks.slice(1), resolve)).toMatchObject({ ok: false, height: 1, code: 'chain.height_gap' });
+    expect(await verifyChain(chain.blocks.slice(1), resolve)).toMatchObject({
+      ok: false,
+      height: 1,
+      code: 'chain.height_gap',
+    });
   });
 
   const b = chain.blocks;
   it.each<[string, () => Block[], number, string]>([
     ['a missing block', () => [b[0], b[2]], 2, 'chain.height_gap'],
-    ['a wrong genesis prevHash', () => resealChain([{ ...b[0], header: { ...b[0].header, prevHash: 'ff'.repeat(32) } }, b[1], b[2]]), 0, 'chain.prev_hash_mismatch'],
-    ['a broken link', () => [b[0], b[1], { ...b[2], header: { ...b[2].header, prevHash: b[0].hash } }], 2, 'chain.prev_hash_mismatch'],
-    ['a recorded hash that is not the header hash', () => [b[0], { ...b[1], hash: b[0].hash }, b[2]], 1, 'chain.block_hash_mismatch'],
-    ['an edited header field', () => [b[0], { ...b[1], header: { ...b[1].header, time: b[1].header.time + 1 } }, b[2]], 1, 'chain.block_hash_mismatch'],
+    [
+      'a wrong genesis prevHash',
+      () => resealChain([{ ...b[0], header: { ...b[0].header, prevHash: 'ff'.repeat(32) } }, b[1], b[2]]),
+      0,
+      'chain.prev_hash_mismatch',
+    ],
+    [
+      'a broken link',
+      () => [b[0], b[1], { ...b[2], header: { ...b[2].header, prevHash: b[0].hash } }],
+      2,
+      'chain.prev_hash_mismatch',
+    ],
+    [
+      'a recorded hash that is not the header hash',
+      () => [b[0], { ...b[1], hash: b[0].hash }, b[2]],
+      1,
+      'chain.block_hash_mismatch',
+    ],
+    [
+      'an edited header field',
+      () => [b[0], { ...b[1], header: { ...b[1].header, time: b[1].header.time + 1 } }, b[2]],
+      1,
+      'chain.block_hash_mismatch',
+    ],
     ['a dropped tx', () => [b[0], { ...b[1], txs: b[1].txs.slice(1) }, b[2]], 1, 'chain.tx_count_mismatch'],
-    ['a changed validity code', () => [b[0], { ...b[1], txs: b[1].txs.map((t, i) => (i === 1 ? { ...t, code: 'valid' as const } : t)) }, b[2]], 1, 'chain.tx_root_mismatch'],
-    ['swapped txs', () => [b[0], { ...b[1], txs: [b[1].txs[1], b[1].txs[0], ...b[1].txs.slice(2)] }, b[2]], 1, 'chain.tx_root_mismatch'],
-    ['another channel', () => resealChain([b[0], { ...b[1], header: { ...b[1].header, channel: 'other' } }, b[2]], 1), 1, 'chain.channel_mismatch'],
-    ['overlapping offsets', () => resealChain([b[0], { ...b[1], header: { ...b[1].header, firstOffset: b[0].header.lastOffset } }, b[2]], 1), 1, 'chain.offsets_invalid'],
-    ['too few offsets for the txs', () => resealChain([b[0], { ...b[1], header: { ...b[1].header, lastOffset: b[1].header.firstOffset + 2 } }, b[2]], 1), 1, 'chain.offsets_invalid'],
-    ['time going backwards', () => resealChain([b[0], b[1], { ...b[2], header: { ...b[2].header, time: b[1].header.time - 1 } }], 2), 2, 'chain.time_regressed'],
+    [
+      'a changed validity code',
+      () => [b[0], { ...b[1], txs: b[1].txs.map((t, i) => (i === 1 ? { ...t, code: 'valid' as const } : t)) }, b[2]],
+      1,
+      'chain.tx_root_mismatch',
+    ],
+    [
+      'swapped txs',
+      () => [b[0], { ...b[1], txs: [b[1].txs[1], b[1].txs[0], ...b[1].txs.slice(2)] }, b[2]],
+      1,
+      'chain.tx_root_mismatch',
+    ],
+    [
+      'another channel',
+      () => resealChain([b[0], { ...b[1], header: { ...b[1].header, channel: 'other' } }, b[2]], 1),
+      1,
+      'chain.channel_mismatch',
+    ],
+    [
+      'overlapping offsets',
+      () => resealChain([b[0], { ...b[1], header: { ...b[1].header, firstOffset: b[0].header.lastOffset } }, b[2]], 1),
+      1,
+      'chain.offsets_invalid',
+    ],
+    [
+      'too few offsets for the txs',
+      () =>
+        resealChain([b[0], { ...b[1], header: { ...b[1].header, lastOffset: b[1].header.firstOffset + 2 } }, b[2]], 1),
+      1,
+      'chain.offsets_invalid',
+    ],
+    [
+      'time going backwards',
+      () => resealChain([b[0], b[1], { ...b[2], header: { ...b[2].header, time: b[1].header.time - 1 } }], 2),
+      2,
+      'chain.time_regressed',
+    ],
   ])('reports %s at the first bad height', async (_name, blocks, height, code) => {
     expect(await verifyChain(blocks(), resolve)).toMatchObject({ ok: false, height, code });
   });
@@ -81,24 +139,66 @@ describe('verifyChain', () => {
     const valid = b[0].txs[0] as EnvelopeEntry;
 
     it.each<[string, TxEntry, string]>([
-      ['a tx flagged valid with a bad signature', { envelope: { ...valid.envelope, sig: 'ab'.repeat(64) }, code: 'valid' }, 'chain.bad_signature'],
-      ['a tx flagged bad_signature whose signature is fine', { envelope: valid.envelope, code: 'bad_signature' }, 'chain.signature_flag_wrong'],
-      ['a tx flagged valid from an unknown signer', { envelope: chain.tx(mallory), code: 'valid' }, 'chain.unknown_signer'],
+      [
+        'a tx flagged valid with a bad signature',
+        { envelope: { ...valid.envelope, sig: 'ab'.repeat(64) }, code: 'valid' },
+        'chain.bad_signature',
+      ],
+      [
+        'a tx flagged bad_signature whose signature is fine',
+        { envelope: valid.envelope, code: 'bad_signature' },
+        'chain.signature_flag_wrong',
+      ],
+      [
+        'a tx flagged valid from an unknown signer',
+        { envelope: chain.tx(mallory), code: 'valid' },
+        'chain.unknown_signer',
+      ],
       ['raw bytes flagged valid', { raw: '00', code: 'valid' }, 'chain.entry_invalid'],
-      ['raw bytes that parse as an envelope', { raw: Buffer.from(encodeEnvelope(valid.envelope)).toString('hex'), code: 'schema_error' }, 'chain.entry_invalid'],
-      ['raw bytes flagged with the wrong parse code', { raw: '00', code: 'unsupported_version' }, 'chain.entry_invalid'],
+      [
+        'raw bytes that parse as an envelope',
+        { raw: Buffer.from(encodeEnvelope(valid.envelope)).toString('hex'), code: 'schema_error' },
+        'chain.entry_invalid',
+      ],
+      [
+        'raw bytes flagged with the wrong parse code',
+        { raw: '00', code: 'unsupported_version' },
+        'chain.entry_invalid',
+      ],
       ['an envelope flagged too_large', { envelope: valid.envelope, code: 'too_large' }, 'chain.entry_invalid'],
-      ['another channel not flagged wrong_channel', { envelope: chain.tx(alice, { channel: 'other' }), code: 'replayed' }, 'chain.entry_invalid'],
-      ['wrong_channel on a tx for this channel', { envelope: valid.envelope, code: 'wrong_channel' }, 'chain.entry_invalid'],
-      ['bad_signature from a signer without a key', { envelope: chain.tx(mallory), code: 'bad_signature' }, 'chain.entry_invalid'],
+      [
+        'another channel not flagged wrong_channel',
+        { envelope: chain.tx(alice, { channel: 'other' }), code: 'replayed' },
+        'chain.entry_invalid',
+      ],
+      [
+        'wrong_channel on a tx for this channel',
+        { envelope: valid.envelope, code: 'wrong_channel' },
+        'chain.entry_invalid',
+      ],
+      [
+        'bad_signature from a signer without a key',
+        { envelope: chain.tx(mallory), code: 'bad_signature' },
+        'chain.entry_invalid',
+      ],
     ])('reports %s', async (_name, entry, code) => {
       const result = await verifyChain(replaceTx(b, 1, 2, entry), resolve);
       expect(result).toMatchObject({ ok: false, height: 1, index: 2, code });
     });
 
     it('rechecks too_large flags and envelope sizes when maxTxBytes is given', async () => {
-      expect(await verifyChain(b, resolve, { maxTxBytes: 2000 })).toMatchObject({ ok: false, height: 1, index: 3, code: 'chain.entry_invalid' });
-      expect(await verifyChain(b, resolve, { maxTxBytes: 100 })).toMatchObject({ ok: false, height: 0, index: 0, code: 'chain.entry_invalid' });
+      expect(await verifyChain(b, resolve, { maxTxBytes: 2000 })).toMatchObject({
+        ok: false,
+        height: 1,
+        index: 3,
+        code: 'chain.entry_invalid',
+      });
+      expect(await verifyChain(b, resolve, { maxTxBytes: 100 })).toMatchObject({
+        ok: false,
+        height: 0,
+        index: 0,
+        code: 'chain.entry_invalid',
+      });
     });
   });
 
@@ -106,8 +206,18 @@ describe('verifyChain', () => {
     const { envelope } = b[0].txs[1] as EnvelopeEntry;
     const forged = replaceTx(b, 0, 1, { envelope: { ...envelope, sig: 'cd'.repeat(64) }, code: 'valid' });
     const blocks = [forged[0], forged[1], { ...forged[2], hash: forged[0].hash }];
-    expect(await verifyChain(blocks, resolve, { batchSize: 1000 })).toMatchObject({ ok: false, height: 0, index: 1, code: 'chain.bad_signature' });
-    expect(await verifyChain(blocks, resolve, { batchSize: 1 })).toMatchObject({ ok: false, height: 0, index: 1, code: 'chain.bad_signature' });
+    expect(await verifyChain(blocks, resolve, { batchSize: 1000 })).toMatchObject({
+      ok: false,
+      height: 0,
+      index: 1,
+      code: 'chain.bad_signature',
+    });
+    expect(await verifyChain(blocks, resolve, { batchSize: 1 })).toMatchObject({
+      ok: false,
+      height: 0,
+      index: 1,
+      code: 'chain.bad_signature',
+    });
   });
 
   it('uses the key the resolver gives for each position (key rotation)', async () => {
@@ -119,7 +229,11 @@ describe('verifyChain', () => {
     const resolver: KeyResolver = (id, at) =>
       id === 'dept-a' ? (at.height === 0 ? alice : rotated).keys.ed25519.publicKey : c.keyResolver()(id, at);
     expect(await verifyChain(c.blocks, resolver)).toMatchObject({ ok: true, height: 1 });
-    expect(await verifyChain(c.blocks, c.keyResolver())).toMatchObject({ ok: false, height: 1, code: 'chain.bad_signature' });
+    expect(await verifyChain(c.blocks, c.keyResolver())).toMatchObject({
+      ok: false,
+      height: 1,
+      code: 'chain.bad_signature',
+    });
   });
 
   it('hands signatures to a batch verifier, which may be asynchronous', async () => {
@@ -134,7 +248,11 @@ describe('verifyChain', () => {
     // txs (flushed), block 1 one bad_signature, block 2 one valid tx.
     expect(batches).toEqual([2, 2]);
     const lying = (checks: readonly SignatureCheck[]) => checks.map(() => true);
-    expect(await verifyChain(b, resolve, { verifySignatures: lying })).toMatchObject({ ok: false, height: 1, code: 'chain.signature_flag_wrong' });
+    expect(await verifyChain(b, resolve, { verifySignatures: lying })).toMatchObject({
+      ok: false,
+      height: 1,
+      code: 'chain.signature_flag_wrong',
+    });
     await expect(verifyChain(b, resolve, { verifySignatures: () => [] })).rejects.toThrow(ProtocolError);
     await expect(verifyChain(b, resolve, { batchSize: 0 })).rejects.toThrow(ProtocolError);
   });

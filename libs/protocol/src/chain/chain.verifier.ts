@@ -10,7 +10,10 @@ import { parseEnvelope, txIdBytes } from '../tx/tx.codec';
 import { RAW_VALIDITY_CODES, validityCodeForParseError } from '../tx/validity-code';
 
 /** The signer's Ed25519 public key (hex) in force at that position of the chain, or undefined for no such member. */
-export type KeyResolver = (memberId: string, at: { readonly height: number; readonly index: number }) => string | undefined;
+export type KeyResolver = (
+  memberId: string,
+  at: { readonly height: number; readonly index: number },
+) => string | undefined;
 
 export interface SignatureCheck {
   readonly publicKey: string;
@@ -22,7 +25,9 @@ export interface SignatureCheck {
  * Checks many signatures at once, one boolean per check in the same order.
  * The default runs in-process; a caller can spread batches over worker threads.
  */
-export type SignatureBatchVerifier = (checks: readonly SignatureCheck[]) => readonly boolean[] | Promise<readonly boolean[]>;
+export type SignatureBatchVerifier = (
+  checks: readonly SignatureCheck[],
+) => readonly boolean[] | Promise<readonly boolean[]>;
 
 export const verifySignatureBatch: SignatureBatchVerifier = (checks) =>
   checks.map((check) => verifyEd25519(check.publicKey, check.message, check.signature));
@@ -102,7 +107,10 @@ export async function verifyChain(
     const batch = pending.splice(0);
     const results = await verify(batch.map((p) => p.check));
     if (results.length !== batch.length) {
-      throw new ProtocolError('chain.invalid', `signature verifier returned ${results.length} results for ${batch.length} checks`);
+      throw new ProtocolError(
+        'chain.invalid',
+        `signature verifier returned ${results.length} results for ${batch.length} checks`,
+      );
     }
     const bad = batch.findIndex((p, i) => results[i] !== p.expected);
     if (bad < 0) return undefined;
@@ -145,28 +153,46 @@ function checkBlock(
   const expectedHeight = previous === undefined ? 0 : previous.header.height + 1;
   if (h !== expectedHeight) return failure(h, 'chain.height_gap', `expected height ${expectedHeight}, found ${h}`);
   if (previous !== undefined && header.channel !== previous.header.channel) {
-    return failure(h, 'chain.channel_mismatch', `block is on channel ${header.channel}, the chain on ${previous.header.channel}`);
+    return failure(
+      h,
+      'chain.channel_mismatch',
+      `block is on channel ${header.channel}, the chain on ${previous.header.channel}`,
+    );
   }
   const expectedPrev = previous?.hash ?? GENESIS_PREV_HASH;
   if (header.prevHash !== expectedPrev) {
     return failure(h, 'chain.prev_hash_mismatch', `prevHash ${header.prevHash} does not link to ${expectedPrev}`);
   }
   const hash = computeBlockHash(header);
-  if (block.hash !== hash) return failure(h, 'chain.block_hash_mismatch', `recorded hash ${block.hash}, header hashes to ${hash}`);
+  if (block.hash !== hash)
+    return failure(h, 'chain.block_hash_mismatch', `recorded hash ${block.hash}, header hashes to ${hash}`);
   if (header.txCount !== block.txs.length) {
     return failure(h, 'chain.tx_count_mismatch', `header says ${header.txCount} txs, block holds ${block.txs.length}`);
   }
   if (header.lastOffset < header.firstOffset || header.lastOffset - header.firstOffset + 1 < header.txCount) {
-    return failure(h, 'chain.offsets_invalid', `offsets ${header.firstOffset}..${header.lastOffset} cannot hold ${header.txCount} txs`);
+    return failure(
+      h,
+      'chain.offsets_invalid',
+      `offsets ${header.firstOffset}..${header.lastOffset} cannot hold ${header.txCount} txs`,
+    );
   }
   if (previous !== undefined && header.firstOffset <= previous.header.lastOffset) {
-    return failure(h, 'chain.offsets_invalid', `firstOffset ${header.firstOffset} is not after the previous block's ${previous.header.lastOffset}`);
+    return failure(
+      h,
+      'chain.offsets_invalid',
+      `firstOffset ${header.firstOffset} is not after the previous block's ${previous.header.lastOffset}`,
+    );
   }
   if (previous !== undefined && header.time < previous.header.time) {
-    return failure(h, 'chain.time_regressed', `time ${header.time} is before the previous block's ${previous.header.time}`);
+    return failure(
+      h,
+      'chain.time_regressed',
+      `time ${header.time} is before the previous block's ${previous.header.time}`,
+    );
   }
   const txRoot = toHex(txMerkleTree(block.txs).root());
-  if (header.txRoot !== txRoot) return failure(h, 'chain.tx_root_mismatch', `header txRoot ${header.txRoot}, leaves give ${txRoot}`);
+  if (header.txRoot !== txRoot)
+    return failure(h, 'chain.tx_root_mismatch', `header txRoot ${header.txRoot}, leaves give ${txRoot}`);
 
   for (let index = 0; index < block.txs.length; index++) {
     const entry = block.txs[index];
@@ -206,7 +232,8 @@ function checkEnvelopeEntry(
   }
   if (options.maxTxBytes !== undefined) {
     const size = canonicalBytes(entry.envelope).length;
-    if (size > options.maxTxBytes) return `envelope of ${size} bytes exceeds maxTxBytes ${options.maxTxBytes} but is not flagged too_large`;
+    if (size > options.maxTxBytes)
+      return `envelope of ${size} bytes exceeds maxTxBytes ${options.maxTxBytes} but is not flagged too_large`;
   }
   return undefined;
 }
@@ -225,7 +252,9 @@ function checkRawEntry(entry: RawEntry, options: VerifyChainOptions): string | u
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     const code = validityCodeForParseError(error);
-    return code === entry.code ? undefined : `raw tx is flagged ${entry.code} but fails to parse as ${code} (${error.message})`;
+    return code === entry.code
+      ? undefined
+      : `raw tx is flagged ${entry.code} but fails to parse as ${code} (${error.message})`;
   }
   return 'raw bytes parse as a valid envelope; they must be stored as one';
 }

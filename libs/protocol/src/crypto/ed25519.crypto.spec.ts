@@ -1,7 +1,13 @@
 import * as fc from 'fast-check';
 import { ProtocolError } from '../errors/protocol.errors';
 import { deterministicRandom } from '../testing/deterministic-random';
-import { assertEd25519PublicKey, ed25519Signer, generateEd25519KeyPair, signEd25519, verifyEd25519 } from './ed25519.crypto';
+import {
+  assertEd25519PublicKey,
+  ed25519Signer,
+  generateEd25519KeyPair,
+  signEd25519,
+  verifyEd25519,
+} from './ed25519.crypto';
 import { KeyObjectCache } from './key-object.cache';
 import { createPublicKey } from 'node:crypto';
 
@@ -39,7 +45,9 @@ describe('Ed25519', () => {
     expect(a).toEqual(b);
     expect(a.publicKey).not.toBe(c.publicKey);
     expect(ed25519Signer(a.privateKey).publicKey).toBe(a.publicKey);
-    expect(() => generateEd25519KeyPair(() => new Uint8Array(31))).toThrow(expect.objectContaining({ code: 'random.invalid' }));
+    expect(() => generateEd25519KeyPair(() => new Uint8Array(31))).toThrow(
+      expect.objectContaining({ code: 'random.invalid' }),
+    );
   });
 
   it('returns false, never throws, for wrong messages, keys or garbage', () => {
@@ -62,9 +70,13 @@ describe('Ed25519', () => {
       expect(verifyEd25519(key, msg, sig)).toBe(false);
     }
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), (key, sig) => {
-        expect(verifyEd25519(Buffer.from(key).toString('hex'), msg, Buffer.from(sig).toString('hex'))).toBe(false);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        (key, sig) => {
+          expect(verifyEd25519(Buffer.from(key).toString('hex'), msg, Buffer.from(sig).toString('hex'))).toBe(false);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -81,7 +93,12 @@ describe('Ed25519', () => {
 });
 
 describe('KeyObjectCache', () => {
-  const key = (hex: string) => createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
+  const key = (hex: string) =>
+    createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(hex, 'hex')]),
+      format: 'der',
+      type: 'spki',
+    });
 
   it('parses each key once and evicts the least recently used beyond its capacity', () => {
     const cache = new KeyObjectCache(2);

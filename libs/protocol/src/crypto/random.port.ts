@@ -13,7 +13,10 @@ export const cryptoRandom: RandomSource = (length) => randomBytes(length);
 export function drawRandom(random: RandomSource, length: number): Uint8Array {
   const bytes = random(length);
   if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
-    throw new ProtocolError('random.invalid', `random source returned ${describeLength(bytes)} instead of ${length} bytes`);
+    throw new ProtocolError(
+      'random.invalid',
+      `random source returned ${describeLength(bytes)} instead of ${length} bytes`,
+    );
   }
   return bytes;
 }

@@ -24,8 +24,12 @@ describe('X25519 keys', () => {
   it('derives the RFC 7748 §6.1 public keys', () => {
     const alice = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a';
     const bob = '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb';
-    expect(x25519PublicKey(x25519PrivateKeyObject(alice))).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
-    expect(x25519PublicKey(x25519PrivateKeyObject(bob))).toBe('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
+    expect(x25519PublicKey(x25519PrivateKeyObject(alice))).toBe(
+      '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
+    );
+    expect(x25519PublicKey(x25519PrivateKeyObject(bob))).toBe(
+      'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f',
+    );
   });
 
   it('generates key pairs from the injected random source', () => {
@@ -41,9 +45,13 @@ describe('data key wrapping', () => {
 
   it('round-trips a data key for the recipient and the same context', () => {
     const wrapped = wrapDataKey(dataKey, recipient.publicKey, context);
-    expect(Buffer.from(unwrapDataKey(wrapped, recipient.privateKey, { datasetId: 'ds-1', channel: 'health' }))).toEqual(dataKey);
+    expect(Buffer.from(unwrapDataKey(wrapped, recipient.privateKey, { datasetId: 'ds-1', channel: 'health' }))).toEqual(
+      dataKey,
+    );
     // A JSON round trip (how wrapped keys travel) changes nothing.
-    expect(Buffer.from(unwrapDataKey(JSON.parse(JSON.stringify(wrapped)), recipient.privateKey, context))).toEqual(dataKey);
+    expect(Buffer.from(unwrapDataKey(JSON.parse(JSON.stringify(wrapped)), recipient.privateKey, context))).toEqual(
+      dataKey,
+    );
   });
 
   it('uses fresh ephemeral keys from the random source', () => {
@@ -58,7 +66,9 @@ describe('data key wrapping', () => {
   it('fails with wrap.unwrap_failed for another private key or another context', () => {
     const wrapped = wrapDataKey(dataKey, recipient.publicKey, context);
     expect(codeOf(() => unwrapDataKey(wrapped, stranger.privateKey, context))).toBe('wrap.unwrap_failed');
-    expect(codeOf(() => unwrapDataKey(wrapped, recipient.privateKey, { ...context, datasetId: 'ds-2' }))).toBe('wrap.unwrap_failed');
+    expect(codeOf(() => unwrapDataKey(wrapped, recipient.privateKey, { ...context, datasetId: 'ds-2' }))).toBe(
+      'wrap.unwrap_failed',
+    );
     expect(codeOf(() => unwrapDataKey(wrapped, recipient.privateKey, {}))).toBe('wrap.unwrap_failed');
   });
 
@@ -80,7 +90,9 @@ describe('data key wrapping', () => {
     expect(codeOf(() => wrapDataKey(dataKey, recipient.publicKey, [] as never))).toBe('wrap.invalid');
     expect(codeOf(() => unwrapDataKey({ ...wrapped, extra: 1 }, recipient.privateKey, context))).toBe('wrap.invalid');
     expect(codeOf(() => unwrapDataKey({ ...wrapped, v: 2 }, recipient.privateKey, context))).toBe('wrap.invalid');
-    expect(codeOf(() => unwrapDataKey({ ...wrapped, ct: wrapped.ct.slice(2) }, recipient.privateKey, context))).toBe('wrap.invalid');
+    expect(codeOf(() => unwrapDataKey({ ...wrapped, ct: wrapped.ct.slice(2) }, recipient.privateKey, context))).toBe(
+      'wrap.invalid',
+    );
     expect(codeOf(() => unwrapDataKey('nope', recipient.privateKey, context))).toBe('wrap.invalid');
     expect(codeOf(() => unwrapDataKey(wrapped, '00', context))).toBe('hex.wrong_length');
   });
@@ -88,6 +100,8 @@ describe('data key wrapping', () => {
   it('refuses low-order recipient keys (all-zero shared secret)', () => {
     expect(codeOf(() => wrapDataKey(dataKey, '00'.repeat(32), context))).toBe('key.invalid');
     const wrapped = wrapDataKey(dataKey, recipient.publicKey, context);
-    expect(codeOf(() => unwrapDataKey({ ...wrapped, epk: '00'.repeat(32) }, recipient.privateKey, context))).toBe('key.invalid');
+    expect(codeOf(() => unwrapDataKey({ ...wrapped, epk: '00'.repeat(32) }, recipient.privateKey, context))).toBe(
+      'key.invalid',
+    );
   });
 });

@@ -52,7 +52,9 @@ describe('canonicalize (RFC 8785, integer-only)', () => {
   });
 
   it('returns UTF-8 bytes', () => {
-    expect(Buffer.from(canonicalBytes({ b: 'é', a: 1 })).toString('hex')).toBe(Buffer.from('{"a":1,"b":"é"}', 'utf8').toString('hex'));
+    expect(Buffer.from(canonicalBytes({ b: 'é', a: 1 })).toString('hex')).toBe(
+      Buffer.from('{"a":1,"b":"é"}', 'utf8').toString('hex'),
+    );
   });
 
   it('rejects numbers that are not safe integers', () => {
@@ -69,7 +71,17 @@ describe('canonicalize (RFC 8785, integer-only)', () => {
   });
 
   it('rejects values that are not JSON, and omits undefined members like JSON.stringify', () => {
-    for (const value of [undefined, [undefined], new Date(0), new Map(), new Uint8Array(1), 1n, () => 1, Symbol('s'), new (class X {})()]) {
+    for (const value of [
+      undefined,
+      [undefined],
+      new Date(0),
+      new Map(),
+      new Uint8Array(1),
+      1n,
+      () => 1,
+      Symbol('s'),
+      new (class X {})(),
+    ]) {
       expect(codeOf(() => canonicalize(value))).toBe('json.unsupported_value');
     }
     expect(canonicalize({ a: undefined, b: 1 })).toBe('{"b":1}');
@@ -101,10 +113,13 @@ describe('canonicalize (RFC 8785, integer-only)', () => {
 
   it('is independent of key insertion order', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), fc.maxSafeInteger(), { maxKeys: 8 }), (dict) => {
-        const reversed = Object.fromEntries(Object.entries(dict).reverse());
-        expect(canonicalize(reversed)).toBe(canonicalize(dict));
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), fc.maxSafeInteger(), { maxKeys: 8 }),
+        (dict) => {
+          const reversed = Object.fromEntries(Object.entries(dict).reverse());
+          expect(canonicalize(reversed)).toBe(canonicalize(dict));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -114,7 +114,32 @@ describe('parseCanonicalJson', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), check), { numRuns: 500 });
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 64 }), check), { numRuns: 500 });
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '-', '0', 'e', '.', '\\', 'u', 'd', '8', ' ', 'a'), maxLength: 40 }), check),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            '{',
+            '}',
+            '[',
+            ']',
+            '"',
+            ':',
+            ',',
+            '1',
+            '-',
+            '0',
+            'e',
+            '.',
+            '\\',
+            'u',
+            'd',
+            '8',
+            ' ',
+            'a',
+          ),
+          maxLength: 40,
+        }),
+        check,
+      ),
       { numRuns: 1000 },
     );
   });

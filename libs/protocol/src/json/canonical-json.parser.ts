@@ -21,7 +21,10 @@ export function parseCanonicalJson(input: Uint8Array | string, options: ParseCan
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
   if (size > maxBytes) {
-    throw new ProtocolError('json.too_large', `JSON is ${size} bytes, more than the limit of ${maxBytes}`, { size, maxBytes });
+    throw new ProtocolError('json.too_large', `JSON is ${size} bytes, more than the limit of ${maxBytes}`, {
+      size,
+      maxBytes,
+    });
   }
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   const value = new StrictJsonParser(text).parseDocument();
@@ -51,7 +54,16 @@ function firstDifference(a: string, b: string): number {
   return n;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 /** RFC 8259 recursive-descent parser that also enforces the protocol's value rules. */
 class StrictJsonParser {
@@ -111,10 +123,14 @@ class StrictJsonParser {
       const keyOffset = this.pos;
       const key = this.parseString();
       if (seen.has(key)) {
-        throw new ProtocolError('json.duplicate_key', `duplicate key ${JSON.stringify(key)} at character ${keyOffset}`, {
-          offset: keyOffset,
-          key,
-        });
+        throw new ProtocolError(
+          'json.duplicate_key',
+          `duplicate key ${JSON.stringify(key)} at character ${keyOffset}`,
+          {
+            offset: keyOffset,
+            key,
+          },
+        );
       }
       seen.add(key);
       this.skipWhitespace();
@@ -240,7 +256,9 @@ class StrictJsonParser {
   private expect(char: string): void {
     if (this.text[this.pos] !== char) {
       const found = this.text[this.pos];
-      this.fail(`expected ${JSON.stringify(char)} but found ${found === undefined ? 'end of input' : JSON.stringify(found)}`);
+      this.fail(
+        `expected ${JSON.stringify(char)} but found ${found === undefined ? 'end of input' : JSON.stringify(found)}`,
+      );
     }
     this.pos++;
   }

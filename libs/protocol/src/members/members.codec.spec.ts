@@ -12,7 +12,10 @@ describe('members', () => {
   });
 
   it('validates members.json', () => {
-    const members = validateMembers({ 'dept-a': memberPublicKeys(keys), 'dept-b': { ed25519: keys.ed25519.publicKey } });
+    const members = validateMembers({
+      'dept-a': memberPublicKeys(keys),
+      'dept-b': { ed25519: keys.ed25519.publicKey },
+    });
     expect(Object.keys(members)).toEqual(['dept-a', 'dept-b']);
     for (const bad of [
       {},

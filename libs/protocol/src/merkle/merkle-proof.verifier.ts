@@ -9,7 +9,8 @@ export type MerkleFailureCode =
   | 'merkle.root_mismatch';
 
 /** A merely invalid proof is a result, never an exception. */
-export type MerkleVerification = { readonly ok: true } | { readonly ok: false; readonly code: MerkleFailureCode; readonly reason: string };
+export type MerkleVerification =
+  { readonly ok: true } | { readonly ok: false; readonly code: MerkleFailureCode; readonly reason: string };
 
 const OK: MerkleVerification = { ok: true };
 
@@ -137,12 +138,17 @@ function chainBorderRight(seed: Uint8Array, proof: readonly Uint8Array[]): Uint8
 function matchRoot(computed: Uint8Array, expected: Uint8Array, what = 'root'): MerkleVerification {
   return Buffer.compare(computed, expected) === 0
     ? OK
-    : fail('merkle.root_mismatch', `computed ${what} ${Buffer.from(computed).toString('hex')} does not match ${Buffer.from(expected).toString('hex')}`);
+    : fail(
+        'merkle.root_mismatch',
+        `computed ${what} ${Buffer.from(computed).toString('hex')} does not match ${Buffer.from(expected).toString('hex')}`,
+      );
 }
 
 function checkHashLengths(hashes: readonly Uint8Array[]): Exclude<MerkleVerification, { ok: true }> | undefined {
   const bad = hashes.findIndex((h) => h.length !== MERKLE_HASH_BYTES);
-  return bad < 0 ? undefined : fail('merkle.bad_hash_length', `a hash is ${hashes[bad].length} bytes instead of ${MERKLE_HASH_BYTES}`);
+  return bad < 0
+    ? undefined
+    : fail('merkle.bad_hash_length', `a hash is ${hashes[bad].length} bytes instead of ${MERKLE_HASH_BYTES}`);
 }
 
 function checkArguments(
@@ -151,11 +157,15 @@ function checkArguments(
   proof: readonly unknown[],
 ): void {
   for (const [name, value] of Object.entries(hashes)) {
-    if (!(value instanceof Uint8Array)) throw new ProtocolError('merkle.invalid_argument', `${name} must be a Uint8Array`);
+    if (!(value instanceof Uint8Array))
+      throw new ProtocolError('merkle.invalid_argument', `${name} must be a Uint8Array`);
   }
   for (const [name, value] of Object.entries(integers)) {
     if (!Number.isSafeInteger(value) || value < 0) {
-      throw new ProtocolError('merkle.invalid_argument', `${name} must be a non-negative safe integer, got ${String(value)}`);
+      throw new ProtocolError(
+        'merkle.invalid_argument',
+        `${name} must be a non-negative safe integer, got ${String(value)}`,
+      );
     }
   }
   if (!Array.isArray(proof) || !proof.every((h) => h instanceof Uint8Array)) {

@@ -25,7 +25,7 @@ export class MerkleTree {
     // prefixed hash input instead of slicing it (about 2x faster than hashChildren here).
     const input = Buffer.alloc(1 + 2 * H);
     input[0] = NODE_PREFIX;
-    for (let count = size; count >= 2; ) {
+    for (let count = size; count >= 2;) {
       const below = this.levels[this.levels.length - 1];
       const pairs = Math.floor(count / 2);
       const level = Buffer.allocUnsafe(pairs * H);
@@ -81,7 +81,8 @@ export class MerkleTree {
   consistencyProof(size1: number, size2: number = this.size): Uint8Array[] {
     checkSize(size2, this.size, 'size2');
     checkSize(size1, size2, 'size1');
-    if (size1 === 0) throw new ProtocolError('merkle.invalid_argument', 'a consistency proof from the empty tree is meaningless');
+    if (size1 === 0)
+      throw new ProtocolError('merkle.invalid_argument', 'a consistency proof from the empty tree is meaningless');
     const proof: Uint8Array[] = [];
     this.subproof(size1, 0, size2, true, proof);
     return proof;

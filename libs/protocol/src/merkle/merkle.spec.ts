@@ -51,14 +51,26 @@ describe('RFC 6962 test vectors (test-vectors/rfc6962.json)', () => {
   it.each(vectors.inclusion_proofs)('generates and verifies inclusion of leaf $leaf_index in size $tree_size', (v) => {
     expect(tree.inclusionProof(v.leaf_index, v.tree_size).map(hex)).toEqual(v.proof);
     const root = unhex(vectors.roots_by_size[String(v.tree_size) as keyof typeof vectors.roots_by_size]);
-    const result = verifyInclusion(unhex(vectors.leaf_hashes[v.leaf_index]), v.leaf_index, v.tree_size, v.proof.map(unhex), root);
+    const result = verifyInclusion(
+      unhex(vectors.leaf_hashes[v.leaf_index]),
+      v.leaf_index,
+      v.tree_size,
+      v.proof.map(unhex),
+      root,
+    );
     expect(result).toEqual({ ok: true });
   });
 
   it.each(vectors.consistency_proofs)('generates and verifies consistency from $size1 to $size2', (v) => {
     expect(tree.consistencyProof(v.size1, v.size2).map(hex)).toEqual(v.proof);
     const roots = vectors.roots_by_size as Record<string, string>;
-    const result = verifyConsistency(v.size1, v.size2, v.proof.map(unhex), unhex(roots[v.size1]), unhex(roots[v.size2]));
+    const result = verifyConsistency(
+      v.size1,
+      v.size2,
+      v.proof.map(unhex),
+      unhex(roots[v.size1]),
+      unhex(roots[v.size2]),
+    );
     expect(result).toEqual({ ok: true });
   });
 
@@ -124,9 +136,9 @@ describe('MerkleTree against the recursive reference', () => {
     expect(() => MerkleTree.fromLeafHashes([new Uint8Array(31)])).toThrow(ProtocolError);
     expect(() => verifyInclusion(new Uint8Array(32), -1, 4, [], new Uint8Array(32))).toThrow(ProtocolError);
     expect(() => verifyInclusion(new Uint8Array(32), 0, 2 ** 53, [], new Uint8Array(32))).toThrow(ProtocolError);
-    expect(() => verifyConsistency(1, 2, ['00' as unknown as Uint8Array], new Uint8Array(32), new Uint8Array(32))).toThrow(
-      ProtocolError,
-    );
+    expect(() =>
+      verifyConsistency(1, 2, ['00' as unknown as Uint8Array], new Uint8Array(32), new Uint8Array(32)),
+    ).toThrow(ProtocolError);
   });
 });
 
@@ -137,19 +149,46 @@ describe('proof verification results', () => {
   it('reports typed failures instead of throwing', () => {
     const root = tree.root();
     const proof = tree.inclusionProof(3);
-    expect(verifyInclusion(hashes[3], 8, 8, proof, root)).toMatchObject({ ok: false, code: 'merkle.index_out_of_range' });
-    expect(verifyInclusion(hashes[3], 3, 8, proof.slice(1), root)).toMatchObject({ ok: false, code: 'merkle.wrong_proof_size' });
-    expect(verifyInclusion(hashes[3], 3, 8, [...proof, root], root)).toMatchObject({ ok: false, code: 'merkle.wrong_proof_size' });
-    expect(verifyInclusion(hashes[3].subarray(1), 3, 8, proof, root)).toMatchObject({ ok: false, code: 'merkle.bad_hash_length' });
-    expect(verifyInclusion(hashes[3], 3, 8, proof, root.subarray(1))).toMatchObject({ ok: false, code: 'merkle.bad_hash_length' });
+    expect(verifyInclusion(hashes[3], 8, 8, proof, root)).toMatchObject({
+      ok: false,
+      code: 'merkle.index_out_of_range',
+    });
+    expect(verifyInclusion(hashes[3], 3, 8, proof.slice(1), root)).toMatchObject({
+      ok: false,
+      code: 'merkle.wrong_proof_size',
+    });
+    expect(verifyInclusion(hashes[3], 3, 8, [...proof, root], root)).toMatchObject({
+      ok: false,
+      code: 'merkle.wrong_proof_size',
+    });
+    expect(verifyInclusion(hashes[3].subarray(1), 3, 8, proof, root)).toMatchObject({
+      ok: false,
+      code: 'merkle.bad_hash_length',
+    });
+    expect(verifyInclusion(hashes[3], 3, 8, proof, root.subarray(1))).toMatchObject({
+      ok: false,
+      code: 'merkle.bad_hash_length',
+    });
     expect(verifyInclusion(hashes[2], 3, 8, proof, root)).toMatchObject({ ok: false, code: 'merkle.root_mismatch' });
     const c = tree.consistencyProof(3, 8);
-    expect(verifyConsistency(8, 3, c, tree.root(8), tree.root(3))).toMatchObject({ ok: false, code: 'merkle.invalid_sizes' });
+    expect(verifyConsistency(8, 3, c, tree.root(8), tree.root(3))).toMatchObject({
+      ok: false,
+      code: 'merkle.invalid_sizes',
+    });
     expect(verifyConsistency(0, 8, c, tree.root(0), root)).toMatchObject({ ok: false, code: 'merkle.invalid_sizes' });
-    expect(verifyConsistency(3, 8, [], tree.root(3), root)).toMatchObject({ ok: false, code: 'merkle.wrong_proof_size' });
-    expect(verifyConsistency(3, 3, c, tree.root(3), tree.root(3))).toMatchObject({ ok: false, code: 'merkle.wrong_proof_size' });
+    expect(verifyConsistency(3, 8, [], tree.root(3), root)).toMatchObject({
+      ok: false,
+      code: 'merkle.wrong_proof_size',
+    });
+    expect(verifyConsistency(3, 3, c, tree.root(3), tree.root(3))).toMatchObject({
+      ok: false,
+      code: 'merkle.wrong_proof_size',
+    });
     expect(verifyConsistency(3, 8, c, tree.root(4), root)).toMatchObject({ ok: false, code: 'merkle.root_mismatch' });
-    expect(verifyConsistency(3, 8, c, tree.root(3), tree.root(7))).toMatchObject({ ok: false, code: 'merkle.root_mismatch' });
+    expect(verifyConsistency(3, 8, c, tree.root(3), tree.root(7))).toMatchObject({
+      ok: false,
+      code: 'merkle.root_mismatch',
+    });
   });
 });
 
@@ -158,7 +197,9 @@ describe('proof properties (fast-check)', () => {
   const hashes = leafHashes(MAX, 7);
   const tree = MerkleTree.fromLeafHashes(hashes);
   const sizeAndIndex = fc.integer({ min: 1, max: MAX }).chain((size) => fc.tuple(fc.constant(size), fc.nat(size - 1)));
-  const sizes = fc.integer({ min: 1, max: MAX }).chain((size2) => fc.tuple(fc.integer({ min: 1, max: size2 }), fc.constant(size2)));
+  const sizes = fc
+    .integer({ min: 1, max: MAX })
+    .chain((size2) => fc.tuple(fc.integer({ min: 1, max: size2 }), fc.constant(size2)));
   const runs = { numRuns: 300 };
 
   it('every generated inclusion proof verifies, as it does with the reference verifier', () => {
@@ -249,7 +290,9 @@ describe('proof properties (fast-check)', () => {
         const root2 = tree.root(size2);
         const s1 = first ? flipIntBit(size1, intBit) : size1;
         const s2 = first ? size2 : flipIntBit(size2, intBit);
-        expect(verifyConsistency(s1, s2, proof, root1, root2).ok).toBe(refVerifyConsistency(s1, s2, proof, root1, root2));
+        expect(verifyConsistency(s1, s2, proof, root1, root2).ok).toBe(
+          refVerifyConsistency(s1, s2, proof, root1, root2),
+        );
       }),
       { numRuns: 1000 },
     );

@@ -22,10 +22,16 @@ export function buildTxProof(
     throw new ProtocolError('proof.invalid', `block ${block.header.height} has no tx at index ${String(index)}`);
   }
   if (!isEnvelopeEntry(entry)) {
-    throw new ProtocolError('proof.invalid', `tx ${index} of block ${block.header.height} is raw bytes, not an envelope`);
+    throw new ProtocolError(
+      'proof.invalid',
+      `tx ${index} of block ${block.header.height} is raw bytes, not an envelope`,
+    );
   }
   if (tree.size !== block.txs.length) {
-    throw new ProtocolError('proof.invalid', `the given tree has ${tree.size} leaves but the block ${block.txs.length} txs`);
+    throw new ProtocolError(
+      'proof.invalid',
+      `the given tree has ${tree.size} leaves but the block ${block.txs.length} txs`,
+    );
   }
   return {
     v: 1,

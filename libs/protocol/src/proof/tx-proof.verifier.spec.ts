@@ -51,7 +51,11 @@ describe('verifyTxProof', () => {
       attesters: ['dept-a', 'dept-b', 'dept-c'],
       quorum: 3,
     });
-    for (const [height, index] of [[0, 0], [0, 1], [1, 0]]) {
+    for (const [height, index] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ]) {
       expect(verifyTxProof(chain.proof(height, index), members)).toMatchObject({ ok: true });
     }
   });
@@ -69,9 +73,15 @@ describe('verifyTxProof', () => {
   it('applies the quorum: all members by default, or the given number', () => {
     const twoOfThree = chain.proof(1, 0, [alice, carol]);
     expect(verifyTxProof(twoOfThree, members)).toMatchObject({ ok: false, code: 'proof.quorum_not_met' });
-    expect(verifyTxProof(twoOfThree, members, { quorum: 2 })).toMatchObject({ ok: true, attesters: ['dept-a', 'dept-c'], quorum: 2 });
+    expect(verifyTxProof(twoOfThree, members, { quorum: 2 })).toMatchObject({
+      ok: true,
+      attesters: ['dept-a', 'dept-c'],
+      quorum: 2,
+    });
     for (const quorum of [0, 4, 1.5, -1]) {
-      expect(() => verifyTxProof(twoOfThree, members, { quorum })).toThrow(expect.objectContaining({ code: 'quorum.invalid' }));
+      expect(() => verifyTxProof(twoOfThree, members, { quorum })).toThrow(
+        expect.objectContaining({ code: 'quorum.invalid' }),
+      );
     }
   });
 
@@ -81,32 +91,86 @@ describe('verifyTxProof', () => {
     const otherBlockAttestation = chain.attest(chain.blocks[0], [alice])[0];
 
     it.each<[string, () => TxProof, string]>([
-      ['a changed payload', () => ({ ...good, envelope: { ...good.envelope, body: { ...good.envelope.body, payload: { x: 1 } } } }), 'proof.inclusion_invalid'],
+      [
+        'a changed payload',
+        () => ({ ...good, envelope: { ...good.envelope, body: { ...good.envelope.body, payload: { x: 1 } } } }),
+        'proof.inclusion_invalid',
+      ],
       ['a changed validity code', () => ({ ...good, code: 'replayed' }), 'proof.inclusion_invalid'],
       ['another index', () => ({ ...good, index: 1 }), 'proof.inclusion_invalid'],
       ['an index beyond the block', () => ({ ...good, index: 6 }), 'proof.inclusion_invalid'],
       ['a truncated inclusion proof', () => ({ ...good, proof: good.proof.slice(1) }), 'proof.inclusion_invalid'],
-      ['another txRoot', () => ({ ...good, header: { ...good.header, txRoot: chain.blocks[0].header.txRoot } }), 'proof.inclusion_invalid'],
-      ['a txCount that changes the proof shape', () => ({ ...good, header: { ...good.header, txCount: 9 } }), 'proof.inclusion_invalid'],
+      [
+        'another txRoot',
+        () => ({ ...good, header: { ...good.header, txRoot: chain.blocks[0].header.txRoot } }),
+        'proof.inclusion_invalid',
+      ],
+      [
+        'a txCount that changes the proof shape',
+        () => ({ ...good, header: { ...good.header, txCount: 9 } }),
+        'proof.inclusion_invalid',
+      ],
       // Leaf 0 has the same inclusion proof in trees of 6 and 7 leaves; the attested header hash binds txCount.
-      ['a txCount with the same proof shape', () => ({ ...good, header: { ...good.header, txCount: 7 } }), 'proof.attestation_mismatch'],
-      ['an edited header field', () => ({ ...good, header: { ...good.header, time: good.header.time + 1 } }), 'proof.attestation_mismatch'],
-      ['an attestation of another block', () => ({ ...good, attestations: [...good.attestations, otherBlockAttestation] }), 'proof.attestation_mismatch'],
+      [
+        'a txCount with the same proof shape',
+        () => ({ ...good, header: { ...good.header, txCount: 7 } }),
+        'proof.attestation_mismatch',
+      ],
+      [
+        'an edited header field',
+        () => ({ ...good, header: { ...good.header, time: good.header.time + 1 } }),
+        'proof.attestation_mismatch',
+      ],
+      [
+        'an attestation of another block',
+        () => ({ ...good, attestations: [...good.attestations, otherBlockAttestation] }),
+        'proof.attestation_mismatch',
+      ],
       [
         'a state attestation',
         () => ({
           ...good,
           attestations: [
-            signAttestation({ v: 1, channel: 'test-channel', height: 1, blockHash: block1.hash, from: 'dept-a', kind: 'state', stateDigest: '00'.repeat(32) }, alice.signer),
+            signAttestation(
+              {
+                v: 1,
+                channel: 'test-channel',
+                height: 1,
+                blockHash: block1.hash,
+                from: 'dept-a',
+                kind: 'state',
+                stateDigest: '00'.repeat(32),
+              },
+              alice.signer,
+            ),
           ],
         }),
         'proof.attestation_mismatch',
       ],
-      ['an attester who is not a member', () => ({ ...good, attestations: [...good.attestations, ...chain.attest(block1, [mallory])] }), 'proof.unknown_attester'],
-      ['the same attester twice', () => ({ ...good, attestations: [...good.attestations, good.attestations[0]] }), 'proof.duplicate_attester'],
-      ['a forged attestation signature', () => ({ ...good, attestations: [{ ...good.attestations[1], sig: good.attestations[0].sig }, good.attestations[0]] }), 'proof.attestation_signature_invalid'],
+      [
+        'an attester who is not a member',
+        () => ({ ...good, attestations: [...good.attestations, ...chain.attest(block1, [mallory])] }),
+        'proof.unknown_attester',
+      ],
+      [
+        'the same attester twice',
+        () => ({ ...good, attestations: [...good.attestations, good.attestations[0]] }),
+        'proof.duplicate_attester',
+      ],
+      [
+        'a forged attestation signature',
+        () => ({
+          ...good,
+          attestations: [{ ...good.attestations[1], sig: good.attestations[0].sig }, good.attestations[0]],
+        }),
+        'proof.attestation_signature_invalid',
+      ],
       ['no attestations', () => ({ ...good, attestations: [] }), 'proof.quorum_not_met'],
-      ['a tx for another channel', () => ({ ...good, envelope: { ...good.envelope, body: { ...good.envelope.body, channel: 'other' } } }), 'proof.channel_mismatch'],
+      [
+        'a tx for another channel',
+        () => ({ ...good, envelope: { ...good.envelope, body: { ...good.envelope.body, channel: 'other' } } }),
+        'proof.channel_mismatch',
+      ],
       ['a valid-flagged tx whose signature fails', () => chain.proof(1, 3), 'proof.tx_signature_invalid'],
       ['a bad_signature-flagged tx whose signature verifies', () => chain.proof(1, 4), 'proof.code_mismatch'],
     ])('%s', (_name, proof, code) => {
@@ -115,23 +179,39 @@ describe('verifyTxProof', () => {
 
     it('a valid tx whose signer is not a listed member', () => {
       const { 'dept-a': _gone, ...withoutAlice } = members;
-      expect(verifyTxProof(chain.proof(1, 5, [bob, carol]), withoutAlice)).toMatchObject({ ok: false, code: 'proof.unknown_signer' });
+      expect(verifyTxProof(chain.proof(1, 5, [bob, carol]), withoutAlice)).toMatchObject({
+        ok: false,
+        code: 'proof.unknown_signer',
+      });
     });
 
     it('any single-bit flip in a proof hash, the tx signature, the header roots or an attestation signature', () => {
       const proof = chain.proof(1, 5);
       fc.assert(
-        fc.property(fc.nat(511), fc.nat(10), fc.constantFrom('proof', 'sig', 'txRoot', 'prevHash', 'attestation'), (bit, pick, where) => {
-          const tampered: TxProof =
-            where === 'proof'
-              ? { ...proof, proof: proof.proof.map((h, i) => (i === pick % proof.proof.length ? flipHex(h, bit) : h)) }
-              : where === 'sig'
-                ? { ...proof, envelope: { ...proof.envelope, sig: flipHex(proof.envelope.sig, bit) } }
-                : where === 'attestation'
-                  ? { ...proof, attestations: proof.attestations.map((a, i) => (i === pick % 3 ? { ...a, sig: flipHex(a.sig, bit) } : a)) }
-                  : { ...proof, header: { ...proof.header, [where]: flipHex(proof.header[where], bit) } };
-          expect(verifyTxProof(tampered, members).ok).toBe(false);
-        }),
+        fc.property(
+          fc.nat(511),
+          fc.nat(10),
+          fc.constantFrom('proof', 'sig', 'txRoot', 'prevHash', 'attestation'),
+          (bit, pick, where) => {
+            const tampered: TxProof =
+              where === 'proof'
+                ? {
+                    ...proof,
+                    proof: proof.proof.map((h, i) => (i === pick % proof.proof.length ? flipHex(h, bit) : h)),
+                  }
+                : where === 'sig'
+                  ? { ...proof, envelope: { ...proof.envelope, sig: flipHex(proof.envelope.sig, bit) } }
+                  : where === 'attestation'
+                    ? {
+                        ...proof,
+                        attestations: proof.attestations.map((a, i) =>
+                          i === pick % 3 ? { ...a, sig: flipHex(a.sig, bit) } : a,
+                        ),
+                      }
+                    : { ...proof, header: { ...proof.header, [where]: flipHex(proof.header[where], bit) } };
+            expect(verifyTxProof(tampered, members).ok).toBe(false);
+          },
+        ),
         { numRuns: 200 },
       );
     });
@@ -150,7 +230,15 @@ describe('verifyTxProof', () => {
 
     it('rejects malformed proof files with proof.invalid', () => {
       const proof = chain.proof(0, 0);
-      for (const bad of [null, [], { ...proof, v: 2 }, { ...proof, extra: 1 }, { ...proof, index: -1 }, { ...proof, proof: ['zz'] }, { ...proof, code: 'nope' }]) {
+      for (const bad of [
+        null,
+        [],
+        { ...proof, v: 2 },
+        { ...proof, extra: 1 },
+        { ...proof, index: -1 },
+        { ...proof, proof: ['zz'] },
+        { ...proof, code: 'nope' },
+      ]) {
         expect(() => validateTxProof(bad)).toThrow(expect.objectContaining({ code: 'proof.invalid' }));
       }
       fc.assert(

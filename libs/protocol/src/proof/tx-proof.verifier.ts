@@ -34,8 +34,7 @@ export interface TxProofSummary {
 }
 
 export type TxProofVerification =
-  | TxProofSummary
-  | { readonly ok: false; readonly code: TxProofFailureCode; readonly reason: string };
+  TxProofSummary | { readonly ok: false; readonly code: TxProofFailureCode; readonly reason: string };
 
 export interface VerifyTxProofOptions {
   /** Distinct member attestations required (default: every listed member). */
@@ -49,15 +48,25 @@ export interface VerifyTxProofOptions {
  * force at the block's height. An invalid proof is a result; only an invalid
  * quorum (not an integer in 1..number of members) throws `quorum.invalid`.
  */
-export function verifyTxProof(proof: TxProof, members: Members, options: VerifyTxProofOptions = {}): TxProofVerification {
+export function verifyTxProof(
+  proof: TxProof,
+  members: Members,
+  options: VerifyTxProofOptions = {},
+): TxProofVerification {
   const memberCount = Object.keys(members).length;
   const quorum = options.quorum ?? memberCount;
   if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > memberCount) {
-    throw new ProtocolError('quorum.invalid', `quorum must be an integer from 1 to ${memberCount} (the number of members), got ${String(quorum)}`);
+    throw new ProtocolError(
+      'quorum.invalid',
+      `quorum must be an integer from 1 to ${memberCount} (the number of members), got ${String(quorum)}`,
+    );
   }
   const { envelope, header } = proof;
   if (envelope.body.channel !== header.channel && proof.code !== 'wrong_channel') {
-    return fail('proof.channel_mismatch', `tx is for channel ${envelope.body.channel} but the block is on ${header.channel}`);
+    return fail(
+      'proof.channel_mismatch',
+      `tx is for channel ${envelope.body.channel} but the block is on ${header.channel}`,
+    );
   }
 
   const inclusion = verifyInclusion(
@@ -68,21 +77,30 @@ export function verifyTxProof(proof: TxProof, members: Members, options: VerifyT
     Buffer.from(header.txRoot, 'hex'),
   );
   if (!inclusion.ok) {
-    return fail('proof.inclusion_invalid', `tx ${proof.index} is not proven to be in block ${header.height}: ${inclusion.reason}`);
+    return fail(
+      'proof.inclusion_invalid',
+      `tx ${proof.index} is not proven to be in block ${header.height}: ${inclusion.reason}`,
+    );
   }
 
   const blockHash = computeBlockHash(header);
   const attesters = new Set<string>();
   for (const attestation of proof.attestations) {
     const { body } = attestation;
-    if (body.kind !== 'block' || body.channel !== header.channel || body.height !== header.height || body.blockHash !== blockHash) {
+    if (
+      body.kind !== 'block' ||
+      body.channel !== header.channel ||
+      body.height !== header.height ||
+      body.blockHash !== blockHash
+    ) {
       return fail(
         'proof.attestation_mismatch',
         `attestation by ${body.from} is for ${body.kind} ${body.channel}#${body.height} ${body.blockHash}, not block ${header.channel}#${header.height} ${blockHash}`,
       );
     }
     const keys = findMember(members, body.from);
-    if (keys === undefined) return fail('proof.unknown_attester', `attestation by ${body.from}, who is not a listed member`);
+    if (keys === undefined)
+      return fail('proof.unknown_attester', `attestation by ${body.from}, who is not a listed member`);
     if (attesters.has(body.from)) return fail('proof.duplicate_attester', `${body.from} attests more than once`);
     if (!verifyAttestation(attestation, keys.ed25519)) {
       return fail('proof.attestation_signature_invalid', `the attestation signature of ${body.from} is invalid`);
@@ -90,17 +108,31 @@ export function verifyTxProof(proof: TxProof, members: Members, options: VerifyT
     attesters.add(body.from);
   }
   if (attesters.size < quorum) {
-    return fail('proof.quorum_not_met', `block ${header.height} is attested by ${attesters.size} member(s), quorum is ${quorum}`);
+    return fail(
+      'proof.quorum_not_met',
+      `block ${header.height} is attested by ${attesters.size} member(s), quorum is ${quorum}`,
+    );
   }
 
   const signer = findMember(members, envelope.body.from);
   if (proof.code === 'valid') {
-    if (signer === undefined) return fail('proof.unknown_signer', `the tx signer ${envelope.body.from} is not a listed member`);
+    if (signer === undefined)
+      return fail('proof.unknown_signer', `the tx signer ${envelope.body.from} is not a listed member`);
     if (!verifyEnvelopeSignature(envelope, signer.ed25519)) {
-      return fail('proof.tx_signature_invalid', `the tx signature does not verify with the key of ${envelope.body.from}`);
+      return fail(
+        'proof.tx_signature_invalid',
+        `the tx signature does not verify with the key of ${envelope.body.from}`,
+      );
     }
-  } else if (proof.code === 'bad_signature' && signer !== undefined && verifyEnvelopeSignature(envelope, signer.ed25519)) {
-    return fail('proof.code_mismatch', `the tx is flagged bad_signature but its signature verifies with the key of ${envelope.body.from}`);
+  } else if (
+    proof.code === 'bad_signature' &&
+    signer !== undefined &&
+    verifyEnvelopeSignature(envelope, signer.ed25519)
+  ) {
+    return fail(
+      'proof.code_mismatch',
+      `the tx is flagged bad_signature but its signature verifies with the key of ${envelope.body.from}`,
+    );
   }
 
   return {

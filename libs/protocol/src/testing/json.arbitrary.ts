@@ -8,7 +8,10 @@ export const protocolJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.boolean(),
     fc.maxSafeInteger(),
     fc.string({ unit: 'binary', maxLength: 12 }),
-    fc.string({ unit: fc.constantFrom('a', 'é', '\u0000', '\u001f', '"', '\\', '/', '\u007f', '\u2028', '\ud83d\ude00', '\ufb33'), maxLength: 6 }),
+    fc.string({
+      unit: fc.constantFrom('a', 'é', '\u0000', '\u001f', '"', '\\', '/', '\u007f', '\u2028', '\ud83d\ude00', '\ufb33'),
+      maxLength: 6,
+    }),
     tie('array'),
     tie('object'),
   ),

@@ -102,7 +102,9 @@ export class TestChain {
 
   attest(block: Block, by: readonly TestMember[] = this.members): Attestation[] {
     const { channel, height } = block.header;
-    return by.map((m) => signAttestation({ v: 1, channel, height, blockHash: block.hash, from: m.id, kind: 'block' }, m.signer));
+    return by.map((m) =>
+      signAttestation({ v: 1, channel, height, blockHash: block.hash, from: m.id, kind: 'block' }, m.signer),
+    );
   }
 
   proof(height: number, index: number, attesters: readonly TestMember[] = this.members): TxProof {

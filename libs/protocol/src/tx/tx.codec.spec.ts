@@ -47,7 +47,9 @@ describe('transactions', () => {
     expect(signTx(body, alice.keys.ed25519.privateKey)).toEqual(envelope);
     expect(verifyEnvelopeSignature(envelope, alice.keys.ed25519.publicKey)).toBe(true);
     expect(verifyEnvelopeSignature(envelope, bob.keys.ed25519.publicKey)).toBe(false);
-    expect(verifyEnvelopeSignature({ ...envelope, body: { ...body, nonce: 1 } }, alice.keys.ed25519.publicKey)).toBe(false);
+    expect(verifyEnvelopeSignature({ ...envelope, body: { ...body, nonce: 1 } }, alice.keys.ed25519.publicKey)).toBe(
+      false,
+    );
     expect(verifyEnvelopeSignature({ ...envelope, sig: 'ab' }, alice.keys.ed25519.publicKey)).toBe(false);
   });
 
@@ -81,7 +83,11 @@ describe('transactions', () => {
       ['a short signature', encode({ ...envelope, sig: envelope.sig.slice(2) }), 'tx.invalid'],
       ['an uppercase signature', encode({ ...envelope, sig: envelope.sig.toUpperCase() }), 'tx.invalid'],
       ['a newer protocol version', withBody({ v: 2 }), 'tx.unsupported_version'],
-      ['a fractional ts', Buffer.from(canonicalize(envelope).replace('"ts":1700000000000', '"ts":1700000000000.5')), 'json.number_not_integer'],
+      [
+        'a fractional ts',
+        Buffer.from(canonicalize(envelope).replace('"ts":1700000000000', '"ts":1700000000000.5')),
+        'json.number_not_integer',
+      ],
       ['non-canonical JSON', Buffer.from(JSON.stringify(envelope)), 'json.non_canonical'],
       ['garbage', Buffer.from([0xff, 0x00]), 'json.malformed'],
     ])('%s', (_name, bytes, code) => {
@@ -96,12 +102,15 @@ describe('transactions', () => {
     });
 
     it('a tx for another channel when one is given', () => {
-      expect(errorOf(() => parseEnvelope(encodeEnvelope(envelope), { channel: 'finance' })).code).toBe('tx.wrong_channel');
+      expect(errorOf(() => parseEnvelope(encodeEnvelope(envelope), { channel: 'finance' })).code).toBe(
+        'tx.wrong_channel',
+      );
     });
   });
 
   it('maps parse errors to validity codes', () => {
-    const code = (bytes: Uint8Array, maxTxBytes?: number) => validityCodeForParseError(errorOf(() => parseEnvelope(bytes, { maxTxBytes })));
+    const code = (bytes: Uint8Array, maxTxBytes?: number) =>
+      validityCodeForParseError(errorOf(() => parseEnvelope(bytes, { maxTxBytes })));
     const envelope = signTx(body, alice.signer);
     expect(code(encodeEnvelope(envelope), 10)).toBe('too_large');
     expect(code(encode({ ...envelope, body: { ...body, v: 3 } }))).toBe('unsupported_version');
@@ -120,13 +129,25 @@ describe('transactions', () => {
   it('never throws anything but ProtocolError on random input', () => {
     const envelopeText = canonicalize(signTx(body, ed25519Signer('22'.repeat(32))));
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.nat(envelopeText.length - 1).chain((at) => fc.tuple(fc.constant(at), fc.string({ maxLength: 3 })).map(([i, s]) => Buffer.from(envelopeText.slice(0, i) + s + envelopeText.slice(i + 1))))), (bytes) => {
-        try {
-          parseEnvelope(bytes);
-        } catch (error) {
-          if (!(error instanceof ProtocolError)) throw error;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc
+            .nat(envelopeText.length - 1)
+            .chain((at) =>
+              fc
+                .tuple(fc.constant(at), fc.string({ maxLength: 3 }))
+                .map(([i, s]) => Buffer.from(envelopeText.slice(0, i) + s + envelopeText.slice(i + 1))),
+            ),
+        ),
+        (bytes) => {
+          try {
+            parseEnvelope(bytes);
+          } catch (error) {
+            if (!(error instanceof ProtocolError)) throw error;
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

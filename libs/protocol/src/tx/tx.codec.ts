@@ -69,11 +69,10 @@ export function parseEnvelope(bytes: Uint8Array | string, options: ParseEnvelope
   }
   const envelope = parseWithSchema(txEnvelopeSchema, value, 'tx.invalid', 'tx envelope');
   if (options.channel !== undefined && envelope.body.channel !== options.channel) {
-    throw new ProtocolError(
-      'tx.wrong_channel',
-      `tx is for channel ${envelope.body.channel}, not ${options.channel}`,
-      { channel: envelope.body.channel, expected: options.channel },
-    );
+    throw new ProtocolError('tx.wrong_channel', `tx is for channel ${envelope.body.channel}, not ${options.channel}`, {
+      channel: envelope.body.channel,
+      expected: options.channel,
+    });
   }
   return { envelope, txId: computeTxId(envelope.body) };
 }

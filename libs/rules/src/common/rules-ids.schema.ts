@@ -41,7 +41,16 @@ export function isPersonal(sensitivity: Sensitivity): boolean {
   return sensitivity === 'personal' || sensitivity === 'sensitive';
 }
 
-export const UPDATE_FREQUENCIES = ['once', 'yearly', 'quarterly', 'monthly', 'weekly', 'daily', 'hourly', 'realtime'] as const;
+export const UPDATE_FREQUENCIES = [
+  'once',
+  'yearly',
+  'quarterly',
+  'monthly',
+  'weekly',
+  'daily',
+  'hourly',
+  'realtime',
+] as const;
 export type UpdateFrequency = (typeof UPDATE_FREQUENCIES)[number];
 export const updateFrequencySchema = z.enum(UPDATE_FREQUENCIES);
 

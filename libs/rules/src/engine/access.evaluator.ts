@@ -2,7 +2,14 @@ import { checkedSum } from '../common/amount.math';
 import { accessRequestSchema } from '../tx/rules-tx.schema';
 import { isPersonal, memberIdSchema, sensitivityRank, zodIssues, describeIssues } from '../common/rules-ids.schema';
 import { RuleParams } from '../params/rule-params.schema';
-import { Check, CheckName, ConflictingGrant, DenialCode, DENIAL_CODES, RejectionCode } from '../receipts/rules-receipt.events';
+import {
+  Check,
+  CheckName,
+  ConflictingGrant,
+  DenialCode,
+  DENIAL_CODES,
+  RejectionCode,
+} from '../receipts/rules-receipt.events';
 import { openItems } from '../state/open-items.index';
 import { accountOf, findDataset, levelForScore, maxSensitivityOf } from '../state/rules-state.queries';
 import { DatasetRecord, GrantRecord, RequestRecord, RulesState } from '../state/rules-state.schema';
@@ -66,7 +73,13 @@ class Checklist {
     this.checks.push({ name, status: 'pending', code: null, message });
   }
 
-  check(name: CheckName, ok: boolean, code: DenialCode | RejectionCode, passMessage: string, failMessage: string): boolean {
+  check(
+    name: CheckName,
+    ok: boolean,
+    code: DenialCode | RejectionCode,
+    passMessage: string,
+    failMessage: string,
+  ): boolean {
     if (ok) this.pass(name, passMessage);
     else this.fail(name, code, failMessage);
     return ok;
@@ -111,17 +124,35 @@ export function privacyGuard(
     if (!isLiveGrant(g, time) || !isPersonal(g.sensitivity) || g.subjectKey !== subjectKey) continue;
     if (g.provider === dataset.owner) continue;
     providers.add(g.provider);
-    conflicts.push({ grant: g.id, dataset: g.dataset, provider: g.provider, subjectKey, purpose: g.purpose, expiresAt: g.expiresAt });
+    conflicts.push({
+      grant: g.id,
+      dataset: g.dataset,
+      provider: g.provider,
+      subjectKey,
+      purpose: g.purpose,
+      expiresAt: g.expiresAt,
+    });
   }
   const sources = providers.size;
   if (sources <= params.maxPersonalSources) {
-    return { ok: true, exempt: false, conflicts, message: `${sources} of at most ${params.maxPersonalSources} providers of personal data about ${subjectKey}` };
+    return {
+      ok: true,
+      exempt: false,
+      conflicts,
+      message: `${sources} of at most ${params.maxPersonalSources} providers of personal data about ${subjectKey}`,
+    };
   }
   const approved = params.approvedJointPurposes.find(
-    (j) => j.purpose === purpose && j.requester === requester && (j.subjectKey === undefined || j.subjectKey === subjectKey),
+    (j) =>
+      j.purpose === purpose && j.requester === requester && (j.subjectKey === undefined || j.subjectKey === subjectKey),
   );
   if (approved !== undefined) {
-    return { ok: true, exempt: true, conflicts, message: `${sources} providers of personal data about ${subjectKey}, allowed by the approved joint purpose ${purpose}` };
+    return {
+      ok: true,
+      exempt: true,
+      conflicts,
+      message: `${sources} providers of personal data about ${subjectKey}, allowed by the approved joint purpose ${purpose}`,
+    };
   }
   const names = [...providers].sort().join(', ');
   return {
@@ -136,8 +167,12 @@ export function privacyGuard(
 function hasDuplicate(state: RulesState, requester: string, dataset: string, purpose: string, time: number): boolean {
   const open = openItems(state);
   return (
-    open.activeGrantsOf(requester).some((g) => g.dataset === dataset && g.purpose === purpose && isLiveGrant(g, time)) ||
-    open.pendingRequestsOf(requester).some((r) => r.dataset === dataset && r.purpose === purpose && isLiveRequest(r, time))
+    open
+      .activeGrantsOf(requester)
+      .some((g) => g.dataset === dataset && g.purpose === purpose && isLiveGrant(g, time)) ||
+    open
+      .pendingRequestsOf(requester)
+      .some((r) => r.dataset === dataset && r.purpose === purpose && isLiveRequest(r, time))
   );
 }
 
@@ -159,20 +194,70 @@ export function assessRequest(
   const list = new Checklist();
   const account = accountOf(state, requester);
   const level = levelForScore(params, account.score);
-  list.check('requester_member', members.has(requester), 'requester_not_member', `${requester} is an active member`, `${requester} is not an active member of the channel`);
+  list.check(
+    'requester_member',
+    members.has(requester),
+    'requester_not_member',
+    `${requester} is an active member`,
+    `${requester} is not an active member of the channel`,
+  );
 
   const dataset = findDataset(state, request.dataset);
-  const known = list.check('dataset_known', dataset !== undefined, 'unknown_dataset', `dataset ${request.dataset} exists`, `no dataset ${request.dataset} is registered`);
+  const known = list.check(
+    'dataset_known',
+    dataset !== undefined,
+    'unknown_dataset',
+    `dataset ${request.dataset} exists`,
+    `no dataset ${request.dataset} is registered`,
+  );
   if (!known || dataset === undefined) {
-    for (const name of ['dataset_active', 'provider_member', 'not_own_dataset', 'no_duplicate', 'purpose', 'duration', 'level', 'sensitivity', 'points', 'privacy_guard', 'consent'] as const) {
+    for (const name of [
+      'dataset_active',
+      'provider_member',
+      'not_own_dataset',
+      'no_duplicate',
+      'purpose',
+      'duration',
+      'level',
+      'sensitivity',
+      'points',
+      'privacy_guard',
+      'consent',
+    ] as const) {
       list.skip(name, 'needs a known dataset');
     }
-    return conclude(list, { provider: null, level, account, cost: null, grantExpiresAt: null, exempt: false, conflicts: [] });
+    return conclude(list, {
+      provider: null,
+      level,
+      account,
+      cost: null,
+      grantExpiresAt: null,
+      exempt: false,
+      conflicts: [],
+    });
   }
   const { terms, owner } = dataset;
-  list.check('dataset_active', dataset.status === 'active', 'dataset_deprecated', 'the dataset is active', `dataset ${dataset.id} is deprecated`);
-  list.check('provider_member', members.has(owner), 'provider_not_member', `provider ${owner} is an active member`, `provider ${owner} is not an active member of the channel`);
-  list.check('not_own_dataset', requester !== owner, 'own_dataset', 'the requester is not the owner', `${requester} owns ${dataset.id}; owners need no grant`);
+  list.check(
+    'dataset_active',
+    dataset.status === 'active',
+    'dataset_deprecated',
+    'the dataset is active',
+    `dataset ${dataset.id} is deprecated`,
+  );
+  list.check(
+    'provider_member',
+    members.has(owner),
+    'provider_not_member',
+    `provider ${owner} is an active member`,
+    `provider ${owner} is not an active member of the channel`,
+  );
+  list.check(
+    'not_own_dataset',
+    requester !== owner,
+    'own_dataset',
+    'the requester is not the owner',
+    `${requester} owns ${dataset.id}; owners need no grant`,
+  );
   list.check(
     'no_duplicate',
     !hasDuplicate(state, requester, dataset.id, purpose, time),
@@ -187,7 +272,8 @@ export function assessRequest(
     terms.purposes === null ? 'the policy allows any purpose' : `purpose ${purpose} is allowed`,
     `purpose ${purpose} is not among the allowed purposes (${(terms.purposes ?? []).join(', ')})`,
   );
-  const maxDuration = terms.maxDurationMs === null ? params.maxGrantDurationMs : Math.min(terms.maxDurationMs, params.maxGrantDurationMs);
+  const maxDuration =
+    terms.maxDurationMs === null ? params.maxGrantDurationMs : Math.min(terms.maxDurationMs, params.maxGrantDurationMs);
   const durationOk = list.check(
     'duration',
     durationMs <= maxDuration,
@@ -196,7 +282,13 @@ export function assessRequest(
     `${durationMs} ms is longer than the limit of ${maxDuration} ms`,
   );
   const maxSensitivity = maxSensitivityOf(params, level);
-  list.check('level', level >= terms.minLevel, 'level_too_low', `level ${level} meets the required ${terms.minLevel}`, `level ${level} is below the required ${terms.minLevel}`);
+  list.check(
+    'level',
+    level >= terms.minLevel,
+    'level_too_low',
+    `level ${level} meets the required ${terms.minLevel}`,
+    `level ${level} is below the required ${terms.minLevel}`,
+  );
   list.check(
     'sensitivity',
     sensitivityRank(maxSensitivity) >= sensitivityRank(dataset.sensitivity),
@@ -211,7 +303,11 @@ export function assessRequest(
   const grantExpiresAt = durationOk ? (checkedSum(time, durationMs) ?? null) : null;
   let cost: Evaluation['cost'] = null;
   if (total === undefined || providerScore === undefined || (durationOk && grantExpiresAt === null)) {
-    list.fail('points', 'amount_overflow', 'the price, the provider\'s points or the grant\'s end would exceed the safe integer range');
+    list.fail(
+      'points',
+      'amount_overflow',
+      "the price, the provider's points or the grant's end would exceed the safe integer range",
+    );
   } else {
     cost = { fee, compensation: terms.compensation, total };
     list.check(
@@ -227,7 +323,15 @@ export function assessRequest(
   list.check('privacy_guard', guard.ok, 'privacy_guard', guard.message, guard.message);
   if (terms.consentRequired) list.pending('consent', `the policy requires ${owner}'s consent`);
   else list.pass('consent', 'no consent required');
-  return conclude(list, { provider: owner, level, account, cost, grantExpiresAt, exempt: guard.exempt, conflicts: guard.conflicts });
+  return conclude(list, {
+    provider: owner,
+    level,
+    account,
+    cost,
+    grantExpiresAt,
+    exempt: guard.exempt,
+    conflicts: guard.conflicts,
+  });
 }
 
 interface Facts {
@@ -258,7 +362,12 @@ function conclude(list: Checklist, facts: Facts): Evaluation {
     return { ...common, outcome, code: failure.code, message: failure.message };
   }
   if (list.checks.some((c) => c.status === 'pending')) {
-    return { ...common, outcome: 'pending', code: 'consent_required', message: `waiting for ${facts.provider ?? 'the provider'}'s consent` };
+    return {
+      ...common,
+      outcome: 'pending',
+      code: 'consent_required',
+      message: `waiting for ${facts.provider ?? 'the provider'}'s consent`,
+    };
   }
   return { ...common, outcome: 'granted', code: 'auto', message: 'the policy allows it and level and points suffice' };
 }

@@ -7,10 +7,17 @@ const b = testMember('dept-b');
 const c = testMember('dept-c');
 
 /** Given: dept-a offers `dept-a/data` with this policy and sensitivity; dept-b has registered `n` datasets (10 points each). */
-function given(policy: PolicyOptions = {}, options: { sensitivity?: 'public' | 'internal' | 'personal' | 'sensitive'; bPoints?: number } = {}): RulesHarness {
+function given(
+  policy: PolicyOptions = {},
+  options: { sensitivity?: 'public' | 'internal' | 'personal' | 'sensitive'; bPoints?: number } = {},
+): RulesHarness {
   const h = RulesHarness.given([a, b, c]);
   const sensitivity = options.sensitivity ?? 'internal';
-  h.register(a, 'data', { policy: odrlPolicy(policy), sensitivity, subjectKey: sensitivity === 'personal' || sensitivity === 'sensitive' ? 'citizen-id' : undefined });
+  h.register(a, 'data', {
+    policy: odrlPolicy(policy),
+    sensitivity,
+    subjectKey: sensitivity === 'personal' || sensitivity === 'sensitive' ? 'citizen-id' : undefined,
+  });
   for (let i = 0; i < (options.bPoints ?? 10) / 10; i++) h.register(b, `b-${i}`);
   h.closeBlock();
   return h;
@@ -30,7 +37,14 @@ describe('access.request: automatic decisions', () => {
         txId: request.txId,
         from: 'dept-b',
         request: expect.objectContaining({ id: request.txId, status: 'granted', fee: 2, compensation: 3, held: 0 }),
-        grant: expect.objectContaining({ id: request.txId, requester: 'dept-b', provider: 'dept-a', purpose: 'statistics', expiresAt: time + 5000, status: 'active' }),
+        grant: expect.objectContaining({
+          id: request.txId,
+          requester: 'dept-b',
+          provider: 'dept-a',
+          purpose: 'statistics',
+          expiresAt: time + 5000,
+          status: 'active',
+        }),
       }),
     ]);
     // 10 - fee 2 - compensation 3; dept-a earned 10 for registering and 3 compensation.
@@ -38,22 +52,55 @@ describe('access.request: automatic decisions', () => {
     expect(accountOf(h.state, 'dept-a')).toEqual({ balance: 13, held: 0, score: 13 });
   });
 
-  it.each<[string, PolicyOptions, { sensitivity?: 'public' | 'internal' | 'personal' | 'sensitive'; bPoints?: number }, string, number, string]>([
+  it.each<
+    [
+      string,
+      PolicyOptions,
+      { sensitivity?: 'public' | 'internal' | 'personal' | 'sensitive'; bPoints?: number },
+      string,
+      number,
+      string,
+    ]
+  >([
     ['the purpose is not allowed', { purposes: ['planning'] }, {}, 'statistics', 1000, 'purpose_not_allowed'],
     ['the duration exceeds the policy', { maxDuration: 'PT1S' }, {}, 'statistics', 1001, 'duration_too_long'],
     ['the duration exceeds the channel maximum', {}, {}, 'statistics', 100_001, 'duration_too_long'],
     ['the level is below the policy minimum', { minLevel: 1 }, {}, 'statistics', 1000, 'level_too_low'],
-    ['the level may not request personal data', {}, { sensitivity: 'personal' }, 'statistics', 1000, 'sensitivity_not_allowed'],
-    ['the points do not cover fee and compensation', { compensation: 9 }, {}, 'statistics', 1000, 'insufficient_points'],
-  ])('When %s, Then the request is denied with that reason and nothing changes', (_label, policy, options, purpose, durationMs, code) => {
-    const h = given(policy, options);
-    const before = h.state;
-    const request = h.request(b, 'dept-a/data', purpose, durationMs);
-    const { state } = h.closeBlock();
+    [
+      'the level may not request personal data',
+      {},
+      { sensitivity: 'personal' },
+      'statistics',
+      1000,
+      'sensitivity_not_allowed',
+    ],
+    [
+      'the points do not cover fee and compensation',
+      { compensation: 9 },
+      {},
+      'statistics',
+      1000,
+      'insufficient_points',
+    ],
+  ])(
+    'When %s, Then the request is denied with that reason and nothing changes',
+    (_label, policy, options, purpose, durationMs, code) => {
+      const h = given(policy, options);
+      const before = h.state;
+      const request = h.request(b, 'dept-a/data', purpose, durationMs);
+      const { state } = h.closeBlock();
 
-    expect(h.receiptOf(request)).toMatchObject({ kind: 'denied', code, stage: 'request', request: request.txId, requester: 'dept-b', refund: 0 });
-    expect({ ...state, height: 0, time: 0 }).toEqual({ ...before, height: 0, time: 0 });
-  });
+      expect(h.receiptOf(request)).toMatchObject({
+        kind: 'denied',
+        code,
+        stage: 'request',
+        request: request.txId,
+        requester: 'dept-b',
+        refund: 0,
+      });
+      expect({ ...state, height: 0, time: 0 }).toEqual({ ...before, height: 0, time: 0 });
+    },
+  );
 
   it('Given enough score, When the level rises, Then more sensitive data may be requested', () => {
     const h = given({}, { sensitivity: 'personal', bPoints: 20 });
@@ -108,8 +155,16 @@ describe('access.request: bad input', () => {
     expect(h.receiptOf(granted)).toMatchObject({ kind: 'granted' });
     expect(h.receiptOf(unknown)).toMatchObject({ kind: 'rejected', code: 'unknown_dataset', type: 'access.request' });
     expect(h.receiptOf(own)).toMatchObject({ kind: 'rejected', code: 'own_dataset' });
-    expect(h.receiptOf(duplicate)).toMatchObject({ kind: 'rejected', code: 'duplicate_request', issues: [{ path: 'no_duplicate' }] });
-    expect(h.receiptOf(malformed)).toMatchObject({ kind: 'rejected', code: 'invalid_payload', issues: [{ path: 'payload.durationMs' }] });
+    expect(h.receiptOf(duplicate)).toMatchObject({
+      kind: 'rejected',
+      code: 'duplicate_request',
+      issues: [{ path: 'no_duplicate' }],
+    });
+    expect(h.receiptOf(malformed)).toMatchObject({
+      kind: 'rejected',
+      code: 'invalid_payload',
+      issues: [{ path: 'payload.durationMs' }],
+    });
     expect({ ...state, height: 0, time: 0 }).toEqual({ ...before, height: 0, time: 0 });
   });
 });
@@ -125,7 +180,11 @@ describe('consent', () => {
   it('Given a policy that requires consent, When a member requests, Then the request is pending and its price is held', () => {
     const { h, request } = pending();
 
-    expect(h.receiptOf(request)).toMatchObject({ kind: 'pending', code: 'consent_required', request: { id: request.txId, status: 'pending', held: 6 } });
+    expect(h.receiptOf(request)).toMatchObject({
+      kind: 'pending',
+      code: 'consent_required',
+      request: { id: request.txId, status: 'pending', held: 6 },
+    });
     expect(accountOf(h.state, 'dept-b')).toEqual({ balance: 4, held: 6, score: 10 });
     expect(h.state.grants).toEqual({});
   });
@@ -136,8 +195,16 @@ describe('consent', () => {
     const consent = h.consent(a, request);
     h.closeBlock();
 
-    expect(h.receiptOf(consent)).toMatchObject({ kind: 'consented', request: request.txId, grant: { id: request.txId, expiresAt: h.state.time + 5000, status: 'active' } });
-    expect(findRequest(h.state, request.txId)).toMatchObject({ status: 'granted', held: 0, closedAt: { txId: consent.txId } });
+    expect(h.receiptOf(consent)).toMatchObject({
+      kind: 'consented',
+      request: request.txId,
+      grant: { id: request.txId, expiresAt: h.state.time + 5000, status: 'active' },
+    });
+    expect(findRequest(h.state, request.txId)).toMatchObject({
+      status: 'granted',
+      held: 0,
+      closedAt: { txId: consent.txId },
+    });
     expect(accountOf(h.state, 'dept-b')).toEqual({ balance: 4, held: 0, score: 10 });
     expect(accountOf(h.state, 'dept-a')).toEqual({ balance: 14, held: 0, score: 14 });
   });
@@ -146,7 +213,12 @@ describe('consent', () => {
     const { h, request } = pending();
     const refuse = h.tx(a, 'access.refuse', { request: request.txId, reason: 'not now' });
     h.closeBlock();
-    expect(h.receiptOf(refuse)).toMatchObject({ kind: 'refused', code: 'provider_refused', refund: 6, reason: 'not now' });
+    expect(h.receiptOf(refuse)).toMatchObject({
+      kind: 'refused',
+      code: 'provider_refused',
+      refund: 6,
+      reason: 'not now',
+    });
     expect(accountOf(h.state, 'dept-b')).toEqual({ balance: 10, held: 0, score: 10 });
 
     const again = h.request(b, 'dept-a/data');
@@ -166,7 +238,14 @@ describe('consent', () => {
     const { receipts } = h.closeBlock();
 
     expect(h.state.time).toBeGreaterThanOrEqual(expiresAt);
-    expect(receipts[0]).toMatchObject({ kind: 'expired', code: 'request_expired', request: request.txId, refund: 6, index: null, txId: null });
+    expect(receipts[0]).toMatchObject({
+      kind: 'expired',
+      code: 'request_expired',
+      request: request.txId,
+      refund: 6,
+      index: null,
+      txId: null,
+    });
     expect(h.receiptOf(lateConsent)).toMatchObject({ kind: 'rejected', code: 'request_not_pending' });
     expect(accountOf(h.state, 'dept-b')).toEqual({ balance: 10, held: 0, score: 10 });
   });
@@ -199,7 +278,11 @@ describe('grants: expiry, revocation and use', () => {
 
     expect(receipts[0]).toMatchObject({ kind: 'expired', code: 'grant_expired', grant: grant.txId });
     expect(h.receiptOf(use)).toMatchObject({ kind: 'rejected', code: 'grant_not_active' });
-    expect(findGrant(h.state, grant.txId)).toMatchObject({ status: 'expired', code: 'grant_expired', endedAt: { txId: null } });
+    expect(findGrant(h.state, grant.txId)).toMatchObject({
+      status: 'expired',
+      code: 'grant_expired',
+      endedAt: { txId: null },
+    });
   });
 
   it('When the provider revokes a grant, Then it ends at once; a revoke by anyone else is rejected', () => {

@@ -15,10 +15,23 @@ describe('dataset.register', () => {
   it('Given a channel, When a member registers a dataset, Then it is on record as <owner>/<name> and the owner earns points by type, volume and frequency', () => {
     const h = given();
     const plain = h.register(a, 'traffic');
-    const rich = h.register(a, 'cameras', { dataType: 'video', volumeBytes: 5000, updateFrequency: 'daily', sensitivity: 'personal', subjectKey: 'plate-number' });
+    const rich = h.register(a, 'cameras', {
+      dataType: 'video',
+      volumeBytes: 5000,
+      updateFrequency: 'daily',
+      sensitivity: 'personal',
+      subjectKey: 'plate-number',
+    });
     h.closeBlock();
 
-    expect(h.receiptOf(plain)).toMatchObject({ kind: 'registered', code: 'ok', dataset: 'dept-a/traffic', points: 10, from: 'dept-a', index: 0 });
+    expect(h.receiptOf(plain)).toMatchObject({
+      kind: 'registered',
+      code: 'ok',
+      dataset: 'dept-a/traffic',
+      points: 10,
+      from: 'dept-a',
+      index: 0,
+    });
     // video 20 + 1000 bytes or more 5 + daily 2
     expect(h.receiptOf(rich)).toMatchObject({ kind: 'registered', dataset: 'dept-a/cameras', points: 27 });
     expect(accountOf(h.state, 'dept-a')).toEqual({ balance: 37, held: 0, score: 37 });
@@ -28,7 +41,14 @@ describe('dataset.register', () => {
       status: 'active',
       sensitivity: 'personal',
       subjectKey: 'plate-number',
-      terms: { minLevel: 0, purposes: null, consentRequired: false, maxDurationMs: null, maxAccesses: null, compensation: 0 },
+      terms: {
+        minLevel: 0,
+        purposes: null,
+        consentRequired: false,
+        maxDurationMs: null,
+        maxAccesses: null,
+        compensation: 0,
+      },
       registeredAt: { height: 1, txId: rich.txId },
     });
   });
@@ -57,7 +77,11 @@ describe('dataset.register', () => {
   it('When a registration carries a policy outside the ODRL subset, Then it is rejected with the policy issues', () => {
     const h = given();
     const bad = h.register(a, 'traffic', {
-      policy: { '@context': 'http://www.w3.org/ns/odrl.jsonld', '@type': 'Offer', permission: [{ action: 'use', constraint: [{ leftOperand: 'spatial', operator: 'eq', rightOperand: 'x' }] }] },
+      policy: {
+        '@context': 'http://www.w3.org/ns/odrl.jsonld',
+        '@type': 'Offer',
+        permission: [{ action: 'use', constraint: [{ leftOperand: 'spatial', operator: 'eq', rightOperand: 'x' }] }],
+      },
     });
     const wrongTarget = h.register(a, 'parking', { policy: { ...odrlPolicy(), target: 'dept-b/parking' } });
     h.closeBlock();
@@ -67,7 +91,11 @@ describe('dataset.register', () => {
       code: 'invalid_policy',
       issues: [{ path: 'permission.0.constraint.0.leftOperand', message: expect.stringContaining('spatial') }],
     });
-    expect(h.receiptOf(wrongTarget)).toMatchObject({ kind: 'rejected', code: 'invalid_policy', issues: [{ path: 'target' }] });
+    expect(h.receiptOf(wrongTarget)).toMatchObject({
+      kind: 'rejected',
+      code: 'invalid_policy',
+      issues: [{ path: 'target' }],
+    });
     expect(h.state.datasets).toEqual({});
     expect(h.state.accounts).toEqual({});
   });
@@ -79,9 +107,21 @@ describe('dataset.register', () => {
     const badName = h.register(a, 'Bad Name');
     h.closeBlock();
 
-    expect(h.receiptOf(noSubject)).toMatchObject({ kind: 'rejected', code: 'invalid_payload', issues: [{ path: 'payload.subjectKey', message: 'is required for sensitive data' }] });
-    expect(h.receiptOf(unknownField)).toMatchObject({ kind: 'rejected', code: 'invalid_payload', issues: [{ path: 'payload' }] });
-    expect(h.receiptOf(badName)).toMatchObject({ kind: 'rejected', code: 'invalid_payload', issues: [{ path: 'payload.name' }] });
+    expect(h.receiptOf(noSubject)).toMatchObject({
+      kind: 'rejected',
+      code: 'invalid_payload',
+      issues: [{ path: 'payload.subjectKey', message: 'is required for sensitive data' }],
+    });
+    expect(h.receiptOf(unknownField)).toMatchObject({
+      kind: 'rejected',
+      code: 'invalid_payload',
+      issues: [{ path: 'payload' }],
+    });
+    expect(h.receiptOf(badName)).toMatchObject({
+      kind: 'rejected',
+      code: 'invalid_payload',
+      issues: [{ path: 'payload.name' }],
+    });
     expect(h.state.datasets).toEqual({});
   });
 });
@@ -98,10 +138,20 @@ describe('dataset.update', () => {
     const h = withDataset();
     h.advance(1000);
     const hash = contentHash('traffic-v2');
-    const update = h.tx(a, 'dataset.update', { dataset: 'dept-a/traffic', version: 2, contentHash: hash, volumeBytes: 4096 });
+    const update = h.tx(a, 'dataset.update', {
+      dataset: 'dept-a/traffic',
+      version: 2,
+      contentHash: hash,
+      volumeBytes: 4096,
+    });
     h.closeBlock();
 
-    expect(h.receiptOf(update)).toMatchObject({ kind: 'updated', dataset: 'dept-a/traffic', points: 3, record: { version: 2, contentHash: hash, volumeBytes: 4096 } });
+    expect(h.receiptOf(update)).toMatchObject({
+      kind: 'updated',
+      dataset: 'dept-a/traffic',
+      points: 3,
+      record: { version: 2, contentHash: hash, volumeBytes: 4096 },
+    });
     expect(accountOf(h.state, 'dept-a').score).toBe(13);
   });
 
@@ -110,11 +160,20 @@ describe('dataset.update', () => {
     const quick = h.tx(a, 'dataset.update', { dataset: 'dept-a/traffic', version: 2, contentHash: contentHash('v2') });
     h.closeBlock();
     h.advance(5000);
-    const sameContent = h.tx(a, 'dataset.update', { dataset: 'dept-a/traffic', version: 3, contentHash: contentHash('v2'), title: 'Renamed' });
+    const sameContent = h.tx(a, 'dataset.update', {
+      dataset: 'dept-a/traffic',
+      version: 3,
+      contentHash: contentHash('v2'),
+      title: 'Renamed',
+    });
     h.closeBlock();
 
     expect(h.receiptOf(quick)).toMatchObject({ kind: 'updated', points: 0, record: { version: 2 } });
-    expect(h.receiptOf(sameContent)).toMatchObject({ kind: 'updated', points: 0, record: { version: 3, title: 'Renamed' } });
+    expect(h.receiptOf(sameContent)).toMatchObject({
+      kind: 'updated',
+      points: 0,
+      record: { version: 3, title: 'Renamed' },
+    });
     expect(accountOf(h.state, 'dept-a').score).toBe(10);
   });
 
@@ -123,7 +182,12 @@ describe('dataset.update', () => {
     const byOther = h.tx(b, 'dataset.update', { dataset: 'dept-a/traffic', version: 2, contentHash: contentHash() });
     const skipped = h.tx(a, 'dataset.update', { dataset: 'dept-a/traffic', version: 3, contentHash: contentHash() });
     const unknown = h.tx(a, 'dataset.update', { dataset: 'dept-a/nothing', version: 2, contentHash: contentHash() });
-    const badPolicy = h.tx(a, 'dataset.update', { dataset: 'dept-a/traffic', version: 2, contentHash: contentHash(), policy: { '@type': 'Offer' } });
+    const badPolicy = h.tx(a, 'dataset.update', {
+      dataset: 'dept-a/traffic',
+      version: 2,
+      contentHash: contentHash(),
+      policy: { '@type': 'Offer' },
+    });
     h.closeBlock();
 
     expect(h.receiptOf(byOther)).toMatchObject({ kind: 'rejected', code: 'not_owner' });
@@ -135,11 +199,19 @@ describe('dataset.update', () => {
 
   it('When the owner changes the policy, Then new requests see the new terms', () => {
     const h = withDataset();
-    h.tx(a, 'dataset.update', { dataset: 'dept-a/traffic', version: 2, contentHash: contentHash(), policy: odrlPolicy({ purposes: ['planning'] }) });
+    h.tx(a, 'dataset.update', {
+      dataset: 'dept-a/traffic',
+      version: 2,
+      contentHash: contentHash(),
+      policy: odrlPolicy({ purposes: ['planning'] }),
+    });
     h.closeBlock();
 
     expect(findDataset(h.state, 'dept-a/traffic')?.terms.purposes).toEqual(['planning']);
-    expect(h.evaluate(b, 'dept-a/traffic', 'statistics')).toMatchObject({ outcome: 'denied', code: 'purpose_not_allowed' });
+    expect(h.evaluate(b, 'dept-a/traffic', 'statistics')).toMatchObject({
+      outcome: 'denied',
+      code: 'purpose_not_allowed',
+    });
   });
 });
 
@@ -160,7 +232,9 @@ describe('dataset.deprecate', () => {
     const late = h.request(c, 'dept-a/traffic');
     h.closeBlock();
 
-    expect(h.receiptsOf(deprecateTraffic)).toEqual([expect.objectContaining({ kind: 'deprecated', dataset: 'dept-a/traffic', reason: 'replaced' })]);
+    expect(h.receiptsOf(deprecateTraffic)).toEqual([
+      expect.objectContaining({ kind: 'deprecated', dataset: 'dept-a/traffic', reason: 'replaced' }),
+    ]);
     expect(h.receiptsOf(deprecatePermits)).toEqual([
       expect.objectContaining({ kind: 'deprecated', dataset: 'dept-a/permits' }),
       expect.objectContaining({ kind: 'cancelled', code: 'dataset_deprecated', request: pending.txId, refund: 2 }),

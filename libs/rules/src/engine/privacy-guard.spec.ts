@@ -14,7 +14,11 @@ const d = testMember('dept-d');
  * numbers); dept-d has 30 points (level 1, may request personal data) and
  * already holds grants to dept-a's and dept-b's data. maxPersonalSources = 2.
  */
-function given(rules: JsonObject = TEST_RULES as unknown as JsonObject): { h: RulesHarness; grantA: string; grantB: string } {
+function given(rules: JsonObject = TEST_RULES as unknown as JsonObject): {
+  h: RulesHarness;
+  grantA: string;
+  grantB: string;
+} {
   const h = RulesHarness.given([a, b, c, d], { rules });
   const personal = { sensitivity: 'personal' as const, subjectKey: 'citizen-id' };
   h.register(a, 'health', personal);
@@ -65,7 +69,10 @@ describe('privacy guard', () => {
   });
 
   it('Given a joint purpose approved for the requester, When it asks for that purpose, Then the guard lets it pass and marks the grant exempt', () => {
-    const rules = { ...TEST_RULES, approvedJointPurposes: [{ purpose: 'fraud-investigation', requester: 'dept-d', subjectKey: 'citizen-id' }] };
+    const rules = {
+      ...TEST_RULES,
+      approvedJointPurposes: [{ purpose: 'fraud-investigation', requester: 'dept-d', subjectKey: 'citizen-id' }],
+    };
     const { h } = given(rules as unknown as JsonObject);
     const otherPurpose = h.request(d, 'dept-c/police', 'statistics');
     h.closeBlock();
@@ -101,7 +108,13 @@ describe('privacy guard', () => {
     const consent = h.consent(c, pending);
     h.closeBlock();
 
-    expect(h.receiptOf(consent)).toMatchObject({ kind: 'denied', code: 'privacy_guard', stage: 'consent', request: pending.txId, refund: 5 });
+    expect(h.receiptOf(consent)).toMatchObject({
+      kind: 'denied',
+      code: 'privacy_guard',
+      stage: 'consent',
+      request: pending.txId,
+      refund: 5,
+    });
     expect(findRequest(h.state, pending.txId)).toMatchObject({ status: 'denied', held: 0, code: 'privacy_guard' });
     expect(findGrant(h.state, pending.txId)).toBeUndefined();
     expect(accountOf(h.state, 'dept-d').held).toBe(heldBefore.held - 5);

@@ -30,7 +30,11 @@ function when(state: RulesState, command: RulesCommand): Receipt[] {
 }
 
 function registered(owner: string, name: string, policy: JsonObject = odrlPolicy()): Receipt {
-  const [receipt] = when(initialRulesState(), { type: 'dataset.register', payload: registration(name, { policy }), tx: tx(owner) });
+  const [receipt] = when(initialRulesState(), {
+    type: 'dataset.register',
+    payload: registration(name, { policy }),
+    tx: tx(owner),
+  });
   return receipt;
 }
 
@@ -43,7 +47,11 @@ describe('decide / evolve', () => {
 
   it('Given a dataset and a requester without points, When it requests, Then denied for points, and evolving the denial changes nothing', () => {
     const state = given(registered('dept-a', 'traffic'));
-    const [receipt] = when(state, { type: 'access.request', payload: { dataset: 'dept-a/traffic', purpose: 'statistics', durationMs: 10 }, tx: tx('dept-b') });
+    const [receipt] = when(state, {
+      type: 'access.request',
+      payload: { dataset: 'dept-a/traffic', purpose: 'statistics', durationMs: 10 },
+      tx: tx('dept-b'),
+    });
     expect(receipt).toMatchObject({ kind: 'denied', code: 'insufficient_points', stage: 'request' });
     expect(evolve(state, receipt)).toEqual(state);
   });
@@ -51,13 +59,20 @@ describe('decide / evolve', () => {
   it('Given points on both sides, When dept-b requests a consent-bound dataset, Then pending; consent by dept-a grants it', () => {
     const state = given(registered('dept-a', 'traffic', odrlPolicy({ consent: true })), registered('dept-b', 'mine'));
     const request = tx('dept-b');
-    const [pending] = when(state, { type: 'access.request', payload: { dataset: 'dept-a/traffic', purpose: 'statistics', durationMs: 10 }, tx: request });
-    expect(pending).toMatchObject({ kind: 'pending', request: { held: 2 } });
-    const [consented] = when(given(registered('dept-a', 'traffic', odrlPolicy({ consent: true })), registered('dept-b', 'mine'), pending), {
-      type: 'access.consent',
-      payload: { request: request.txId },
-      tx: tx('dept-a', 2000),
+    const [pending] = when(state, {
+      type: 'access.request',
+      payload: { dataset: 'dept-a/traffic', purpose: 'statistics', durationMs: 10 },
+      tx: request,
     });
+    expect(pending).toMatchObject({ kind: 'pending', request: { held: 2 } });
+    const [consented] = when(
+      given(registered('dept-a', 'traffic', odrlPolicy({ consent: true })), registered('dept-b', 'mine'), pending),
+      {
+        type: 'access.consent',
+        payload: { request: request.txId },
+        tx: tx('dept-a', 2000),
+      },
+    );
     expect(consented).toMatchObject({ kind: 'consented', grant: { id: request.txId, expiresAt: 2010 } });
   });
 
@@ -67,7 +82,17 @@ describe('decide / evolve', () => {
     evolve(state, registered('dept-a', 'other'));
     expect(JSON.stringify(state)).toBe(copy);
     try {
-      evolve(state, { kind: 'revoked', code: 'provider_revoked', grant: 'f'.repeat(64), reason: null, height: 1, time: 1, index: 0, txId: null, from: null });
+      evolve(state, {
+        kind: 'revoked',
+        code: 'provider_revoked',
+        grant: 'f'.repeat(64),
+        reason: null,
+        height: 1,
+        time: 1,
+        index: 0,
+        txId: null,
+        from: null,
+      });
       throw new Error('expected a RulesError');
     } catch (error) {
       expect(isRulesError(error) && error.code).toBe('receipt.invalid');

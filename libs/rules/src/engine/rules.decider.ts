@@ -76,14 +76,21 @@ function stamp(tx: TxContext): Stamp {
   return { height: tx.height, time: tx.time, txId: tx.txId };
 }
 
-function reject(tx: TxContext, type: string, code: RejectionCode, message: string, issues: readonly Issue[] = []): RejectedReceipt {
+function reject(
+  tx: TxContext,
+  type: string,
+  code: RejectionCode,
+  message: string,
+  issues: readonly Issue[] = [],
+): RejectedReceipt {
   return { ...base(tx), kind: 'rejected', code, type, message, issues };
 }
 
 function register(p: DatasetRegisterPayload, tx: TxContext, state: RulesState, env: DecisionEnv): Receipt {
   const type = 'dataset.register';
   const id = datasetId(tx.from, p.name);
-  if (findDataset(state, id) !== undefined) return reject(tx, type, 'dataset_exists', `dataset ${id} is already registered (ids are never reused)`);
+  if (findDataset(state, id) !== undefined)
+    return reject(tx, type, 'dataset_exists', `dataset ${id} is already registered (ids are never reused)`);
   const policy = parseOdrlPolicy(p.policy, { owner: tx.from, dataset: id });
   if (!policy.ok) return reject(tx, type, 'invalid_policy', policy.message, policy.issues);
   const points = datasetPoints(env.params.registerPoints, p);
@@ -119,10 +126,16 @@ function register(p: DatasetRegisterPayload, tx: TxContext, state: RulesState, e
 }
 
 /** The dataset a tx of its owner refers to, or the rejection. */
-function ownedActiveDataset(tx: TxContext, type: string, id: string, state: RulesState): DatasetRecord | RejectedReceipt {
+function ownedActiveDataset(
+  tx: TxContext,
+  type: string,
+  id: string,
+  state: RulesState,
+): DatasetRecord | RejectedReceipt {
   const dataset = findDataset(state, id);
   if (dataset === undefined) return reject(tx, type, 'unknown_dataset', `no dataset ${id} is registered`);
-  if (dataset.owner !== tx.from) return reject(tx, type, 'not_owner', `only the owner ${dataset.owner} may change ${id}`);
+  if (dataset.owner !== tx.from)
+    return reject(tx, type, 'not_owner', `only the owner ${dataset.owner} may change ${id}`);
   if (dataset.status !== 'active') return reject(tx, type, 'dataset_deprecated', `dataset ${id} is deprecated`);
   return dataset;
 }
@@ -136,7 +149,12 @@ function update(p: DatasetUpdatePayload, tx: TxContext, state: RulesState, env: 
   const dataset = ownedActiveDataset(tx, type, p.dataset, state);
   if (isRejected(dataset)) return dataset;
   if (p.version !== dataset.version + 1) {
-    return reject(tx, type, 'version_not_next', `version ${p.version} does not follow the current version ${dataset.version}`);
+    return reject(
+      tx,
+      type,
+      'version_not_next',
+      `version ${p.version} does not follow the current version ${dataset.version}`,
+    );
   }
   let { policy, terms } = dataset;
   if (p.policy !== undefined) {
@@ -158,7 +176,8 @@ function update(p: DatasetUpdatePayload, tx: TxContext, state: RulesState, env: 
     updatedAt: stamp(tx),
   };
   // New content earns points at most once per updateMinIntervalMs, so re-publishing cannot farm them.
-  const rewarded = p.contentHash !== dataset.contentHash && tx.time - dataset.rewardedAt >= env.params.updateMinIntervalMs;
+  const rewarded =
+    p.contentHash !== dataset.contentHash && tx.time - dataset.rewardedAt >= env.params.updateMinIntervalMs;
   const points = rewarded ? datasetPoints(env.params.updatePoints, next) : 0;
   if (points === undefined || credit(accountOf(state, tx.from), points) === undefined) {
     return reject(tx, type, 'amount_overflow', 'the update points would exceed the safe integer range');
@@ -220,7 +239,8 @@ function request(p: AccessRequestPayload, tx: TxContext, state: RulesState, env:
   const dataset = findDataset(state, p.dataset) as DatasetRecord;
   const cost = evaluation.cost as NonNullable<typeof evaluation.cost>;
   const requestExpiresAt = checkedSum(tx.time, env.params.requestExpiryMs);
-  if (requestExpiresAt === undefined) return reject(tx, type, 'amount_overflow', 'the request expiry would exceed the safe integer range');
+  if (requestExpiresAt === undefined)
+    return reject(tx, type, 'amount_overflow', 'the request expiry would exceed the safe integer range');
   const record: RequestRecord = {
     id: tx.txId,
     requester: tx.from,
@@ -238,13 +258,20 @@ function request(p: AccessRequestPayload, tx: TxContext, state: RulesState, env:
     closedAt: null,
     code: null,
   };
-  if (evaluation.outcome === 'pending') return { ...base(tx), kind: 'pending', code: 'consent_required', request: record, checks };
+  if (evaluation.outcome === 'pending')
+    return { ...base(tx), kind: 'pending', code: 'consent_required', request: record, checks };
   const granted: RequestRecord = { ...record, status: 'granted', held: 0, closedAt: stamp(tx), code: 'auto' };
   const grant = newGrant(granted, dataset, tx, evaluation.grantExpiresAt as number, evaluation.exempt);
   return { ...base(tx), kind: 'granted', code: 'auto', request: granted, grant, checks };
 }
 
-function newGrant(request: RequestRecord, dataset: DatasetRecord, tx: TxContext, expiresAt: number, exempt: boolean): GrantRecord {
+function newGrant(
+  request: RequestRecord,
+  dataset: DatasetRecord,
+  tx: TxContext,
+  expiresAt: number,
+  exempt: boolean,
+): GrantRecord {
   return {
     id: request.id,
     requester: request.requester,
@@ -267,11 +294,18 @@ function newGrant(request: RequestRecord, dataset: DatasetRecord, tx: TxContext,
 }
 
 /** The pending request a provider's tx decides, or the rejection. */
-function providersPendingRequest(tx: TxContext, type: string, id: string, state: RulesState): RequestRecord | RejectedReceipt {
+function providersPendingRequest(
+  tx: TxContext,
+  type: string,
+  id: string,
+  state: RulesState,
+): RequestRecord | RejectedReceipt {
   const request = findRequest(state, id);
   if (request === undefined) return reject(tx, type, 'unknown_request', `no request ${id} is on record`);
-  if (request.provider !== tx.from) return reject(tx, type, 'not_provider', `only the provider ${request.provider} may decide request ${id}`);
-  if (request.status !== 'pending') return reject(tx, type, 'request_not_pending', `request ${id} is ${request.status}, not pending`);
+  if (request.provider !== tx.from)
+    return reject(tx, type, 'not_provider', `only the provider ${request.provider} may decide request ${id}`);
+  if (request.status !== 'pending')
+    return reject(tx, type, 'request_not_pending', `request ${id} is ${request.status}, not pending`);
   return request;
 }
 
@@ -304,7 +338,12 @@ function consent(p: AccessConsentPayload, tx: TxContext, state: RulesState, env:
   }
   const expiresAt = checkedSum(tx.time, request.durationMs);
   if (expiresAt === undefined || credit(accountOf(state, request.provider), request.compensation) === undefined) {
-    return reject(tx, type, 'amount_overflow', "the grant's end or the provider's points would exceed the safe integer range");
+    return reject(
+      tx,
+      type,
+      'amount_overflow',
+      "the grant's end or the provider's points would exceed the safe integer range",
+    );
   }
   const grant = newGrant(request, dataset, tx, expiresAt, guard.exempt);
   return { ...base(tx), kind: 'consented', code: 'ok', request: request.id, grant };
@@ -313,15 +352,24 @@ function consent(p: AccessConsentPayload, tx: TxContext, state: RulesState, env:
 function refuse(p: AccessRefusePayload, tx: TxContext, state: RulesState): Receipt {
   const request = providersPendingRequest(tx, 'access.refuse', p.request, state);
   if (isRejected(request)) return request;
-  return { ...base(tx), kind: 'refused', code: 'provider_refused', request: request.id, refund: request.held, reason: p.reason ?? null };
+  return {
+    ...base(tx),
+    kind: 'refused',
+    code: 'provider_refused',
+    request: request.id,
+    refund: request.held,
+    reason: p.reason ?? null,
+  };
 }
 
 function cancel(p: AccessCancelPayload, tx: TxContext, state: RulesState): Receipt {
   const type = 'access.cancel';
   const request = findRequest(state, p.request);
   if (request === undefined) return reject(tx, type, 'unknown_request', `no request ${p.request} is on record`);
-  if (request.requester !== tx.from) return reject(tx, type, 'not_requester', `only the requester ${request.requester} may cancel request ${p.request}`);
-  if (request.status !== 'pending') return reject(tx, type, 'request_not_pending', `request ${p.request} is ${request.status}, not pending`);
+  if (request.requester !== tx.from)
+    return reject(tx, type, 'not_requester', `only the requester ${request.requester} may cancel request ${p.request}`);
+  if (request.status !== 'pending')
+    return reject(tx, type, 'request_not_pending', `request ${p.request} is ${request.status}, not pending`);
   return { ...base(tx), kind: 'cancelled', code: 'requester_cancelled', request: request.id, refund: request.held };
 }
 
@@ -329,9 +377,17 @@ function cancel(p: AccessCancelPayload, tx: TxContext, state: RulesState): Recei
 function providersGrant(tx: TxContext, type: string, id: string, state: RulesState): GrantRecord | RejectedReceipt {
   const grant = findGrant(state, id);
   if (grant === undefined) return reject(tx, type, 'unknown_grant', `no grant ${id} is on record`);
-  if (grant.provider !== tx.from) return reject(tx, type, 'not_provider', `only the provider ${grant.provider} may act on grant ${id}`);
-  if (grant.status === 'exhausted') return reject(tx, type, 'grant_exhausted', `grant ${id} has used all of its ${grant.maxAccesses ?? 0} accesses`);
-  if (!isLiveGrant(grant, tx.time)) return reject(tx, type, 'grant_not_active', `grant ${id} is ${grant.status === 'active' ? 'expired' : grant.status}`);
+  if (grant.provider !== tx.from)
+    return reject(tx, type, 'not_provider', `only the provider ${grant.provider} may act on grant ${id}`);
+  if (grant.status === 'exhausted')
+    return reject(tx, type, 'grant_exhausted', `grant ${id} has used all of its ${grant.maxAccesses ?? 0} accesses`);
+  if (!isLiveGrant(grant, tx.time))
+    return reject(
+      tx,
+      type,
+      'grant_not_active',
+      `grant ${id} is ${grant.status === 'active' ? 'expired' : grant.status}`,
+    );
   return grant;
 }
 
@@ -348,8 +404,16 @@ function use(p: AccessUsePayload, tx: TxContext, state: RulesState, env: Decisio
   const accessesUsed = grant.accessesUsed + 1;
   const rewarded = grant.rewardedUses < env.params.maxRewardedUsesPerGrant;
   const points = rewarded ? env.params.usePoints : 0;
-  if (checkedSum(grant.bytesUsed, p.bytes) === undefined || credit(accountOf(state, grant.provider), points) === undefined) {
-    return reject(tx, type, 'amount_overflow', "the grant's byte counter or the provider's points would exceed the safe integer range");
+  if (
+    checkedSum(grant.bytesUsed, p.bytes) === undefined ||
+    credit(accountOf(state, grant.provider), points) === undefined
+  ) {
+    return reject(
+      tx,
+      type,
+      'amount_overflow',
+      "the grant's byte counter or the provider's points would exceed the safe integer range",
+    );
   }
   const exhausted = grant.maxAccesses !== null && accessesUsed >= grant.maxAccesses;
   return {
@@ -400,13 +464,24 @@ export function expire(state: RulesState, height: number, time: number): Expired
  * cancelled / revoked (`member_removed`), in id order. Re-joining later
  * restores points and datasets, not these.
  */
-export function reconcileMembership(state: RulesState, members: ReadonlySet<string>, height: number, time: number): (CancelledReceipt | RevokedReceipt)[] {
+export function reconcileMembership(
+  state: RulesState,
+  members: ReadonlySet<string>,
+  height: number,
+  time: number,
+): (CancelledReceipt | RevokedReceipt)[] {
   const at = boundary(height, time);
   const gone = (a: string, b: string) => !members.has(a) || !members.has(b);
   const open = openItems(state);
   const cancelled = sortedById(open.pendingRequests())
     .filter((r) => gone(r.requester, r.provider))
-    .map((r): CancelledReceipt => ({ ...at, kind: 'cancelled', code: 'member_removed', request: r.id, refund: r.held }));
+    .map((r): CancelledReceipt => ({
+      ...at,
+      kind: 'cancelled',
+      code: 'member_removed',
+      request: r.id,
+      refund: r.held,
+    }));
   const revoked = sortedById(open.activeGrants())
     .filter((g) => gone(g.requester, g.provider))
     .map((g): RevokedReceipt => ({ ...at, kind: 'revoked', code: 'member_removed', grant: g.id, reason: null }));

@@ -24,7 +24,11 @@ describe('apply: blocks and configuration', () => {
     const [genesis] = h.results;
 
     expect(genesis.receipts).toEqual([]);
-    expect(h.state).toMatchObject({ channel: 'test-channel', height: 0, params: (parseRuleParams(TEST_RULES) as { params: unknown }).params });
+    expect(h.state).toMatchObject({
+      channel: 'test-channel',
+      height: 0,
+      params: (parseRuleParams(TEST_RULES) as { params: unknown }).params,
+    });
     expect(genesis.digest).toBe(stateDigest(h.state));
     expect(genesis.digest).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -34,7 +38,13 @@ describe('apply: blocks and configuration', () => {
 
     expect(h.state.params).toEqual(DEFAULT_RULE_PARAMS);
     expect(h.lastReceipts()).toEqual([
-      expect.objectContaining({ kind: 'rejected', code: 'invalid_parameters', type: 'policy', txId: null, issues: [expect.objectContaining({ path: 'maxPersonalSources' })] }),
+      expect.objectContaining({
+        kind: 'rejected',
+        code: 'invalid_parameters',
+        type: 'policy',
+        txId: null,
+        issues: [expect.objectContaining({ path: 'maxPersonalSources' })],
+      }),
     ]);
   });
 
@@ -42,7 +52,10 @@ describe('apply: blocks and configuration', () => {
     const h = RulesHarness.given([a, b, c]);
     h.register(a, 'data');
     h.closeBlock();
-    const policy: ChannelPolicy = { ...h.ledger.config.policy, rules: rules({ requestCost: { public: 0, internal: 7, personal: 7, sensitive: 7 } }) };
+    const policy: ChannelPolicy = {
+      ...h.ledger.config.policy,
+      rules: rules({ requestCost: { public: 0, internal: 7, personal: 7, sensitive: 7 } }),
+    };
     const proposal = h.ledger.log.proposePolicy(a, policy);
     h.ledger.log.policyVote(b, proposal.txId, true);
     const sameBlock = h.request(b, 'dept-a/data', 'statistics');
@@ -53,7 +66,11 @@ describe('apply: blocks and configuration', () => {
 
     expect(h.receiptOf(sameBlock)).toMatchObject({ kind: 'denied', code: 'insufficient_points' });
     expect(h.evaluate(b, 'dept-a/data').cost).toEqual({ fee: 7, compensation: 0, total: 7 });
-    expect(h.receiptOf(nextBlock)).toMatchObject({ kind: 'denied', code: 'insufficient_points', message: expect.stringContaining('price of 7') });
+    expect(h.receiptOf(nextBlock)).toMatchObject({
+      kind: 'denied',
+      code: 'insufficient_points',
+      message: expect.stringContaining('price of 7'),
+    });
     expect(h.state.params?.requestCost.internal).toBe(7);
   });
 
@@ -63,7 +80,14 @@ describe('apply: blocks and configuration', () => {
     h.ledger.log.proposePolicy(a, { ...h.ledger.config.policy, rules: { levels: [] } });
     const { receipts } = h.closeBlock();
 
-    expect(receipts).toEqual([expect.objectContaining({ kind: 'rejected', code: 'invalid_parameters', type: 'policy', issues: [expect.objectContaining({ path: 'levels' })] })]);
+    expect(receipts).toEqual([
+      expect.objectContaining({
+        kind: 'rejected',
+        code: 'invalid_parameters',
+        type: 'policy',
+        issues: [expect.objectContaining({ path: 'levels' })],
+      }),
+    ]);
     expect(h.state.params).toEqual(before);
   });
 
@@ -98,11 +122,20 @@ describe('apply: blocks and configuration', () => {
 
     expectCode(() => apply(h.state, block1.block, block1.config), 'block.out_of_order');
     expectCode(() => apply(initialRulesState(), block1.block, block1.config), 'block.out_of_order');
-    expectCode(() => apply({ ...initialRulesState(), channel: 'other' }, block0.block, block0.config), 'block.wrong_channel');
-    expectCode(() => apply(initialRulesState(), block0.block, { ...block0.config!, channel: 'other' }), 'config.invalid');
+    expectCode(
+      () => apply({ ...initialRulesState(), channel: 'other' }, block0.block, block0.config),
+      'block.wrong_channel',
+    );
+    expectCode(
+      () => apply(initialRulesState(), block0.block, { ...block0.config!, channel: 'other' }),
+      'config.invalid',
+    );
     const afterGenesis = apply(initialRulesState(), block0.block, block0.config).state;
     expectCode(() => apply(afterGenesis, block1.block, null), 'config.invalid');
-    expectCode(() => apply({ ...afterGenesis, time: block1.block.header.time + 1 }, block1.block, block1.config), 'block.out_of_order');
+    expectCode(
+      () => apply({ ...afterGenesis, time: block1.block.header.time + 1 }, block1.block, block1.config),
+      'block.out_of_order',
+    );
   });
 
   it('does not modify the state it is given', () => {
@@ -158,7 +191,14 @@ describe('evaluate (dry run)', () => {
     const snapshot = JSON.stringify(h.state);
 
     const dry = h.evaluate(b, 'dept-a/data');
-    expect(dry).toMatchObject({ outcome: 'pending', code: 'consent_required', provider: 'dept-a', level: 0, balance: 10, cost: { fee: 2, compensation: 1, total: 3 } });
+    expect(dry).toMatchObject({
+      outcome: 'pending',
+      code: 'consent_required',
+      provider: 'dept-a',
+      level: 0,
+      balance: 10,
+      cost: { fee: 2, compensation: 1, total: 3 },
+    });
     expect(dry.checks.find((check) => check.name === 'consent')).toMatchObject({ status: 'pending' });
     expect(JSON.stringify(h.state)).toBe(snapshot);
 
@@ -171,7 +211,9 @@ describe('evaluate (dry run)', () => {
 
   it('rejects a malformed request with its issues and an unknown dataset with skipped checks', () => {
     const h = RulesHarness.given([a, b]);
-    expect(evaluate(h.state, h.ledger.config, { requester: 'dept-b', dataset: 'nope', purpose: 'x', durationMs: 0 }, 0)).toMatchObject({
+    expect(
+      evaluate(h.state, h.ledger.config, { requester: 'dept-b', dataset: 'nope', purpose: 'x', durationMs: 0 }, 0),
+    ).toMatchObject({
       outcome: 'rejected',
       code: 'invalid_payload',
       message: expect.stringMatching(/dataset: must be <owner>\/<name>.*durationMs/),
@@ -190,7 +232,9 @@ describe('evaluate (dry run)', () => {
     h.closeBlock();
     const grantedAt = h.state.time;
 
-    expect(h.evaluate(b, 'dept-a/data', 'statistics', 1000, grantedAt + 999)).toMatchObject({ code: 'duplicate_request' });
+    expect(h.evaluate(b, 'dept-a/data', 'statistics', 1000, grantedAt + 999)).toMatchObject({
+      code: 'duplicate_request',
+    });
     expect(h.evaluate(b, 'dept-a/data', 'statistics', 1000, grantedAt + 1000)).toMatchObject({ outcome: 'granted' });
   });
 });
@@ -252,12 +296,28 @@ describe('state persistence and replay', () => {
     h.closeBlock();
     const json = JSON.parse(JSON.stringify(h.state));
     json.datasets['dept-a/data'].id = 'dept-a/other';
-    expect(() => parseRulesState(json)).toThrow(expect.objectContaining({ code: 'state.invalid', message: expect.stringContaining('holds the record of dept-a/other') }));
-    expect(() => parseRulesState({ ...JSON.parse(JSON.stringify(h.state)), accounts: { 'dept-a': { balance: 5, held: 6, score: 10 } } })).toThrow(
-      expect.objectContaining({ code: 'state.invalid' }),
+    expect(() => parseRulesState(json)).toThrow(
+      expect.objectContaining({
+        code: 'state.invalid',
+        message: expect.stringContaining('holds the record of dept-a/other'),
+      }),
     );
-    expect(() => parseRulesState({ ...JSON.parse(JSON.stringify(h.state)), accounts: { 'dept-a': { balance: 1, held: 1, score: 10 } } })).toThrow(
-      expect.objectContaining({ code: 'state.invalid', message: expect.stringContaining('holds 1 points, its pending requests 0') }),
+    expect(() =>
+      parseRulesState({
+        ...JSON.parse(JSON.stringify(h.state)),
+        accounts: { 'dept-a': { balance: 5, held: 6, score: 10 } },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'state.invalid' }));
+    expect(() =>
+      parseRulesState({
+        ...JSON.parse(JSON.stringify(h.state)),
+        accounts: { 'dept-a': { balance: 1, held: 1, score: 10 } },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'state.invalid',
+        message: expect.stringContaining('holds 1 points, its pending requests 0'),
+      }),
     );
     expect(() => parseRulesState({ v: 2 })).toThrow(expect.objectContaining({ code: 'state.invalid' }));
   });

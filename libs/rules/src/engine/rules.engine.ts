@@ -29,19 +29,32 @@ export interface ApplyResult {
 export function apply(state: RulesState, block: Block, config: ChannelConfig | null): ApplyResult {
   const { channel, height, time } = block.header;
   if (state.channel !== null && channel !== state.channel) {
-    throw new RulesError('block.wrong_channel', `block is for channel ${channel}, the state for ${state.channel}`, { channel, expected: state.channel });
+    throw new RulesError('block.wrong_channel', `block is for channel ${channel}, the state for ${state.channel}`, {
+      channel,
+      expected: state.channel,
+    });
   }
   if (height !== state.height + 1) {
-    throw new RulesError('block.out_of_order', `block ${height} does not follow the state's height ${state.height}`, { height, expected: state.height + 1 });
+    throw new RulesError('block.out_of_order', `block ${height} does not follow the state's height ${state.height}`, {
+      height,
+      expected: state.height + 1,
+    });
   }
   if (time < state.time) {
-    throw new RulesError('block.out_of_order', `block ${height} has time ${time}, before the previous block's ${state.time}`, { height, time });
+    throw new RulesError(
+      'block.out_of_order',
+      `block ${height} has time ${time}, before the previous block's ${state.time}`,
+      { height, time },
+    );
   }
   if (config !== null && config.channel !== channel) {
     throw new RulesError('config.invalid', `configuration is for channel ${config.channel}, the block for ${channel}`);
   }
   if (config === null && state.params !== null) {
-    throw new RulesError('config.invalid', `block ${height} comes without a configuration although the channel has one`);
+    throw new RulesError(
+      'config.invalid',
+      `block ${height} comes without a configuration although the channel has one`,
+    );
   }
 
   const draft = draftOf(state);
@@ -63,7 +76,13 @@ export function apply(state: RulesState, block: Block, config: ChannelConfig | n
     block.txs.forEach((entry, index) => {
       if (!isEnvelopeEntry(entry) || entry.code !== 'valid') return;
       const { envelope } = entry;
-      const parsed = parseRulesCommand(envelope, { txId: computeTxId(envelope.body), from: envelope.body.from, height, index, time });
+      const parsed = parseRulesCommand(envelope, {
+        txId: computeTxId(envelope.body),
+        from: envelope.body.from,
+        height,
+        index,
+        time,
+      });
       if (parsed === null) return;
       emit(isRulesCommand(parsed) ? decide(parsed, draft, env) : [parsed]);
     });

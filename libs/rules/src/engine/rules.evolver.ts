@@ -2,7 +2,15 @@ import { checkedDifference, checkedSum } from '../common/amount.math';
 import { Receipt, ReceiptBase } from '../receipts/rules-receipt.events';
 import { accountOf, findDataset, findGrant, findRequest } from '../state/rules-state.queries';
 import { cachedOpenItems } from '../state/open-items.index';
-import { Account, GrantRecord, GrantStatus, RequestRecord, RequestStatus, RulesState, Stamp } from '../state/rules-state.schema';
+import {
+  Account,
+  GrantRecord,
+  GrantStatus,
+  RequestRecord,
+  RequestStatus,
+  RulesState,
+  Stamp,
+} from '../state/rules-state.schema';
 import { RulesError } from '../errors/rules.errors';
 import { credit } from './points.calculator';
 
@@ -46,7 +54,11 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
       const { request } = receipt;
       putRequest(draft, request);
       const account = accountOf(draft, request.requester);
-      setAccount(draft, request.requester, { ...account, balance: sub(account.balance, request.held), held: add(account.held, request.held) });
+      setAccount(draft, request.requester, {
+        ...account,
+        balance: sub(account.balance, request.held),
+        held: add(account.held, request.held),
+      });
       return;
     }
     case 'granted': {
@@ -54,7 +66,10 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
       putRequest(draft, request);
       putGrant(draft, grant);
       const account = accountOf(draft, request.requester);
-      setAccount(draft, request.requester, { ...account, balance: sub(account.balance, add(request.fee, request.compensation)) });
+      setAccount(draft, request.requester, {
+        ...account,
+        balance: sub(account.balance, add(request.fee, request.compensation)),
+      });
       earn(draft, request.provider, request.compensation);
       return;
     }
@@ -69,7 +84,8 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
     }
     case 'denied':
       // Denied when made: nothing was stored. Denied at consent: the held points come back.
-      if (receipt.stage === 'consent') closeRequest(draft, required(findRequest(draft, receipt.request), receipt), 'denied', receipt);
+      if (receipt.stage === 'consent')
+        closeRequest(draft, required(findRequest(draft, receipt.request), receipt), 'denied', receipt);
       return;
     case 'refused':
       closeRequest(draft, required(findRequest(draft, receipt.request), receipt), 'refused', receipt);
@@ -78,7 +94,8 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
       closeRequest(draft, required(findRequest(draft, receipt.request), receipt), 'cancelled', receipt);
       return;
     case 'expired':
-      if (receipt.code === 'request_expired') closeRequest(draft, required(findRequest(draft, receipt.request), receipt), 'expired', receipt);
+      if (receipt.code === 'request_expired')
+        closeRequest(draft, required(findRequest(draft, receipt.request), receipt), 'expired', receipt);
       else endGrant(draft, required(findGrant(draft, receipt.grant), receipt), 'expired', receipt);
       return;
     case 'revoked':
@@ -92,7 +109,12 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
         bytesUsed: add(grant.bytesUsed, receipt.bytes),
         rewardedUses: receipt.rewarded ? grant.rewardedUses + 1 : grant.rewardedUses,
       };
-      putGrant(draft, receipt.code === 'exhausted' ? { ...next, status: 'exhausted', endedAt: stampOf(receipt), code: 'exhausted' } : next);
+      putGrant(
+        draft,
+        receipt.code === 'exhausted'
+          ? { ...next, status: 'exhausted', endedAt: stampOf(receipt), code: 'exhausted' }
+          : next,
+      );
       const dataset = findDataset(draft, grant.dataset);
       if (dataset !== undefined) draft.datasets[dataset.id] = { ...dataset, accesses: add(dataset.accesses, 1) };
       earn(draft, receipt.provider, receipt.points);
@@ -115,7 +137,11 @@ function stampOf(receipt: ReceiptBase): Stamp {
 function closeRequest(draft: RulesState, request: RequestRecord, status: RequestStatus, receipt: Receipt): void {
   if (status !== 'granted' && request.held > 0) {
     const account = accountOf(draft, request.requester);
-    setAccount(draft, request.requester, { ...account, balance: add(account.balance, request.held), held: sub(account.held, request.held) });
+    setAccount(draft, request.requester, {
+      ...account,
+      balance: add(account.balance, request.held),
+      held: sub(account.held, request.held),
+    });
   }
   putRequest(draft, { ...request, status, held: 0, closedAt: stampOf(receipt), code: receipt.code });
 }
@@ -146,7 +172,8 @@ function setAccount(draft: RulesState, member: string, account: Account): void {
 }
 
 function required<T>(value: T | undefined, receipt: Receipt): T {
-  if (value === undefined) throw new RulesError('receipt.invalid', `receipt ${receipt.kind} refers to a record that does not exist`);
+  if (value === undefined)
+    throw new RulesError('receipt.invalid', `receipt ${receipt.kind} refers to a record that does not exist`);
   return value;
 }
 

@@ -11,7 +11,12 @@ import { replay } from './rules.engine';
 const MEMBERS = ['dept-a', 'dept-b', 'dept-c', 'dept-d'].map(testMember);
 const NAMES = ['alpha', 'beta', 'gamma'];
 const PURPOSES = ['statistics', 'planning', 'research'];
-const RULES = { ...TEST_RULES, requestExpiryMs: 3000, maxPersonalSources: 1, approvedJointPurposes: [{ purpose: 'research', requester: 'dept-d' }] };
+const RULES = {
+  ...TEST_RULES,
+  requestExpiryMs: 3000,
+  maxPersonalSources: 1,
+  approvedJointPurposes: [{ purpose: 'research', requester: 'dept-d' }],
+};
 
 const member = fc.integer({ min: 0, max: MEMBERS.length - 1 });
 /** Mostly the party entitled to act (provider or requester), sometimes anyone. */
@@ -19,7 +24,17 @@ const right = fc.integer({ min: 0, max: 4 }).map((n) => n > 0);
 const ref = fc.nat();
 
 type Action =
-  | { t: 'register'; m: number; name: number; sensitivity: Sensitivity; consent: boolean; maxAccesses: number | null; compensation: number; purposes: boolean; volumeBytes: number }
+  | {
+      t: 'register';
+      m: number;
+      name: number;
+      sensitivity: Sensitivity;
+      consent: boolean;
+      maxAccesses: number | null;
+      compensation: number;
+      purposes: boolean;
+      volumeBytes: number;
+    }
   | { t: 'update'; m: number; ds: number; skipVersion: boolean }
   | { t: 'deprecate'; m: number; ds: number }
   | { t: 'request'; m: number; ds: number; purpose: number; durationMs: number }
@@ -46,27 +61,71 @@ const registerAction: fc.Arbitrary<Action> = fc.record({
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 3, arbitrary: registerAction },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('update' as const), m: member, ds: ref, skipVersion: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('update' as const), m: member, ds: ref, skipVersion: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deprecate' as const), m: member, ds: ref }) },
-  { weight: 8, arbitrary: fc.record({ t: fc.constant('request' as const), m: member, ds: ref, purpose: fc.integer({ min: 0, max: PURPOSES.length - 1 }), durationMs: fc.integer({ min: 1, max: 6000 }) }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('decide' as const), m: member, right, req: ref, how: fc.constantFrom('consent' as const, 'consent' as const, 'refuse' as const, 'cancel' as const) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      t: fc.constant('request' as const),
+      m: member,
+      ds: ref,
+      purpose: fc.integer({ min: 0, max: PURPOSES.length - 1 }),
+      durationMs: fc.integer({ min: 1, max: 6000 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('decide' as const),
+      m: member,
+      right,
+      req: ref,
+      how: fc.constantFrom('consent' as const, 'consent' as const, 'refuse' as const, 'cancel' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('revoke' as const), m: member, right, req: ref }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('use' as const), m: member, right, req: ref, bytes: fc.integer({ min: 0, max: 1 << 20 }) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('garbage' as const), m: member, type: fc.integer({ min: 0, max: 8 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('use' as const),
+      m: member,
+      right,
+      req: ref,
+      bytes: fc.integer({ min: 0, max: 1 << 20 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('garbage' as const), m: member, type: fc.integer({ min: 0, max: 8 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('leave' as const), m: member }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rejoin' as const), m: member }) },
   { weight: 4, arbitrary: fc.constant({ t: 'cut' as const }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.integer({ min: 0, max: 4000 }) }) },
 );
 
-const GARBAGE_TYPES = ['dataset.register', 'dataset.update', 'dataset.deprecate', 'access.request', 'access.consent', 'access.refuse', 'access.cancel', 'access.revoke', 'access.use'];
+const GARBAGE_TYPES = [
+  'dataset.register',
+  'dataset.update',
+  'dataset.deprecate',
+  'access.request',
+  'access.consent',
+  'access.refuse',
+  'access.cancel',
+  'access.revoke',
+  'access.use',
+];
 
 /** Runs a scenario on a public channel; returns the harness (incrementally applied) after a final block. */
 function run(actions: readonly Action[]): RulesHarness {
   const h = RulesHarness.given(MEMBERS, { kind: 'public', rules: RULES as unknown as JsonObject });
   const datasets: { id: string; owner: number; version: number }[] = [];
   const requests: { tx: AppendedTx; requester: number; provider: number }[] = [];
-  const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+  const pick = <T>(list: readonly T[], i: number): T | undefined =>
+    list.length === 0 ? undefined : list[i % list.length];
   let open = false;
   for (const act of actions) {
     const who = MEMBERS['m' in act ? act.m : 0];
@@ -79,7 +138,12 @@ function run(actions: readonly Action[]): RulesHarness {
           compensation: act.compensation,
           purposes: act.purposes ? ['statistics', 'research'] : undefined,
         });
-        h.register(who, NAMES[act.name], { sensitivity: act.sensitivity, subjectKey: personal ? 'citizen-id' : undefined, policy, volumeBytes: act.volumeBytes });
+        h.register(who, NAMES[act.name], {
+          sensitivity: act.sensitivity,
+          subjectKey: personal ? 'citizen-id' : undefined,
+          policy,
+          volumeBytes: act.volumeBytes,
+        });
         datasets.push({ id: `${who.id}/${NAMES[act.name]}`, owner: act.m, version: 1 });
         break;
       }
@@ -87,7 +151,11 @@ function run(actions: readonly Action[]): RulesHarness {
         const ds = pick(datasets, act.ds);
         if (ds === undefined) continue;
         ds.version += 1;
-        h.tx(MEMBERS[ds.owner], 'dataset.update', { dataset: ds.id, version: act.skipVersion ? ds.version + 1 : ds.version, contentHash: contentHash() });
+        h.tx(MEMBERS[ds.owner], 'dataset.update', {
+          dataset: ds.id,
+          version: act.skipVersion ? ds.version + 1 : ds.version,
+          contentHash: contentHash(),
+        });
         break;
       }
       case 'deprecate': {
@@ -99,13 +167,18 @@ function run(actions: readonly Action[]): RulesHarness {
       case 'request': {
         const ds = pick(datasets, act.ds);
         if (ds === undefined) continue;
-        requests.push({ tx: h.request(who, ds.id, PURPOSES[act.purpose], act.durationMs), requester: act.m, provider: ds.owner });
+        requests.push({
+          tx: h.request(who, ds.id, PURPOSES[act.purpose], act.durationMs),
+          requester: act.m,
+          provider: ds.owner,
+        });
         break;
       }
       case 'decide': {
         const req = pick(requests, act.req);
         if (req === undefined) continue;
-        const type = act.how === 'consent' ? 'access.consent' : act.how === 'refuse' ? 'access.refuse' : 'access.cancel';
+        const type =
+          act.how === 'consent' ? 'access.consent' : act.how === 'refuse' ? 'access.refuse' : 'access.cancel';
         const signer = act.right ? MEMBERS[act.how === 'cancel' ? req.requester : req.provider] : who;
         h.tx(signer, type, { request: req.tx.txId });
         break;
@@ -163,7 +236,8 @@ function checkInvariants(state: RulesState, receipts: readonly Receipt[]): void 
       providersBySubject.set(key, (providersBySubject.get(key) ?? new Set()).add(g.provider));
     }
   }
-  for (const providers of providersBySubject.values()) expect(providers.size).toBeLessThanOrEqual(RULES.maxPersonalSources);
+  for (const providers of providersBySubject.values())
+    expect(providers.size).toBeLessThanOrEqual(RULES.maxPersonalSources);
   const usesPerGrant = new Map<string, number>();
   for (const r of receipts) if (r.kind === 'used') usesPerGrant.set(r.grant, (usesPerGrant.get(r.grant) ?? 0) + 1);
   for (const [grant, uses] of usesPerGrant) {
@@ -217,12 +291,31 @@ describe('rule engine properties', () => {
     const kinds = new Set<string>();
     fc.assert(
       fc.property(scenarios, (actions) => {
-        for (const r of run(actions).results.flatMap((x) => x.receipts)) kinds.add(r.kind === 'denied' || r.kind === 'rejected' ? `${r.kind}:${r.code}` : r.kind);
+        for (const r of run(actions).results.flatMap((x) => x.receipts))
+          kinds.add(r.kind === 'denied' || r.kind === 'rejected' ? `${r.kind}:${r.code}` : r.kind);
       }),
       { numRuns: 80, seed: 42 },
     );
-    const expected = ['registered', 'updated', 'deprecated', 'granted', 'pending', 'consented', 'refused', 'cancelled', 'revoked', 'used', 'expired'];
-    for (const k of [...expected, 'denied:privacy_guard', 'denied:insufficient_points', 'rejected:grant_exhausted', 'rejected:invalid_payload']) {
+    const expected = [
+      'registered',
+      'updated',
+      'deprecated',
+      'granted',
+      'pending',
+      'consented',
+      'refused',
+      'cancelled',
+      'revoked',
+      'used',
+      'expired',
+    ];
+    for (const k of [
+      ...expected,
+      'denied:privacy_guard',
+      'denied:insufficient_points',
+      'rejected:grant_exhausted',
+      'rejected:invalid_payload',
+    ]) {
       expect(kinds).toContain(k);
     }
   });

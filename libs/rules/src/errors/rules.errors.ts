@@ -3,7 +3,13 @@
  * (a block out of order, a persisted state that does not validate) throws a
  * RulesError; bad transactions never throw: they get `rejected` receipts.
  */
-export const RULES_ERROR_CODES = ['state.invalid', 'block.out_of_order', 'block.wrong_channel', 'config.invalid', 'receipt.invalid'] as const;
+export const RULES_ERROR_CODES = [
+  'state.invalid',
+  'block.out_of_order',
+  'block.wrong_channel',
+  'config.invalid',
+  'receipt.invalid',
+] as const;
 
 export type RulesErrorCode = (typeof RULES_ERROR_CODES)[number];
 

@@ -27,21 +27,40 @@ const volumeStepSchema = z.strictObject({ minBytes: uintSchema, points: amountSc
 export const pointsTableSchema = z
   .strictObject({
     /** Points by the dataset's data type; types not listed earn `otherDataType`. */
-    byDataType: z.record(tokenSchema, amountSchema).refine((t) => Object.keys(t).length <= 256, 'at most 256 data types'),
+    byDataType: z
+      .record(tokenSchema, amountSchema)
+      .refine((t) => Object.keys(t).length <= 256, 'at most 256 data types'),
     otherDataType: amountSchema,
     /** Volume classes: the last step whose minBytes is at most the dataset's volume applies. */
     byVolume: z.array(volumeStepSchema).min(1).max(32),
     byUpdateFrequency: z.strictObject(
-      Object.fromEntries(UPDATE_FREQUENCIES.map((f) => [f, amountSchema])) as Record<(typeof UPDATE_FREQUENCIES)[number], typeof amountSchema>,
+      Object.fromEntries(UPDATE_FREQUENCIES.map((f) => [f, amountSchema])) as Record<
+        (typeof UPDATE_FREQUENCIES)[number],
+        typeof amountSchema
+      >,
     ),
   })
   .superRefine((table, ctx) => {
     // zod runs refinements even after a failed .min(1): guard every access.
-    if (!Array.isArray(table.byVolume) || table.byVolume.length === 0 || table.byVolume.some((step) => typeof step?.minBytes !== 'number')) return;
-    if (table.byVolume[0].minBytes !== 0) ctx.addIssue({ code: 'custom', path: ['byVolume', 0, 'minBytes'], message: 'the first volume class must start at 0 bytes' });
+    if (
+      !Array.isArray(table.byVolume) ||
+      table.byVolume.length === 0 ||
+      table.byVolume.some((step) => typeof step?.minBytes !== 'number')
+    )
+      return;
+    if (table.byVolume[0].minBytes !== 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['byVolume', 0, 'minBytes'],
+        message: 'the first volume class must start at 0 bytes',
+      });
     for (let i = 1; i < table.byVolume.length; i++) {
       if (table.byVolume[i].minBytes <= table.byVolume[i - 1].minBytes) {
-        ctx.addIssue({ code: 'custom', path: ['byVolume', i, 'minBytes'], message: 'volume classes must have strictly increasing minBytes' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['byVolume', i, 'minBytes'],
+          message: 'volume classes must have strictly increasing minBytes',
+        });
       }
     }
   });
@@ -54,13 +73,22 @@ export const levelsSchema = z
   .max(16)
   .superRefine((levels, ctx) => {
     if (levels.length === 0 || levels.some((level) => typeof level?.minScore !== 'number')) return;
-    if (levels[0].minScore !== 0) ctx.addIssue({ code: 'custom', path: [0, 'minScore'], message: 'level 0 must start at score 0' });
+    if (levels[0].minScore !== 0)
+      ctx.addIssue({ code: 'custom', path: [0, 'minScore'], message: 'level 0 must start at score 0' });
     for (let i = 1; i < levels.length; i++) {
       if (levels[i].minScore <= levels[i - 1].minScore) {
-        ctx.addIssue({ code: 'custom', path: [i, 'minScore'], message: 'minScore must increase strictly from level to level' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'minScore'],
+          message: 'minScore must increase strictly from level to level',
+        });
       }
       if (sensitivityRank(levels[i].maxSensitivity) < sensitivityRank(levels[i - 1].maxSensitivity)) {
-        ctx.addIssue({ code: 'custom', path: [i, 'maxSensitivity'], message: 'a higher level may not request less than a lower one' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'maxSensitivity'],
+          message: 'a higher level may not request less than a lower one',
+        });
       }
     }
   });
@@ -85,7 +113,9 @@ export const ruleParamsSchema = z.strictObject({
   /** Accesses per grant that earn use points (so a colluding pair cannot farm points). */
   maxRewardedUsesPerGrant: amountSchema,
   /** Fee (burned) a requester pays to request data, by the dataset's sensitivity. */
-  requestCost: z.strictObject(Object.fromEntries(SENSITIVITIES.map((s) => [s, amountSchema])) as Record<Sensitivity, typeof amountSchema>),
+  requestCost: z.strictObject(
+    Object.fromEntries(SENSITIVITIES.map((s) => [s, amountSchema])) as Record<Sensitivity, typeof amountSchema>,
+  ),
   levels: levelsSchema,
   /** A department may hold active grants to personal data about one subject key from at most this many providers. */
   maxPersonalSources: z.int().min(1).max(1000),
@@ -104,7 +134,16 @@ const TIB = 1024 * GIB;
 /** Parameters for every field a channel policy's `rules` object leaves out (docs/rules.md "Parameters"). */
 export const DEFAULT_RULE_PARAMS: RuleParams = {
   registerPoints: {
-    byDataType: { record: 10, table: 10, document: 10, geospatial: 15, timeseries: 15, image: 15, audio: 15, video: 20 },
+    byDataType: {
+      record: 10,
+      table: 10,
+      document: 10,
+      geospatial: 15,
+      timeseries: 15,
+      image: 15,
+      audio: 15,
+      video: 20,
+    },
     otherDataType: 10,
     byVolume: [
       { minBytes: 0, points: 0 },
@@ -143,7 +182,9 @@ export const DEFAULT_RULE_PARAMS: RuleParams = {
 export const ruleParamsInputSchema = ruleParamsSchema.partial();
 export type RuleParamsInput = z.input<typeof ruleParamsInputSchema>;
 
-export type RuleParamsResult = { readonly ok: true; readonly params: RuleParams } | { readonly ok: false; readonly issues: readonly Issue[]; readonly message: string };
+export type RuleParamsResult =
+  | { readonly ok: true; readonly params: RuleParams }
+  | { readonly ok: false; readonly issues: readonly Issue[]; readonly message: string };
 
 /**
  * The parameters a channel policy's `rules` object stands for: each field it

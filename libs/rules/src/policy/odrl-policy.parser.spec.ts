@@ -28,27 +28,50 @@ describe('parseOdrlPolicy: the mapping to usage terms', () => {
           assigner: 'dept-a',
           constraint: [
             { leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: ['statistics', 'planning'] },
-            { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: { '@value': 'P30D', '@type': 'xsd:duration' } },
+            {
+              leftOperand: 'elapsedTime',
+              operator: 'lteq',
+              rightOperand: { '@value': 'P30D', '@type': 'xsd:duration' },
+            },
             { leftOperand: 'count', operator: 'lteq', rightOperand: 10 },
             { leftOperand: 'accord:level', operator: 'gteq', rightOperand: 1 },
           ],
           duty: [
             { action: 'obtainConsent' },
-            { action: 'compensate', constraint: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: 7, unit: 'accord:points' }] },
+            {
+              action: 'compensate',
+              constraint: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: 7, unit: 'accord:points' }],
+            },
           ],
         },
       ],
     };
     expect(parseOdrlPolicy(policy, ctx)).toEqual({
       ok: true,
-      terms: { minLevel: 1, purposes: ['planning', 'statistics'], consentRequired: true, maxDurationMs: 30 * 86_400_000, maxAccesses: 10, compensation: 7 },
+      terms: {
+        minLevel: 1,
+        purposes: ['planning', 'statistics'],
+        consentRequired: true,
+        maxDurationMs: 30 * 86_400_000,
+        maxAccesses: 10,
+        compensation: 7,
+      },
     });
   });
 
   it('maps the smallest policy (plain ODRL context, no constraints) to "anyone at level 0, any purpose, free"', () => {
-    expect(parseOdrlPolicy({ '@context': ODRL_CONTEXT, '@type': 'Offer', permission: [{ action: 'use' }] }, ctx)).toEqual({
+    expect(
+      parseOdrlPolicy({ '@context': ODRL_CONTEXT, '@type': 'Offer', permission: [{ action: 'use' }] }, ctx),
+    ).toEqual({
       ok: true,
-      terms: { minLevel: 0, purposes: null, consentRequired: false, maxDurationMs: null, maxAccesses: null, compensation: 0 },
+      terms: {
+        minLevel: 0,
+        purposes: null,
+        consentRequired: false,
+        maxDurationMs: null,
+        maxAccesses: null,
+        compensation: 0,
+      },
     });
   });
 
@@ -73,7 +96,12 @@ describe('parseOdrlPolicy: strict validation', () => {
     ['an unknown top-level key', { ...offer({ action: 'use' }), prohibition: [] }, 'prohibition', /unsupported key/],
     ['a Set instead of an Offer', { ...offer({ action: 'use' }), '@type': 'Set' }, '@type', /Offer/],
     ['another context', { ...offer({ action: 'use' }), '@context': 'https://schema.org' }, '@context', /must be/],
-    ['two permissions', { ...offer({ action: 'use' }), permission: [{ action: 'use' }, { action: 'use' }] }, 'permission', /exactly one/],
+    [
+      'two permissions',
+      { ...offer({ action: 'use' }), permission: [{ action: 'use' }, { action: 'use' }] },
+      'permission',
+      /exactly one/,
+    ],
     ['no permission', { '@context': ODRL_CONTEXT, '@type': 'Offer' }, 'permission', /required/],
     ['another action', offer({ action: 'distribute' }), 'permission.0.action', /"use"/],
     ['another assigner', offer({ action: 'use' }, { assigner: 'dept-b' }), 'assigner', /owner dept-a/],
@@ -85,21 +113,74 @@ describe('parseOdrlPolicy: strict validation', () => {
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
-    ['an unknown leftOperand', { leftOperand: 'spatial', operator: 'eq', rightOperand: 'x' }, 'leftOperand', /unsupported leftOperand "spatial"/],
-    ['an operator the operand does not allow', { leftOperand: 'count', operator: 'gt', rightOperand: 3 }, 'operator', /unsupported operator "gt" for count/],
+    [
+      'an unknown leftOperand',
+      { leftOperand: 'spatial', operator: 'eq', rightOperand: 'x' },
+      'leftOperand',
+      /unsupported leftOperand "spatial"/,
+    ],
+    [
+      'an operator the operand does not allow',
+      { leftOperand: 'count', operator: 'gt', rightOperand: 3 },
+      'operator',
+      /unsupported operator "gt" for count/,
+    ],
     ['a zero count', { leftOperand: 'count', operator: 'lteq', rightOperand: 0 }, 'rightOperand', /positive integer/],
-    ['a fractional count', { leftOperand: 'count', operator: 'lteq', rightOperand: 1.5 }, 'rightOperand', /positive integer/],
-    ['a month duration', { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: 'P1M' }, 'rightOperand', /xsd:duration/],
-    ['a zero duration', { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: 'PT0S' }, 'rightOperand', /positive/],
-    ['a duration typed otherwise', { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: { '@value': 'P1D', '@type': 'xsd:string' } }, 'rightOperand.@type', /xsd:duration/],
-    ['an empty purpose list', { leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: [] }, 'rightOperand', /purpose tokens/],
-    ['a purpose that is not a token', { leftOperand: 'purpose', operator: 'eq', rightOperand: 'Statistics!' }, 'rightOperand', /purpose token/],
-    ['repeated purposes', { leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: ['a', 'a'] }, 'rightOperand', /repeat/],
-    ['a negative level', { leftOperand: 'accord:level', operator: 'gteq', rightOperand: -1 }, 'rightOperand', /non-negative/],
+    [
+      'a fractional count',
+      { leftOperand: 'count', operator: 'lteq', rightOperand: 1.5 },
+      'rightOperand',
+      /positive integer/,
+    ],
+    [
+      'a month duration',
+      { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: 'P1M' },
+      'rightOperand',
+      /xsd:duration/,
+    ],
+    [
+      'a zero duration',
+      { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: 'PT0S' },
+      'rightOperand',
+      /positive/,
+    ],
+    [
+      'a duration typed otherwise',
+      { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: { '@value': 'P1D', '@type': 'xsd:string' } },
+      'rightOperand.@type',
+      /xsd:duration/,
+    ],
+    [
+      'an empty purpose list',
+      { leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: [] },
+      'rightOperand',
+      /purpose tokens/,
+    ],
+    [
+      'a purpose that is not a token',
+      { leftOperand: 'purpose', operator: 'eq', rightOperand: 'Statistics!' },
+      'rightOperand',
+      /purpose token/,
+    ],
+    [
+      'repeated purposes',
+      { leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: ['a', 'a'] },
+      'rightOperand',
+      /repeat/,
+    ],
+    [
+      'a negative level',
+      { leftOperand: 'accord:level', operator: 'gteq', rightOperand: -1 },
+      'rightOperand',
+      /non-negative/,
+    ],
     ['an extra key', { leftOperand: 'count', operator: 'lteq', rightOperand: 3, unit: 'x' }, 'unit', /unsupported key/],
   ])('rejects a constraint with %s', (_label, constraint, path, message) => {
     const issues = issuesOf(parseOdrlPolicy(offer({ action: 'use', constraint: [constraint] }), ctx));
-    expect(issues).toContainEqual({ path: `permission.0.constraint.0.${path}`, message: expect.stringMatching(message) });
+    expect(issues).toContainEqual({
+      path: `permission.0.constraint.0.${path}`,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('rejects a constraint given twice', () => {
@@ -111,26 +192,67 @@ describe('parseOdrlPolicy: strict validation', () => {
 
   it.each<[string, unknown, string, RegExp]>([
     ['an unknown duty', { action: 'attribute' }, 'action', /unsupported duty "attribute"/],
-    ['obtainConsent with extra keys', { action: 'obtainConsent', consentingParty: 'x' }, 'consentingParty', /unsupported key/],
-    ['compensate in another unit', { action: 'compensate', constraint: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: 5, unit: 'EUR' }] }, 'constraint.0.unit', /accord:points/],
+    [
+      'obtainConsent with extra keys',
+      { action: 'obtainConsent', consentingParty: 'x' },
+      'consentingParty',
+      /unsupported key/,
+    ],
+    [
+      'compensate in another unit',
+      {
+        action: 'compensate',
+        constraint: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: 5, unit: 'EUR' }],
+      },
+      'constraint.0.unit',
+      /accord:points/,
+    ],
     ['compensate without an amount constraint', { action: 'compensate', constraint: [] }, 'constraint', /exactly one/],
-    ['a fractional amount', { action: 'compensate', constraint: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: 2.5, unit: 'accord:points' }] }, 'constraint.0.rightOperand', /integer/],
+    [
+      'a fractional amount',
+      {
+        action: 'compensate',
+        constraint: [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: 2.5, unit: 'accord:points' }],
+      },
+      'constraint.0.rightOperand',
+      /integer/,
+    ],
   ])('rejects %s', (_label, duty, path, message) => {
     const issues = issuesOf(parseOdrlPolicy(offer({ action: 'use', duty: [duty] }), ctx));
     expect(issues).toContainEqual({ path: `permission.0.duty.0.${path}`, message: expect.stringMatching(message) });
   });
 
   it('requires the accord prefix in the context when accord: terms are used', () => {
-    const policy = { '@context': ODRL_CONTEXT, '@type': 'Offer', permission: [{ action: 'use', constraint: [{ leftOperand: 'accord:level', operator: 'gteq', rightOperand: 1 }] }] };
-    expect(issuesOf(parseOdrlPolicy(policy, ctx))).toEqual([{ path: '@context', message: expect.stringContaining(ACCORD_ODRL_NAMESPACE) }]);
+    const policy = {
+      '@context': ODRL_CONTEXT,
+      '@type': 'Offer',
+      permission: [{ action: 'use', constraint: [{ leftOperand: 'accord:level', operator: 'gteq', rightOperand: 1 }] }],
+    };
+    expect(issuesOf(parseOdrlPolicy(policy, ctx))).toEqual([
+      { path: '@context', message: expect.stringContaining(ACCORD_ODRL_NAMESPACE) },
+    ]);
   });
 
   it('lists every issue with a summary message', () => {
-    const result = parseOdrlPolicy({ '@type': 'Agreement', extra: 1, permission: [{ action: 'use', constraint: [{ leftOperand: 'x', operator: 'eq', rightOperand: 1 }] }] }, ctx);
+    const result = parseOdrlPolicy(
+      {
+        '@type': 'Agreement',
+        extra: 1,
+        permission: [{ action: 'use', constraint: [{ leftOperand: 'x', operator: 'eq', rightOperand: 1 }] }],
+      },
+      ctx,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues.map((i) => i.path)).toEqual(['extra', '@context', '@type', 'permission.0.constraint.0.leftOperand']);
-      expect(result.message).toMatch(/^invalid access policy: extra: unsupported key .*; @context: is required; @type: must be "Offer"; permission.0.constraint.0.leftOperand: unsupported/);
+      expect(result.issues.map((i) => i.path)).toEqual([
+        'extra',
+        '@context',
+        '@type',
+        'permission.0.constraint.0.leftOperand',
+      ]);
+      expect(result.message).toMatch(
+        /^invalid access policy: extra: unsupported key .*; @context: is required; @type: must be "Offer"; permission.0.constraint.0.leftOperand: unsupported/,
+      );
     }
   });
 });
@@ -147,7 +269,10 @@ describe('parseIsoDurationMs', () => {
     expect(parseIsoDurationMs(text)).toBe(ms);
   });
 
-  it.each(['', 'P', 'PT', 'P1DT', 'P1Y', 'P1M', 'P1W2D', 'PT1.5S', '-P1D', 'p1d', 'P1D ', 'P999999999999999D'])('rejects %j', (text) => {
-    expect(parseIsoDurationMs(text)).toBeUndefined();
-  });
+  it.each(['', 'P', 'PT', 'P1DT', 'P1Y', 'P1M', 'P1W2D', 'PT1.5S', '-P1D', 'p1d', 'P1D ', 'P999999999999999D'])(
+    'rejects %j',
+    (text) => {
+      expect(parseIsoDurationMs(text)).toBeUndefined();
+    },
+  );
 });

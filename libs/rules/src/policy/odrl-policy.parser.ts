@@ -63,10 +63,18 @@ class OdrlParser {
       return undefined;
     }
     // Key issues at the top do not stop the walk, so one answer lists everything wrong.
-    this.object(value, '(root)', ['@context', '@type', 'uid', 'assigner', 'target', 'permission'], ['@context', '@type', 'permission']);
+    this.object(
+      value,
+      '(root)',
+      ['@context', '@type', 'uid', 'assigner', 'target', 'permission'],
+      ['@context', '@type', 'permission'],
+    );
     if (value['@context'] !== undefined) this.contextValue(value['@context']);
     if (value['@type'] !== undefined && value['@type'] !== 'Offer') this.issue('@type', 'must be "Offer"');
-    if (value['uid'] !== undefined && (typeof value['uid'] !== 'string' || value['uid'].length === 0 || value['uid'].length > 256)) {
+    if (
+      value['uid'] !== undefined &&
+      (typeof value['uid'] !== 'string' || value['uid'].length === 0 || value['uid'].length > 256)
+    ) {
       this.issue('uid', 'must be a non-empty string of at most 256 characters');
     }
     this.assigner(value['assigner'], 'assigner');
@@ -79,7 +87,10 @@ class OdrlParser {
     }
     const terms = this.permission(permissions[0], 'permission.0');
     if (this.usesAccordTerms && !this.contextDeclaresAccord) {
-      this.issue('@context', `accord: terms need the context [${JSON.stringify(ODRL_CONTEXT)}, {"accord": ${JSON.stringify(ACCORD_ODRL_NAMESPACE)}}]`);
+      this.issue(
+        '@context',
+        `accord: terms need the context [${JSON.stringify(ODRL_CONTEXT)}, {"accord": ${JSON.stringify(ACCORD_ODRL_NAMESPACE)}}]`,
+      );
     }
     return terms;
   }
@@ -97,12 +108,16 @@ class OdrlParser {
       this.contextDeclaresAccord = true;
       return;
     }
-    this.issue('@context', `must be ${JSON.stringify(ODRL_CONTEXT)} or [${JSON.stringify(ODRL_CONTEXT)}, {"accord": ${JSON.stringify(ACCORD_ODRL_NAMESPACE)}}]`);
+    this.issue(
+      '@context',
+      `must be ${JSON.stringify(ODRL_CONTEXT)} or [${JSON.stringify(ODRL_CONTEXT)}, {"accord": ${JSON.stringify(ACCORD_ODRL_NAMESPACE)}}]`,
+    );
   }
 
   private assigner(value: unknown, path: string): void {
     if (value === undefined) return;
-    if (!memberIdSchema.safeParse(value).success || value !== this.context.owner) this.issue(path, `must be the dataset's owner ${this.context.owner}`);
+    if (!memberIdSchema.safeParse(value).success || value !== this.context.owner)
+      this.issue(path, `must be the dataset's owner ${this.context.owner}`);
   }
 
   private target(value: unknown, path: string): void {
@@ -115,7 +130,14 @@ class OdrlParser {
     if (value['action'] !== 'use') this.issue(`${path}.action`, 'must be "use" (the only action of the subset)');
     this.target(value['target'], `${path}.target`);
     this.assigner(value['assigner'], `${path}.assigner`);
-    const terms: Draft = { minLevel: 0, purposes: null, consentRequired: false, maxDurationMs: null, maxAccesses: null, compensation: 0 };
+    const terms: Draft = {
+      minLevel: 0,
+      purposes: null,
+      consentRequired: false,
+      maxDurationMs: null,
+      maxAccesses: null,
+      compensation: 0,
+    };
     const constraints = this.list(value['constraint'], `${path}.constraint`);
     const seen = new Set<string>();
     constraints.forEach((constraint, i) => this.constraint(constraint, `${path}.constraint.${i}`, terms, seen));
@@ -126,16 +148,30 @@ class OdrlParser {
   }
 
   private constraint(value: unknown, path: string, terms: Draft, seen: Set<string>): void {
-    if (!this.object(value, path, ['leftOperand', 'operator', 'rightOperand'], ['leftOperand', 'operator', 'rightOperand'])) return;
+    if (
+      !this.object(
+        value,
+        path,
+        ['leftOperand', 'operator', 'rightOperand'],
+        ['leftOperand', 'operator', 'rightOperand'],
+      )
+    )
+      return;
     const { leftOperand, operator, rightOperand } = value;
     if (typeof leftOperand !== 'string' || !Object.hasOwn(ODRL_OPERATORS, leftOperand)) {
-      this.issue(`${path}.leftOperand`, `unsupported leftOperand ${JSON.stringify(leftOperand)} (supported: ${Object.keys(ODRL_OPERATORS).join(', ')})`);
+      this.issue(
+        `${path}.leftOperand`,
+        `unsupported leftOperand ${JSON.stringify(leftOperand)} (supported: ${Object.keys(ODRL_OPERATORS).join(', ')})`,
+      );
       return;
     }
     const operand = leftOperand as OdrlLeftOperand;
     const operators: readonly string[] = ODRL_OPERATORS[operand];
     if (typeof operator !== 'string' || !operators.includes(operator)) {
-      this.issue(`${path}.operator`, `unsupported operator ${JSON.stringify(operator)} for ${operand} (supported: ${operators.join(', ')})`);
+      this.issue(
+        `${path}.operator`,
+        `unsupported operator ${JSON.stringify(operator)} for ${operand} (supported: ${operators.join(', ')})`,
+      );
       return;
     }
     if (seen.has(operand)) {
@@ -148,7 +184,10 @@ class OdrlParser {
         const list = operator === 'eq' ? [rightOperand] : rightOperand;
         const parsed = purposeListSchema.safeParse(list);
         if (!parsed.success) {
-          this.issue(`${path}.rightOperand`, operator === 'eq' ? 'must be a purpose token' : `must be 1 to ${MAX_PURPOSES} purpose tokens`);
+          this.issue(
+            `${path}.rightOperand`,
+            operator === 'eq' ? 'must be a purpose token' : `must be 1 to ${MAX_PURPOSES} purpose tokens`,
+          );
           return;
         }
         const unique = [...new Set(parsed.data)].sort();
@@ -157,10 +196,15 @@ class OdrlParser {
         return;
       }
       case 'elapsedTime': {
-        const text = isPlainObject(rightOperand) ? this.typedLiteral(rightOperand, `${path}.rightOperand`, 'xsd:duration') : rightOperand;
+        const text = isPlainObject(rightOperand)
+          ? this.typedLiteral(rightOperand, `${path}.rightOperand`, 'xsd:duration')
+          : rightOperand;
         const ms = typeof text === 'string' ? parseIsoDurationMs(text) : undefined;
         if (ms === undefined || ms === 0) {
-          this.issue(`${path}.rightOperand`, 'must be a positive xsd:duration in weeks, days, hours, minutes and whole seconds, e.g. "P30D"');
+          this.issue(
+            `${path}.rightOperand`,
+            'must be a positive xsd:duration in weeks, days, hours, minutes and whole seconds, e.g. "P30D"',
+          );
           return;
         }
         terms.maxDurationMs = ms;
@@ -219,7 +263,15 @@ class OdrlParser {
     }
     const cpath = `${path}.constraint.0`;
     const c: unknown = constraints[0];
-    if (!this.object(c, cpath, ['leftOperand', 'operator', 'rightOperand', 'unit'], ['leftOperand', 'operator', 'rightOperand', 'unit'])) return;
+    if (
+      !this.object(
+        c,
+        cpath,
+        ['leftOperand', 'operator', 'rightOperand', 'unit'],
+        ['leftOperand', 'operator', 'rightOperand', 'unit'],
+      )
+    )
+      return;
     if (c['leftOperand'] !== 'payAmount') this.issue(`${cpath}.leftOperand`, 'must be "payAmount"');
     if (c['operator'] !== 'eq') this.issue(`${cpath}.operator`, 'must be "eq"');
     if (c['unit'] !== 'accord:points') this.issue(`${cpath}.unit`, 'must be "accord:points"');
@@ -251,7 +303,12 @@ class OdrlParser {
     return value;
   }
 
-  private object(value: unknown, path: string, allowed: readonly string[], required: readonly string[]): value is Record<string, unknown> {
+  private object(
+    value: unknown,
+    path: string,
+    allowed: readonly string[],
+    required: readonly string[],
+  ): value is Record<string, unknown> {
     if (!isPlainObject(value)) {
       this.issue(path, 'must be an object');
       return false;

@@ -185,7 +185,12 @@ export interface RevokedReceipt extends ReceiptBase {
 }
 
 export type ExpiredReceipt =
-  | (ReceiptBase & { readonly kind: 'expired'; readonly code: 'request_expired'; readonly request: string; readonly refund: number })
+  | (ReceiptBase & {
+      readonly kind: 'expired';
+      readonly code: 'request_expired';
+      readonly request: string;
+      readonly refund: number;
+    })
   | (ReceiptBase & { readonly kind: 'expired'; readonly code: 'grant_expired'; readonly grant: string });
 
 export interface UsedReceipt extends ReceiptBase {

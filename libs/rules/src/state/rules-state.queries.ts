@@ -1,6 +1,14 @@
 import { Sensitivity } from '../common/rules-ids.schema';
 import { RuleParams } from '../params/rule-params.schema';
-import { Account, DatasetRecord, GrantRecord, GrantStatus, RequestRecord, RequestStatus, RulesState } from './rules-state.schema';
+import {
+  Account,
+  DatasetRecord,
+  GrantRecord,
+  GrantStatus,
+  RequestRecord,
+  RequestStatus,
+  RulesState,
+} from './rules-state.schema';
 
 // Records are keyed by member ids, dataset ids and txIds; member ids such as
 // "constructor" are legal, so every lookup checks own properties only.

@@ -141,7 +141,18 @@ export const rulesStateSchema = z.strictObject({
 export type RulesState = z.output<typeof rulesStateSchema>;
 
 export function initialRulesState(): RulesState {
-  return { v: 1, channel: null, height: -1, time: 0, params: null, rulesHash: null, accounts: {}, datasets: {}, requests: {}, grants: {} };
+  return {
+    v: 1,
+    channel: null,
+    height: -1,
+    time: 0,
+    params: null,
+    rulesHash: null,
+    accounts: {},
+    datasets: {},
+    requests: {},
+    grants: {},
+  };
 }
 
 /**
@@ -157,20 +168,34 @@ export function parseRulesState(value: unknown): RulesState {
   const state = result.data;
   for (const section of ['datasets', 'requests', 'grants'] as const) {
     for (const [key, record] of Object.entries(state[section])) {
-      if (record.id !== key) throw new RulesError('state.invalid', `invalid rules state: ${section}.${key} holds the record of ${record.id}`);
+      if (record.id !== key)
+        throw new RulesError(
+          'state.invalid',
+          `invalid rules state: ${section}.${key} holds the record of ${record.id}`,
+        );
     }
   }
   const held = new Map<string, number>();
   for (const request of Object.values(state.requests)) {
     if (request.status === 'pending') held.set(request.requester, (held.get(request.requester) ?? 0) + request.held);
-    else if (request.held !== 0) throw new RulesError('state.invalid', `invalid rules state: requests.${request.id} is ${request.status} but holds points`);
+    else if (request.held !== 0)
+      throw new RulesError(
+        'state.invalid',
+        `invalid rules state: requests.${request.id} is ${request.status} but holds points`,
+      );
   }
   for (const [id, account] of Object.entries(state.accounts)) {
     if (account.balance + account.held > account.score) {
-      throw new RulesError('state.invalid', `invalid rules state: accounts.${id} has more balance and held points than its score`);
+      throw new RulesError(
+        'state.invalid',
+        `invalid rules state: accounts.${id} has more balance and held points than its score`,
+      );
     }
     if (account.held !== (held.get(id) ?? 0)) {
-      throw new RulesError('state.invalid', `invalid rules state: accounts.${id} holds ${account.held} points, its pending requests ${held.get(id) ?? 0}`);
+      throw new RulesError(
+        'state.invalid',
+        `invalid rules state: accounts.${id} holds ${account.held} points, its pending requests ${held.get(id) ?? 0}`,
+      );
     }
   }
   return state;

@@ -10,8 +10,15 @@ const b = testMember('dept-b');
 /** Reference: the documented definition spelled out without caches. */
 function referenceDigest(state: RulesState): string {
   const hashes = (records: Record<string, object>) =>
-    Object.fromEntries(Object.entries(records).map(([id, record]) => [id, sha256Hex(Buffer.from(canonicalize(record)))]));
-  const projection = { ...state, datasets: hashes(state.datasets), requests: hashes(state.requests), grants: hashes(state.grants) };
+    Object.fromEntries(
+      Object.entries(records).map(([id, record]) => [id, sha256Hex(Buffer.from(canonicalize(record)))]),
+    );
+  const projection = {
+    ...state,
+    datasets: hashes(state.datasets),
+    requests: hashes(state.requests),
+    grants: hashes(state.grants),
+  };
   return sha256Hex(Buffer.from(canonicalize(projection)));
 }
 
@@ -55,7 +62,10 @@ describe('stateDigest', () => {
   it('changes with any field of any record', () => {
     const { state } = sample();
     const [id, grant] = Object.entries(state.grants)[0];
-    const changed: RulesState = { ...state, grants: { ...state.grants, [id]: { ...grant, bytesUsed: grant.bytesUsed + 1 } } };
+    const changed: RulesState = {
+      ...state,
+      grants: { ...state.grants, [id]: { ...grant, bytesUsed: grant.bytesUsed + 1 } },
+    };
     expect(stateDigest(changed)).not.toBe(stateDigest(state));
     expect(stateDigest({ ...state, height: state.height + 1 })).not.toBe(stateDigest(state));
   });

@@ -95,7 +95,10 @@ export class RulesHarness {
   ) {
     this.ledger.log.genesis(members[0], options.kind ?? 'alliance', members, {
       owner: options.kind === 'private' ? members[0].id : undefined,
-      policy: { rules: options.rules ?? (TEST_RULES as unknown as JsonObject), votingWindowBlocks: options.votingWindowBlocks ?? 5 },
+      policy: {
+        rules: options.rules ?? (TEST_RULES as unknown as JsonObject),
+        votingWindowBlocks: options.votingWindowBlocks ?? 5,
+      },
     });
   }
 
@@ -170,7 +173,13 @@ export class RulesHarness {
     return this.results[this.results.length - 1]?.receipts ?? [];
   }
 
-  evaluate(requester: TestMember, dataset: string, purpose = 'statistics', durationMs = 50_000, time = this.state.time + 1): Evaluation {
+  evaluate(
+    requester: TestMember,
+    dataset: string,
+    purpose = 'statistics',
+    durationMs = 50_000,
+    time = this.state.time + 1,
+  ): Evaluation {
     return evaluate(this.state, this.ledger.config, { requester: requester.id, dataset, purpose, durationMs }, time);
   }
 

@@ -59,7 +59,10 @@ export const datasetRegisterSchema = z
     policy: jsonObjectSchema,
   })
   .superRefine((p, ctx) => {
-    if ((p.sensitivity === 'personal' || p.sensitivity === 'sensitive') && (p.subjectKey === undefined || p.subjectKey === null)) {
+    if (
+      (p.sensitivity === 'personal' || p.sensitivity === 'sensitive') &&
+      (p.subjectKey === undefined || p.subjectKey === null)
+    ) {
       ctx.addIssue({ code: 'custom', path: ['subjectKey'], message: `is required for ${p.sensitivity} data` });
     }
   });

@@ -20,7 +20,10 @@ class Handlers {
   admin(): void {}
 }
 
-function contextFor(handler: keyof Handlers, headers: Record<string, string>): { ctx: ExecutionContext; request: Record<string, unknown> } {
+function contextFor(
+  handler: keyof Handlers,
+  headers: Record<string, string>,
+): { ctx: ExecutionContext; request: Record<string, unknown> } {
   const request: Record<string, unknown> = { method: 'GET', url: '/x', headers };
   const ctx = {
     getHandler: () => Handlers.prototype[handler],
@@ -48,7 +51,9 @@ describe('AuthGuard', () => {
   });
 
   it('rejects a request without credentials (401) and says how to authenticate', async () => {
-    const error = await guardWith().canActivate(contextFor('anyAuthenticated', {}).ctx).catch((e: unknown) => e);
+    const error = await guardWith()
+      .canActivate(contextFor('anyAuthenticated', {}).ctx)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect((error as Error).message).toBe('Authentication required: send "Authorization: Bearer <token>"');
   });
@@ -57,7 +62,9 @@ describe('AuthGuard', () => {
     ['an unknown token', 'Bearer not-a-known-token', 'Unknown API token'],
     ['a malformed header', 'Bearer two words', 'Malformed Authorization header: expected "Bearer <token>"'],
   ])('rejects %s (401)', async (_case, header, reason) => {
-    const error = await guardWith().canActivate(contextFor('anyAuthenticated', { authorization: header }).ctx).catch((e: unknown) => e);
+    const error = await guardWith()
+      .canActivate(contextFor('anyAuthenticated', { authorization: header }).ctx)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect((error as Error).message).toBe(reason);
   });
@@ -69,14 +76,23 @@ describe('AuthGuard', () => {
   });
 
   it('accepts the scheme case-insensitively', async () => {
-    await expect(guardWith().canActivate(contextFor('anyAuthenticated', { authorization: `bearer ${BOB}` }).ctx)).resolves.toBe(true);
+    await expect(
+      guardWith().canActivate(contextFor('anyAuthenticated', { authorization: `bearer ${BOB}` }).ctx),
+    ).resolves.toBe(true);
   });
 
   it('enforces @Roles: 403 with required and granted roles when none matches', async () => {
-    const error = await guardWith().canActivate(contextFor('admin', { authorization: `Bearer ${ALICE}` }).ctx).catch((e: unknown) => e);
+    const error = await guardWith()
+      .canActivate(contextFor('admin', { authorization: `Bearer ${ALICE}` }).ctx)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForbiddenError);
-    expect((error as ForbiddenError).details).toEqual({ required: ['sysadmin', 'dataadmin'], granted: ['provider', 'user'] });
-    await expect(guardWith().canActivate(contextFor('admin', { authorization: `Bearer ${BOB}` }).ctx)).resolves.toBe(true);
+    expect((error as ForbiddenError).details).toEqual({
+      required: ['sysadmin', 'dataadmin'],
+      granted: ['provider', 'user'],
+    });
+    await expect(guardWith().canActivate(contextFor('admin', { authorization: `Bearer ${BOB}` }).ctx)).resolves.toBe(
+      true,
+    );
   });
 
   it('asks further authenticators (the extension point for department-signed requests)', async () => {
@@ -84,7 +100,10 @@ describe('AuthGuard', () => {
       name: 'department-signature',
       authenticate: async (req) =>
         req.headers['x-accord-department'] === 'finance'
-          ? { kind: 'accepted', principal: { name: 'finance', roles: ['user'], via: 'department-signature', department: 'finance' } }
+          ? {
+              kind: 'accepted',
+              principal: { name: 'finance', roles: ['user'], via: 'department-signature', department: 'finance' },
+            }
           : { kind: 'absent' },
     };
     const { ctx, request } = contextFor('anyAuthenticated', { 'x-accord-department': 'finance' });
@@ -99,11 +118,17 @@ describe('ApiTokenAuthenticator', () => {
       { name: 'a', sha256: hashApiToken('t1'), roles: ['user'] },
       { name: 'b', sha256: hashApiToken('t2'), roles: ['operations'] },
     ]);
-    const auth = (token: string) => authenticator.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } });
-    await expect(auth('t2')).resolves.toEqual({ kind: 'accepted', principal: { name: 'b', roles: ['operations'], via: 'api-token' } });
+    const auth = (token: string) =>
+      authenticator.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } });
+    await expect(auth('t2')).resolves.toEqual({
+      kind: 'accepted',
+      principal: { name: 'b', roles: ['operations'], via: 'api-token' },
+    });
     await expect(auth('t1 ')).resolves.toMatchObject({ kind: 'accepted', principal: { name: 'a' } });
     await expect(auth('t3')).resolves.toEqual({ kind: 'rejected', reason: 'Unknown API token' });
-    await expect(authenticator.authenticate({ method: 'GET', url: '/', headers: { authorization: 'Basic dTpw' } })).resolves.toEqual({ kind: 'absent' });
+    await expect(
+      authenticator.authenticate({ method: 'GET', url: '/', headers: { authorization: 'Basic dTpw' } }),
+    ).resolves.toEqual({ kind: 'absent' });
   });
 
   it('hashes tokens as lower-case hex SHA-256 (the ACCORD_API_TOKENS format)', () => {

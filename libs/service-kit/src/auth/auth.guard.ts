@@ -22,7 +22,11 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = ctx.switchToHttp().getRequest<IncomingMessage & { originalUrl?: string }>();
-    const authRequest = { method: request.method ?? 'GET', url: request.originalUrl ?? request.url ?? '/', headers: request.headers };
+    const authRequest = {
+      method: request.method ?? 'GET',
+      url: request.originalUrl ?? request.url ?? '/',
+      headers: request.headers,
+    };
 
     let rejection: string | undefined;
     for (const authenticator of this.authenticators.all()) {

@@ -42,7 +42,10 @@ class ThingsController {
 
   @Post()
   @Roles('provider')
-  create(@ZodBody(newThing) body: z.output<typeof newThing>, @Principal() caller: Principal): { name: string; owner: string } {
+  create(
+    @ZodBody(newThing) body: z.output<typeof newThing>,
+    @Principal() caller: Principal,
+  ): { name: string; owner: string } {
     this.created.add(1);
     return { name: body.name, owner: caller.name };
   }
@@ -104,7 +107,10 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
     expect(up.body).toMatchObject({ status: 'ok', info: { dependency: { status: 'up', latencyMs: 1 } } });
     world.dependencyUp = false;
     const down = await http().get('/health/ready').expect(503);
-    expect(down.body).toMatchObject({ status: 'error', error: { dependency: { status: 'down', message: 'dependency unreachable' } } });
+    expect(down.body).toMatchObject({
+      status: 'error',
+      error: { dependency: { status: 'down', message: 'dependency unreachable' } },
+    });
   });
 
   it('answers /v1/info only to authenticated callers', async () => {
@@ -115,40 +121,79 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
       message: 'Authentication required: send "Authorization: Bearer <token>"',
       traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
-    await http().get('/v1/info').set('Authorization', 'Bearer wrong').expect(401, /Unknown API token/);
+    await http()
+      .get('/v1/info')
+      .set('Authorization', 'Bearer wrong')
+      .expect(401, /Unknown API token/);
     for (const role of ['provider', 'user', 'sysadmin', 'dataadmin', 'operations'] as const) {
-      await http().get('/v1/info').set('Authorization', bearer(role)).expect(200, { service: 'tiny', department: 'test-dept', version: '9.9.9', mode: 'embedded' });
+      await http()
+        .get('/v1/info')
+        .set('Authorization', bearer(role))
+        .expect(200, { service: 'tiny', department: 'test-dept', version: '9.9.9', mode: 'embedded' });
     }
   });
 
   it('enforces roles: 403 names the required roles, 200 for a holder', async () => {
-    const denied = await http().post('/v1/things').set('Authorization', bearer('user')).send({ name: 'x', size: 1 }).expect(403);
+    const denied = await http()
+      .post('/v1/things')
+      .set('Authorization', bearer('user'))
+      .send({ name: 'x', size: 1 })
+      .expect(403);
     expect(denied.body).toMatchObject({
       error: 'forbidden',
       message: 'This operation requires one of the roles: provider',
       details: { required: ['provider'], granted: ['user'] },
     });
-    await http().post('/v1/things').set('Authorization', bearer('provider')).send({ name: 'x', size: 1 }).expect(201, { name: 'x', owner: 'provider' });
+    await http()
+      .post('/v1/things')
+      .set('Authorization', bearer('provider'))
+      .send({ name: 'x', size: 1 })
+      .expect(201, { name: 'x', owner: 'provider' });
   });
 
   it('maps a typed domain error to its status with code, message, details and trace id', async () => {
     const res = await http().get('/v1/things/missing').set('Authorization', bearer('user')).expect(404);
-    expect(res.body).toEqual({ error: 'thing_not_found', message: 'no thing missing', details: { id: 'missing' }, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(res.body).toEqual({
+      error: 'thing_not_found',
+      message: 'no thing missing',
+      details: { id: 'missing' },
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
   });
 
   it('answers unexpected errors with a bare 500, logging the details instead', async () => {
     const res = await http().get('/v1/things/boom').set('Authorization', bearer('user')).expect(500);
-    expect(res.body).toEqual({ error: 'internal_error', message: 'Internal server error', traceId: expect.any(String) });
+    expect(res.body).toEqual({
+      error: 'internal_error',
+      message: 'Internal server error',
+      traceId: expect.any(String),
+    });
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
-    const logged = sut.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request failed');
-    expect(logged).toMatchObject({ level: 'error', service: 'tiny', traceId: res.body.traceId, err: { message: expect.stringContaining('postgres://') } });
+    const logged = sut.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request failed');
+    expect(logged).toMatchObject({
+      level: 'error',
+      service: 'tiny',
+      traceId: res.body.traceId,
+      err: { message: expect.stringContaining('postgres://') },
+    });
   });
 
   it('rejects invalid bodies with one reason per field, and malformed JSON', async () => {
-    const res = await http().post('/v1/things').set('Authorization', bearer('provider')).send({ name: '', size: 1.5 }).expect(400);
+    const res = await http()
+      .post('/v1/things')
+      .set('Authorization', bearer('provider'))
+      .send({ name: '', size: 1.5 })
+      .expect(400);
     expect(res.body.error).toBe('validation_failed');
     expect(res.body.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['body.name', 'body.size']);
-    const malformed = await http().post('/v1/things').set('Authorization', bearer('provider')).set('Content-Type', 'application/json').send('{"name":').expect(400);
+    const malformed = await http()
+      .post('/v1/things')
+      .set('Authorization', bearer('provider'))
+      .set('Content-Type', 'application/json')
+      .send('{"name":')
+      .expect(400);
     expect(malformed.body).toMatchObject({ error: 'bad_request', message: expect.stringMatching(/JSON/) });
   });
 
@@ -157,45 +202,78 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
     expect(res.body).toMatchObject({ error: 'not_found', message: 'Cannot GET /nope' });
   });
 
-  it('continues an incoming W3C trace: the caller\'s trace id is the correlation id', async () => {
+  it("continues an incoming W3C trace: the caller's trace id is the correlation id", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const res = await http().get('/v1/things/missing').set('Authorization', bearer('user')).set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`).expect(404);
+    const res = await http()
+      .get('/v1/things/missing')
+      .set('Authorization', bearer('user'))
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
+      .expect(404);
     expect(res.body.traceId).toBe(traceId);
-    const line = sut.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.traceId === traceId && l.msg === 'request completed');
-    expect(line).toMatchObject({ service: 'tiny', department: 'test-dept', req: { method: 'GET', url: '/v1/things/missing' }, res: { statusCode: 404 } });
+    const line = sut.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.traceId === traceId && l.msg === 'request completed');
+    expect(line).toMatchObject({
+      service: 'tiny',
+      department: 'test-dept',
+      req: { method: 'GET', url: '/v1/things/missing' },
+      res: { statusCode: 404 },
+    });
   });
 
   it('logs requests as JSON with service, department and trace id, and no credentials', async () => {
     await http().get('/v1/info').set('Authorization', bearer('user')).expect(200);
-    const requests = sut.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request completed');
+    const requests = sut.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request completed');
     expect(requests.length).toBeGreaterThan(0);
     for (const line of requests) {
-      expect(line).toMatchObject({ service: 'tiny', department: 'test-dept', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(line).toMatchObject({
+        service: 'tiny',
+        department: 'test-dept',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
     }
     expect(sut.logLines.join('\n')).not.toContain(sut.tokens.user);
     // Probes are frequent: not logged.
     expect(requests.some((l) => String((l.req as { url: string }).url).startsWith('/health'))).toBe(false);
   });
 
-  it('exposes Prometheus metrics: HTTP requests and the service\'s own counters, labelled by service', async () => {
+  it("exposes Prometheus metrics: HTTP requests and the service's own counters, labelled by service", async () => {
     await http().post('/v1/things').set('Authorization', bearer('provider')).send({ name: 'y', size: 2 }).expect(201);
     const res = await http().get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    expect(res.text).toMatch(/^tiny_things_created_total\{accord_service="tiny",accord_department="test-dept"\} [1-9]/m);
-    expect(res.text).toMatch(/^accord_http_requests_total\{[^}]*method="POST"[^}]*route="\/v1\/things"[^}]*status="201"[^}]*\} [1-9]/m);
+    expect(res.text).toMatch(
+      /^tiny_things_created_total\{accord_service="tiny",accord_department="test-dept"\} [1-9]/m,
+    );
+    expect(res.text).toMatch(
+      /^accord_http_requests_total\{[^}]*method="POST"[^}]*route="\/v1\/things"[^}]*status="201"[^}]*\} [1-9]/m,
+    );
     expect(res.text).toContain('# TYPE accord_http_request_duration_seconds histogram');
   });
 
   it('publishes an OpenAPI document listing the routes, with bearer auth', async () => {
     const res = await http().get('/openapi.json').expect(200);
     expect(res.body.info).toMatchObject({ title: 'Tiny test service', version: '9.9.9' });
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics', '/v1/info', '/v1/things', '/v1/things/{id}']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/health/live',
+        '/health/ready',
+        '/metrics',
+        '/v1/info',
+        '/v1/things',
+        '/v1/things/{id}',
+      ]),
+    );
     expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(res.body.paths['/v1/things'].post.requestBody.content['application/json'].schema).toMatchObject({
       type: 'object',
       required: ['name', 'size'],
     });
-    await http().get('/docs').redirects(1).expect(200, /swagger/i);
+    await http()
+      .get('/docs')
+      .redirects(1)
+      .expect(200, /swagger/i);
   });
 });
 
@@ -208,7 +286,9 @@ describe('bootstrapService lifecycle', () => {
     world.closed = [];
     const document = await buildOpenApiDocument(tinyService);
     expect(document.info).toMatchObject({ title: 'Tiny test service', version: '9.9.9' });
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health/ready', '/v1/info', '/v1/things', '/v1/things/{id}']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/health/ready', '/v1/info', '/v1/things', '/v1/things/{id}']),
+    );
     // Preview mode: provider factories (database, bus, ...) never ran, so nothing was opened or closed.
     expect(world.closed).toEqual([]);
   });
@@ -216,7 +296,11 @@ describe('bootstrapService lifecycle', () => {
   it('fails fast with a ConfigError listing the bad variables', async () => {
     const error = await bootstrapService(tinyService, { env: { ACCORD_HTTP_PORT: 'eighty' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['ACCORD_API_TOKENS', 'ACCORD_DEPARTMENT', 'ACCORD_HTTP_PORT']);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'ACCORD_API_TOKENS',
+      'ACCORD_DEPARTMENT',
+      'ACCORD_HTTP_PORT',
+    ]);
   });
 
   it('runs several services in one process on different ports, each with its own metrics', async () => {
@@ -224,11 +308,17 @@ describe('bootstrapService lifecycle', () => {
     const second = await startServiceForTest(tinyService, { env: { ACCORD_DEPARTMENT: 'other-dept' } });
     try {
       expect(first.url).not.toBe(second.url);
-      await request(second.url).post('/v1/things').set('Authorization', `Bearer ${second.tokens.provider}`).send({ name: 'z', size: 3 }).expect(201);
+      await request(second.url)
+        .post('/v1/things')
+        .set('Authorization', `Bearer ${second.tokens.provider}`)
+        .send({ name: 'z', size: 3 })
+        .expect(201);
       const metricsOfFirst = (await request(first.url).get('/metrics').expect(200)).text;
       const metricsOfSecond = (await request(second.url).get('/metrics').expect(200)).text;
       expect(metricsOfFirst).not.toContain('other-dept');
-      expect(metricsOfSecond).toMatch(/^tiny_things_created_total\{accord_service="tiny",accord_department="other-dept"\} 1$/m);
+      expect(metricsOfSecond).toMatch(
+        /^tiny_things_created_total\{accord_service="tiny",accord_department="other-dept"\} 1$/m,
+      );
       await request(first.url).get('/v1/info').set('Authorization', `Bearer ${second.tokens.user}`).expect(401);
     } finally {
       await first.close();
@@ -241,7 +331,9 @@ describe('bootstrapService lifecycle', () => {
     world.closed = [];
     try {
       const port = new URL(holder.url).port;
-      const error = await startServiceForTest(tinyService, { env: { ACCORD_HTTP_PORT: port } }).catch((e: unknown) => e);
+      const error = await startServiceForTest(tinyService, { env: { ACCORD_HTTP_PORT: port } }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ServiceStartError);
       expect((error as Error).message).toBe(`tiny: cannot listen on 127.0.0.1:${port}: address already in use`);
       expect(world.closed).toEqual(['bus', 'database']);
@@ -256,7 +348,10 @@ describe('bootstrapService lifecycle', () => {
     const agent = request(sut.url);
     await agent.get('/health/ready').expect(200);
     const closing = sut.service.close();
-    expect((await sut.service.readiness.evaluate()).checks.shutdown).toEqual({ status: 'down', message: 'shutting down' });
+    expect((await sut.service.readiness.evaluate()).checks.shutdown).toEqual({
+      status: 'down',
+      message: 'shutting down',
+    });
     await closing;
     expect(world.closed).toEqual(['bus', 'database']);
     await expect(fetch(`${sut.url}/health/live`)).rejects.toThrow();

@@ -11,7 +11,11 @@ import { ServiceStartError } from '../errors/accord.errors';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { createPinoLogger, ServiceLogger } from '../logging/service-logger';
 import { createOpenApiDocument, serveOpenApi } from '../openapi/openapi.document';
-import { httpMetricsMiddleware, requestLoggingMiddleware, tracingMiddleware } from '../telemetry/http-observability.middleware';
+import {
+  httpMetricsMiddleware,
+  requestLoggingMiddleware,
+  tracingMiddleware,
+} from '../telemetry/http-observability.middleware';
 import { ServiceMetrics } from '../telemetry/service-metrics';
 import { startTelemetry } from '../telemetry/telemetry';
 import { processEnv } from './process-env.config';
@@ -84,7 +88,12 @@ export async function bootstrapService<C extends CommonConfig>(
     config,
   };
   const log = new ServiceLogger(
-    createPinoLogger({ service: definition.name, department: config.department, level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) }),
+    createPinoLogger({
+      service: definition.name,
+      department: config.department,
+      level: config.logLevel,
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    }),
   );
   const kit: ServiceKitInput = {
     context,
@@ -97,16 +106,22 @@ export async function bootstrapService<C extends CommonConfig>(
   };
 
   if (telemetry.expressLoadedEarly) {
-    log.pino.warn('express was loaded before tracing started: HTTP routes are not instrumented (load @accord/service-kit before express)');
+    log.pino.warn(
+      'express was loaded before tracing started: HTTP routes are not instrumented (load @accord/service-kit before express)',
+    );
   }
 
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(ServiceRootModule.wrap(kit, definition.rootModule), new ExpressAdapter(), {
-      logger: new FrameworkLogger(log),
-      abortOnError: false,
-      bodyParser: false,
-    });
+    app = await NestFactory.create<NestExpressApplication>(
+      ServiceRootModule.wrap(kit, definition.rootModule),
+      new ExpressAdapter(),
+      {
+        logger: new FrameworkLogger(log),
+        abortOnError: false,
+        bodyParser: false,
+      },
+    );
     app.useBodyParser('json', { limit: definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
     app.use(tracingMiddleware(definition.name), requestLoggingMiddleware(log.pino), httpMetricsMiddleware(kit.metrics));
     const openApi = createOpenApiDocument(app, definition);

@@ -33,6 +33,11 @@ export class InfoController {
     },
   })
   info(): ServiceInfo {
-    return { service: this.ctx.service, department: this.ctx.department, version: this.ctx.version, mode: this.ctx.mode };
+    return {
+      service: this.ctx.service,
+      department: this.ctx.department,
+      version: this.ctx.version,
+      mode: this.ctx.mode,
+    };
   }
 }

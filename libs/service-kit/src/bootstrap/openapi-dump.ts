@@ -26,13 +26,29 @@ const PLACEHOLDER_ENV: Env = {
  * resolves the module graph but runs no provider factories, so no database,
  * bus or port is touched. For CI artefacts and client generation.
  */
-export async function buildOpenApiDocument<C extends CommonConfig>(definition: ServiceDefinition<C>, env: Env = {}): Promise<OpenAPIObject> {
-  const config = loadConfig(definition.configSchema, { ...PLACEHOLDER_ENV, ...env }, `${definition.name} configuration`);
+export async function buildOpenApiDocument<C extends CommonConfig>(
+  definition: ServiceDefinition<C>,
+  env: Env = {},
+): Promise<OpenAPIObject> {
+  const config = loadConfig(
+    definition.configSchema,
+    { ...PLACEHOLDER_ENV, ...env },
+    `${definition.name} configuration`,
+  );
   const { ExpressAdapter } = await import('@nestjs/platform-express');
-  const log = new ServiceLogger(createPinoLogger({ service: definition.name, department: config.department, level: 'silent' }));
+  const log = new ServiceLogger(
+    createPinoLogger({ service: definition.name, department: config.department, level: 'silent' }),
+  );
   const metrics = new ServiceMetrics(definition.name, config.department);
   const kit = {
-    context: { service: definition.name, title: definition.title, version: definition.version, department: config.department, mode: deploymentMode(config), config },
+    context: {
+      service: definition.name,
+      title: definition.title,
+      version: definition.version,
+      department: config.department,
+      mode: deploymentMode(config),
+      config,
+    },
     shared: {},
     log,
     metrics,

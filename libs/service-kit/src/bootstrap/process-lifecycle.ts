@@ -44,7 +44,11 @@ export function waitForShutdownSignal(report: (message: string) => void = stderr
  * `afterMs` later (unref'd: it never keeps the process alive itself). Guards
  * against a stuck shutdown step or a handle some library forgot to close.
  */
-export function exitIfStillRunning(code: number, afterMs: number, report: (message: string) => void = stderrLine): void {
+export function exitIfStillRunning(
+  code: number,
+  afterMs: number,
+  report: (message: string) => void = stderrLine,
+): void {
   setTimeout(() => {
     report(`process still running ${afterMs} ms after shutdown began: exiting with ${code}`);
     process.exit(code);
@@ -60,7 +64,7 @@ export function exitOnShutdownSignal(stop: () => Promise<void>, options: SignalH
       await stop();
       process.exit(0);
     } catch (error) {
-      report(`shutdown failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      report(`shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       process.exit(1);
     }
   });
@@ -75,12 +79,18 @@ function stderrLine(message: string): void {
  * (stdout without a file) and exits; otherwise the service runs until
  * SIGTERM/SIGINT. Invalid configuration exits 78 listing every bad variable.
  */
-export async function runServiceMain<C extends CommonConfig>(definition: ServiceDefinition<C>, args: readonly string[]): Promise<void> {
+export async function runServiceMain<C extends CommonConfig>(
+  definition: ServiceDefinition<C>,
+  args: readonly string[],
+): Promise<void> {
   if (args[0] === 'openapi') {
     const json = `${JSON.stringify(await buildOpenApiDocument(definition), null, 2)}\n`;
     if (args[1]) await writeFile(args[1], json);
     // Exit only once stdout has flushed: a pipe would otherwise get a truncated document.
-    else await new Promise<void>((resolve, reject) => process.stdout.write(json, (error) => (error ? reject(error) : resolve())));
+    else
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(json, (error) => (error ? reject(error) : resolve())),
+      );
     process.exit(0);
   }
   if (args.length > 0) {

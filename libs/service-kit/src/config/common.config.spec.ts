@@ -52,18 +52,32 @@ describe('loadConfig with the common service variables', () => {
     expect(config.httpPort).toBe(0);
     expect(config.logLevel).toBe('debug');
     // Each service gets its own schema in a shared PostgreSQL database by default.
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://accord:secret@db.internal:5432/accord', schema: 'ledger' });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://accord:secret@db.internal:5432/accord',
+      schema: 'ledger',
+    });
     expect(config.bus).toEqual({ kind: 'kafka', brokers: ['k1:9092', 'k2:9093'] });
     expect(config.otlpEndpoint).toBe('http://otel:4318');
-    expect(loadConfig(schema, { ...validEnv, ACCORD_DATABASE: 'pglite:memory' }).database).toEqual({ kind: 'pglite', dataDir: 'memory://' });
-    expect(loadConfig(schema, { ...validEnv, ACCORD_DATABASE: 'pglite:/var/db', ACCORD_BUS: 'embedded:/var/log' })).toMatchObject({
+    expect(loadConfig(schema, { ...validEnv, ACCORD_DATABASE: 'pglite:memory' }).database).toEqual({
+      kind: 'pglite',
+      dataDir: 'memory://',
+    });
+    expect(
+      loadConfig(schema, { ...validEnv, ACCORD_DATABASE: 'pglite:/var/db', ACCORD_BUS: 'embedded:/var/log' }),
+    ).toMatchObject({
       database: { kind: 'pglite', dataDir: '/var/db' },
       bus: { kind: 'embedded', dataDir: '/var/log' },
     });
   });
 
   it('treats empty variables as unset', () => {
-    const config = loadConfig(schema, { ...validEnv, ACCORD_HTTP_PORT: '', ACCORD_BUS: '', ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+    const config = loadConfig(schema, {
+      ...validEnv,
+      ACCORD_HTTP_PORT: '',
+      ACCORD_BUS: '',
+      ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    });
     expect(config.httpPort).toBe(7100);
     expect(config.bus.kind).toBe('embedded');
     expect(config.otlpEndpoint).toBeUndefined();
@@ -99,7 +113,11 @@ describe('loadConfig with the common service variables', () => {
   it('puts every problem in the error message and never echoes values', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig(schema, { ACCORD_DATABASE: 'postgres://user:hunter2@', ACCORD_API_TOKENS: 'hunter2' }, 'ledger configuration');
+      loadConfig(
+        schema,
+        { ACCORD_DATABASE: 'postgres://user:hunter2@', ACCORD_API_TOKENS: 'hunter2' },
+        'ledger configuration',
+      );
     } catch (e) {
       error = e as ConfigError;
     }
@@ -113,11 +131,30 @@ describe('loadConfig with the common service variables', () => {
 
   it.each([
     ['not an array', '{"name":"a"}', /expected array/],
-    ['a bad hash', JSON.stringify([{ name: 'a', sha256: 'abc', roles: ['user'] }]), /entry \[0\]\.\[sha256\]: must be the lower-case hex SHA-256/],
-    ['an unknown role', JSON.stringify([{ name: 'a', sha256: HASH, roles: ['root'] }]), /entry \[0\]\.\[roles\]\.\[0\]: must be one of provider, user/],
+    [
+      'a bad hash',
+      JSON.stringify([{ name: 'a', sha256: 'abc', roles: ['user'] }]),
+      /entry \[0\]\.\[sha256\]: must be the lower-case hex SHA-256/,
+    ],
+    [
+      'an unknown role',
+      JSON.stringify([{ name: 'a', sha256: HASH, roles: ['root'] }]),
+      /entry \[0\]\.\[roles\]\.\[0\]: must be one of provider, user/,
+    ],
     ['no roles', JSON.stringify([{ name: 'a', sha256: HASH, roles: [] }]), /at least one role/],
-    ['a plaintext token field', JSON.stringify([{ name: 'a', sha256: HASH, roles: ['user'], token: 'x' }]), /Unrecognized key/],
-    ['a duplicate name', JSON.stringify([{ name: 'a', sha256: HASH, roles: ['user'] }, { name: 'a', sha256: HASH, roles: ['user'] }]), /listed twice/],
+    [
+      'a plaintext token field',
+      JSON.stringify([{ name: 'a', sha256: HASH, roles: ['user'], token: 'x' }]),
+      /Unrecognized key/,
+    ],
+    [
+      'a duplicate name',
+      JSON.stringify([
+        { name: 'a', sha256: HASH, roles: ['user'] },
+        { name: 'a', sha256: HASH, roles: ['user'] },
+      ]),
+      /listed twice/,
+    ],
   ])('rejects ACCORD_API_TOKENS with %s', (_case, value, reason) => {
     const problems = problemsOf({ ...validEnv, ACCORD_API_TOKENS: value });
     expect(problems).toHaveLength(1);
@@ -163,8 +200,15 @@ describe('object store variables', () => {
   });
 
   it('requires MinIO credentials and reports them together with other problems', () => {
-    const problems = problemsOf({ ...validEnv, ACCORD_HTTP_PORT: 'x', ACCORD_OBJECT_STORE: 'minio:http://127.0.0.1:9000' }, gatewaySchema);
-    expect(problems.map((p) => p.variable).sort()).toEqual(['ACCORD_HTTP_PORT', 'ACCORD_OBJECT_STORE_ACCESS_KEY', 'ACCORD_OBJECT_STORE_SECRET_KEY']);
+    const problems = problemsOf(
+      { ...validEnv, ACCORD_HTTP_PORT: 'x', ACCORD_OBJECT_STORE: 'minio:http://127.0.0.1:9000' },
+      gatewaySchema,
+    );
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'ACCORD_HTTP_PORT',
+      'ACCORD_OBJECT_STORE_ACCESS_KEY',
+      'ACCORD_OBJECT_STORE_SECRET_KEY',
+    ]);
   });
 
   it('rejects unknown object store forms', () => {

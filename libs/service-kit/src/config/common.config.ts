@@ -81,7 +81,10 @@ export const databaseVar = z.string().transform((raw, ctx): DatabaseSpec => {
     return { kind: 'pglite', dataDir: resolve(raw.slice('pglite:'.length)) };
   }
   if (/^postgres(ql)?:\/\//.test(raw) && URL.canParse(raw)) return { kind: 'postgres', url: raw };
-  ctx.addIssue({ code: 'custom', message: 'must be pglite:<dir>, pglite:memory or postgres://user:password@host:port/database' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be pglite:<dir>, pglite:memory or postgres://user:password@host:port/database',
+  });
   return z.NEVER;
 });
 
@@ -91,18 +94,26 @@ export const busVar = z.string().transform((raw, ctx): BusSpec => {
     return { kind: 'embedded', dataDir: resolve(raw.slice('embedded:'.length)) };
   }
   if (raw.startsWith('kafka:')) {
-    const brokers = raw.slice('kafka:'.length).split(',').map((b) => b.trim());
-    if (brokers.length > 0 && brokers.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))) return { kind: 'kafka', brokers };
+    const brokers = raw
+      .slice('kafka:'.length)
+      .split(',')
+      .map((b) => b.trim());
+    if (brokers.length > 0 && brokers.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)))
+      return { kind: 'kafka', brokers };
   }
   ctx.addIssue({ code: 'custom', message: 'must be embedded:<dir> or kafka:<host:port>[,<host:port>...]' });
   return z.NEVER;
 });
 
-const apiTokenEntrySchema = z.object({
-  name: z.string().min(1).max(100),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex SHA-256 of the token'),
-  roles: z.array(z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` })).min(1, 'must list at least one role'),
-}).strict();
+const apiTokenEntrySchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex SHA-256 of the token'),
+    roles: z
+      .array(z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }))
+      .min(1, 'must list at least one role'),
+  })
+  .strict();
 
 /** JSON array `[{"name":"alice","sha256":"<hex>","roles":["provider"]}]` (hashes only, never tokens). */
 export const apiTokensVar = z.string().transform((raw, ctx): ApiTokenEntry[] => {
@@ -144,7 +155,9 @@ export function commonEnvShape(options: CommonShapeOptions) {
     ACCORD_HTTP_PORT: defaultedVar(portVar, options.defaultPort),
     ACCORD_LOG_LEVEL: defaultedVar(logLevelVar, 'info'),
     ACCORD_DATABASE: optionalVar(databaseVar),
-    ACCORD_DATABASE_SCHEMA: optionalVar(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')),
+    ACCORD_DATABASE_SCHEMA: optionalVar(
+      z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'),
+    ),
     ACCORD_BUS: optionalVar(busVar),
     ACCORD_API_TOKENS: apiTokensVar,
     ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: optionalVar(urlVar),

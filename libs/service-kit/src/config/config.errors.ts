@@ -10,7 +10,10 @@ export interface ConfigProblem {
 export class ConfigError extends AccordError {
   readonly code = 'config_invalid';
 
-  constructor(readonly problems: readonly ConfigProblem[], subject = 'configuration') {
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    subject = 'configuration',
+  ) {
     super(
       `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),

@@ -16,10 +16,14 @@ export type ObjectStoreSpec =
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-const objectStoreVar = z.string().refine(
-  (raw) => (raw.startsWith('local:') && raw.length > 'local:'.length) || /^minio:https?:\/\/[^/]+\/?$/.test(raw) && URL.canParse(raw.slice('minio:'.length)),
-  'must be local:<dir> or minio:http(s)://host:port',
-);
+const objectStoreVar = z
+  .string()
+  .refine(
+    (raw) =>
+      (raw.startsWith('local:') && raw.length > 'local:'.length) ||
+      (/^minio:https?:\/\/[^/]+\/?$/.test(raw) && URL.canParse(raw.slice('minio:'.length))),
+    'must be local:<dir> or minio:http(s)://host:port',
+  );
 
 /** Variables of services that own an object store (storage gateway). */
 export function objectStoreEnvShape() {
@@ -27,7 +31,9 @@ export function objectStoreEnvShape() {
     ACCORD_OBJECT_STORE: optionalVar(objectStoreVar),
     ACCORD_OBJECT_STORE_ACCESS_KEY: optionalVar(z.string()),
     ACCORD_OBJECT_STORE_SECRET_KEY: optionalVar(z.string().min(8, 'must be at least 8 characters')),
-    ACCORD_OBJECT_STORE_BUCKET: optionalVar(z.string().regex(BUCKET, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)')),
+    ACCORD_OBJECT_STORE_BUCKET: optionalVar(
+      z.string().regex(BUCKET, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)'),
+    ),
   };
 }
 
@@ -37,14 +43,19 @@ type ObjectStoreEnv = z.output<z.ZodObject<ReturnType<typeof objectStoreEnvShape
 export function checkObjectStoreEnv(env: ObjectStoreEnv, ctx: z.RefinementCtx): void {
   if (!env.ACCORD_OBJECT_STORE?.startsWith('minio:')) return;
   for (const name of ['ACCORD_OBJECT_STORE_ACCESS_KEY', 'ACCORD_OBJECT_STORE_SECRET_KEY'] as const) {
-    if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ACCORD_OBJECT_STORE is minio:...' });
+    if (env[name] === undefined)
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ACCORD_OBJECT_STORE is minio:...' });
   }
 }
 
 /** Default: a local directory `<dataDir>/<department>/<service>/objects`; MinIO bucket default `accord-<department>`. */
-export function toObjectStoreSpec(env: ObjectStoreEnv, defaults: { readonly dataDir: string; readonly department: string; readonly service: string }): ObjectStoreSpec {
+export function toObjectStoreSpec(
+  env: ObjectStoreEnv,
+  defaults: { readonly dataDir: string; readonly department: string; readonly service: string },
+): ObjectStoreSpec {
   const raw = env.ACCORD_OBJECT_STORE;
-  if (raw === undefined) return { kind: 'local', rootDir: resolve(defaults.dataDir, defaults.department, defaults.service, 'objects') };
+  if (raw === undefined)
+    return { kind: 'local', rootDir: resolve(defaults.dataDir, defaults.department, defaults.service, 'objects') };
   if (raw.startsWith('local:')) return { kind: 'local', rootDir: resolve(raw.slice('local:'.length)) };
   return {
     kind: 'minio',

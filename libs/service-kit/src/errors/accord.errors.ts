@@ -21,10 +21,7 @@ export class RequestValidationError extends AccordError {
   readonly code = 'validation_failed';
 
   constructor(readonly issues: readonly FieldIssue[]) {
-    super(
-      `Request validation failed: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`,
-      { issues },
-    );
+    super(`Request validation failed: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, { issues });
   }
 }
 

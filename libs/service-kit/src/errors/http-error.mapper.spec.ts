@@ -11,7 +11,11 @@ class GrantExpiredError extends AccordError {
 }
 /** Shaped like errors of the framework-free libs: no shared base class, just a code. */
 class LibError extends Error {
-  constructor(readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -64,13 +68,21 @@ describe('mapErrorToHttp', () => {
 
   it('turns unknown errors into a bare 500 that leaks nothing', () => {
     const mapped = mapErrorToHttp(new TypeError("Cannot read properties of undefined (reading 'password')"));
-    expect(mapped).toEqual({ status: 500, body: { error: 'internal_error', message: 'Internal server error' }, unexpected: true });
+    expect(mapped).toEqual({
+      status: 500,
+      body: { error: 'internal_error', message: 'Internal server error' },
+      unexpected: true,
+    });
     expect(mapErrorToHttp('a string').status).toBe(500);
     expect(mapErrorToHttp(undefined).status).toBe(500);
   });
 
   it('does not mistake system and driver errors with a code for domain errors', () => {
-    const econn = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+    const econn = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+      errno: -111,
+      syscall: 'connect',
+    });
     const nodeErr = Object.assign(new Error('bad arg'), { code: 'ERR_INVALID_ARG_TYPE' });
     const pgErr = Object.assign(new Error('duplicate key value violates unique constraint "pk"'), { code: '23505' });
     for (const error of [econn, nodeErr, pgErr]) {
@@ -80,12 +92,19 @@ describe('mapErrorToHttp', () => {
   });
 
   it('maps Nest HTTP exceptions (unknown route, body too large) to their status', () => {
-    expect(mapErrorToHttp(new NotFoundException('Cannot GET /nope')).body).toEqual({ error: 'not_found', message: 'Cannot GET /nope' });
+    expect(mapErrorToHttp(new NotFoundException('Cannot GET /nope')).body).toEqual({
+      error: 'not_found',
+      message: 'Cannot GET /nope',
+    });
     expect(mapErrorToHttp(new PayloadTooLargeException()).status).toBe(413);
   });
 
   it('maps body-parser failures to 4xx', () => {
-    const parseError = Object.assign(new SyntaxError('Unexpected token } in JSON at position 9'), { type: 'entity.parse.failed', status: 400, expose: true });
+    const parseError = Object.assign(new SyntaxError('Unexpected token } in JSON at position 9'), {
+      type: 'entity.parse.failed',
+      status: 400,
+      expose: true,
+    });
     expect(mapErrorToHttp(parseError)).toEqual({
       status: 400,
       body: { error: 'malformed_body', message: 'Unexpected token } in JSON at position 9' },

@@ -54,9 +54,7 @@ const SYSTEM_CODE = /^(E[A-Z0-9]+|ERR_[A-Z0-9_]+|[0-9A-Z]{5})$/;
 const DOMAIN_CODE = /^[A-Za-z][A-Za-z0-9_.:-]{1,99}$/;
 
 /** A typed domain error: an Error with a stable string `code` that is not a system error code. */
-export function isDomainError(
-  error: unknown,
-): error is Error & { code: string; details?: unknown } {
+export function isDomainError(error: unknown): error is Error & { code: string; details?: unknown } {
   if (!(error instanceof Error)) return false;
   const { code } = error as { code?: unknown };
   if (typeof code !== 'string' || !DOMAIN_CODE.test(code) || SYSTEM_CODE.test(code)) return false;
@@ -82,9 +80,10 @@ export function mapErrorToHttp(error: unknown, statusByCode: ErrorStatusMap = {}
     const details = isPlainObject(error.details) ? error.details : undefined;
     return {
       status,
-      body: details === undefined
-        ? { error: error.code, message: error.message }
-        : { error: error.code, message: error.message, details },
+      body:
+        details === undefined
+          ? { error: error.code, message: error.message }
+          : { error: error.code, message: error.message, details },
       unexpected: status >= 500,
     };
   }
@@ -128,9 +127,13 @@ function httpExceptionMessage(error: HttpException): string {
 function bodyParserFailure(error: unknown): MappedHttpError | undefined {
   if (!(error instanceof Error)) return undefined;
   const { type, status, expose } = error as { type?: unknown; status?: unknown; expose?: unknown };
-  if (typeof type !== 'string' || !type.startsWith('entity.') && !type.startsWith('charset.') && !type.startsWith('encoding.')) return undefined;
+  if (
+    typeof type !== 'string' ||
+    (!type.startsWith('entity.') && !type.startsWith('charset.') && !type.startsWith('encoding.'))
+  )
+    return undefined;
   if (typeof status !== 'number' || expose !== true || status < 400 || status > 499) return undefined;
-  const code = status === 400 ? 'malformed_body' : STATUS_CODE_NAMES[status] ?? `http_${status}`;
+  const code = status === 400 ? 'malformed_body' : (STATUS_CODE_NAMES[status] ?? `http_${status}`);
   return { status, body: { error: code, message: error.message }, unexpected: false };
 }
 

@@ -27,7 +27,8 @@ export class ReadinessRegistry {
   private draining = false;
 
   register(name: string, check: ReadinessCheck): void {
-    if (this.checks.has(name) || name === 'shutdown') throw new Error(`Readiness check "${name}" is already registered`);
+    if (this.checks.has(name) || name === 'shutdown')
+      throw new Error(`Readiness check "${name}" is already registered`);
     this.checks.set(name, check);
   }
 

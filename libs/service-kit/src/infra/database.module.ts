@@ -23,7 +23,11 @@ export class DatabaseModule {
         {
           provide: DataSource,
           inject: [SERVICE_CONTEXT, ReadinessRegistry, ShutdownRegistry],
-          useFactory: async (ctx: ServiceContext, readiness: ReadinessRegistry, shutdown: ShutdownRegistry): Promise<DataSource> => {
+          useFactory: async (
+            ctx: ServiceContext,
+            readiness: ReadinessRegistry,
+            shutdown: ShutdownRegistry,
+          ): Promise<DataSource> => {
             const spec = ctx.config.database;
             const dataSource = await openDatabase(
               spec.kind === 'postgres' ? { ...spec, applicationName: `accord-${ctx.department}-${ctx.service}` } : spec,

@@ -40,7 +40,12 @@ export class EventBusModule {
               const spec = ctx.config.bus;
               const opened = await createEventBus(
                 spec.kind === 'kafka'
-                  ? { kind: 'kafka', brokers: spec.brokers, clientId: `accord-${ctx.department}-${ctx.service}`, logger }
+                  ? {
+                      kind: 'kafka',
+                      brokers: spec.brokers,
+                      clientId: `accord-${ctx.department}-${ctx.service}`,
+                      logger,
+                    }
                   : { kind: 'embedded', dataDir: spec.dataDir, logger },
               );
               shutdown.register('bus', CLOSE_ORDER.bus, () => opened.close());

@@ -26,7 +26,8 @@ export class ObjectStoreModule {
           inject: [SERVICE_CONTEXT, ReadinessRegistry],
           useFactory: async (ctx: ServiceContext, readiness: ReadinessRegistry): Promise<ObjectStore> => {
             const spec = (ctx.config as { objectStore?: ObjectStoreSpec }).objectStore;
-            if (!spec) throw new Error(`${ctx.service}: ObjectStoreModule needs an objectStore entry in the service config`);
+            if (!spec)
+              throw new Error(`${ctx.service}: ObjectStoreModule needs an objectStore entry in the service config`);
             const store = createObjectStore(toObjectStoreConfig(spec));
             await store.ensureBucket();
             readiness.register('objectStore', async () => store.isHealthy());

@@ -44,7 +44,9 @@ describe('department files', () => {
   it('refuses keys that belong to another department or a damaged key file', async () => {
     const layout = departmentLayout(dataDir, 'health');
     await ensureDepartmentKeys(layout, 'health');
-    await expect(ensureDepartmentKeys(layout, 'finance')).rejects.toThrow(/belongs to department "health", not "finance"/);
+    await expect(ensureDepartmentKeys(layout, 'finance')).rejects.toThrow(
+      /belongs to department "health", not "finance"/,
+    );
     await writeFile(layout.keysFile, '{"v":1}');
     await expect(ensureDepartmentKeys(layout, 'health')).rejects.toBeInstanceOf(DepartmentFileError);
   });
@@ -57,8 +59,15 @@ describe('department files', () => {
     expect(await mode(layout.devTokenFile)).toBe(0o600);
     expect(await mode(layout.apiTokensFile)).toBe(0o600);
     expect(await readFile(layout.apiTokensFile, 'utf8')).not.toContain(first.createdToken);
-    const outcome = await new ApiTokenAuthenticator(first.entries).authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${first.createdToken}` } });
-    expect(outcome).toEqual({ kind: 'accepted', principal: { name: 'dev', roles: ['provider', 'user', 'sysadmin', 'dataadmin', 'operations'], via: 'api-token' } });
+    const outcome = await new ApiTokenAuthenticator(first.entries).authenticate({
+      method: 'GET',
+      url: '/',
+      headers: { authorization: `Bearer ${first.createdToken}` },
+    });
+    expect(outcome).toEqual({
+      kind: 'accepted',
+      principal: { name: 'dev', roles: ['provider', 'user', 'sysadmin', 'dataadmin', 'operations'], via: 'api-token' },
+    });
 
     const second = await ensureDevApiToken(layout);
     expect(second.createdToken).toBeUndefined();

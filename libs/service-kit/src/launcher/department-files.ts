@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { generateEd25519KeyPair, generateX25519KeyPair, type Ed25519KeyPair, type X25519KeyPair } from '@accord/protocol';
+import {
+  generateEd25519KeyPair,
+  generateX25519KeyPair,
+  type Ed25519KeyPair,
+  type X25519KeyPair,
+} from '@accord/protocol';
 import { z } from 'zod';
 import { hashApiToken } from '../auth/api-token.authenticator';
 import { ROLES } from '../auth/principal.model';
@@ -70,12 +75,17 @@ const keyPair = z.strictObject({ publicKey: hex32, privateKey: hex32 });
 const keysFileSchema = z.strictObject({ v: z.literal(1), department: z.string(), ed25519: keyPair, x25519: keyPair });
 
 /** Loads the department's key pairs, generating and storing them (0600) on first use. */
-export async function ensureDepartmentKeys(layout: DepartmentLayout, department: string): Promise<{ keys: DepartmentKeys; created: boolean }> {
+export async function ensureDepartmentKeys(
+  layout: DepartmentLayout,
+  department: string,
+): Promise<{ keys: DepartmentKeys; created: boolean }> {
   const existing = await readJsonIfExists(layout.keysFile);
   if (existing !== undefined) {
     const keys = loadDepartmentKeys(existing, layout.keysFile);
     if (keys.department !== department) {
-      throw new DepartmentFileError(`${layout.keysFile} belongs to department "${keys.department}", not "${department}"`);
+      throw new DepartmentFileError(
+        `${layout.keysFile} belongs to department "${keys.department}", not "${department}"`,
+      );
     }
     return { keys, created: false };
   }
@@ -93,7 +103,9 @@ export async function ensureDepartmentKeys(layout: DepartmentLayout, department:
 export function loadDepartmentKeys(content: unknown, source: string): DepartmentKeys {
   const parsed = keysFileSchema.safeParse(content);
   if (!parsed.success) {
-    throw new DepartmentFileError(`${source} is not a department keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new DepartmentFileError(
+      `${source} is not a department keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { department, ed25519, x25519 } = parsed.data;
   return { department, ed25519, x25519 };
@@ -152,7 +164,8 @@ export async function lockDepartment(layout: DepartmentLayout): Promise<() => Pr
     if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
       throw new DepartmentLockedError(`department data ${layout.root} is in use by process ${owner}`, { pid: owner });
     }
-    if (owner === process.pid) throw new DepartmentLockedError(`department data ${layout.root} is already running in this process`);
+    if (owner === process.pid)
+      throw new DepartmentLockedError(`department data ${layout.root} is already running in this process`);
     await unlink(layout.lockFile).catch(() => undefined);
   }
   throw new DepartmentLockedError(`could not take ${layout.lockFile}`);

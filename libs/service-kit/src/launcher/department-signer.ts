@@ -51,7 +51,9 @@ export async function loadDepartmentSigner(config: DepartmentKeysConfig): Promis
     keys = (await ensureDepartmentKeys(departmentLayout(config.dataDir, config.department), config.department)).keys;
   }
   if (keys.department !== config.department) {
-    throw new DepartmentKeysError(`${config.keysFile} holds the keys of department "${keys.department}", not "${config.department}"`);
+    throw new DepartmentKeysError(
+      `${config.keysFile} holds the keys of department "${keys.department}", not "${config.department}"`,
+    );
   }
   const signer = ed25519Signer(keys.ed25519.privateKey);
   if (signer.publicKey !== keys.ed25519.publicKey) {

@@ -36,7 +36,10 @@ describe('startDepartment', () => {
     options = {
       department: 'health',
       dataDir,
-      services: [{ definition: definition('alpha'), port: 0 }, { definition: definition('beta'), port: 0 }],
+      services: [
+        { definition: definition('alpha'), port: 0 },
+        { definition: definition('beta'), port: 0 },
+      ],
       bus,
       busSpec: `embedded:${embeddedBusDir(dataDir)}`,
       logDestination: silent,
@@ -65,8 +68,16 @@ describe('startDepartment', () => {
         expect(ready.status).toBe(200);
         expect((await ready.json()) as unknown).toMatchObject({ info: { bus: { status: 'up' } } });
         const info = await fetch(`${service.url}/v1/info`, { headers: { authorization: `Bearer ${token}` } });
-        expect(await info.json()).toEqual({ service: service.name, department: 'health', version: '1.0.0', mode: 'embedded' });
-        expect(service.context.config.database).toEqual({ kind: 'pglite', dataDir: join(dataDir, 'health', service.name, 'db') });
+        expect(await info.json()).toEqual({
+          service: service.name,
+          department: 'health',
+          version: '1.0.0',
+          mode: 'embedded',
+        });
+        expect(service.context.config.database).toEqual({
+          kind: 'pglite',
+          dataDir: join(dataDir, 'health', service.name, 'db'),
+        });
       }
       await expect(startDepartment(options)).rejects.toBeInstanceOf(DepartmentLockedError);
     } finally {
@@ -86,10 +97,20 @@ describe('startDepartment', () => {
   });
 
   it('stops what it started and releases the lock when a service cannot start', async () => {
-    const blocker = await startDepartment({ ...options, department: 'blocker', services: [{ definition: definition('alpha'), port: 0 }] });
+    const blocker = await startDepartment({
+      ...options,
+      department: 'blocker',
+      services: [{ definition: definition('alpha'), port: 0 }],
+    });
     try {
       const busyPort = Number(new URL(blocker.services[0].url).port);
-      const failing = { ...options, services: [{ definition: definition('alpha'), port: 0 }, { definition: definition('beta'), port: busyPort }] };
+      const failing = {
+        ...options,
+        services: [
+          { definition: definition('alpha'), port: 0 },
+          { definition: definition('beta'), port: busyPort },
+        ],
+      };
       const error = await startDepartment(failing).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceStartError);
       expect((error as Error).message).toMatch(/^beta: cannot listen on 127\.0\.0\.1:\d+: address already in use$/);

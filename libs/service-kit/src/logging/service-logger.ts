@@ -91,7 +91,10 @@ export class ServiceLogger implements LoggerService {
     if (message instanceof Error) {
       this.pino[level]({ ...fields, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.pino[level]({ ...fields, ...(message as Record<string, unknown>) }, typeof rest[0] === 'string' ? rest[0] : undefined);
+      this.pino[level](
+        { ...fields, ...(message as Record<string, unknown>) },
+        typeof rest[0] === 'string' ? rest[0] : undefined,
+      );
     } else {
       this.pino[level](fields, String(message));
     }

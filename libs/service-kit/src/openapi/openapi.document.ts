@@ -6,7 +6,10 @@ export const OPENAPI_JSON_PATH = '/openapi.json';
 export const OPENAPI_UI_PATH = '/docs';
 
 /** The service's OpenAPI 3 document, from its controllers and decorators. */
-export function createOpenApiDocument(app: INestApplication, definition: ServiceDefinition<never> | ServiceDefinition): OpenAPIObject {
+export function createOpenApiDocument(
+  app: INestApplication,
+  definition: ServiceDefinition<never> | ServiceDefinition,
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(definition.title)
     .setDescription(definition.description ?? `${definition.title} API`)

@@ -35,7 +35,10 @@ export function tracingMiddleware(service: string): HttpMiddleware {
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(
       `${req.method ?? 'HTTP'}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '', 'url.path': req.url ?? '', 'accord.service': service } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method ?? '', 'url.path': req.url ?? '', 'accord.service': service },
+      },
       parent,
     );
     const end = () => {
@@ -46,7 +49,9 @@ export function tracingMiddleware(service: string): HttpMiddleware {
       span.end();
     };
     res.once('finish', end);
-    res.once('close', () => { if (!res.writableFinished) end(); });
+    res.once('close', () => {
+      if (!res.writableFinished) end();
+    });
     context.with(trace.setSpan(parent, span), next);
   };
 }
@@ -57,7 +62,8 @@ export function requestLoggingMiddleware(logger: Logger): HttpMiddleware {
     logger,
     genReqId: () => activeTraceIds()?.traceId ?? randomUUID(),
     autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
@@ -87,7 +93,11 @@ export function httpMetricsMiddleware(metrics: ServiceMetrics): HttpMiddleware {
     res.once('finish', () => {
       const route = (req as RoutedRequest).route?.path;
       // Unmatched paths share one label so scanners cannot explode the series count.
-      const attributes = { method: req.method ?? '', route: typeof route === 'string' ? route : 'unmatched', status: String(res.statusCode) };
+      const attributes = {
+        method: req.method ?? '',
+        route: typeof route === 'string' ? route : 'unmatched',
+        status: String(res.statusCode),
+      };
       requests.add(1, attributes);
       duration.record(Number(process.hrtime.bigint() - started) / 1e9, attributes);
     });

@@ -30,7 +30,10 @@ export class ServiceMetrics {
   private readonly exporter: PrometheusExporter;
   private readonly provider: MeterProvider;
 
-  constructor(readonly service: string, readonly department: string) {
+  constructor(
+    readonly service: string,
+    readonly department: string,
+  ) {
     this.exporter = new PrometheusExporter({
       preventServerStart: true,
       withResourceConstantLabels: /^accord\.(service|department)$/,
@@ -64,7 +67,11 @@ export class ServiceMetrics {
   }
 
   /** A gauge read at scrape time, e.g. consumer lag. */
-  gauge<A extends Attributes = Attributes>(name: string, options: InstrumentOptions, read: () => number | readonly [number, A][]): ObservableGauge<A> {
+  gauge<A extends Attributes = Attributes>(
+    name: string,
+    options: InstrumentOptions,
+    read: () => number | readonly [number, A][],
+  ): ObservableGauge<A> {
     const gauge = this.meter.createObservableGauge<A>(name, options);
     gauge.addCallback((result) => {
       const value = read();

@@ -42,7 +42,9 @@ export function startTelemetry(options: TelemetryOptions): TelemetryStatus {
   if (sdk) return status;
   const expressLoadedEarly = Object.keys(require.cache).some((p) => /[\\/]node_modules[\\/]express[\\/]/.test(p));
   const spanProcessor: SpanProcessor = options.otlpEndpoint
-    ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }) })
+    ? new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }),
+      })
     : new NoopSpanProcessor();
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': options.processName }),

@@ -18,7 +18,9 @@ export function clusterTestSettings(): ClusterTestSettings {
   const read = (name: string): string => {
     const value = process.env[name];
     if (!value) {
-      throw new Error(`${name} is not set: start the servers with scripts/infra/up.sh and source ~/.cache/accord/run/infra.env (npm test does both)`);
+      throw new Error(
+        `${name} is not set: start the servers with scripts/infra/up.sh and source ~/.cache/accord/run/infra.env (npm test does both)`,
+      );
     }
     return value;
   };
@@ -36,7 +38,9 @@ export function clusterTestSettings(): ClusterTestSettings {
  * run: a fresh department id (so a fresh MinIO bucket and Kafka client id)
  * and a fresh PostgreSQL schema.
  */
-export function clusterServiceEnv(settings: ClusterTestSettings = clusterTestSettings()): Env & { ACCORD_DEPARTMENT: string; ACCORD_DATABASE_SCHEMA: string } {
+export function clusterServiceEnv(
+  settings: ClusterTestSettings = clusterTestSettings(),
+): Env & { ACCORD_DEPARTMENT: string; ACCORD_DATABASE_SCHEMA: string } {
   const run = randomBytes(4).toString('hex');
   return {
     ACCORD_DEPARTMENT: `it-${run}`,

@@ -30,7 +30,10 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
 
 /** JSON schema of a zod schema in the OpenAPI 3.0 dialect, for @ApiBody/@ApiResponse. */
 export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 }
 
 // Parameter decorators also document the schema on the method, so the
@@ -54,7 +57,15 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Query(new ZodValidationPipe(schema, 'query'))(target, key, index);
     for (const [name, field] of Object.entries(schema.shape)) {
-      describeOnMethod(target, key, ApiQuery({ name, required: !(field as z.ZodType).safeParse(undefined).success, schema: openApiSchema(field as z.ZodType) }));
+      describeOnMethod(
+        target,
+        key,
+        ApiQuery({
+          name,
+          required: !(field as z.ZodType).safeParse(undefined).success,
+          schema: openApiSchema(field as z.ZodType),
+        }),
+      );
     }
   };
 }

@@ -1,5 +1,11 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Roles, ZodBody, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
 import { channelParamsSchema, idParamsSchema } from '../query/query.dto';
@@ -25,8 +31,14 @@ export class AccessActionsController {
   @Post('requests')
   @HttpCode(202)
   @Roles('user')
-  @ApiOperation({ summary: 'Request access to a dataset for a purpose and duration (access.request); answers with the expected outcome' })
-  request(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodBody(requestBodySchema) body: RequestBody): Promise<SubmittedAction> {
+  @ApiOperation({
+    summary:
+      'Request access to a dataset for a purpose and duration (access.request); answers with the expected outcome',
+  })
+  request(
+    @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
+    @ZodBody(requestBodySchema) body: RequestBody,
+  ): Promise<SubmittedAction> {
     return this.actions.request(channel, body);
   }
 
@@ -34,7 +46,10 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('user')
   @ApiOperation({ summary: "Withdraw this department's pending request (access.cancel)" })
-  cancel(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(emptyBodySchema) _body: object): Promise<SubmittedAction> {
+  cancel(
+    @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
+    @ZodBody(emptyBodySchema) _body: object,
+  ): Promise<SubmittedAction> {
     return this.actions.cancel(channel, id);
   }
 
@@ -42,7 +57,10 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Consent to a pending request for one of our datasets (access.consent)' })
-  consent(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(emptyBodySchema) _body: object): Promise<SubmittedAction> {
+  consent(
+    @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
+    @ZodBody(emptyBodySchema) _body: object,
+  ): Promise<SubmittedAction> {
     return this.actions.consent(channel, id);
   }
 
@@ -50,7 +68,10 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Refuse a pending request for one of our datasets (access.refuse)' })
-  refuse(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(reasonBodySchema) body: ReasonBody): Promise<SubmittedAction> {
+  refuse(
+    @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
+    @ZodBody(reasonBodySchema) body: ReasonBody,
+  ): Promise<SubmittedAction> {
     return this.actions.refuse(channel, id, body);
   }
 
@@ -58,7 +79,10 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Revoke an active grant to one of our datasets (access.revoke)' })
-  revoke(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>, @ZodBody(reasonBodySchema) body: ReasonBody): Promise<SubmittedAction> {
+  revoke(
+    @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
+    @ZodBody(reasonBodySchema) body: ReasonBody,
+  ): Promise<SubmittedAction> {
     return this.actions.revoke(channel, id, body);
   }
 }

@@ -2,11 +2,24 @@ import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
 import { computeTxId, encodeEnvelope, signTx, type JsonObject, type TxEnvelope } from '@accord/protocol';
-import { evaluate, findGrant, findRequest, isLiveGrant, type Evaluation, type RulesTxPayloads, type RulesTxType } from '@accord/rules';
+import {
+  evaluate,
+  findGrant,
+  findRequest,
+  isLiveGrant,
+  type Evaluation,
+  type RulesTxPayloads,
+  type RulesTxType,
+} from '@accord/rules';
 import { InjectEventBus } from '@accord/service-kit';
 import { CLOCK, type Clock } from '../clock.provider';
 import { KIND_HEADER, txTopic } from '../contracts.events';
-import { ActionRejectedError, ChannelHaltedError, ChannelNotFoundError, RecordNotFoundError } from '../contracts.errors';
+import {
+  ActionRejectedError,
+  ChannelHaltedError,
+  ChannelNotFoundError,
+  RecordNotFoundError,
+} from '../contracts.errors';
 import { DEPARTMENT_SIGNER, type DepartmentSigner } from '../keys/department-signer.provider';
 import { RulesApplier, type ChannelRuntime } from '../pipeline/rules-applier.service';
 import type { ReasonBody, RequestBody } from './actions.dto';
@@ -45,7 +58,12 @@ export class AccessActionsService {
 
   async request(channel: string, body: RequestBody): Promise<SubmittedAction> {
     const { head, state } = this.runtime(channel);
-    const expected = evaluate(state, head.config, { ...body, requester: this.signer.department }, Math.max(this.clock(), state.time));
+    const expected = evaluate(
+      state,
+      head.config,
+      { ...body, requester: this.signer.department },
+      Math.max(this.clock(), state.time),
+    );
     return { ...(await this.submit(channel, 'access.request', body)), expected };
   }
 
@@ -56,14 +74,21 @@ export class AccessActionsService {
 
   async refuse(channel: string, request: string, body: ReasonBody): Promise<SubmittedAction> {
     this.pendingRequestWeProvide(channel, request);
-    return this.submit(channel, 'access.refuse', { request, ...(body.reason === undefined ? {} : { reason: body.reason }) });
+    return this.submit(channel, 'access.refuse', {
+      request,
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+    });
   }
 
   async cancel(channel: string, request: string): Promise<SubmittedAction> {
     const found = findRequest(this.runtime(channel).state, request);
     if (found === undefined) throw requestNotFound(channel, request);
     if (found.requester !== this.signer.department) {
-      throw new ActionRejectedError('not_requester', `only the requester ${found.requester} may cancel request ${request}`, { channel, request, requester: found.requester });
+      throw new ActionRejectedError(
+        'not_requester',
+        `only the requester ${found.requester} may cancel request ${request}`,
+        { channel, request, requester: found.requester },
+      );
     }
     if (found.status !== 'pending') throw notPending(channel, request, found.status);
     return this.submit(channel, 'access.cancel', { request });
@@ -72,29 +97,64 @@ export class AccessActionsService {
   async revoke(channel: string, grant: string, body: ReasonBody): Promise<SubmittedAction> {
     const { state } = this.runtime(channel);
     const found = findGrant(state, grant);
-    if (found === undefined) throw new RecordNotFoundError('grant_not_found', `no grant ${grant} is on record on ${channel}`, { channel, grant });
+    if (found === undefined)
+      throw new RecordNotFoundError('grant_not_found', `no grant ${grant} is on record on ${channel}`, {
+        channel,
+        grant,
+      });
     if (found.provider !== this.signer.department) {
-      throw new ActionRejectedError('not_provider', `only the provider ${found.provider} may revoke grant ${grant}`, { channel, grant, provider: found.provider });
+      throw new ActionRejectedError('not_provider', `only the provider ${found.provider} may revoke grant ${grant}`, {
+        channel,
+        grant,
+        provider: found.provider,
+      });
     }
-    if (found.status === 'exhausted') throw new ActionRejectedError('grant_exhausted', `grant ${grant} has used all of its accesses`, { channel, grant });
+    if (found.status === 'exhausted')
+      throw new ActionRejectedError('grant_exhausted', `grant ${grant} has used all of its accesses`, {
+        channel,
+        grant,
+      });
     if (!isLiveGrant(found, state.time)) {
-      throw new ActionRejectedError('grant_not_active', `grant ${grant} is ${found.status === 'active' ? 'expired' : found.status}`, { channel, grant, status: found.status });
+      throw new ActionRejectedError(
+        'grant_not_active',
+        `grant ${grant} is ${found.status === 'active' ? 'expired' : found.status}`,
+        { channel, grant, status: found.status },
+      );
     }
-    return this.submit(channel, 'access.revoke', { grant, ...(body.reason === undefined ? {} : { reason: body.reason }) });
+    return this.submit(channel, 'access.revoke', {
+      grant,
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+    });
   }
 
   private pendingRequestWeProvide(channel: string, request: string): void {
     const found = findRequest(this.runtime(channel).state, request);
     if (found === undefined) throw requestNotFound(channel, request);
     if (found.provider !== this.signer.department) {
-      throw new ActionRejectedError('not_provider', `only the provider ${found.provider} may decide request ${request}`, { channel, request, provider: found.provider });
+      throw new ActionRejectedError(
+        'not_provider',
+        `only the provider ${found.provider} may decide request ${request}`,
+        { channel, request, provider: found.provider },
+      );
     }
     if (found.status !== 'pending') throw notPending(channel, request, found.status);
   }
 
-  private async submit<T extends RulesTxType>(channel: string, type: T, payload: RulesTxPayloads[T]): Promise<SubmittedAction> {
+  private async submit<T extends RulesTxType>(
+    channel: string,
+    type: T,
+    payload: RulesTxPayloads[T],
+  ): Promise<SubmittedAction> {
     const envelope = signTx(
-      { v: 1, channel, type, from: this.signer.department, nonce: randomInt(0, NONCE_RANGE), ts: this.clock(), payload: payload as unknown as JsonObject },
+      {
+        v: 1,
+        channel,
+        type,
+        from: this.signer.department,
+        nonce: randomInt(0, NONCE_RANGE),
+        ts: this.clock(),
+        payload: payload as unknown as JsonObject,
+      },
       this.signer.signer,
     );
     await this.bus.publish(txTopic(channel), [{ value: encodeEnvelope(envelope), headers: { [KIND_HEADER]: 'tx' } }]);
@@ -111,9 +171,17 @@ export class AccessActionsService {
 }
 
 function requestNotFound(channel: string, request: string): RecordNotFoundError {
-  return new RecordNotFoundError('request_not_found', `no access request ${request} is on record on ${channel} (not committed or not applied yet?)`, { channel, request });
+  return new RecordNotFoundError(
+    'request_not_found',
+    `no access request ${request} is on record on ${channel} (not committed or not applied yet?)`,
+    { channel, request },
+  );
 }
 
 function notPending(channel: string, request: string, status: string): ActionRejectedError {
-  return new ActionRejectedError('request_not_pending', `request ${request} is ${status}, not pending`, { channel, request, status });
+  return new ActionRejectedError('request_not_pending', `request ${request} is ${status}, not pending`, {
+    channel,
+    request,
+    status,
+  });
 }

@@ -45,18 +45,27 @@ export class LedgerClient {
     };
     const parsed = channelConfigSchema.safeParse(candidate);
     if (!parsed.success || members['height'] !== height) {
-      throw new LedgerUnavailableError(`the ledger's configuration of ${channel} after block ${height} does not have the expected form`, { channel, height });
+      throw new LedgerUnavailableError(
+        `the ledger's configuration of ${channel} after block ${height} does not have the expected form`,
+        { channel, height },
+      );
     }
     return parsed.data;
   }
 
   /** A committed block with its txs (for header-only block.committed events). */
   async block(channel: string, height: number): Promise<Block> {
-    const view = (await this.get(`/v1/channels/${encodeURIComponent(channel)}/blocks/${height}`)) as Record<string, unknown>;
+    const view = (await this.get(`/v1/channels/${encodeURIComponent(channel)}/blocks/${height}`)) as Record<
+      string,
+      unknown
+    >;
     try {
       return validateBlock(view['block']);
     } catch (error) {
-      throw new LedgerUnavailableError(`the ledger answered block ${channel}/${height} with an invalid block: ${(error as Error).message}`, { channel, height });
+      throw new LedgerUnavailableError(
+        `the ledger answered block ${channel}/${height} with an invalid block: ${(error as Error).message}`,
+        { channel, height },
+      );
     }
   }
 
@@ -71,14 +80,20 @@ export class LedgerClient {
       } catch (error) {
         if (attempt >= ATTEMPTS) {
           const cause = (error as { cause?: { message?: string } }).cause?.message;
-          throw new LedgerUnavailableError(`ledger API GET ${path} failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`, { path });
+          throw new LedgerUnavailableError(
+            `ledger API GET ${path} failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`,
+            { path },
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
       }
     }
     const text = await response.text().catch(() => '');
     if (response.status !== 200) {
-      throw new LedgerUnavailableError(`ledger API GET ${path} answered ${response.status}: ${text.slice(0, 300)}`, { path, status: response.status });
+      throw new LedgerUnavailableError(`ledger API GET ${path} answered ${response.status}: ${text.slice(0, 300)}`, {
+        path,
+        status: response.status,
+      });
     }
     try {
       return JSON.parse(text);

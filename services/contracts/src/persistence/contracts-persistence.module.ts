@@ -6,7 +6,15 @@ import { ContractsReadRepository } from './contracts-read.repository';
 import { RulesStateRepository } from './rules-state.repository';
 
 /** Every entity of the contracts service, for DatabaseModule.forRoot (the schema itself comes from contractsMigrations). */
-export const contractsEntities = [ChannelStateEntity, AccountEntity, DatasetEntity, RequestEntity, GrantEntity, ReceiptEntity, DigestEntity];
+export const contractsEntities = [
+  ChannelStateEntity,
+  AccountEntity,
+  DatasetEntity,
+  RequestEntity,
+  GrantEntity,
+  ReceiptEntity,
+  DigestEntity,
+];
 
 const repositories = [RulesStateRepository, ReceiptRepository, ContractsReadRepository];
 

@@ -42,7 +42,8 @@ export interface GrantQuery {
   readonly limit: number;
 }
 
-const REQUEST_COLUMNS = 'channel, id, requester, provider, dataset, purpose, status, code, requested_height, requested_time, record, decision';
+const REQUEST_COLUMNS =
+  'channel, id, requester, provider, dataset, purpose, status, code, requested_height, requested_time, record, decision';
 
 /** Filtered, paged reads of the query tables (requests and grants) for the HTTP API. */
 @Injectable()
@@ -61,7 +62,10 @@ export class ContractsReadRepository {
   }
 
   async request(channel: string, id: string): Promise<RequestListItem | undefined> {
-    const rows: RequestRow[] = await this.dataSource.query(`SELECT ${REQUEST_COLUMNS} FROM contracts_request WHERE channel = $1 AND id = $2`, [channel, id]);
+    const rows: RequestRow[] = await this.dataSource.query(
+      `SELECT ${REQUEST_COLUMNS} FROM contracts_request WHERE channel = $1 AND id = $2`,
+      [channel, id],
+    );
     return rows.length === 0 ? undefined : toRequestItem(rows[0]);
   }
 
@@ -77,7 +81,11 @@ export class ContractsReadRepository {
   }
 }
 
-function filters(channel: string, query: RequestQuery | GrantQuery, heightColumn: string): { where: string; params: unknown[] } {
+function filters(
+  channel: string,
+  query: RequestQuery | GrantQuery,
+  heightColumn: string,
+): { where: string; params: unknown[] } {
   const params: unknown[] = [channel];
   const clauses = ['channel = $1'];
   for (const column of ['requester', 'provider', 'dataset', 'status'] as const) {
@@ -104,7 +112,10 @@ function toRequestItem(row: RequestRow): RequestListItem {
     purpose: row.purpose,
     status: row.status,
     code: row.code,
-    requestedAt: { height: toInt(row.requested_height, `${what} requested_height`), time: toInt(row.requested_time, `${what} requested_time`) },
+    requestedAt: {
+      height: toInt(row.requested_height, `${what} requested_height`),
+      time: toInt(row.requested_time, `${what} requested_time`),
+    },
     record: row.record === null ? null : (parseJson(row.record, what) as RequestRecord),
     decision: row.decision === null ? null : (parseJson(row.decision, `${what} decision`) as RequestDecision),
   };

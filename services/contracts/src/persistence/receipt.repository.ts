@@ -47,26 +47,52 @@ export class ReceiptRepository {
       manager,
       'contracts_digest',
       ['channel', 'height', 'block_hash', 'time', 'digest', 'attest', 'tx_count', 'receipt_count'],
-      blocks.map(({ digest: d }) => [d.channel, d.height, d.blockHash, d.time, d.digest, d.attest, d.txCount, d.receiptCount]),
+      blocks.map(({ digest: d }) => [
+        d.channel,
+        d.height,
+        d.blockHash,
+        d.time,
+        d.digest,
+        d.attest,
+        d.txCount,
+        d.receiptCount,
+      ]),
     );
     await insertRows(
       manager,
       'contracts_receipt',
       ['channel', 'height', 'seq', 'tx_id', 'tx_index', 'kind', 'code', 'from_member', 'subject', 'body'],
       blocks.flatMap((b) =>
-        b.receipts.map((r) => [r.channel, r.height, r.seq, r.txId, r.receipt.index, r.receipt.kind, r.receipt.code, r.receipt.from, r.subject, JSON.stringify(r.receipt)]),
+        b.receipts.map((r) => [
+          r.channel,
+          r.height,
+          r.seq,
+          r.txId,
+          r.receipt.index,
+          r.receipt.kind,
+          r.receipt.code,
+          r.receipt.from,
+          r.subject,
+          JSON.stringify(r.receipt),
+        ]),
       ),
     );
   }
 
   /** The block hash recorded for a height (a redelivered event must carry the same one). */
   async blockHashAt(manager: EntityManager, channel: string, height: number): Promise<string | undefined> {
-    const rows: Pick<DigestRow, 'block_hash'>[] = await manager.query('SELECT block_hash FROM contracts_digest WHERE channel = $1 AND height = $2', [channel, height]);
+    const rows: Pick<DigestRow, 'block_hash'>[] = await manager.query(
+      'SELECT block_hash FROM contracts_digest WHERE channel = $1 AND height = $2',
+      [channel, height],
+    );
     return rows[0]?.block_hash;
   }
 
   async digestAt(channel: string, height: number): Promise<StoredDigest | undefined> {
-    const rows: DigestRow[] = await this.dataSource.query(`SELECT ${DIGEST_COLUMNS} FROM contracts_digest WHERE channel = $1 AND height = $2`, [channel, height]);
+    const rows: DigestRow[] = await this.dataSource.query(
+      `SELECT ${DIGEST_COLUMNS} FROM contracts_digest WHERE channel = $1 AND height = $2`,
+      [channel, height],
+    );
     return rows.length === 0 ? undefined : toDigest(rows[0]);
   }
 
@@ -90,7 +116,10 @@ export class ReceiptRepository {
 
   /** Every receipt a tx caused, over all channels, in chain order. */
   async receiptsOfTx(txId: string): Promise<StoredReceipt[]> {
-    const rows: ReceiptRow[] = await this.dataSource.query(`SELECT ${RECEIPT_COLUMNS} FROM contracts_receipt WHERE tx_id = $1 ORDER BY channel, height, seq`, [txId]);
+    const rows: ReceiptRow[] = await this.dataSource.query(
+      `SELECT ${RECEIPT_COLUMNS} FROM contracts_receipt WHERE tx_id = $1 ORDER BY channel, height, seq`,
+      [txId],
+    );
     return rows.map(toReceipt);
   }
 

@@ -32,7 +32,8 @@ export interface ChannelHead {
   readonly halted: ChannelHalt | null;
 }
 
-const CHANNEL_COLUMNS = 'channel, height, block_hash, time, digest, params, rules_hash, config, published_height, halted, updated_at';
+const CHANNEL_COLUMNS =
+  'channel, height, block_hash, time, digest, params, rules_hash, config, published_height, halted, updated_at';
 
 /**
  * The rule state of each channel as rows: contracts_channel (header,
@@ -47,7 +48,9 @@ export class RulesStateRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async listChannels(manager: EntityManager = this.dataSource.manager): Promise<ChannelHead[]> {
-    const rows: ChannelStateRow[] = await manager.query(`SELECT ${CHANNEL_COLUMNS} FROM contracts_channel ORDER BY channel`);
+    const rows: ChannelStateRow[] = await manager.query(
+      `SELECT ${CHANNEL_COLUMNS} FROM contracts_channel ORDER BY channel`,
+    );
     return rows.map(toChannelHead);
   }
 
@@ -55,7 +58,9 @@ export class RulesStateRepository {
   async loadState(manager: EntityManager, head: ChannelHead): Promise<RulesState> {
     if (head.height < 0) return initialRulesState();
     const { channel } = head;
-    const [header] = (await manager.query('SELECT params, rules_hash FROM contracts_channel WHERE channel = $1', [channel])) as Pick<ChannelStateRow, 'params' | 'rules_hash'>[];
+    const [header] = (await manager.query('SELECT params, rules_hash FROM contracts_channel WHERE channel = $1', [
+      channel,
+    ])) as Pick<ChannelStateRow, 'params' | 'rules_hash'>[];
     const accounts: { member: string; balance: string; held: string; score: string }[] = await manager.query(
       'SELECT member, balance, held, score FROM contracts_account WHERE channel = $1',
       [channel],
@@ -72,7 +77,10 @@ export class RulesStateRepository {
       params: header?.params == null ? null : parseJson(header.params, `${channel} params`),
       rulesHash: header?.rules_hash ?? null,
       accounts: Object.fromEntries(
-        accounts.map((a) => [a.member, { balance: toInt(a.balance, 'balance'), held: toInt(a.held, 'held'), score: toInt(a.score, 'score') }]),
+        accounts.map((a) => [
+          a.member,
+          { balance: toInt(a.balance, 'balance'), held: toInt(a.held, 'held'), score: toInt(a.score, 'score') },
+        ]),
       ),
       datasets: await records('SELECT id, record FROM contracts_dataset WHERE channel = $1'),
       requests: await records('SELECT id, record FROM contracts_request WHERE channel = $1 AND record IS NOT NULL'),
@@ -82,14 +90,19 @@ export class RulesStateRepository {
     try {
       state = parseRulesState(candidate);
     } catch (error) {
-      throw new CorruptStateError(`stored rule state of ${channel} is invalid: ${(error as Error).message}`, { channel });
+      throw new CorruptStateError(`stored rule state of ${channel} is invalid: ${(error as Error).message}`, {
+        channel,
+      });
     }
     const digest = stateDigest(state);
     if (digest !== head.digest) {
-      throw new CorruptStateError(`stored rule state of ${channel} at height ${head.height} has digest ${digest}, not the recorded ${String(head.digest)}`, {
-        channel,
-        height: head.height,
-      });
+      throw new CorruptStateError(
+        `stored rule state of ${channel} at height ${head.height} has digest ${digest}, not the recorded ${String(head.digest)}`,
+        {
+          channel,
+          height: head.height,
+        },
+      );
     }
     return state;
   }
@@ -123,26 +136,106 @@ export class RulesStateRepository {
    * batch). Records are never removed from a rule state; one that vanished
    * means a bug, not a case to persist.
    */
-  async saveRecords(manager: EntityManager, channel: string, before: RulesState, after: RulesState, requestDecisions: ReadonlyMap<string, unknown>): Promise<void> {
-    const accounts = changed(before.accounts, after.accounts).map(([member, a]) => [channel, member, a.balance, a.held, a.score]);
-    await insertRows(manager, 'contracts_account', ['channel', 'member', 'balance', 'held', 'score'], accounts,
-      'ON CONFLICT (channel, member) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held, score = EXCLUDED.score');
+  async saveRecords(
+    manager: EntityManager,
+    channel: string,
+    before: RulesState,
+    after: RulesState,
+    requestDecisions: ReadonlyMap<string, unknown>,
+  ): Promise<void> {
+    const accounts = changed(before.accounts, after.accounts).map(([member, a]) => [
+      channel,
+      member,
+      a.balance,
+      a.held,
+      a.score,
+    ]);
+    await insertRows(
+      manager,
+      'contracts_account',
+      ['channel', 'member', 'balance', 'held', 'score'],
+      accounts,
+      'ON CONFLICT (channel, member) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held, score = EXCLUDED.score',
+    );
 
-    const datasets = changed(before.datasets, after.datasets).map(([id, d]) => [channel, id, d.owner, d.status, d.sensitivity, JSON.stringify(d)]);
-    await insertRows(manager, 'contracts_dataset', ['channel', 'id', 'owner', 'status', 'sensitivity', 'record'], datasets,
-      'ON CONFLICT (channel, id) DO UPDATE SET status = EXCLUDED.status, record = EXCLUDED.record');
+    const datasets = changed(before.datasets, after.datasets).map(([id, d]) => [
+      channel,
+      id,
+      d.owner,
+      d.status,
+      d.sensitivity,
+      JSON.stringify(d),
+    ]);
+    await insertRows(
+      manager,
+      'contracts_dataset',
+      ['channel', 'id', 'owner', 'status', 'sensitivity', 'record'],
+      datasets,
+      'ON CONFLICT (channel, id) DO UPDATE SET status = EXCLUDED.status, record = EXCLUDED.record',
+    );
 
-    const grants = changed(before.grants, after.grants).map(([id, g]) => [channel, id, g.requester, g.provider, g.dataset, g.purpose, g.status, g.grantedAt.height, g.expiresAt, JSON.stringify(g)]);
-    await insertRows(manager, 'contracts_grant', ['channel', 'id', 'requester', 'provider', 'dataset', 'purpose', 'status', 'granted_height', 'expires_at', 'record'], grants,
-      'ON CONFLICT (channel, id) DO UPDATE SET status = EXCLUDED.status, record = EXCLUDED.record');
+    const grants = changed(before.grants, after.grants).map(([id, g]) => [
+      channel,
+      id,
+      g.requester,
+      g.provider,
+      g.dataset,
+      g.purpose,
+      g.status,
+      g.grantedAt.height,
+      g.expiresAt,
+      JSON.stringify(g),
+    ]);
+    await insertRows(
+      manager,
+      'contracts_grant',
+      [
+        'channel',
+        'id',
+        'requester',
+        'provider',
+        'dataset',
+        'purpose',
+        'status',
+        'granted_height',
+        'expires_at',
+        'record',
+      ],
+      grants,
+      'ON CONFLICT (channel, id) DO UPDATE SET status = EXCLUDED.status, record = EXCLUDED.record',
+    );
 
     const requests = changed(before.requests, after.requests).map(([id, r]) => [
-      channel, id, r.requester, r.provider, r.dataset, r.purpose, r.status, r.code, r.requestedAt.height, r.requestedAt.time, JSON.stringify(r), toJsonText(requestDecisions.get(id)),
+      channel,
+      id,
+      r.requester,
+      r.provider,
+      r.dataset,
+      r.purpose,
+      r.status,
+      r.code,
+      r.requestedAt.height,
+      r.requestedAt.time,
+      JSON.stringify(r),
+      toJsonText(requestDecisions.get(id)),
     ]);
     await insertRows(
       manager,
       'contracts_request',
-      ['channel', 'id', 'requester', 'provider', 'dataset', 'purpose', 'status', 'code', 'requested_height', 'requested_time', 'record', 'decision'],
+      [
+        'channel',
+        'id',
+        'requester',
+        'provider',
+        'dataset',
+        'purpose',
+        'status',
+        'code',
+        'requested_height',
+        'requested_time',
+        'record',
+        'decision',
+      ],
       requests,
       'ON CONFLICT (channel, id) DO UPDATE SET status = EXCLUDED.status, code = EXCLUDED.code, record = EXCLUDED.record, decision = COALESCE(EXCLUDED.decision, contracts_request.decision)',
     );
@@ -153,19 +246,51 @@ export class RulesStateRepository {
     await insertRows(
       manager,
       'contracts_request',
-      ['channel', 'id', 'requester', 'provider', 'dataset', 'purpose', 'status', 'code', 'requested_height', 'requested_time', 'record', 'decision'],
-      rows.map((r) => [r.channel, r.id, r.requester, r.provider, r.dataset, r.purpose, r.status, r.code, r.height, r.time, null, JSON.stringify(r.decision)]),
+      [
+        'channel',
+        'id',
+        'requester',
+        'provider',
+        'dataset',
+        'purpose',
+        'status',
+        'code',
+        'requested_height',
+        'requested_time',
+        'record',
+        'decision',
+      ],
+      rows.map((r) => [
+        r.channel,
+        r.id,
+        r.requester,
+        r.provider,
+        r.dataset,
+        r.purpose,
+        r.status,
+        r.code,
+        r.height,
+        r.time,
+        null,
+        JSON.stringify(r.decision),
+      ]),
       'ON CONFLICT (channel, id) DO NOTHING',
     );
   }
 
   /** Marks a channel halted without touching its state rows (used when those rows cannot be loaded). */
   async saveHalt(manager: EntityManager, channel: string, halt: ChannelHalt): Promise<void> {
-    await manager.query('UPDATE contracts_channel SET halted = $2, updated_at = now() WHERE channel = $1', [channel, JSON.stringify(halt)]);
+    await manager.query('UPDATE contracts_channel SET halted = $2, updated_at = now() WHERE channel = $1', [
+      channel,
+      JSON.stringify(halt),
+    ]);
   }
 
   async markPublished(channel: string, height: number): Promise<void> {
-    await this.dataSource.query('UPDATE contracts_channel SET published_height = GREATEST(published_height, $2), updated_at = now() WHERE channel = $1', [channel, height]);
+    await this.dataSource.query(
+      'UPDATE contracts_channel SET published_height = GREATEST(published_height, $2), updated_at = now() WHERE channel = $1',
+      [channel, height],
+    );
   }
 }
 
@@ -187,7 +312,8 @@ export interface UnkeptRequest {
 function changed<T>(before: Readonly<Record<string, T>>, after: Readonly<Record<string, T>>): [string, T][] {
   const out: [string, T][] = [];
   for (const key in before) {
-    if (Object.hasOwn(before, key) && !Object.hasOwn(after, key)) throw new Error(`record ${key} vanished from the rule state`);
+    if (Object.hasOwn(before, key) && !Object.hasOwn(after, key))
+      throw new Error(`record ${key} vanished from the rule state`);
   }
   for (const key in after) {
     if (!Object.hasOwn(after, key)) continue;
@@ -201,7 +327,8 @@ export function toChannelHead(row: ChannelStateRow): ChannelHead {
   let config: ChannelConfig | null = null;
   if (row.config !== null) {
     const parsed = channelConfigSchema.safeParse(parseJson(row.config, `${what} config`));
-    if (!parsed.success) throw new CorruptStateError(`${what}: the stored configuration is invalid`, { channel: row.channel });
+    if (!parsed.success)
+      throw new CorruptStateError(`${what}: the stored configuration is invalid`, { channel: row.channel });
     config = parsed.data;
   }
   return {

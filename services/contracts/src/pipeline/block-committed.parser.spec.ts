@@ -17,13 +17,19 @@ function chain(): RulesHarness {
 }
 
 /** The event of block `height` as JSON, to tamper with. */
-function eventJson(h: RulesHarness, height: number, options: { withConfig?: boolean } = {}): Record<string, unknown> & { block: Block } {
+function eventJson(
+  h: RulesHarness,
+  height: number,
+  options: { withConfig?: boolean } = {},
+): Record<string, unknown> & { block: Block } {
   return JSON.parse(Buffer.from(blockCommittedMessage(h.blocks[height], height === 0, options).value).toString('utf8'));
 }
 
 function failure(value: unknown): BlockEventInvalidError {
   try {
-    parseBlockCommitted(typeof value === 'string' ? Buffer.from(value) : canonicalBytes(value as Record<string, never>));
+    parseBlockCommitted(
+      typeof value === 'string' ? Buffer.from(value) : canonicalBytes(value as Record<string, never>),
+    );
   } catch (error) {
     if (error instanceof BlockEventInvalidError) return error;
     throw error;
@@ -36,14 +42,27 @@ describe('parseBlockCommitted', () => {
 
   it('reads a full event as the ledger encodes it, with or without the configuration', () => {
     const plain = parseBlockCommitted(blockCommittedMessage(h.blocks[1], false).value);
-    expect(plain).toEqual({ kind: 'full', channel: 'test-channel', block: h.blocks[1].block, configChanged: false, config: undefined });
+    expect(plain).toEqual({
+      kind: 'full',
+      channel: 'test-channel',
+      block: h.blocks[1].block,
+      configChanged: false,
+      config: undefined,
+    });
     const withConfig = parseBlockCommitted(blockCommittedMessage(h.blocks[0], true, { withConfig: true }).value);
     expect(withConfig).toMatchObject({ kind: 'full', configChanged: true, config: h.blocks[0].config });
   });
 
   it('reads a header-only event (a block too large for one message)', () => {
     const parsed = parseBlockCommitted(blockCommittedMessage(h.blocks[1], false, { headerOnly: true }).value);
-    expect(parsed).toEqual({ kind: 'header-only', channel: 'test-channel', header: h.blocks[1].block.header, hash: h.blocks[1].block.hash, configChanged: false, config: undefined });
+    expect(parsed).toEqual({
+      kind: 'header-only',
+      channel: 'test-channel',
+      header: h.blocks[1].block.header,
+      hash: h.blocks[1].block.hash,
+      configChanged: false,
+      config: undefined,
+    });
   });
 
   it('ignores fields a newer ledger may add', () => {
@@ -51,7 +70,11 @@ describe('parseBlockCommitted', () => {
   });
 
   it('refuses records that are not block.committed events, naming no channel', () => {
-    expect(failure('not json')).toMatchObject({ code: 'block_event_invalid', channel: null, message: 'block.committed record is not JSON' });
+    expect(failure('not json')).toMatchObject({
+      code: 'block_event_invalid',
+      channel: null,
+      message: 'block.committed record is not JSON',
+    });
     expect(failure({ type: 'other' }).channel).toBeNull();
     expect(failure({ ...eventJson(h, 1), channel: 'NOT A CHANNEL' }).channel).toBeNull();
   });
@@ -59,7 +82,10 @@ describe('parseBlockCommitted', () => {
   it('refuses an event whose block does not verify, naming its channel', () => {
     const event = eventJson(h, 1);
     const wrongHash = { ...event, block: { ...event.block, hash: '0'.repeat(64) } };
-    expect(failure(wrongHash)).toMatchObject({ channel: 'test-channel', message: 'block.committed test-channel/1: the block hash does not match its header' });
+    expect(failure(wrongHash)).toMatchObject({
+      channel: 'test-channel',
+      message: 'block.committed test-channel/1: the block hash does not match its header',
+    });
 
     const dropped = { ...event, block: { ...event.block, txs: event.block.txs.slice(1) } };
     expect(failure(dropped).message).toContain('1 txs, the header says 2');

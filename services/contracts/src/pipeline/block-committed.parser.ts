@@ -20,7 +20,13 @@ import { BlockEventInvalidError } from '../contracts.errors';
  * carries it (undefined when it does not: the reader then asks the ledger).
  */
 export type BlockCommitted =
-  | { readonly kind: 'full'; readonly channel: string; readonly block: Block; readonly configChanged: boolean; readonly config: ChannelConfig | null | undefined }
+  | {
+      readonly kind: 'full';
+      readonly channel: string;
+      readonly block: Block;
+      readonly configChanged: boolean;
+      readonly config: ChannelConfig | null | undefined;
+    }
   | {
       readonly kind: 'header-only';
       readonly channel: string;
@@ -64,14 +70,24 @@ export function parseBlockCommitted(value: Uint8Array): BlockCommitted {
   const event = parsed.data;
   const { header, hash } = event.block;
   const fail = (message: string): never => {
-    throw new BlockEventInvalidError(`block.committed ${event.channel}/${header.height}: ${message}`, event.channel, { height: header.height });
+    throw new BlockEventInvalidError(`block.committed ${event.channel}/${header.height}: ${message}`, event.channel, {
+      height: header.height,
+    });
   };
   if (header.channel !== event.channel) fail(`the block is for channel ${header.channel}`);
   if (computeBlockHash(header) !== hash) fail('the block hash does not match its header');
   if (event.txIds.length !== header.txCount) fail(`${event.txIds.length} txIds for ${header.txCount} txs`);
-  if (event.config != null && event.config.channel !== event.channel) fail(`the configuration is for channel ${event.config.channel}`);
+  if (event.config != null && event.config.channel !== event.channel)
+    fail(`the configuration is for channel ${event.config.channel}`);
   if (!('txs' in event.block)) {
-    return { kind: 'header-only', channel: event.channel, header, hash, configChanged: event.configChanged, config: event.config };
+    return {
+      kind: 'header-only',
+      channel: event.channel,
+      header,
+      hash,
+      configChanged: event.configChanged,
+      config: event.config,
+    };
   }
   const block = event.block;
   checkTxs(block, fail);
@@ -80,6 +96,7 @@ export function parseBlockCommitted(value: Uint8Array): BlockCommitted {
 
 /** txCount and txRoot of a block against its txs (also for blocks fetched from the ledger API). */
 export function checkTxs(block: Block, fail: (message: string) => never): void {
-  if (block.txs.length !== block.header.txCount) fail(`${block.txs.length} txs, the header says ${block.header.txCount}`);
-  if (toHex(txMerkleTree(block.txs).root()) !== block.header.txRoot) fail('the txs do not hash to the header\'s txRoot');
+  if (block.txs.length !== block.header.txCount)
+    fail(`${block.txs.length} txs, the header says ${block.header.txCount}`);
+  if (toHex(txMerkleTree(block.txs).root()) !== block.header.txRoot) fail("the txs do not hash to the header's txRoot");
 }

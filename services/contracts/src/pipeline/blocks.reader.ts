@@ -77,7 +77,10 @@ export class BlocksReader {
         if (this.stopping) break;
         this.loaded = false;
         this.metrics?.readerErrors.add(1);
-        this.log.warn({ err: error, topic: this.applier.topic, retryInMs: backoff }, 'applying blocks failed; reloading the rule state and retrying');
+        this.log.warn(
+          { err: error, topic: this.applier.topic, retryInMs: backoff },
+          'applying blocks failed; reloading the rule state and retrying',
+        );
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, max);
       }
@@ -93,7 +96,10 @@ export class BlocksReader {
         const published = await this.publisher.publish(head.channel, head.publishedHeight + 1, head.height);
         this.applier.markPublished(head.channel, published);
       } catch (error) {
-        this.log.warn({ err: error, channel: head.channel }, 'publishing state attestations / decision events failed; will retry');
+        this.log.warn(
+          { err: error, channel: head.channel },
+          'publishing state attestations / decision events failed; will retry',
+        );
         return;
       }
     }

@@ -18,22 +18,42 @@ export class ContractsPipelineMetrics {
   private readonly halted = new Set<string>();
 
   constructor(metrics: ServiceMetrics) {
-    this.blocksApplied = metrics.counter('accord_contracts_blocks_applied', { description: 'Blocks applied to the rule state' });
-    this.receipts = metrics.counter('accord_contracts_receipts', { description: 'Receipts of applied blocks, by kind and reason code' });
+    this.blocksApplied = metrics.counter('accord_contracts_blocks_applied', {
+      description: 'Blocks applied to the rule state',
+    });
+    this.receipts = metrics.counter('accord_contracts_receipts', {
+      description: 'Receipts of applied blocks, by kind and reason code',
+    });
     this.batchSeconds = metrics.histogram('accord_contracts_batch_seconds', {
       description: 'Applying one batch of block.committed events, database transaction included',
       unit: 's',
       buckets: LATENCY_BUCKETS_SECONDS,
     });
-    this.duplicates = metrics.counter('accord_contracts_duplicate_blocks', { description: 'Redelivered blocks skipped (already applied)' });
-    this.halts = metrics.counter('accord_contracts_channel_halts', { description: 'Channels that stopped applying (gap, divergence, missing configuration, invalid event)' });
-    this.invalidEvents = metrics.counter('accord_contracts_invalid_events', { description: 'Records of the blocks topic that name no channel and were skipped' });
-    this.readerErrors = metrics.counter('accord_contracts_reader_errors', { description: 'Failed batches (retried after reloading from the database)' });
-    this.published = metrics.counter('accord_contracts_published', { description: 'State attestations and decision events published' });
-    metrics.gauge<{ channel: string }>('accord_contracts_height', { description: 'Height of the last applied block per channel' }, () =>
-      [...this.heights.entries()].map(([channel, height]) => [height, { channel }] as const),
+    this.duplicates = metrics.counter('accord_contracts_duplicate_blocks', {
+      description: 'Redelivered blocks skipped (already applied)',
+    });
+    this.halts = metrics.counter('accord_contracts_channel_halts', {
+      description: 'Channels that stopped applying (gap, divergence, missing configuration, invalid event)',
+    });
+    this.invalidEvents = metrics.counter('accord_contracts_invalid_events', {
+      description: 'Records of the blocks topic that name no channel and were skipped',
+    });
+    this.readerErrors = metrics.counter('accord_contracts_reader_errors', {
+      description: 'Failed batches (retried after reloading from the database)',
+    });
+    this.published = metrics.counter('accord_contracts_published', {
+      description: 'State attestations and decision events published',
+    });
+    metrics.gauge<{ channel: string }>(
+      'accord_contracts_height',
+      { description: 'Height of the last applied block per channel' },
+      () => [...this.heights.entries()].map(([channel, height]) => [height, { channel }] as const),
     );
-    metrics.gauge('accord_contracts_halted_channels', { description: 'Channels currently halted' }, () => this.halted.size);
+    metrics.gauge(
+      'accord_contracts_halted_channels',
+      { description: 'Channels currently halted' },
+      () => this.halted.size,
+    );
   }
 
   setHead(channel: string, height: number, halted: boolean): void {

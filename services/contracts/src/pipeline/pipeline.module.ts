@@ -42,15 +42,28 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
   imports: [ContractsPersistenceModule],
   providers: [
     ContractsPipelineMetrics,
-    { provide: DEPARTMENT_SIGNER, inject: [SERVICE_CONFIG], useFactory: (config: ContractsConfig) => loadDepartmentSigner(config) },
+    {
+      provide: DEPARTMENT_SIGNER,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ContractsConfig) => loadDepartmentSigner(config),
+    },
     {
       provide: LEDGER_CLIENT,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: ContractsConfig): LedgerClient | null => (config.ledger === null ? null : new LedgerClient(config.ledger.url, config.ledger.token)),
+      useFactory: (config: ContractsConfig): LedgerClient | null =>
+        config.ledger === null ? null : new LedgerClient(config.ledger.url, config.ledger.token),
     },
     {
       provide: RulesApplier,
-      inject: [DataSource, RulesStateRepository, ReceiptRepository, LEDGER_CLIENT, SERVICE_CONFIG, ServiceLogger, ContractsPipelineMetrics],
+      inject: [
+        DataSource,
+        RulesStateRepository,
+        ReceiptRepository,
+        LEDGER_CLIENT,
+        SERVICE_CONFIG,
+        ServiceLogger,
+        ContractsPipelineMetrics,
+      ],
       useFactory: (
         dataSource: DataSource,
         states: RulesStateRepository,
@@ -59,19 +72,47 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
         config: ContractsConfig,
         log: ServiceLogger,
         metrics: ContractsPipelineMetrics,
-      ) => new RulesApplier({ dataSource, states, receipts, ledger, department: config.department, log: log.pino, metrics }),
+      ) =>
+        new RulesApplier({
+          dataSource,
+          states,
+          receipts,
+          ledger,
+          department: config.department,
+          log: log.pino,
+          metrics,
+        }),
     },
     {
       provide: StatePublisher,
       inject: [EVENT_BUS, DEPARTMENT_SIGNER, ReceiptRepository, RulesStateRepository, ContractsPipelineMetrics],
-      useFactory: (bus: EventBus, signer: DepartmentSigner, receipts: ReceiptRepository, states: RulesStateRepository, metrics: ContractsPipelineMetrics) =>
-        new StatePublisher(bus, signer, receipts, states, metrics),
+      useFactory: (
+        bus: EventBus,
+        signer: DepartmentSigner,
+        receipts: ReceiptRepository,
+        states: RulesStateRepository,
+        metrics: ContractsPipelineMetrics,
+      ) => new StatePublisher(bus, signer, receipts, states, metrics),
     },
     {
       provide: BlocksReader,
       inject: [EVENT_BUS, RulesApplier, StatePublisher, ServiceLogger, SERVICE_CONFIG, ContractsPipelineMetrics],
-      useFactory: (bus: EventBus, applier: RulesApplier, publisher: StatePublisher, log: ServiceLogger, config: ContractsConfig, metrics: ContractsPipelineMetrics) =>
-        new BlocksReader(bus, applier, publisher, log.pino, { pollIntervalMs: config.pollIntervalMs, batchSize: config.batchSize }, metrics),
+      useFactory: (
+        bus: EventBus,
+        applier: RulesApplier,
+        publisher: StatePublisher,
+        log: ServiceLogger,
+        config: ContractsConfig,
+        metrics: ContractsPipelineMetrics,
+      ) =>
+        new BlocksReader(
+          bus,
+          applier,
+          publisher,
+          log.pino,
+          { pollIntervalMs: config.pollIntervalMs, batchSize: config.batchSize },
+          metrics,
+        ),
     },
     BlocksReaderLifecycle,
   ],

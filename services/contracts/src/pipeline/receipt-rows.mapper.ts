@@ -1,5 +1,14 @@
 import { isEnvelopeEntry, NAME_PATTERN, type Block, type JsonObject } from '@accord/protocol';
-import { DATASET_ID_PATTERN, findDataset, TOKEN_PATTERN, type Check, type ConflictingGrant, type Issue, type Receipt, type RulesState } from '@accord/rules';
+import {
+  DATASET_ID_PATTERN,
+  findDataset,
+  TOKEN_PATTERN,
+  type Check,
+  type ConflictingGrant,
+  type Issue,
+  type Receipt,
+  type RulesState,
+} from '@accord/rules';
 import type { UnkeptRequest } from '../persistence/rules-state.repository';
 
 /** How a request was last decided, kept with its query row: the reasons the API shows. */
@@ -33,7 +42,6 @@ function idField(payload: JsonObject | undefined, key: string, pattern: RegExp):
 
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
-
 /**
  * What a receipt is about: the request (= grant) id for access receipts,
  * the dataset id for dataset receipts, and for rejections whatever the
@@ -66,7 +74,11 @@ export function receiptSubject(receipt: Receipt, block: Block): string | null {
         const name = idField(payload, 'name', NAME_PATTERN);
         return name !== null && receipt.from !== null ? `${receipt.from}/${name}` : null;
       }
-      return idField(payload, 'request', HASH_PATTERN) ?? idField(payload, 'grant', HASH_PATTERN) ?? idField(payload, 'dataset', DATASET_ID_PATTERN);
+      return (
+        idField(payload, 'request', HASH_PATTERN) ??
+        idField(payload, 'grant', HASH_PATTERN) ??
+        idField(payload, 'dataset', DATASET_ID_PATTERN)
+      );
     }
     default: {
       const unreachable: never = receipt;
@@ -86,11 +98,22 @@ export function requestDecision(receipt: Receipt): RequestDecision | undefined {
     case 'denied':
       return { ...at, message: receipt.message, checks: receipt.checks, conflicts: receipt.conflicts };
     case 'consented':
-      return { ...at, message: 'granted with the provider\'s consent' };
+      return { ...at, message: "granted with the provider's consent" };
     case 'refused':
-      return { ...at, message: receipt.reason === null ? 'refused by the provider' : `refused by the provider: ${receipt.reason}` };
+      return {
+        ...at,
+        message: receipt.reason === null ? 'refused by the provider' : `refused by the provider: ${receipt.reason}`,
+      };
     case 'cancelled':
-      return { ...at, message: receipt.code === 'requester_cancelled' ? 'cancelled by the requester' : receipt.code === 'member_removed' ? 'cancelled: a party left the channel' : 'cancelled: the dataset was deprecated' };
+      return {
+        ...at,
+        message:
+          receipt.code === 'requester_cancelled'
+            ? 'cancelled by the requester'
+            : receipt.code === 'member_removed'
+              ? 'cancelled: a party left the channel'
+              : 'cancelled: the dataset was deprecated',
+      };
     case 'expired':
       return receipt.code === 'request_expired' ? { ...at, message: 'expired while waiting for consent' } : undefined;
     default:
@@ -103,7 +126,12 @@ export function requestDecision(receipt: Receipt): RequestDecision | undefined {
  * when made, or rejected (unknown dataset, not a member, bad payload, ...).
  * `state` is the state after the block (dataset owners never change).
  */
-export function unkeptRequest(channel: string, receipt: Receipt, block: Block, state: RulesState): UnkeptRequest | null {
+export function unkeptRequest(
+  channel: string,
+  receipt: Receipt,
+  block: Block,
+  state: RulesState,
+): UnkeptRequest | null {
   if (receipt.kind === 'denied' && receipt.stage === 'request') {
     return {
       channel,
@@ -119,10 +147,22 @@ export function unkeptRequest(channel: string, receipt: Receipt, block: Block, s
       decision: requestDecision(receipt),
     };
   }
-  if (receipt.kind === 'rejected' && receipt.type === 'access.request' && receipt.txId !== null && receipt.from !== null) {
+  if (
+    receipt.kind === 'rejected' &&
+    receipt.type === 'access.request' &&
+    receipt.txId !== null &&
+    receipt.from !== null
+  ) {
     const payload = payloadOf(receipt, block);
     const dataset = idField(payload, 'dataset', DATASET_ID_PATTERN);
-    const decision: RequestDecision = { kind: 'rejected', code: receipt.code, height: receipt.height, time: receipt.time, message: receipt.message, issues: receipt.issues };
+    const decision: RequestDecision = {
+      kind: 'rejected',
+      code: receipt.code,
+      height: receipt.height,
+      time: receipt.time,
+      message: receipt.message,
+      issues: receipt.issues,
+    };
     return {
       channel,
       id: receipt.txId,

@@ -1,6 +1,12 @@
 import type { JsonObject } from '@accord/protocol';
 import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { contentHash, RulesHarness, TEST_RULES, testMember, type AppendedTx } from '@accord/rules/src/testing/rules.harness';
+import {
+  contentHash,
+  RulesHarness,
+  TEST_RULES,
+  testMember,
+  type AppendedTx,
+} from '@accord/rules/src/testing/rules.harness';
 import fc from 'fast-check';
 import { departmentBlocksTopic } from '../contracts.events';
 import { ApplierFixture } from '../testing/applier.fixture';
@@ -30,11 +36,46 @@ const member = fc.integer({ min: 0, max: MEMBERS.length - 1 });
 /** Mostly the party entitled to act, sometimes anyone. */
 const right = fc.integer({ min: 0, max: 3 }).map((n) => n > 0);
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('register' as const), m: member, consent: fc.boolean(), personal: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), maxAccesses: fc.option(fc.integer({ min: 1, max: 2 }), { nil: null }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('register' as const),
+      m: member,
+      consent: fc.boolean(),
+      personal: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+      maxAccesses: fc.option(fc.integer({ min: 1, max: 2 }), { nil: null }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('update' as const), ds: fc.nat() }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('request' as const), m: member, ds: fc.nat(), durationMs: fc.integer({ min: 500, max: 12_000 }) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('decide' as const), m: member, req: fc.nat(), how: fc.constantFrom('consent' as const, 'consent' as const, 'refuse' as const, 'cancel' as const), right }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('use' as const), req: fc.nat(), bytes: fc.constantFrom(0, 100, 100, Number.MAX_SAFE_INTEGER), right, m: member }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('request' as const),
+      m: member,
+      ds: fc.nat(),
+      durationMs: fc.integer({ min: 500, max: 12_000 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('decide' as const),
+      m: member,
+      req: fc.nat(),
+      how: fc.constantFrom('consent' as const, 'consent' as const, 'refuse' as const, 'cancel' as const),
+      right,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('use' as const),
+      req: fc.nat(),
+      bytes: fc.constantFrom(0, 100, 100, Number.MAX_SAFE_INTEGER),
+      right,
+      m: member,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('revoke' as const), req: fc.nat() }) },
   { weight: 3, arbitrary: fc.constant({ t: 'cut' as const }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.integer({ min: 0, max: 3000 }) }) },
@@ -45,7 +86,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
  * outcome (pending, consent, refusal, auto grant, denial, use, overflow,
  * rejection of a non-provider, expiry); the generated actions follow it.
  */
-function opening(h: RulesHarness): { datasets: { id: string; owner: number; version: number }[]; requests: { tx: AppendedTx; requester: number; provider: number }[] } {
+function opening(h: RulesHarness): {
+  datasets: { id: string; owner: number; version: number }[];
+  requests: { tx: AppendedTx; requester: number; provider: number }[];
+} {
   const [a, b, c] = MEMBERS;
   h.register(a, 'consented', { policy: odrlPolicy({ consent: true }), volumeBytes: 1000 });
   h.register(b, 'open', { volumeBytes: 1000 });
@@ -81,9 +125,11 @@ function opening(h: RulesHarness): { datasets: { id: string; owner: number; vers
 function chain(actions: readonly Action[]): RulesHarness {
   const h = RulesHarness.given(MEMBERS, { kind: 'public', rules: RULES as unknown as JsonObject });
   const { datasets, requests } = opening(h);
-  const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+  const pick = <T>(list: readonly T[], i: number): T | undefined =>
+    list.length === 0 ? undefined : list[i % list.length];
   // Decisions mostly concern the latest requests, so flows reach consent, use and expiry.
-  const recent = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[list.length - 1 - (i % Math.min(3, list.length))]);
+  const recent = <T>(list: readonly T[], i: number): T | undefined =>
+    list.length === 0 ? undefined : list[list.length - 1 - (i % Math.min(3, list.length))];
   let names = 0;
   for (const act of actions) {
     switch (act.t) {
@@ -91,7 +137,13 @@ function chain(actions: readonly Action[]): RulesHarness {
         const name = `ds-${names++}`;
         const policy = odrlPolicy({ consent: act.consent, maxAccesses: act.maxAccesses ?? undefined });
         // 1000 bytes earn 15 points: enough for a few requests.
-        h.register(MEMBERS[act.m], name, act.personal ? { sensitivity: 'personal', subjectKey: 'citizen-id', policy, volumeBytes: 1000 } : { policy, volumeBytes: 1000 });
+        h.register(
+          MEMBERS[act.m],
+          name,
+          act.personal
+            ? { sensitivity: 'personal', subjectKey: 'citizen-id', policy, volumeBytes: 1000 }
+            : { policy, volumeBytes: 1000 },
+        );
         datasets.push({ id: `${MEMBERS[act.m].id}/${name}`, owner: act.m, version: 1 });
         break;
       }
@@ -103,22 +155,36 @@ function chain(actions: readonly Action[]): RulesHarness {
         break;
       }
       case 'request': {
-        const ds = pick(datasets.filter((d) => d.owner !== act.m), act.ds);
+        const ds = pick(
+          datasets.filter((d) => d.owner !== act.m),
+          act.ds,
+        );
         if (ds === undefined) break;
-        requests.push({ tx: h.request(MEMBERS[act.m], ds.id, 'statistics', act.durationMs), requester: act.m, provider: ds.owner });
+        requests.push({
+          tx: h.request(MEMBERS[act.m], ds.id, 'statistics', act.durationMs),
+          requester: act.m,
+          provider: ds.owner,
+        });
         break;
       }
       case 'decide': {
         const req = recent(requests, act.req);
         if (req === undefined) break;
         const signer = act.right ? MEMBERS[act.how === 'cancel' ? req.requester : req.provider] : MEMBERS[act.m];
-        h.tx(signer, act.how === 'consent' ? 'access.consent' : act.how === 'refuse' ? 'access.refuse' : 'access.cancel', { request: req.tx.txId });
+        h.tx(
+          signer,
+          act.how === 'consent' ? 'access.consent' : act.how === 'refuse' ? 'access.refuse' : 'access.cancel',
+          { request: req.tx.txId },
+        );
         break;
       }
       case 'use': {
         const req = recent(requests, act.req);
         if (req === undefined) break;
-        h.tx(act.right ? MEMBERS[req.provider] : MEMBERS[act.m], 'access.use', { grant: req.tx.txId, bytes: act.bytes });
+        h.tx(act.right ? MEMBERS[req.provider] : MEMBERS[act.m], 'access.use', {
+          grant: req.tx.txId,
+          bytes: act.bytes,
+        });
         break;
       }
       case 'revoke': {
@@ -173,12 +239,15 @@ describe('replay determinism through the database', () => {
     return out;
   };
 
-  it('stores the engine\'s digest at every height in any batching with restarts, and a rebuild from genesis is identical', async () => {
+  it("stores the engine's digest at every height in any batching with restarts, and a rebuild from genesis is identical", async () => {
     let seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
         fc.array(action, { minLength: 5, maxLength: 80 }),
-        fc.array(fc.record({ size: fc.integer({ min: 1, max: 4 }), restart: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.record({ size: fc.integer({ min: 1, max: 4 }), restart: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
         async (actions, batching) => {
           const h = chain(actions);
           seen = new Set(h.results.flatMap((r) => r.receipts.map((receipt) => `${receipt.kind}:${receipt.code}`)));

@@ -9,7 +9,12 @@ import { departmentBlocksTopic } from '../contracts.events';
 import { BlockEventInvalidError, ConcurrentWriterError, CorruptStateError } from '../contracts.errors';
 import type { LedgerClient } from '../ledger/ledger.client';
 import type { AppliedBlockRows, ReceiptRepository, StoredReceipt } from '../persistence/receipt.repository';
-import type { ChannelHalt, ChannelHead, RulesStateRepository, UnkeptRequest } from '../persistence/rules-state.repository';
+import type {
+  ChannelHalt,
+  ChannelHead,
+  RulesStateRepository,
+  UnkeptRequest,
+} from '../persistence/rules-state.repository';
 import { checkTxs, parseBlockCommitted, type BlockCommitted } from './block-committed.parser';
 import type { ContractsPipelineMetrics } from './contracts-pipeline.metrics';
 import { receiptSubject, requestDecision, unkeptRequest, type RequestDecision } from './receipt-rows.mapper';
@@ -113,7 +118,10 @@ export class RulesApplier {
           if (!(error instanceof CorruptStateError)) throw error;
           const halt = this.haltRecord(head.height + 1, error.code, error.message);
           if (head.halted === null) await states.saveHalt(m, head.channel, halt);
-          this.deps.log.error({ channel: head.channel, err: error }, `channel ${head.channel} halted: ${error.message}`);
+          this.deps.log.error(
+            { channel: head.channel, err: error },
+            `channel ${head.channel} halted: ${error.message}`,
+          );
           runtimes.set(head.channel, { head: { ...head, halted: head.halted ?? halt }, state: initialRulesState() });
         }
       }
@@ -121,7 +129,8 @@ export class RulesApplier {
     });
     this.runtimes = runtimes;
     this.next = next;
-    for (const { head } of runtimes.values()) this.deps.metrics?.setHead(head.channel, head.height, head.halted !== null);
+    for (const { head } of runtimes.values())
+      this.deps.metrics?.setHead(head.channel, head.height, head.halted !== null);
   }
 
   /** Records the publication of a channel's attestations and decisions up to `height` (the row is written by the publisher). */
@@ -146,7 +155,9 @@ export class RulesApplier {
     await withTransaction(this.deps.dataSource, async (m) => {
       const stored = (await this.checkpoints.get(m, BLOCKS_CONSUMER, this.topic)) ?? 0;
       if (stored !== this.next) {
-        throw new ConcurrentWriterError(`the checkpoint of ${this.topic} is ${stored}, this reader expected ${this.next}: another writer applied blocks`);
+        throw new ConcurrentWriterError(
+          `the checkpoint of ${this.topic} is ${stored}, this reader expected ${this.next}: another writer applied blocks`,
+        );
       }
       for (const record of records) await this.applyRecord(m, record, extras.get(record.offset), work);
       for (const [channel, w] of work) await this.persist(m, channel, w);
@@ -160,7 +171,9 @@ export class RulesApplier {
       const { metrics } = this.deps;
       metrics?.setHead(channel, w.head.height, w.head.halted !== null);
       metrics?.blocksApplied.add(w.applied.length, { channel });
-      for (const block of w.applied) for (const r of block.receipts) metrics?.receipts.add(1, { channel, kind: r.receipt.kind, code: r.receipt.code });
+      for (const block of w.applied)
+        for (const r of block.receipts)
+          metrics?.receipts.add(1, { channel, kind: r.receipt.kind, code: r.receipt.code });
       if (w.haltedNow && w.head.halted !== null) metrics?.halts.add(1, { channel, code: w.head.halted.code });
     }
     this.next = last + 1;
@@ -205,7 +218,10 @@ export class RulesApplier {
           message: `block ${event.channel}/${header.height} changed the channel configuration, its block.committed event does not carry it and ACCORD_LEDGER_URL is not set`,
         };
       } else if (genesis === null) {
-        extra.problem = { code: 'config_unavailable', message: `block ${event.channel}/${header.height} changed the configuration, but no genesis tx of the channel is known` };
+        extra.problem = {
+          code: 'config_unavailable',
+          message: `block ${event.channel}/${header.height} changed the configuration, but no genesis tx of the channel is known`,
+        };
       } else {
         extra.config = await ledger.configAfter(event.channel, header.height, genesis);
         sim.genesis = extra.config.genesis;
@@ -214,20 +230,30 @@ export class RulesApplier {
     return extras;
   }
 
-  private async fetchBlock(event: Extract<BlockCommitted, { kind: 'header-only' }>, extra: Extra): Promise<Block | undefined> {
+  private async fetchBlock(
+    event: Extract<BlockCommitted, { kind: 'header-only' }>,
+    extra: Extra,
+  ): Promise<Block | undefined> {
     const { channel, header, hash } = event;
     if (this.deps.ledger === null) {
-      extra.problem = { code: 'block_unavailable', message: `block ${channel}/${header.height} came without its txs (too large for one event) and ACCORD_LEDGER_URL is not set` };
+      extra.problem = {
+        code: 'block_unavailable',
+        message: `block ${channel}/${header.height} came without its txs (too large for one event) and ACCORD_LEDGER_URL is not set`,
+      };
       return undefined;
     }
     const block = await this.deps.ledger.block(channel, header.height);
     try {
-      if (block.hash !== hash || computeBlockHash(block.header) !== hash) throw new Error(`the ledger answered block ${header.height} with hash ${block.hash}, the event has ${hash}`);
+      if (block.hash !== hash || computeBlockHash(block.header) !== hash)
+        throw new Error(`the ledger answered block ${header.height} with hash ${block.hash}, the event has ${hash}`);
       checkTxs(block, (message) => {
         throw new Error(message);
       });
     } catch (error) {
-      extra.problem = { code: 'block_divergence', message: `block ${channel}/${header.height}: ${(error as Error).message}` };
+      extra.problem = {
+        code: 'block_divergence',
+        message: `block ${channel}/${header.height}: ${(error as Error).message}`,
+      };
       return undefined;
     }
     extra.block = block;
@@ -238,23 +264,50 @@ export class RulesApplier {
     let w = work.get(channel);
     if (w !== undefined) return w;
     const runtime = this.runtimes.get(channel);
-    const head: ChannelHead = runtime?.head ?? { channel, height: -1, blockHash: null, time: 0, digest: null, config: null, publishedHeight: -1, halted: null };
+    const head: ChannelHead = runtime?.head ?? {
+      channel,
+      height: -1,
+      blockHash: null,
+      time: 0,
+      digest: null,
+      config: null,
+      publishedHeight: -1,
+      halted: null,
+    };
     const state = runtime?.state ?? initialRulesState();
-    w = { head, state, before: state, isNew: runtime === undefined, haltedNow: false, applied: [], unkept: [], decisions: new Map() };
+    w = {
+      head,
+      state,
+      before: state,
+      isNew: runtime === undefined,
+      haltedNow: false,
+      applied: [],
+      unkept: [],
+      decisions: new Map(),
+    };
     work.set(channel, w);
     return w;
   }
 
-  private async applyRecord(m: EntityManager, record: ParsedRecord, extra: Extra | undefined, work: Map<string, Work>): Promise<void> {
+  private async applyRecord(
+    m: EntityManager,
+    record: ParsedRecord,
+    extra: Extra | undefined,
+    work: Map<string, Work>,
+  ): Promise<void> {
     const { event } = record;
     if (event instanceof BlockEventInvalidError) {
       if (event.channel === null) {
         this.deps.metrics?.invalidEvents.add(1);
-        this.deps.log.error({ offset: record.offset, topic: this.topic, err: event }, `skipped a record of ${this.topic} that names no channel: ${event.message}`);
+        this.deps.log.error(
+          { offset: record.offset, topic: this.topic, err: event },
+          `skipped a record of ${this.topic} that names no channel: ${event.message}`,
+        );
         return;
       }
       const w = this.workFor(event.channel, work);
-      if (w.head.halted === null) this.halt(w, w.head.height + 1, event.code, `${event.message} (offset ${record.offset})`);
+      if (w.head.halted === null)
+        this.halt(w, w.head.height + 1, event.code, `${event.message} (offset ${record.offset})`);
       return;
     }
     const { channel } = event;
@@ -265,26 +318,50 @@ export class RulesApplier {
     const height = header.height;
     const expected = w.head.height + 1;
     if (height < expected) {
-      const known = height === w.head.height ? w.head.blockHash : (w.applied.find((b) => b.digest.height === height)?.digest.blockHash ?? (await this.deps.receipts.blockHashAt(m, channel, height)));
+      const known =
+        height === w.head.height
+          ? w.head.blockHash
+          : (w.applied.find((b) => b.digest.height === height)?.digest.blockHash ??
+            (await this.deps.receipts.blockHashAt(m, channel, height)));
       if (known === hash) {
         this.deps.metrics?.duplicates.add(1, { channel });
         return;
       }
-      this.halt(w, height, 'block_divergence', `block ${height} was applied with hash ${String(known)}; a later event carries hash ${hash}`);
+      this.halt(
+        w,
+        height,
+        'block_divergence',
+        `block ${height} was applied with hash ${String(known)}; a later event carries hash ${hash}`,
+      );
       return;
     }
     if (height > expected) {
-      this.halt(w, expected, 'height_gap', `expected block ${expected} but the next event is block ${height}: a block.committed event is missing from ${this.topic}`);
+      this.halt(
+        w,
+        expected,
+        'height_gap',
+        `expected block ${expected} but the next event is block ${height}: a block.committed event is missing from ${this.topic}`,
+      );
       return;
     }
     const prevHash = w.head.blockHash ?? GENESIS_PREV_HASH;
     if (header.prevHash !== prevHash) {
-      this.halt(w, height, 'chain_broken', `block ${height} links to ${header.prevHash}, but block ${height - 1} has hash ${prevHash}`);
+      this.halt(
+        w,
+        height,
+        'chain_broken',
+        `block ${height} links to ${header.prevHash}, but block ${height - 1} has hash ${prevHash}`,
+      );
       return;
     }
     const block = event.kind === 'full' ? event.block : extra?.block;
     if (block === undefined) {
-      this.halt(w, height, extra?.problem?.code ?? 'block_unavailable', extra?.problem?.message ?? `block ${height} came without its txs`);
+      this.halt(
+        w,
+        height,
+        extra?.problem?.code ?? 'block_unavailable',
+        extra?.problem?.message ?? `block ${height} came without its txs`,
+      );
       return;
     }
     let config: ChannelConfig | null;
@@ -292,7 +369,12 @@ export class RulesApplier {
     else if (!event.configChanged) config = w.head.config;
     else if (extra?.config !== undefined) config = extra.config;
     else {
-      this.halt(w, height, extra?.problem?.code ?? 'config_unavailable', extra?.problem?.message ?? `the configuration after block ${height} is unknown`);
+      this.halt(
+        w,
+        height,
+        extra?.problem?.code ?? 'config_unavailable',
+        extra?.problem?.message ?? `the configuration after block ${height} is unknown`,
+      );
       return;
     }
     let result: ApplyResult;
@@ -327,7 +409,16 @@ export class RulesApplier {
     }
     const attest = config?.members.some((m) => m.id === this.deps.department && m.status === 'active') ?? false;
     w.applied.push({
-      digest: { channel, height: header.height, blockHash: hash, time: header.time, digest: result.digest, attest, txCount: header.txCount, receiptCount: receipts.length },
+      digest: {
+        channel,
+        height: header.height,
+        blockHash: hash,
+        time: header.time,
+        digest: result.digest,
+        attest,
+        txCount: header.txCount,
+        receiptCount: receipts.length,
+      },
       receipts,
     });
     w.state = result.state;
@@ -347,7 +438,10 @@ export class RulesApplier {
   private halt(w: Work, height: number, code: string, message: string): void {
     w.head = { ...w.head, halted: this.haltRecord(height, code, message) };
     w.haltedNow = true;
-    this.deps.log.error({ channel: w.head.channel, height, code }, `channel ${w.head.channel} halted at block ${height}: ${message}`);
+    this.deps.log.error(
+      { channel: w.head.channel, height, code },
+      `channel ${w.head.channel} halted at block ${height}: ${message}`,
+    );
   }
 
   private haltRecord(height: number, code: string, message: string): ChannelHalt {

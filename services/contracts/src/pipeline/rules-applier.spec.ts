@@ -52,9 +52,14 @@ describe('RulesApplier', () => {
   });
 
   const storedDigests = async (channel = CHANNEL): Promise<string[]> =>
-    ((await db.dataSource.query('SELECT digest FROM contracts_digest WHERE channel = $1 ORDER BY height', [channel])) as { digest: string }[]).map((r) => r.digest);
+    (
+      (await db.dataSource.query('SELECT digest FROM contracts_digest WHERE channel = $1 ORDER BY height', [
+        channel,
+      ])) as { digest: string }[]
+    ).map((r) => r.digest);
 
-  const receiptCount = async (): Promise<number> => Number(((await db.dataSource.query('SELECT count(*) AS n FROM contracts_receipt')) as { n: string }[])[0].n);
+  const receiptCount = async (): Promise<number> =>
+    Number(((await db.dataSource.query('SELECT count(*) AS n FROM contracts_receipt')) as { n: string }[])[0].n);
 
   it('stores the digest the pure engine computes at every height, with receipts, records and the reasons of each request', async () => {
     const { h, request, unknown } = story();
@@ -64,18 +69,41 @@ describe('RulesApplier', () => {
     expect(outcome).toEqual({ nextOffset: h.blocks.length, touched: [CHANNEL] });
     expect(await storedDigests()).toEqual(h.results.map((r) => r.digest));
     const runtime = applier.channel(CHANNEL);
-    expect(runtime?.head).toMatchObject({ height: h.blocks.length - 1, digest: h.results[h.results.length - 1].digest, halted: null, publishedHeight: -1 });
+    expect(runtime?.head).toMatchObject({
+      height: h.blocks.length - 1,
+      digest: h.results[h.results.length - 1].digest,
+      halted: null,
+      publishedHeight: -1,
+    });
     expect(runtime?.state).toEqual(h.state);
 
     const granted = await db.reads.request(CHANNEL, request);
-    expect(granted).toMatchObject({ requester: a.id, provider: b.id, dataset: 'dept-b/roads', status: 'granted', code: 'ok', decision: { kind: 'consented' } });
+    expect(granted).toMatchObject({
+      requester: a.id,
+      provider: b.id,
+      dataset: 'dept-b/roads',
+      status: 'granted',
+      code: 'ok',
+      decision: { kind: 'consented' },
+    });
     expect(granted?.record).toEqual(h.state.requests[request]);
     const rejected = await db.reads.request(CHANNEL, unknown);
-    expect(rejected).toMatchObject({ requester: c.id, dataset: 'dept-x/nothing', status: 'rejected', code: 'unknown_dataset', record: null });
+    expect(rejected).toMatchObject({
+      requester: c.id,
+      dataset: 'dept-x/nothing',
+      status: 'rejected',
+      code: 'unknown_dataset',
+      record: null,
+    });
     expect(rejected?.decision).toMatchObject({ message: expect.stringContaining('no dataset dept-x/nothing') });
     const history = await db.receipts.receiptsAbout(CHANNEL, request);
     expect(history.map((r) => r.receipt.kind)).toEqual(['pending', 'consented']);
-    expect(await db.receipts.receiptsOfTx(unknown)).toEqual([expect.objectContaining({ subject: unknown, receipt: expect.objectContaining({ kind: 'rejected', code: 'unknown_dataset' }) })]);
+    expect(await db.receipts.receiptsOfTx(unknown)).toEqual([
+      expect.objectContaining({
+        subject: unknown,
+        receipt: expect.objectContaining({ kind: 'rejected', code: 'unknown_dataset' }),
+      }),
+    ]);
   });
 
   it('reloads the same state after a restart, whatever the batches were', async () => {
@@ -114,7 +142,15 @@ describe('RulesApplier', () => {
     other.closeBlock();
     const events = blockCommittedEvents(h.blocks, { withConfig: true });
     const applier = await db.applier(DEPT);
-    await applier.applyBatch(asLog(TOPIC, [events[0], events[2], events[1], ...blockCommittedEvents(other.blocks, { withConfig: true }), events[3]]));
+    await applier.applyBatch(
+      asLog(TOPIC, [
+        events[0],
+        events[2],
+        events[1],
+        ...blockCommittedEvents(other.blocks, { withConfig: true }),
+        events[3],
+      ]),
+    );
 
     const head = applier.channel(CHANNEL)?.head;
     expect(head).toMatchObject({ height: 0, halted: { height: 1, code: 'height_gap' } });
@@ -143,7 +179,10 @@ describe('RulesApplier', () => {
     const { h } = story();
     const applier = await db.applier(DEPT);
     await applier.applyBatch(asLog(TOPIC, blockCommittedEvents(h.blocks)));
-    expect(applier.channel(CHANNEL)?.head).toMatchObject({ height: -1, halted: { height: 0, code: 'config_unavailable' } });
+    expect(applier.channel(CHANNEL)?.head).toMatchObject({
+      height: -1,
+      halted: { height: 0, code: 'config_unavailable' },
+    });
     expect(applier.channel(CHANNEL)?.head.halted?.message).toContain('ACCORD_LEDGER_URL is not set');
   });
 
@@ -151,8 +190,13 @@ describe('RulesApplier', () => {
     const { h } = story();
     const applier = await db.applier(DEPT);
     const events = blockCommittedEvents(h.blocks, { withConfig: true });
-    await applier.applyBatch(asLog(TOPIC, [events[0], blockCommittedMessage(h.blocks[1], false, { withConfig: true, headerOnly: true })]));
-    expect(applier.channel(CHANNEL)?.head).toMatchObject({ height: 0, halted: { height: 1, code: 'block_unavailable' } });
+    await applier.applyBatch(
+      asLog(TOPIC, [events[0], blockCommittedMessage(h.blocks[1], false, { withConfig: true, headerOnly: true })]),
+    );
+    expect(applier.channel(CHANNEL)?.head).toMatchObject({
+      height: 0,
+      halted: { height: 1, code: 'block_unavailable' },
+    });
   });
 
   it('skips records that name no channel and halts the channel of a record that does not verify', async () => {
@@ -162,10 +206,19 @@ describe('RulesApplier', () => {
     const tampered = JSON.parse(Buffer.from(events[1].value).toString('utf8'));
     tampered.block.txs.pop();
     await applier.applyBatch(
-      asLog(TOPIC, [{ value: Buffer.from('not json') }, { value: canonicalBytes({ type: 'something.else' }) }, events[0], { value: canonicalBytes(tampered) }, events[2]]),
+      asLog(TOPIC, [
+        { value: Buffer.from('not json') },
+        { value: canonicalBytes({ type: 'something.else' }) },
+        events[0],
+        { value: canonicalBytes(tampered) },
+        events[2],
+      ]),
     );
     expect(applier.nextOffset).toBe(5);
-    expect(applier.channel(CHANNEL)?.head).toMatchObject({ height: 0, halted: { height: 1, code: 'block_event_invalid' } });
+    expect(applier.channel(CHANNEL)?.head).toMatchObject({
+      height: 0,
+      halted: { height: 1, code: 'block_event_invalid' },
+    });
     expect(applier.channel(CHANNEL)?.head.halted?.message).toContain('1 txs, the header says 2');
     expect(db.logLines.filter((l) => l.includes('names no channel'))).toHaveLength(2);
   });

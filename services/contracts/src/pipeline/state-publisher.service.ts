@@ -37,7 +37,9 @@ export class StatePublisher {
       const end = Math.min(to, start + HEIGHTS_PER_ROUND - 1);
       const digests = await this.receipts.digests(channel, start, end);
       const byHeight = new Map(digests.map((d) => [d.height, d]));
-      const decisions = (await this.receipts.receiptsBetween(channel, start, end)).map((r) => this.decision(r, byHeight.get(r.height)));
+      const decisions = (await this.receipts.receiptsBetween(channel, start, end)).map((r) =>
+        this.decision(r, byHeight.get(r.height)),
+      );
       const attestations = digests.filter((d) => d.attest).map((d) => this.attestation(d));
       await this.send(decisionsTopic(this.signer.department), decisions);
       await this.send(attestTopic(channel), attestations);
@@ -69,13 +71,26 @@ export class StatePublisher {
     return {
       key: stored.channel,
       value: canonicalBytes(event),
-      headers: { type: DECISION_EVENT_TYPE, kind: receipt.kind, channel: stored.channel, height: String(stored.height) },
+      headers: {
+        type: DECISION_EVENT_TYPE,
+        kind: receipt.kind,
+        channel: stored.channel,
+        height: String(stored.height),
+      },
     };
   }
 
   private attestation(d: StoredDigest): OutgoingMessage {
     const attestation = signAttestation(
-      { v: 1, channel: d.channel, height: d.height, blockHash: d.blockHash, from: this.signer.department, kind: 'state', stateDigest: d.digest },
+      {
+        v: 1,
+        channel: d.channel,
+        height: d.height,
+        blockHash: d.blockHash,
+        from: this.signer.department,
+        kind: 'state',
+        stateDigest: d.digest,
+      },
       this.signer.signer,
     );
     return { key: d.channel, value: encodeAttestation(attestation) };

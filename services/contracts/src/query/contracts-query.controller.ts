@@ -38,12 +38,17 @@ type Params<S extends z.ZodType> = z.output<S>;
 @ApiTags('rules')
 @Controller('v1')
 @Roles(...ROLES)
-@ApiNotFoundResponse({ description: 'channel_not_found, request_not_found, grant_not_found, dataset_not_found, receipts_not_found or digest_not_found' })
+@ApiNotFoundResponse({
+  description:
+    'channel_not_found, request_not_found, grant_not_found, dataset_not_found, receipts_not_found or digest_not_found',
+})
 export class ContractsQueryController {
   constructor(private readonly query: ContractsQueryService) {}
 
   @Get('channels')
-  @ApiOperation({ summary: 'Channels this department applies blocks of: height, block hash, state digest, publication, halt' })
+  @ApiOperation({
+    summary: 'Channels this department applies blocks of: height, block hash, state digest, publication, halt',
+  })
   channels(): { readonly channels: readonly ChannelSummary[] } {
     return { channels: this.query.channels() };
   }
@@ -56,7 +61,11 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/accounts')
   @ApiOperation({ summary: 'Points (balance, held, score) and permission level of every member' })
-  accounts(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>): { readonly channel: string; readonly height: number; readonly accounts: readonly AccountView[] } {
+  accounts(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>): {
+    readonly channel: string;
+    readonly height: number;
+    readonly accounts: readonly AccountView[];
+  } {
     return this.query.accounts(channel);
   }
 
@@ -68,7 +77,10 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/datasets')
   @ApiOperation({ summary: 'Registered datasets with their usage terms (?owner=)' })
-  datasets(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodQuery(datasetsQuerySchema) query: Params<typeof datasetsQuerySchema>) {
+  datasets(
+    @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
+    @ZodQuery(datasetsQuerySchema) query: Params<typeof datasetsQuerySchema>,
+  ) {
     return this.query.datasets(channel, query.owner);
   }
 
@@ -79,8 +91,14 @@ export class ContractsQueryController {
   }
 
   @Get('channels/:channel/requests')
-  @ApiOperation({ summary: 'Access requests in chain order (?requester=&provider=&dataset=&status=&after=&limit=), with the reasons of their decision' })
-  requests(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodQuery(requestsQuerySchema) query: Params<typeof requestsQuerySchema>): Promise<Page<RequestListItem>> {
+  @ApiOperation({
+    summary:
+      'Access requests in chain order (?requester=&provider=&dataset=&status=&after=&limit=), with the reasons of their decision',
+  })
+  requests(
+    @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
+    @ZodQuery(requestsQuerySchema) query: Params<typeof requestsQuerySchema>,
+  ): Promise<Page<RequestListItem>> {
     return this.query.requests(channel, { ...query, limit: query.limit ?? DEFAULT_PAGE });
   }
 
@@ -92,7 +110,10 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/grants')
   @ApiOperation({ summary: 'Grants in chain order (?requester=&provider=&dataset=&status=&after=&limit=)' })
-  grants(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodQuery(grantsQuerySchema) query: Params<typeof grantsQuerySchema>): Promise<Page<GrantRecord>> {
+  grants(
+    @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
+    @ZodQuery(grantsQuerySchema) query: Params<typeof grantsQuerySchema>,
+  ): Promise<Page<GrantRecord>> {
     return this.query.grants(channel, { ...query, limit: query.limit ?? DEFAULT_PAGE });
   }
 
@@ -103,7 +124,9 @@ export class ContractsQueryController {
   }
 
   @Get('txs/:txId/receipts')
-  @ApiOperation({ summary: "The rules' receipts of a tx (outcome and reasons); ?waitMs=N long-polls until it is applied" })
+  @ApiOperation({
+    summary: "The rules' receipts of a tx (outcome and reasons); ?waitMs=N long-polls until it is applied",
+  })
   receipts(
     @ZodParams(txIdParamsSchema) { txId }: Params<typeof txIdParamsSchema>,
     @ZodQuery(receiptsQuerySchema) query: Params<typeof receiptsQuerySchema>,
@@ -112,8 +135,13 @@ export class ContractsQueryController {
   }
 
   @Get('channels/:channel/digests')
-  @ApiOperation({ summary: 'State digests by height, paged (?from=&limit=): what this department attests, for replay checks' })
-  digests(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodQuery(digestsQuerySchema) query: Params<typeof digestsQuerySchema>): Promise<Page<StoredDigest>> {
+  @ApiOperation({
+    summary: 'State digests by height, paged (?from=&limit=): what this department attests, for replay checks',
+  })
+  digests(
+    @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
+    @ZodQuery(digestsQuerySchema) query: Params<typeof digestsQuerySchema>,
+  ): Promise<Page<StoredDigest>> {
     return this.query.digests(channel, query.from ?? 0, query.limit ?? DEFAULT_PAGE);
   }
 
@@ -125,8 +153,14 @@ export class ContractsQueryController {
 
   @Post('channels/:channel/evaluate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Dry run: what an access request would get now and why, every check with pass/fail/skipped/pending; nothing is submitted' })
-  evaluate(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>, @ZodBody(evaluateBodySchema) body: EvaluateBody): EvaluationView {
+  @ApiOperation({
+    summary:
+      'Dry run: what an access request would get now and why, every check with pass/fail/skipped/pending; nothing is submitted',
+  })
+  evaluate(
+    @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
+    @ZodBody(evaluateBodySchema) body: EvaluateBody,
+  ): EvaluationView {
     return this.query.evaluate(channel, body);
   }
 }

@@ -18,7 +18,12 @@ import {
 import { InjectServiceContext, type ServiceContext } from '@accord/service-kit';
 import { CLOCK, type Clock } from '../clock.provider';
 import { ChannelNotFoundError, RecordNotFoundError } from '../contracts.errors';
-import { ContractsReadRepository, type GrantQuery, type RequestListItem, type RequestQuery } from '../persistence/contracts-read.repository';
+import {
+  ContractsReadRepository,
+  type GrantQuery,
+  type RequestListItem,
+  type RequestQuery,
+} from '../persistence/contracts-read.repository';
 import { ReceiptRepository, type StoredDigest, type StoredReceipt } from '../persistence/receipt.repository';
 import type { ChannelHalt } from '../persistence/rules-state.repository';
 import { RulesApplier, type ChannelRuntime } from '../pipeline/rules-applier.service';
@@ -42,7 +47,12 @@ export interface ChannelSummary {
 export interface ChannelView extends ChannelSummary {
   /** Rule parameters the next block will be decided with (docs/rules.md "Parameters"). */
   readonly params: RuleParams;
-  readonly counts: { readonly accounts: number; readonly datasets: number; readonly requests: number; readonly grants: number };
+  readonly counts: {
+    readonly accounts: number;
+    readonly datasets: number;
+    readonly requests: number;
+    readonly grants: number;
+  };
 }
 
 export interface AccountView {
@@ -121,24 +131,45 @@ export class ContractsQueryService {
   }
 
   /** Points and levels of every member of the channel and of every department that holds points. */
-  accounts(channel: string): { readonly channel: string; readonly height: number; readonly accounts: readonly AccountView[] } {
+  accounts(channel: string): {
+    readonly channel: string;
+    readonly height: number;
+    readonly accounts: readonly AccountView[];
+  } {
     const runtime = this.runtime(channel);
-    const members = new Set([...(runtime.head.config?.members.map((m) => m.id) ?? []), ...Object.keys(runtime.state.accounts)]);
-    return { channel, height: runtime.head.height, accounts: [...members].sort().map((member) => accountView(runtime, member)) };
+    const members = new Set([
+      ...(runtime.head.config?.members.map((m) => m.id) ?? []),
+      ...Object.keys(runtime.state.accounts),
+    ]);
+    return {
+      channel,
+      height: runtime.head.height,
+      accounts: [...members].sort().map((member) => accountView(runtime, member)),
+    };
   }
 
   account(channel: string, member: string): AccountView {
     return accountView(this.runtime(channel), member);
   }
 
-  datasets(channel: string, owner?: string): { readonly channel: string; readonly height: number; readonly datasets: readonly DatasetRecord[] } {
+  datasets(
+    channel: string,
+    owner?: string,
+  ): { readonly channel: string; readonly height: number; readonly datasets: readonly DatasetRecord[] } {
     const { head, state } = this.runtime(channel);
     return { channel, height: head.height, datasets: listDatasets(state, owner) };
   }
 
-  async dataset(channel: string, id: string): Promise<{ readonly dataset: DatasetRecord; readonly receipts: readonly StoredReceipt[] }> {
+  async dataset(
+    channel: string,
+    id: string,
+  ): Promise<{ readonly dataset: DatasetRecord; readonly receipts: readonly StoredReceipt[] }> {
     const dataset = findDataset(this.runtime(channel).state, id);
-    if (dataset === undefined) throw new RecordNotFoundError('dataset_not_found', `no dataset ${id} is registered on ${channel}`, { channel, dataset: id });
+    if (dataset === undefined)
+      throw new RecordNotFoundError('dataset_not_found', `no dataset ${id} is registered on ${channel}`, {
+        channel,
+        dataset: id,
+      });
     return { dataset, receipts: await this.receipts.receiptsAbout(channel, id) };
   }
 
@@ -146,14 +177,21 @@ export class ContractsQueryService {
     this.runtime(channel);
     const items = await this.reads.requests(channel, query);
     const last = items[items.length - 1];
-    return { items, next: items.length === query.limit && last !== undefined ? `${last.requestedAt.height}:${last.id}` : null };
+    return {
+      items,
+      next: items.length === query.limit && last !== undefined ? `${last.requestedAt.height}:${last.id}` : null,
+    };
   }
 
   async request(channel: string, id: string): Promise<RequestView> {
     const { state } = this.runtime(channel);
     const request = await this.reads.request(channel, id);
     if (request === undefined) {
-      throw new RecordNotFoundError('request_not_found', `no access request ${id} is on record on ${channel} (not committed or not applied yet?)`, { channel, request: id });
+      throw new RecordNotFoundError(
+        'request_not_found',
+        `no access request ${id} is on record on ${channel} (not committed or not applied yet?)`,
+        { channel, request: id },
+      );
     }
     return { request, grant: findGrant(state, id) ?? null, receipts: await this.receipts.receiptsAbout(channel, id) };
   }
@@ -162,24 +200,36 @@ export class ContractsQueryService {
     this.runtime(channel);
     const items = await this.reads.grants(channel, query);
     const last = items[items.length - 1];
-    return { items, next: items.length === query.limit && last !== undefined ? `${last.grantedAt.height}:${last.id}` : null };
+    return {
+      items,
+      next: items.length === query.limit && last !== undefined ? `${last.grantedAt.height}:${last.id}` : null,
+    };
   }
 
   async grant(channel: string, id: string): Promise<GrantView> {
     const { state } = this.runtime(channel);
     const grant = findGrant(state, id);
-    if (grant === undefined) throw new RecordNotFoundError('grant_not_found', `no grant ${id} is on record on ${channel}`, { channel, grant: id });
+    if (grant === undefined)
+      throw new RecordNotFoundError('grant_not_found', `no grant ${id} is on record on ${channel}`, {
+        channel,
+        grant: id,
+      });
     return { grant, live: isLiveGrant(grant, state.time), receipts: await this.receipts.receiptsAbout(channel, id) };
   }
 
   /** The receipts a tx caused, waiting up to `waitMs` for them to appear. */
-  async receiptsOfTx(txId: string, waitMs: number): Promise<{ readonly txId: string; readonly receipts: readonly StoredReceipt[] }> {
+  async receiptsOfTx(
+    txId: string,
+    waitMs: number,
+  ): Promise<{ readonly txId: string; readonly receipts: readonly StoredReceipt[] }> {
     const deadline = this.clock() + waitMs;
     for (;;) {
       const receipts = await this.receipts.receiptsOfTx(txId);
       if (receipts.length > 0) return { txId, receipts };
       if (this.clock() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(RECEIPT_POLL_MS, Math.max(1, deadline - this.clock()))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(RECEIPT_POLL_MS, Math.max(1, deadline - this.clock()))),
+      );
     }
     throw new RecordNotFoundError(
       'receipts_not_found',
@@ -191,7 +241,12 @@ export class ContractsQueryService {
   async digest(channel: string, height: number): Promise<StoredDigest> {
     this.runtime(channel);
     const digest = await this.receipts.digestAt(channel, height);
-    if (digest === undefined) throw new RecordNotFoundError('digest_not_found', `no state digest for ${channel} at height ${height} (not applied yet)`, { channel, height });
+    if (digest === undefined)
+      throw new RecordNotFoundError(
+        'digest_not_found',
+        `no state digest for ${channel} at height ${height} (not applied yet)`,
+        { channel, height },
+      );
     return digest;
   }
 
@@ -207,7 +262,12 @@ export class ContractsQueryService {
     const { head, state } = this.runtime(channel);
     const requester = body.requester ?? this.context.department;
     const at = Math.max(body.at ?? this.clock(), state.time);
-    const evaluation = evaluate(state, head.config, { requester, dataset: body.dataset, purpose: body.purpose, durationMs: body.durationMs }, at);
+    const evaluation = evaluate(
+      state,
+      head.config,
+      { requester, dataset: body.dataset, purpose: body.purpose, durationMs: body.durationMs },
+      at,
+    );
     return { channel, height: head.height, at, requester, evaluation };
   }
 

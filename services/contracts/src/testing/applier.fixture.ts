@@ -27,13 +27,22 @@ export class ApplierFixture {
   }
 
   static async open(database: DatabaseConfig = { kind: 'pglite', dataDir: 'memory://' }): Promise<ApplierFixture> {
-    return new ApplierFixture(await openDatabase(database, { entities: contractsEntities, migrations: contractsMigrations }));
+    return new ApplierFixture(
+      await openDatabase(database, { entities: contractsEntities, migrations: contractsMigrations }),
+    );
   }
 
   /** A fresh applier over this database (as after a restart), loaded. */
   async applier(department: string, ledger: LedgerClient | null = null): Promise<RulesApplier> {
     const log = pino({ level: 'warn' }, { write: (line: string) => void this.logLines.push(line) });
-    const applier = new RulesApplier({ dataSource: this.dataSource, states: this.states, receipts: this.receipts, ledger, department, log });
+    const applier = new RulesApplier({
+      dataSource: this.dataSource,
+      states: this.states,
+      receipts: this.receipts,
+      ledger,
+      department,
+      log,
+    });
     await applier.load();
     return applier;
   }

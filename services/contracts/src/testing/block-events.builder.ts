@@ -14,7 +14,11 @@ export interface EventOptions {
  * (docs/ledger.md): `configChanged` is true when the configuration after a
  * block differs from the one after the block before.
  */
-export function blockCommittedEvents(blocks: readonly ClosedBlock[], options: EventOptions = {}, previous: ChannelConfig | null = null): OutgoingMessage[] {
+export function blockCommittedEvents(
+  blocks: readonly ClosedBlock[],
+  options: EventOptions = {},
+  previous: ChannelConfig | null = null,
+): OutgoingMessage[] {
   let last = previous === null ? 'null' : canonicalize(previous);
   return blocks.map((closed) => {
     const key = closed.config === null ? 'null' : canonicalize(closed.config);
@@ -24,7 +28,11 @@ export function blockCommittedEvents(blocks: readonly ClosedBlock[], options: Ev
   });
 }
 
-export function blockCommittedMessage(closed: ClosedBlock, configChanged: boolean, options: EventOptions = {}): OutgoingMessage {
+export function blockCommittedMessage(
+  closed: ClosedBlock,
+  configChanged: boolean,
+  options: EventOptions = {},
+): OutgoingMessage {
   const { block, txIds, config } = closed;
   const event = {
     type: 'block.committed',
@@ -34,10 +42,20 @@ export function blockCommittedMessage(closed: ClosedBlock, configChanged: boolea
     configChanged,
     ...(options.withConfig === true ? { config } : {}),
   };
-  return { key: block.header.channel, value: canonicalBytes(event), headers: { type: 'block.committed', channel: block.header.channel, height: String(block.header.height) } };
+  return {
+    key: block.header.channel,
+    value: canonicalBytes(event),
+    headers: { type: 'block.committed', channel: block.header.channel, height: String(block.header.height) },
+  };
 }
 
 /** Outgoing messages as a log would hand them back, at consecutive offsets from `from`. */
 export function asLog(topic: string, messages: readonly OutgoingMessage[], from = 0): LogMessage[] {
-  return messages.map((m, i) => ({ topic, offset: from + i, timestamp: 1_700_000_000_000 + from + i, value: m.value, headers: m.headers ?? {} }));
+  return messages.map((m, i) => ({
+    topic,
+    offset: from + i,
+    timestamp: 1_700_000_000_000 + from + i,
+    value: m.value,
+    headers: m.headers ?? {},
+  }));
 }

@@ -14,5 +14,11 @@ export function contractsInfraForTest(): { readonly pgUrl: string; readonly kafk
         '`source ~/.cache/accord/run/infra.env` (scripts/test.sh does both)',
     );
   }
-  return { pgUrl: pgUrl as string, kafkaBrokers: (brokers as string).split(',').map((b) => b.trim()).join(',') };
+  return {
+    pgUrl: pgUrl as string,
+    kafkaBrokers: (brokers as string)
+      .split(',')
+      .map((b) => b.trim())
+      .join(','),
+  };
 }

@@ -18,7 +18,11 @@ import { txTopic } from '../contracts.events';
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${member.id}-keys.json`);
-  await writeFile(path, JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }), { mode: 0o600 });
+  await writeFile(
+    path,
+    JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }),
+    { mode: 0o600 },
+  );
   return path;
 }
 
@@ -46,13 +50,21 @@ export interface DepartmentOptions {
 /** One department's ledger and contracts service in this process, the contracts service reading the ledger's API. */
 export async function startDepartment(options: DepartmentOptions): Promise<DepartmentUnderTest> {
   const keysFile = await writeKeysFile(options.dir, options.member);
-  const common: Env = { ACCORD_DEPARTMENT: options.member.id, ACCORD_KEYS_FILE: keysFile, ACCORD_LOG_LEVEL: 'warn', ...options.env };
+  const common: Env = {
+    ACCORD_DEPARTMENT: options.member.id,
+    ACCORD_KEYS_FILE: keysFile,
+    ACCORD_LOG_LEVEL: 'warn',
+    ...options.env,
+  };
   const ledger = await startServiceForTest(ledgerService, {
     env: { ...common, ACCORD_LEDGER_SIG_WORKERS: '0', ...options.ledgerEnv },
     ...(options.bus === undefined ? {} : { shared: { bus: options.bus } }),
   });
   const bus = options.bus ?? ledger.service.app.get<EventBus>(EVENT_BUS);
-  const contracts = await startContracts(options.member, keysFile, ledger, bus, { ...options.env, ...options.contractsEnv });
+  const contracts = await startContracts(options.member, keysFile, ledger, bus, {
+    ...options.env,
+    ...options.contractsEnv,
+  });
   return {
     member: options.member,
     ledger,
@@ -114,13 +126,24 @@ export class TxPublisher {
 export function api(sut: ServiceUnderTest<ContractsConfig> | ServiceUnderTest<LedgerConfig>) {
   const auth = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
   return {
-    get: (path: string, token = sut.tokens.operations) => request(sut.url).get(path).set(...auth(token)),
-    post: (path: string, body: object | undefined, token: string) => request(sut.url).post(path).set(...auth(token)).send(body),
+    get: (path: string, token = sut.tokens.operations) =>
+      request(sut.url)
+        .get(path)
+        .set(...auth(token)),
+    post: (path: string, body: object | undefined, token: string) =>
+      request(sut.url)
+        .post(path)
+        .set(...auth(token))
+        .send(body),
   };
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

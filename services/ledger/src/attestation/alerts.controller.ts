@@ -16,7 +16,14 @@ export class AlertsController {
 
   @Get('alerts')
   @ApiOperation({ summary: 'Fork and tamper alerts, newest first (?channel=&limit=)' })
-  async list(@ZodQuery(alertsQuerySchema) query: z.output<typeof alertsQuerySchema>): Promise<{ alerts: StoredAlert[] }> {
-    return { alerts: await this.alerts.list({ ...(query.channel === undefined ? {} : { channel: query.channel }), limit: query.limit ?? DEFAULT_LIMIT }) };
+  async list(
+    @ZodQuery(alertsQuerySchema) query: z.output<typeof alertsQuerySchema>,
+  ): Promise<{ alerts: StoredAlert[] }> {
+    return {
+      alerts: await this.alerts.list({
+        ...(query.channel === undefined ? {} : { channel: query.channel }),
+        limit: query.limit ?? DEFAULT_LIMIT,
+      }),
+    };
   }
 }

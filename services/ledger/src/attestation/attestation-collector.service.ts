@@ -64,11 +64,16 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
   ) {
     this.timings = timings ?? DEFAULT_COLLECTOR_TIMINGS;
     this.log = log.forContext('attestations');
-    this.received = metrics.counter('accord_ledger_attestations_received', { description: 'Attestations read from accord.<channel>.attest, by channel and kind' });
-    this.dropped = metrics.counter('accord_ledger_attestations_dropped', {
-      description: 'Attestations of committed heights not stored: not by an active member, bad signature, or before genesis',
+    this.received = metrics.counter('accord_ledger_attestations_received', {
+      description: 'Attestations read from accord.<channel>.attest, by channel and kind',
     });
-    this.garbage = metrics.counter('accord_ledger_attestations_garbage', { description: 'Records on accord.<channel>.attest that are not attestations of that channel' });
+    this.dropped = metrics.counter('accord_ledger_attestations_dropped', {
+      description:
+        'Attestations of committed heights not stored: not by an active member, bad signature, or before genesis',
+    });
+    this.garbage = metrics.counter('accord_ledger_attestations_garbage', {
+      description: 'Records on accord.<channel>.attest that are not attestations of that channel',
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -134,7 +139,10 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
       const attestation = parseOrNull(message.value);
       if (attestation === null || attestation.body.channel !== channel) {
         this.garbage.add(1, { channel });
-        this.log.pino.debug({ channel, offset: message.offset }, 'skipping a record that is not an attestation of this channel');
+        this.log.pino.debug(
+          { channel, offset: message.offset },
+          'skipping a record that is not an attestation of this channel',
+        );
         continue;
       }
       this.received.add(1, { channel, kind: attestation.body.kind });
@@ -146,7 +154,13 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
       await this.attestations.insertMany(kept, manager);
       await this.attestations.advanceCursor(manager, channel, next);
     });
-    return { next, deferred: await this.evaluate(channel, kept.map((i) => i.attestation.body.height)) };
+    return {
+      next,
+      deferred: await this.evaluate(
+        channel,
+        kept.map((i) => i.attestation.body.height),
+      ),
+    };
   }
 
   /**
@@ -157,7 +171,10 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
    * configuration that judges them is not known yet; finality screens them
    * again when it evaluates the height.
    */
-  private async screen(channel: string, items: readonly { attestation: Attestation; offset: number }[]): Promise<{ attestation: Attestation; offset: number }[]> {
+  private async screen(
+    channel: string,
+    items: readonly { attestation: Attestation; offset: number }[],
+  ): Promise<{ attestation: Attestation; offset: number }[]> {
     if (items.length === 0) return [];
     const head = ((await this.channels.find(channel))?.snapshot.nextHeight ?? 0) - 1;
     const kept: { attestation: Attestation; offset: number }[] = [];
@@ -169,12 +186,22 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
       }
       const config = await this.configs.configAt(channel, body.height);
       const member = config?.members.find((m) => m.id === body.from && m.status === 'active');
-      const reason = config === null ? 'before_genesis' : member === undefined ? 'not_a_member' : !verifyAttestation(item.attestation, member.ed25519) ? 'bad_signature' : undefined;
+      const reason =
+        config === null
+          ? 'before_genesis'
+          : member === undefined
+            ? 'not_a_member'
+            : !verifyAttestation(item.attestation, member.ed25519)
+              ? 'bad_signature'
+              : undefined;
       if (reason === undefined) {
         kept.push(item);
       } else {
         this.dropped.add(1, { channel, reason });
-        this.log.pino.warn({ channel, height: body.height, from: body.from, kind: body.kind, reason }, 'attestation dropped');
+        this.log.pino.warn(
+          { channel, height: body.height, from: body.from, kind: body.kind, reason },
+          'attestation dropped',
+        );
       }
     }
     return kept;
@@ -210,7 +237,8 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
   warn(error: unknown, channel: string, what: string): void {
     if (this.stopped) return;
     // The channel's runner creates the topic when it starts following; until then there is nothing to read.
-    if (error instanceof TopicNotFoundError) this.log.pino.debug({ channel }, 'attestation topic does not exist yet; retrying');
+    if (error instanceof TopicNotFoundError)
+      this.log.pino.debug({ channel }, 'attestation topic does not exist yet; retrying');
     else this.log.pino.warn({ err: error, channel }, `${what}; retrying`);
   }
 }

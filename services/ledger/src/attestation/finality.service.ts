@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Attestation } from '@accord/protocol';
-import { evaluateBlockFinality, evaluateStateAttestations, type ForkAlert, type RejectedAttestation } from '@accord/ledger-core';
+import {
+  evaluateBlockFinality,
+  evaluateStateAttestations,
+  type ForkAlert,
+  type RejectedAttestation,
+} from '@accord/ledger-core';
 import { InjectServiceContext, ServiceLogger, ServiceMetrics, type ServiceContext } from '@accord/service-kit';
 import type { Counter } from '@opentelemetry/api';
 import { AlertRepository, type LedgerAlert } from '../persistence/alert.repository';
@@ -50,10 +55,12 @@ export class FinalityService {
   ) {
     this.log = log.forContext('finality');
     this.forkAlerts = metrics.counter('accord_ledger_fork_alerts', {
-      description: 'Fork/tamper alerts raised: attestations (block hashes or state digests) that disagree, by channel, kind and reason',
+      description:
+        'Fork/tamper alerts raised: attestations (block hashes or state digests) that disagree, by channel, kind and reason',
     });
     this.rejected = metrics.counter('accord_ledger_attestations_rejected', {
-      description: 'Attestations left out of finality decisions (bad signature, not a member, ...), counted once per attestation',
+      description:
+        'Attestations left out of finality decisions (bad signature, not a member, ...), counted once per attestation',
     });
     metrics.gauge('accord_ledger_final_height', { description: 'Highest final block per channel' }, () =>
       [...this.finalHeights].map(([channel, height]) => [height, { channel }] as [number, { channel: string }]),
@@ -96,7 +103,10 @@ export class FinalityService {
       this.log.pino.debug({ channel, height, attesters: finality.attesters }, 'block final');
     }
     if (finality.final) this.finalHeights.set(channel, Math.max(this.finalHeights.get(channel) ?? -1, height));
-    const newAlerts = await this.raise([...finality.alerts, ...agreement.alerts], { required: finality.required, attesters: finality.attesters });
+    const newAlerts = await this.raise([...finality.alerts, ...agreement.alerts], {
+      required: finality.required,
+      attesters: finality.attesters,
+    });
     return {
       channel,
       height,
@@ -109,13 +119,28 @@ export class FinalityService {
     };
   }
 
-  private async raise(alerts: readonly ForkAlert[], context: Readonly<Record<string, unknown>>): Promise<LedgerAlert[]> {
+  private async raise(
+    alerts: readonly ForkAlert[],
+    context: Readonly<Record<string, unknown>>,
+  ): Promise<LedgerAlert[]> {
     if (alerts.length === 0) return [];
     const fresh = await this.alerts.raise(alerts.map((a) => ({ ...a, details: context })));
     for (const alert of fresh) {
       this.forkAlerts.add(1, { channel: alert.channel, kind: alert.kind, reason: alert.reason });
       this.log.pino.error(
-        { alert: { id: alert.id, channel: alert.channel, height: alert.height, kind: alert.kind, reason: alert.reason, member: alert.member, field: alert.field, expected: alert.expected, observed: alert.observed } },
+        {
+          alert: {
+            id: alert.id,
+            channel: alert.channel,
+            height: alert.height,
+            kind: alert.kind,
+            reason: alert.reason,
+            member: alert.member,
+            field: alert.field,
+            expected: alert.expected,
+            observed: alert.observed,
+          },
+        },
         `fork alert: ${alert.kind} ${alert.reason} on ${alert.channel} at height ${alert.height}${alert.member === null ? '' : ` by ${alert.member}`}`,
       );
     }
@@ -129,7 +154,10 @@ export class FinalityService {
       if (this.rejectedSeen.size >= 10_000) this.rejectedSeen.clear();
       this.rejectedSeen.add(key);
       this.rejected.add(1, { channel, reason });
-      this.log.pino.warn({ channel, height: attestation.body.height, from: attestation.body.from, kind: attestation.body.kind, reason }, 'attestation rejected');
+      this.log.pino.warn(
+        { channel, height: attestation.body.height, from: attestation.body.from, kind: attestation.body.kind, reason },
+        'attestation rejected',
+      );
     }
   }
 }
@@ -138,7 +166,8 @@ export class FinalityService {
 function ownStateDigest(attestations: readonly Attestation[], self: string, blockHash: string): string | undefined {
   const digests = new Set<string>();
   for (const a of attestations) {
-    if (a.body.kind === 'state' && a.body.from === self && a.body.blockHash === blockHash) digests.add(a.body.stateDigest);
+    if (a.body.kind === 'state' && a.body.from === self && a.body.blockHash === blockHash)
+      digests.add(a.body.stateDigest);
   }
   return digests.size === 1 ? [...digests][0] : undefined;
 }

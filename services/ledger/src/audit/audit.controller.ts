@@ -13,14 +13,17 @@ export class AuditController {
   constructor(private readonly audits: ChainAuditService) {}
 
   @Post('channels/:channel/audit')
-
   @ApiPathParams(channelParamsSchema)
   @HttpCode(200)
   @Roles('operations', 'dataadmin')
   @ApiOperation({
-    summary: 'Re-verify a height range from the database (hashes, roots, links, signatures, other members\' attestations); reports the first bad height',
+    summary:
+      "Re-verify a height range from the database (hashes, roots, links, signatures, other members' attestations); reports the first bad height",
   })
-  @ApiOkResponse({ description: 'The verdict: {ok: true} or the first bad height with code and reason', schema: openApiSchema(auditResponseSchema) })
+  @ApiOkResponse({
+    description: 'The verdict: {ok: true} or the first bad height with code and reason',
+    schema: openApiSchema(auditResponseSchema),
+  })
   @ApiBadRequestResponse({ description: 'range_invalid: empty, reversed or beyond the head' })
   audit(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,

@@ -48,7 +48,9 @@ export class ChainAuditService {
     log: ServiceLogger,
   ) {
     this.log = log.forContext('audit');
-    this.failures = metrics.counter('accord_ledger_audit_failures', { description: 'Audits that found a bad height, by channel and code' });
+    this.failures = metrics.counter('accord_ledger_audit_failures', {
+      description: 'Audits that found a bad height, by channel and code',
+    });
     this.duration = metrics.histogram('accord_ledger_audit_duration_seconds', {
       description: 'Duration of chain audits',
       unit: 's',
@@ -56,26 +58,42 @@ export class ChainAuditService {
     });
   }
 
-  async audit(channel: string, range: { readonly fromHeight?: number; readonly toHeight?: number } = {}): Promise<AuditReport> {
+  async audit(
+    channel: string,
+    range: { readonly fromHeight?: number; readonly toHeight?: number } = {},
+  ): Promise<AuditReport> {
     const started = performance.now();
     const state = await this.channels.get(channel);
     const head = state.snapshot.nextHeight - 1;
     const fromHeight = range.fromHeight ?? 0;
     const toHeight = range.toHeight ?? head;
     if (head < 0 || fromHeight > toHeight || toHeight > head) {
-      throw new HeightRangeInvalidError(`cannot audit heights ${fromHeight}..${toHeight} of ${channel}: its head is ${head < 0 ? 'none' : head}`, {
-        channel,
-        fromHeight,
-        toHeight,
-        head: head < 0 ? null : head,
-      });
+      throw new HeightRangeInvalidError(
+        `cannot audit heights ${fromHeight}..${toHeight} of ${channel}: its head is ${head < 0 ? 'none' : head}`,
+        {
+          channel,
+          fromHeight,
+          toHeight,
+          head: head < 0 ? null : head,
+        },
+      );
     }
     const keys = new KeyHistory(await this.blocks.keyChanges(channel, toHeight));
     const anchor = fromHeight === 0 ? undefined : await this.anchor(channel, fromHeight - 1);
     const verifySignatures: SignatureBatchVerifier = (checks) => this.pool.verifyBatch(checks);
     let result: AuditResult;
     if (anchor === null) {
-      result = { ok: false, channel, fromHeight, toHeight, blocks: 0, txs: 0, height: fromHeight - 1, code: 'chain.height_gap', reason: `block ${fromHeight - 1} (the anchor) is missing from storage` };
+      result = {
+        ok: false,
+        channel,
+        fromHeight,
+        toHeight,
+        blocks: 0,
+        txs: 0,
+        height: fromHeight - 1,
+        code: 'chain.height_gap',
+        reason: `block ${fromHeight - 1} (the anchor) is missing from storage`,
+      };
     } else {
       result = await auditChain({
         channel,
@@ -91,7 +109,11 @@ export class ChainAuditService {
     const durationMs = Math.round(performance.now() - started);
     this.duration.record(durationMs / 1000, { channel });
     if (!result.ok) await this.report(result);
-    else this.log.pino.info({ channel, fromHeight, toHeight, blocks: result.blocks, txs: result.txs, durationMs }, 'audit passed');
+    else
+      this.log.pino.info(
+        { channel, fromHeight, toHeight, blocks: result.blocks, txs: result.txs, durationMs },
+        'audit passed',
+      );
     return { ...result, durationMs };
   }
 
@@ -157,9 +179,16 @@ export class ChainAuditService {
       if (attested === undefined) continue;
       const config = await this.configs.configAt(channel, block.header.height);
       if (config === null) continue;
-      const { alerts } = evaluateBlockFinality({ config, height: block.header.height, blockHash: block.hash, attestations: attested });
+      const { alerts } = evaluateBlockFinality({
+        config,
+        height: block.header.height,
+        blockHash: block.hash,
+        attestations: attested,
+      });
       // A member that attested two hashes, one of them ours, equivocated: its fault (alerted by finality), not a sign against our rows.
-      const alsoOurs = new Set(alerts.filter((a) => a.reason === 'equivocation' && a.observed.includes(block.hash)).map((a) => a.member));
+      const alsoOurs = new Set(
+        alerts.filter((a) => a.reason === 'equivocation' && a.observed.includes(block.hash)).map((a) => a.member),
+      );
       const against = alerts.filter((a) => a.reason === 'divergent' && a.member !== null && !alsoOurs.has(a.member));
       const members = [...new Set(against.map((a) => a.member as string))].sort();
       if (members.length > 0) {

@@ -1,5 +1,5 @@
 import { Block, buildBlock, isEnvelopeEntry, signTx } from '@accord/protocol';
-import { LedgerHarness, } from '@accord/ledger-core/src/testing/ledger.harness';
+import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
 import { testMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
 import { auditChain, AuditFailure, UnreadablePageError } from './chain-audit.verifier';
 
@@ -34,7 +34,15 @@ describe('auditChain', () => {
       pages: pagesOf(blocks, 2),
       keys: harness.keys.resolver(),
     });
-    expect(result).toEqual({ ok: true, channel: 'audit-channel', fromHeight: 0, toHeight: 6, blocks: 7, txs: 1 + 6 * 6, blockHash: blocks[6].hash });
+    expect(result).toEqual({
+      ok: true,
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 6,
+      blocks: 7,
+      txs: 1 + 6 * 6,
+      blockHash: blocks[6].hash,
+    });
   });
 
   it('audits a range anchored on the block before it', async () => {
@@ -55,7 +63,13 @@ describe('auditChain', () => {
     const entry = blocks[4].txs[1];
     if (!isEnvelopeEntry(entry)) throw new Error('expected an envelope');
     (entry.envelope.body.payload as Record<string, unknown>)['i'] = 99;
-    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 6, pages: pagesOf(blocks, 2), keys: harness.keys.resolver() });
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 6,
+      pages: pagesOf(blocks, 2),
+      keys: harness.keys.resolver(),
+    });
     expect(result).toMatchObject({ ok: false, height: 4, code: 'chain.tx_root_mismatch' });
   });
 
@@ -65,8 +79,18 @@ describe('auditChain', () => {
     if (!isEnvelopeEntry(entry)) throw new Error('expected an envelope');
     const forged = signTx({ ...entry.envelope.body, payload: { forged: true } }, b.signer);
     // A forger who also rebuilds the tx root and every later link; only the signature check is left.
-    const rebuilt = rebuildFrom(blocks, 2, (txs) => txs.map((t, i) => (i === 2 ? { envelope: { body: forged.body, sig: entry.envelope.sig }, code: 'valid' as const } : t)));
-    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: pagesOf(rebuilt, 3), keys: harness.keys.resolver() });
+    const rebuilt = rebuildFrom(blocks, 2, (txs) =>
+      txs.map((t, i) =>
+        i === 2 ? { envelope: { body: forged.body, sig: entry.envelope.sig }, code: 'valid' as const } : t,
+      ),
+    );
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: pagesOf(rebuilt, 3),
+      keys: harness.keys.resolver(),
+    });
     expect(result).toMatchObject({ ok: false, height: 2, index: 2, code: 'chain.bad_signature' });
   });
 
@@ -75,9 +99,19 @@ describe('auditChain', () => {
     const attested = new Map(blocks.map((blk) => [blk.header.height, blk.hash]));
     // Rewrite the non-member's tx payload in block 3 (its signature is never checked) and relink everything after.
     const rebuilt = rebuildFrom(blocks, 3, (txs) =>
-      txs.map((t) => (isEnvelopeEntry(t) && t.code === 'unknown_member' ? { ...t, envelope: { ...t.envelope, body: { ...t.envelope.body, payload: { h: 42 } } } } : t)),
+      txs.map((t) =>
+        isEnvelopeEntry(t) && t.code === 'unknown_member'
+          ? { ...t, envelope: { ...t.envelope, body: { ...t.envelope.body, payload: { h: 42 } } } }
+          : t,
+      ),
     );
-    const plain = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 5, pages: pagesOf(rebuilt, 2), keys: harness.keys.resolver() });
+    const plain = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 5,
+      pages: pagesOf(rebuilt, 2),
+      keys: harness.keys.resolver(),
+    });
     expect(plain.ok).toBe(true);
     const checked: number[] = [];
     const result = await auditChain({
@@ -91,7 +125,12 @@ describe('auditChain', () => {
         const bad = page.find((blk) => attested.get(blk.header.height) !== blk.hash);
         return bad === undefined
           ? undefined
-          : ({ height: bad.header.height, code: 'audit.attestation_mismatch', reason: 'dept-b attested another hash', members: ['dept-b'] } satisfies AuditFailure);
+          : ({
+              height: bad.header.height,
+              code: 'audit.attestation_mismatch',
+              reason: 'dept-b attested another hash',
+              members: ['dept-b'],
+            } satisfies AuditFailure);
       },
     });
     expect(result).toMatchObject({ ok: false, height: 3, code: 'audit.attestation_mismatch', members: ['dept-b'] });
@@ -101,9 +140,21 @@ describe('auditChain', () => {
   it('reports a block missing from storage', async () => {
     const { harness, blocks } = chain(4, 1);
     const withoutTwo = [...blocks.slice(0, 2), ...blocks.slice(3)];
-    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: pagesOf(withoutTwo, 2), keys: harness.keys.resolver() });
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: pagesOf(withoutTwo, 2),
+      keys: harness.keys.resolver(),
+    });
     expect(result).toMatchObject({ ok: false, height: 2, code: 'chain.height_gap' });
-    const truncated = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: pagesOf(blocks.slice(0, 4), 2), keys: harness.keys.resolver() });
+    const truncated = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: pagesOf(blocks.slice(0, 4), 2),
+      keys: harness.keys.resolver(),
+    });
     expect(truncated).toMatchObject({ ok: false, height: 4, code: 'chain.height_gap' });
   });
 
@@ -112,7 +163,13 @@ describe('auditChain', () => {
     const entry = blocks[3].txs[0];
     if (!isEnvelopeEntry(entry)) throw new Error('expected an envelope');
     (entry.envelope.body.payload as Record<string, unknown>)['i'] = 0.5;
-    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: pagesOf(blocks, 2), keys: harness.keys.resolver() });
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: pagesOf(blocks, 2),
+      keys: harness.keys.resolver(),
+    });
     expect(result).toMatchObject({ ok: false, height: 3, index: 0, code: 'chain.entry_invalid' });
   });
 
@@ -120,9 +177,17 @@ describe('auditChain', () => {
     const { harness, blocks } = chain(4, 2);
     async function* broken(): AsyncIterable<readonly Block[]> {
       yield blocks.slice(0, 2);
-      throw new UnreadablePageError({ height: 3, code: 'audit.row_corrupt', reason: 'ledger_tx bytes are not JSON' }, [blocks[2]]);
+      throw new UnreadablePageError({ height: 3, code: 'audit.row_corrupt', reason: 'ledger_tx bytes are not JSON' }, [
+        blocks[2],
+      ]);
     }
-    const result = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: broken(), keys: harness.keys.resolver() });
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: broken(),
+      keys: harness.keys.resolver(),
+    });
     expect(result).toMatchObject({ ok: false, height: 3, code: 'audit.row_corrupt', blocks: 3 });
     const tampered = blocks.map((blk) => JSON.parse(JSON.stringify(blk)) as Block);
     tampered[1].header.time += 1;
@@ -130,7 +195,13 @@ describe('auditChain', () => {
       yield tampered.slice(0, 2);
       throw new UnreadablePageError({ height: 3, code: 'audit.row_corrupt', reason: 'unreadable' }, [tampered[2]]);
     }
-    const lower = await auditChain({ channel: 'audit-channel', fromHeight: 0, toHeight: 4, pages: brokenAbove(), keys: harness.keys.resolver() });
+    const lower = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: brokenAbove(),
+      keys: harness.keys.resolver(),
+    });
     expect(lower).toMatchObject({ ok: false, height: 1, code: 'chain.block_hash_mismatch' });
   });
 

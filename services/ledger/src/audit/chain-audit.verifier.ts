@@ -99,10 +99,14 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
     if (page === undefined) return undefined;
     const verdict = await page.result;
     let failure: AuditFailure | undefined = verdict.ok ? undefined : chainFailure(verdict);
-    const verified = failure === undefined ? page.blocks : page.blocks.filter((b) => b.header.height < (failure as AuditFailure).height);
+    const verified =
+      failure === undefined
+        ? page.blocks
+        : page.blocks.filter((b) => b.header.height < (failure as AuditFailure).height);
     if (input.checkAttestations !== undefined && verified.length > 0) {
       const disagreement = await input.checkAttestations(verified);
-      if (disagreement !== undefined && (failure === undefined || disagreement.height < failure.height)) failure = disagreement;
+      if (disagreement !== undefined && (failure === undefined || disagreement.height < failure.height))
+        failure = disagreement;
     }
     blocks += page.blocks.length;
     txs += page.txs;
@@ -112,8 +116,16 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
   };
 
   const verify = (page: readonly Block[]): void => {
-    const result = verifyChain(page, input.keys, { ...(anchor === undefined ? {} : { anchor }), verifySignatures, batchSize: PAGE_BATCH });
-    inFlight.push({ blocks: page, txs: page.reduce((n, b) => n + b.txs.length, 0), result: result.catch((error: unknown) => thrownFailure(page, error)) });
+    const result = verifyChain(page, input.keys, {
+      ...(anchor === undefined ? {} : { anchor }),
+      verifySignatures,
+      batchSize: PAGE_BATCH,
+    });
+    inFlight.push({
+      blocks: page,
+      txs: page.reduce((n, b) => n + b.txs.length, 0),
+      result: result.catch((error: unknown) => thrownFailure(page, error)),
+    });
     anchor = page[page.length - 1].header;
   };
   const drain = async (): Promise<AuditResult | undefined> => {
@@ -162,7 +174,10 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
       txs,
       height,
       code: 'chain.height_gap',
-      reason: found === null ? `block ${height} is missing from storage` : `expected block ${height}, storage continues at ${found}`,
+      reason:
+        found === null
+          ? `block ${height} is missing from storage`
+          : `expected block ${height}, storage continues at ${found}`,
     };
   }
 }
@@ -203,7 +218,12 @@ function thrownFailure(page: readonly Block[], error: unknown): ChainVerificatio
       computeBlockHash(block.header);
     } catch (inner) {
       if (!isProtocolError(inner)) throw inner;
-      return { ok: false, height, code: 'chain.entry_invalid', reason: `the header cannot be serialized: ${inner.message}` };
+      return {
+        ok: false,
+        height,
+        code: 'chain.entry_invalid',
+        reason: `the header cannot be serialized: ${inner.message}`,
+      };
     }
     for (let index = 0; index < block.txs.length; index++) {
       const entry = block.txs[index];
@@ -212,7 +232,13 @@ function thrownFailure(page: readonly Block[], error: unknown): ChainVerificatio
         if (isEnvelopeEntry(entry)) txIdBytes(entry.envelope.body);
       } catch (inner) {
         if (!isProtocolError(inner)) throw inner;
-        return { ok: false, height, index, code: 'chain.entry_invalid', reason: `the tx cannot be serialized: ${inner.message}` };
+        return {
+          ok: false,
+          height,
+          index,
+          code: 'chain.entry_invalid',
+          reason: `the tx cannot be serialized: ${inner.message}`,
+        };
       }
     }
   }

@@ -59,28 +59,42 @@ export function checkGenesis(body: unknown): { channel: string; txId: string; by
   }
   const { envelope, txId } = parsed;
   const { body: tx } = envelope;
-  if (tx.type !== 'channel.genesis') throw new InvalidGenesisError(`tx type must be channel.genesis, got ${tx.type}`, { reason: 'genesis.type' });
+  if (tx.type !== 'channel.genesis')
+    throw new InvalidGenesisError(`tx type must be channel.genesis, got ${tx.type}`, { reason: 'genesis.type' });
   const genesis = parseGovernancePayload('channel.genesis', tx.payload);
   if (genesis === undefined || genesis.type !== 'channel.genesis') {
-    throw new InvalidGenesisError('the payload is not a genesis payload {kind, owner?, members: [{id, ed25519, x25519}], policy}', { reason: 'genesis.payload' });
+    throw new InvalidGenesisError(
+      'the payload is not a genesis payload {kind, owner?, members: [{id, ed25519, x25519}], policy}',
+      { reason: 'genesis.payload' },
+    );
   }
   const { kind, owner, members, policy } = genesis.payload;
   const ids = members.map((m) => m.id);
-  if (new Set(ids).size !== ids.length) throw new InvalidGenesisError('founding members must be distinct', { reason: 'genesis.members' });
+  if (new Set(ids).size !== ids.length)
+    throw new InvalidGenesisError('founding members must be distinct', { reason: 'genesis.members' });
   const signer = members.find((m) => m.id === tx.from);
-  if (signer === undefined) throw new InvalidGenesisError(`the signer ${tx.from} is not a founding member`, { reason: 'genesis.signer' });
+  if (signer === undefined)
+    throw new InvalidGenesisError(`the signer ${tx.from} is not a founding member`, { reason: 'genesis.signer' });
   if (kind === 'private' && owner !== tx.from) {
-    throw new InvalidGenesisError('a private channel needs an owner, and the owner signs its genesis', { reason: 'genesis.owner' });
+    throw new InvalidGenesisError('a private channel needs an owner, and the owner signs its genesis', {
+      reason: 'genesis.owner',
+    });
   }
-  if (kind !== 'private' && owner !== undefined) throw new InvalidGenesisError('only private channels have an owner', { reason: 'genesis.owner' });
+  if (kind !== 'private' && owner !== undefined)
+    throw new InvalidGenesisError('only private channels have an owner', { reason: 'genesis.owner' });
   for (const [field, bounds] of Object.entries(POLICY_BOUNDS)) {
     const value = (policy as Record<string, unknown>)[field];
     if (typeof value === 'number' && (value < bounds.min || value > bounds.max)) {
-      throw new InvalidGenesisError(`policy.${field} must be from ${bounds.min} to ${bounds.max}`, { reason: 'genesis.policy', field });
+      throw new InvalidGenesisError(`policy.${field} must be from ${bounds.min} to ${bounds.max}`, {
+        reason: 'genesis.policy',
+        field,
+      });
     }
   }
   if (!verifyEnvelopeSignature(envelope, signer.ed25519)) {
-    throw new InvalidGenesisError(`the signature does not verify with ${tx.from}'s founding key`, { reason: 'genesis.signature' });
+    throw new InvalidGenesisError(`the signature does not verify with ${tx.from}'s founding key`, {
+      reason: 'genesis.signature',
+    });
   }
   return { channel: tx.channel, txId, bytes };
 }

@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { ed25519Signer, signTx, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
-import { departmentLayout, loadDepartmentKeys, shutdownTelemetry, startServiceForTest, type DepartmentKeys, type ServiceUnderTest } from '@accord/service-kit';
+import {
+  departmentLayout,
+  loadDepartmentKeys,
+  shutdownTelemetry,
+  startServiceForTest,
+  type DepartmentKeys,
+  type ServiceUnderTest,
+} from '@accord/service-kit';
 import { ledgerService } from '../ledger.definition';
 import type { LedgerConfig } from '../ledger.config';
 import { waitFor } from '../testing/ledger-pipeline.fixture';
@@ -16,7 +23,10 @@ describe('channels API', () => {
   let sut: ServiceUnderTest<LedgerConfig>;
   let keys: DepartmentKeys;
 
-  const genesis = (channel: string, overrides: { from?: string; kind?: string; signer?: string; policy?: Record<string, number> } = {}): TxEnvelope =>
+  const genesis = (
+    channel: string,
+    overrides: { from?: string; kind?: string; signer?: string; policy?: Record<string, number> } = {},
+  ): TxEnvelope =>
     signTx(
       {
         v: 1,
@@ -54,20 +64,34 @@ describe('channels API', () => {
   it('creates a channel from a genesis envelope, follows it and builds block 0', async () => {
     const envelope = genesis('health');
     const res = await request(sut.url).post('/v1/channels').set(as('sysadmin')).send(envelope).expect(202);
-    expect(res.body).toMatchObject({ channel: 'health', offset: 0, statusUrl: `/v1/txs/${res.body.txId}`, view: { channel: 'health', followSource: 'create', following: true } });
+    expect(res.body).toMatchObject({
+      channel: 'health',
+      offset: 0,
+      statusUrl: `/v1/txs/${res.body.txId}`,
+      view: { channel: 'health', followSource: 'create', following: true },
+    });
     const channel = await waitFor('block 0', async () => {
       const list = await request(sut.url).get('/v1/channels').set(as('user')).expect(200);
       const health = (list.body.channels as { channel: string; head: unknown }[]).find((c) => c.channel === 'health');
       return health?.head ? health : undefined;
     });
-    expect(channel).toMatchObject({ kind: 'alliance', owner: null, activeMembers: 2, head: { height: 0 }, runner: { state: 'running' } });
+    expect(channel).toMatchObject({
+      kind: 'alliance',
+      owner: null,
+      activeMembers: 2,
+      head: { height: 0 },
+      runner: { state: 'running' },
+    });
     const ready = await request(sut.url).get('/health/ready').expect(200);
     expect(ready.body.info.channels).toMatchObject({ status: 'up', health: 'running' });
   });
 
   it('refuses a second genesis for a channel whose log is not empty (409)', async () => {
     const res = await request(sut.url).post('/v1/channels').set(as('sysadmin')).send(genesis('health')).expect(409);
-    expect(res.body).toMatchObject({ error: 'channel_already_exists', details: { channel: 'health', records: expect.any(Number) } });
+    expect(res.body).toMatchObject({
+      error: 'channel_already_exists',
+      details: { channel: 'health', records: expect.any(Number) },
+    });
   });
 
   it('refuses genesis envelopes that could not create their channel, with a reason (400)', async () => {
@@ -78,11 +102,20 @@ describe('channels API', () => {
       [genesis('c3', { from: 'stranger' }), 'genesis.signer'],
       [genesis('c4', { kind: 'private' }), 'genesis.owner'],
       [genesis('c5', { policy: { maxTxPerBlock: 0 } }), 'genesis.policy'],
-      [signTx({ v: 1, channel: 'c6', type: 'test.note', from: 'test-dept', nonce: 0, ts: 1, payload: {} }, ed25519Signer(keys.ed25519.privateKey)), 'genesis.type'],
+      [
+        signTx(
+          { v: 1, channel: 'c6', type: 'test.note', from: 'test-dept', nonce: 0, ts: 1, payload: {} },
+          ed25519Signer(keys.ed25519.privateKey),
+        ),
+        'genesis.type',
+      ],
       [{ body: { ...genesis('c7').body, payload: { kind: 'alliance' } }, sig: genesis('c7').sig }, 'genesis.payload'],
     ];
     for (const [body, reason] of cases) {
-      const res = await request(sut.url).post('/v1/channels').set(as('sysadmin')).send(body as object);
+      const res = await request(sut.url)
+        .post('/v1/channels')
+        .set(as('sysadmin'))
+        .send(body as object);
       expect([res.status, res.body.error, res.body.details?.reason]).toEqual([400, 'genesis_invalid', reason]);
     }
   });
@@ -92,7 +125,13 @@ describe('channels API', () => {
     const bad = await request(sut.url).post('/v1/channels/Not_A_Channel!/follow').set(as('sysadmin')).expect(400);
     expect(bad.body.error).toBe('validation_failed');
     const res = await request(sut.url).post('/v1/channels/other-channel/follow').set(as('sysadmin')).expect(200);
-    expect(res.body).toMatchObject({ channel: 'other-channel', following: true, followSource: 'api', head: null, kind: null });
+    expect(res.body).toMatchObject({
+      channel: 'other-channel',
+      following: true,
+      followSource: 'api',
+      head: null,
+      kind: null,
+    });
     await request(sut.url).post('/v1/channels').set(as('user')).send(genesis('c9')).expect(403);
   });
 });

@@ -4,7 +4,13 @@ import { openApiSchema, ROLES, Roles, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ChannelCreationService, type ChannelCreated } from './channel-creation.service';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
-import { channelCreatedSchema, channelListSchema, channelViewSchema, createChannelBodySchema, followParamsSchema } from './channels.dto';
+import {
+  channelCreatedSchema,
+  channelListSchema,
+  channelViewSchema,
+  createChannelBodySchema,
+  followParamsSchema,
+} from './channels.dto';
 
 /** Thin HTTP edge of following and creating channels. */
 @ApiTags('channels')
@@ -28,7 +34,10 @@ export class ChannelsController {
   @Roles('sysadmin')
   @ApiOperation({ summary: 'Create a channel from a signed channel.genesis envelope and follow it (sysadmin)' })
   @ApiBody({ schema: openApiSchema(createChannelBodySchema) })
-  @ApiAcceptedResponse({ description: 'Genesis published; block 0 follows', schema: openApiSchema(channelCreatedSchema) })
+  @ApiAcceptedResponse({
+    description: 'Genesis published; block 0 follows',
+    schema: openApiSchema(channelCreatedSchema),
+  })
   async create(@Body() body: unknown): Promise<ChannelCreated> {
     return this.creation.create(body);
   }
@@ -36,7 +45,7 @@ export class ChannelsController {
   @Post(':channel/follow')
   @HttpCode(200)
   @Roles('sysadmin')
-  @ApiOperation({ summary: "Follow an existing channel: build its blocks from the log (sysadmin)" })
+  @ApiOperation({ summary: 'Follow an existing channel: build its blocks from the log (sysadmin)' })
   @ApiOkResponse({ schema: openApiSchema(channelViewSchema) })
   async follow(@ZodParams(followParamsSchema) params: z.output<typeof followParamsSchema>): Promise<ChannelView> {
     return this.registry.follow(params.channel, 'api');

@@ -9,7 +9,9 @@ export const createChannelBodySchema = txEnvelopeSchema;
 const runnerSchema = z.object({
   state: z.enum(['starting', 'running', 'retrying', 'diverged', 'stopped']),
   readOffset: z.int(),
-  openBlock: z.object({ height: z.int(), firstOffset: z.int(), lastOffset: z.int(), txCount: z.int(), bytes: z.int() }).nullable(),
+  openBlock: z
+    .object({ height: z.int(), firstOffset: z.int(), lastOffset: z.int(), txCount: z.int(), bytes: z.int() })
+    .nullable(),
   pendingBlocks: z.int(),
   atEndOfLog: z.boolean(),
   lastError: z.string().nullable(),

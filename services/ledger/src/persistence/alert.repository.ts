@@ -26,7 +26,8 @@ export interface StoredAlert extends LedgerAlert {
   readonly lastSeenAt: Date;
 }
 
-const COLUMNS = 'id, channel, height, kind, reason, member, field, expected, observed, details, raised_at, last_seen_at';
+const COLUMNS =
+  'id, channel, height, kind, reason, member, field, expected, observed, details, raised_at, last_seen_at';
 
 @Injectable()
 export class AlertRepository {

@@ -20,7 +20,10 @@ export class AttestationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Stores attestations; one already stored (same member, height, kind and values) is skipped. Returns how many were new. */
-  async insertMany(items: readonly { readonly attestation: Attestation; readonly offset: number | null }[], manager?: EntityManager): Promise<number> {
+  async insertMany(
+    items: readonly { readonly attestation: Attestation; readonly offset: number | null }[],
+    manager?: EntityManager,
+  ): Promise<number> {
     if (items.length === 0) return 0;
     const q = manager ?? this.dataSource.manager;
     const rows = items.map(({ attestation: { body, sig }, offset }) => [
@@ -45,12 +48,23 @@ export class AttestationRepository {
   }
 
   /** Attestations of one height (optionally one kind), oldest first. */
-  async forHeight(channel: string, height: number, kind?: 'block' | 'state', manager?: EntityManager): Promise<StoredAttestation[]> {
+  async forHeight(
+    channel: string,
+    height: number,
+    kind?: 'block' | 'state',
+    manager?: EntityManager,
+  ): Promise<StoredAttestation[]> {
     return this.forHeights(channel, height, height, kind, manager);
   }
 
   /** Attestations of heights from..to, by height then arrival. */
-  async forHeights(channel: string, from: number, to: number, kind?: 'block' | 'state', manager?: EntityManager): Promise<StoredAttestation[]> {
+  async forHeights(
+    channel: string,
+    from: number,
+    to: number,
+    kind?: 'block' | 'state',
+    manager?: EntityManager,
+  ): Promise<StoredAttestation[]> {
     const rows: AttestationRow[] = await (manager ?? this.dataSource.manager).query(
       `SELECT ${COLUMNS} FROM ledger_attestation WHERE channel = $1 AND height BETWEEN $2 AND $3 ${kind === undefined ? '' : 'AND kind = $4'}
        ORDER BY height, id`,

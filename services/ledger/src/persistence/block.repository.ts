@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { toHex, VALIDITY_CODES, type Block, type BlockHeader, type TxEntry, type ValidityCode } from '@accord/protocol';
-import { burnsNonce, type ChannelConfig, type ClosedBlock, type GovernanceEvent, type KeyChange } from '@accord/ledger-core';
+import {
+  burnsNonce,
+  type ChannelConfig,
+  type ClosedBlock,
+  type GovernanceEvent,
+  type KeyChange,
+} from '@accord/ledger-core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CorruptRowError } from '../ledger.errors';
 import type { BlockRow } from './block.entity';
@@ -60,7 +66,8 @@ export interface StoredTx {
   readonly leafHash: string;
 }
 
-const BLOCK_COLUMNS = 'channel, height, hash, prev_hash, tx_root, tx_count, first_offset, last_offset, time, config_changed, final, final_at, committed_at';
+const BLOCK_COLUMNS =
+  'channel, height, hash, prev_hash, tx_root, tx_count, first_offset, last_offset, time, config_changed, final, final_at, committed_at';
 const TX_COLUMNS = 'channel, height, idx, tx_id, from_member, type, nonce, code, log_offset, bytes';
 const BURNING_CODES: readonly ValidityCode[] = VALIDITY_CODES.filter(burnsNonce);
 
@@ -83,10 +90,23 @@ export class BlockRepository {
     for (const { closed, records, configChanged } of blocks) {
       const { header, hash, txs } = closed.block;
       if (records.length !== txs.length) {
-        throw new Error(`block ${header.channel}/${header.height} has ${txs.length} txs but ${records.length} records were given`);
+        throw new Error(
+          `block ${header.channel}/${header.height} has ${txs.length} txs but ${records.length} records were given`,
+        );
       }
       const { channel, height } = header;
-      blockRows.push([channel, height, hash, header.prevHash, header.txRoot, header.txCount, header.firstOffset, header.lastOffset, header.time, configChanged]);
+      blockRows.push([
+        channel,
+        height,
+        hash,
+        header.prevHash,
+        header.txRoot,
+        header.txCount,
+        header.firstOffset,
+        header.lastOffset,
+        header.time,
+        configChanged,
+      ]);
       txs.forEach((entry, idx) => {
         const body = 'envelope' in entry ? entry.envelope.body : null;
         const record = records[idx];
@@ -105,21 +125,61 @@ export class BlockRepository {
       });
       if (configChanged && closed.config !== null) configRows.push([channel, height, JSON.stringify(closed.config)]);
       closed.keyChanges.forEach((change, seq) => {
-        keyRows.push([channel, height, seq, change.member, change.at.height, change.at.index, change.scope, change.ed25519]);
+        keyRows.push([
+          channel,
+          height,
+          seq,
+          change.member,
+          change.at.height,
+          change.at.index,
+          change.scope,
+          change.ed25519,
+        ]);
       });
       closed.events.forEach((event, seq) => {
         eventRows.push([channel, height, seq, event.type, event.index, JSON.stringify(event)]);
       });
     }
-    await insertRows(manager, 'ledger_block', ['channel', 'height', 'hash', 'prev_hash', 'tx_root', 'tx_count', 'first_offset', 'last_offset', 'time', 'config_changed'], blockRows);
+    await insertRows(
+      manager,
+      'ledger_block',
+      [
+        'channel',
+        'height',
+        'hash',
+        'prev_hash',
+        'tx_root',
+        'tx_count',
+        'first_offset',
+        'last_offset',
+        'time',
+        'config_changed',
+      ],
+      blockRows,
+    );
     await insertRows(manager, 'ledger_tx', TX_COLUMNS.split(', '), txRows);
     await insertRows(manager, 'ledger_config_version', ['channel', 'height', 'config'], configRows);
-    await insertRows(manager, 'ledger_key_change', ['channel', 'height', 'seq', 'member', 'at_height', 'at_index', 'scope', 'ed25519'], keyRows);
-    await insertRows(manager, 'ledger_governance_event', ['channel', 'height', 'seq', 'type', 'tx_index', 'event'], eventRows);
+    await insertRows(
+      manager,
+      'ledger_key_change',
+      ['channel', 'height', 'seq', 'member', 'at_height', 'at_index', 'scope', 'ed25519'],
+      keyRows,
+    );
+    await insertRows(
+      manager,
+      'ledger_governance_event',
+      ['channel', 'height', 'seq', 'type', 'tx_index', 'event'],
+      eventRows,
+    );
   }
 
   /** Stored block hashes for heights from..to (inclusive), in height order. */
-  async hashes(channel: string, from: number, to: number, manager?: EntityManager): Promise<{ height: number; hash: string }[]> {
+  async hashes(
+    channel: string,
+    from: number,
+    to: number,
+    manager?: EntityManager,
+  ): Promise<{ height: number; hash: string }[]> {
     const rows: { height: string; hash: string }[] = await this.q(manager).query(
       'SELECT height, hash FROM ledger_block WHERE channel = $1 AND height BETWEEN $2 AND $3 ORDER BY height',
       [channel, from, to],
@@ -133,7 +193,10 @@ export class BlockRepository {
   }
 
   /** Headers from `fromHeight` up, in height order (paging: next page starts after the last height). */
-  async listHeaders(channel: string, options: { readonly fromHeight: number; readonly limit: number; readonly toHeight?: number }): Promise<StoredBlockHeader[]> {
+  async listHeaders(
+    channel: string,
+    options: { readonly fromHeight: number; readonly limit: number; readonly toHeight?: number },
+  ): Promise<StoredBlockHeader[]> {
     const rows: BlockRow[] = await this.dataSource.query(
       `SELECT ${BLOCK_COLUMNS} FROM ledger_block WHERE channel = $1 AND height >= $2 AND height <= $3 ORDER BY height LIMIT $4`,
       [channel, options.fromHeight, options.toHeight ?? Number.MAX_SAFE_INTEGER, options.limit],
@@ -179,7 +242,10 @@ export class BlockRepository {
 
   /** The txs of one block in order, with leaf hashes (for proofs). */
   async txsOfBlock(channel: string, height: number): Promise<StoredTx[]> {
-    const rows: TxRow[] = await this.dataSource.query(`SELECT ${TX_COLUMNS} FROM ledger_tx WHERE channel = $1 AND height = $2 ORDER BY idx`, [channel, height]);
+    const rows: TxRow[] = await this.dataSource.query(
+      `SELECT ${TX_COLUMNS} FROM ledger_tx WHERE channel = $1 AND height = $2 ORDER BY idx`,
+      [channel, height],
+    );
     return rows.map(toStoredTx);
   }
 
@@ -212,7 +278,11 @@ export class BlockRepository {
    * preload of a BlockBuilder's NonceRegistry resuming at that height (later
    * blocks, if stored, are rebuilt and must not see their own nonces as used).
    */
-  async burnedNonces(channel: string, belowHeight: number, manager?: EntityManager): Promise<{ from: string; nonce: number }[]> {
+  async burnedNonces(
+    channel: string,
+    belowHeight: number,
+    manager?: EntityManager,
+  ): Promise<{ from: string; nonce: number }[]> {
     const rows: { from_member: string; nonce: string }[] = await this.q(manager).query(
       'SELECT from_member, nonce FROM ledger_tx WHERE channel = $1 AND height < $2 AND from_member IS NOT NULL AND code = ANY($3::text[])',
       [channel, belowHeight, BURNING_CODES],
@@ -229,7 +299,10 @@ export class BlockRepository {
     );
     return rows.map((r) => ({
       member: r.member,
-      at: { height: toInt(r.at_height, 'ledger_key_change at_height'), index: toInt(r.at_index, 'ledger_key_change at_index') },
+      at: {
+        height: toInt(r.at_height, 'ledger_key_change at_height'),
+        index: toInt(r.at_index, 'ledger_key_change at_index'),
+      },
       scope: r.scope,
       ed25519: r.ed25519,
     }));
@@ -250,11 +323,17 @@ export class BlockRepository {
       'SELECT channel, height, config FROM ledger_config_version WHERE channel = $1 ORDER BY height',
       [channel],
     );
-    return rows.map((r) => ({ height: toInt(r.height, 'ledger_config_version height'), config: r.config as ChannelConfig }));
+    return rows.map((r) => ({
+      height: toInt(r.height, 'ledger_config_version height'),
+      config: r.config as ChannelConfig,
+    }));
   }
 
   /** Governance events from `fromHeight` on, in chain order. */
-  async governanceEvents(channel: string, options: { readonly fromHeight?: number; readonly limit: number }): Promise<GovernanceEvent[]> {
+  async governanceEvents(
+    channel: string,
+    options: { readonly fromHeight?: number; readonly limit: number },
+  ): Promise<GovernanceEvent[]> {
     const rows: Pick<GovernanceEventRow, 'event'>[] = await this.dataSource.query(
       'SELECT event FROM ledger_governance_event WHERE channel = $1 AND height >= $2 ORDER BY height, seq LIMIT $3',
       [channel, options.fromHeight ?? 0, options.limit],
@@ -289,7 +368,14 @@ function toStoredHeader(row: BlockRow): StoredBlockHeader {
     lastOffset: toInt(row.last_offset, `${what} last_offset`),
     time: toInt(row.time, `${what} time`),
   };
-  return { header, hash: row.hash, configChanged: row.config_changed, final: row.final, finalAt: row.final_at, committedAt: row.committed_at };
+  return {
+    header,
+    hash: row.hash,
+    configChanged: row.config_changed,
+    final: row.final,
+    finalAt: row.final_at,
+    committedAt: row.committed_at,
+  };
 }
 
 function toStoredTx(row: TxRow): StoredTx {

@@ -22,7 +22,8 @@ export interface ChannelState {
   readonly updatedAt: Date;
 }
 
-const COLUMNS = 'channel, following, follow_source, followed_at, next_height, head_hash, head_time, next_offset, config, published_height, updated_at';
+const COLUMNS =
+  'channel, following, follow_source, followed_at, next_height, head_hash, head_time, next_offset, config, published_height, updated_at';
 
 /** ledger_channel: followed channels and their resume snapshots. */
 @Injectable()
@@ -64,7 +65,10 @@ export class ChannelRepository {
 
   /** Reads the channel row and locks it until the caller's transaction ends (one committer at a time). */
   async lockForCommit(manager: EntityManager, channel: string): Promise<ChannelState> {
-    const rows: ChannelRow[] = await manager.query(`SELECT ${COLUMNS} FROM ledger_channel WHERE channel = $1 FOR UPDATE`, [channel]);
+    const rows: ChannelRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM ledger_channel WHERE channel = $1 FOR UPDATE`,
+      [channel],
+    );
     if (rows.length === 0) throw new ChannelNotFoundError(channel);
     return toChannelState(rows[0]);
   }
@@ -74,7 +78,14 @@ export class ChannelRepository {
     await manager.query(
       `UPDATE ledger_channel SET next_height = $2, head_hash = $3, head_time = $4, next_offset = $5, config = $6, updated_at = now()
        WHERE channel = $1`,
-      [snapshot.channel, snapshot.nextHeight, snapshot.prevHash, snapshot.prevTime, snapshot.nextOffset, snapshot.config === null ? null : JSON.stringify(snapshot.config)],
+      [
+        snapshot.channel,
+        snapshot.nextHeight,
+        snapshot.prevHash,
+        snapshot.prevTime,
+        snapshot.nextOffset,
+        snapshot.config === null ? null : JSON.stringify(snapshot.config),
+      ],
     );
   }
 

@@ -47,11 +47,19 @@ export class LedgerReadRepository {
   }
 
   /** Heights from..to whose blocks are committed, with their tx counts (to cut audit pages by size). */
-  async txCounts(channel: string, from: number, to: number, limit: number): Promise<{ height: number; txCount: number }[]> {
+  async txCounts(
+    channel: string,
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<{ height: number; txCount: number }[]> {
     const rows: { height: string; tx_count: number }[] = await this.dataSource.query(
       'SELECT height, tx_count FROM ledger_block WHERE channel = $1 AND height BETWEEN $2 AND $3 ORDER BY height LIMIT $4',
       [channel, from, to, limit],
     );
-    return rows.map((r) => ({ height: toInt(r.height, 'ledger_block height'), txCount: toInt(r.tx_count, 'ledger_block tx_count') }));
+    return rows.map((r) => ({
+      height: toInt(r.height, 'ledger_block height'),
+      txCount: toInt(r.tx_count, 'ledger_block tx_count'),
+    }));
   }
 }

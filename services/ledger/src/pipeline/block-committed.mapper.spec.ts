@@ -16,13 +16,25 @@ describe('block.committed encoding', () => {
     h.log.rawTx('{"body":1}');
     h.log.tx(b);
     const closed = h.closeBlock();
-    const records = h.log.records.filter((r) => r.kind === 'tx' && r.offset >= closed.block.header.firstOffset && r.offset <= closed.block.header.lastOffset).map((r) => r.value);
+    const records = h.log.records
+      .filter(
+        (r) =>
+          r.kind === 'tx' && r.offset >= closed.block.header.firstOffset && r.offset <= closed.block.header.lastOffset,
+      )
+      .map((r) => r.value);
     expect(records).toHaveLength(4);
     for (const configChanged of [true, false]) {
       const fast = encodeBlockCommitted(closed.block, closed.txIds, configChanged, records, closed.config);
       const plain = encodeBlockCommitted(closed.block, closed.txIds, configChanged, undefined, closed.config);
       expect(Buffer.from(fast).toString()).toBe(Buffer.from(plain).toString());
-      const expected = { type: 'block.committed', channel: 'events', block: closed.block, txIds: closed.txIds, configChanged, ...(configChanged ? { config: closed.config } : {}) };
+      const expected = {
+        type: 'block.committed',
+        channel: 'events',
+        block: closed.block,
+        txIds: closed.txIds,
+        configChanged,
+        ...(configChanged ? { config: closed.config } : {}),
+      };
       expect(Buffer.from(plain).equals(Buffer.from(canonicalBytes(expected)))).toBe(true);
       expect(parseCanonicalJson(fast)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
@@ -34,7 +46,16 @@ describe('block.committed encoding', () => {
     const closed = h.closeBlock();
     const event = parseCanonicalJson(encodeBlockCommittedHeaderOnly(closed.block, closed.txIds, true, closed.config));
     expect(event).toEqual(
-      JSON.parse(JSON.stringify({ type: 'block.committed', channel: 'events', block: { header: closed.block.header, hash: closed.block.hash }, txIds: closed.txIds, configChanged: true, config: closed.config })),
+      JSON.parse(
+        JSON.stringify({
+          type: 'block.committed',
+          channel: 'events',
+          block: { header: closed.block.header, hash: closed.block.hash },
+          txIds: closed.txIds,
+          configChanged: true,
+          config: closed.config,
+        }),
+      ),
     );
   });
 

@@ -25,8 +25,11 @@ export function encodeBlockCommitted(
     const event: BlockCommittedEvent = { type: 'block.committed', channel, block, txIds, configChanged, ...withConfig };
     return canonicalBytes(event);
   }
-  if (records.length !== block.txs.length) throw new Error(`block ${channel}/${block.header.height}: ${records.length} records for ${block.txs.length} txs`);
-  const parts: Uint8Array[] = [Buffer.from(`{"block":{"hash":${canonicalize(block.hash)},"header":${canonicalize(block.header)},"txs":[`)];
+  if (records.length !== block.txs.length)
+    throw new Error(`block ${channel}/${block.header.height}: ${records.length} records for ${block.txs.length} txs`);
+  const parts: Uint8Array[] = [
+    Buffer.from(`{"block":{"hash":${canonicalize(block.hash)},"header":${canonicalize(block.header)},"txs":[`),
+  ];
   block.txs.forEach((entry, i) => {
     if (i > 0) parts.push(COMMA);
     if ('envelope' in entry) {
@@ -36,7 +39,9 @@ export function encodeBlockCommitted(
     }
   });
   parts.push(
-    Buffer.from(`]},"channel":${canonicalize(channel)},${withConfig.config === undefined ? '' : `"config":${canonicalize(withConfig.config)},`}"configChanged":${configChanged},"txIds":${canonicalize(txIds)},"type":"block.committed"}`),
+    Buffer.from(
+      `]},"channel":${canonicalize(channel)},${withConfig.config === undefined ? '' : `"config":${canonicalize(withConfig.config)},`}"configChanged":${configChanged},"txIds":${canonicalize(txIds)},"type":"block.committed"}`,
+    ),
   );
   return Buffer.concat(parts);
 }
@@ -62,6 +67,7 @@ export function encodeBlockCommittedHeaderOnly(
 /** Consumers (the contracts' rule engine) need the configuration after every block that changed it. */
 function configAfter(configChanged: boolean, config: ChannelConfig | null | undefined): { config?: ChannelConfig } {
   if (!configChanged) return {};
-  if (!config) throw new Error('block.committed: a block that changed the configuration needs the configuration after it');
+  if (!config)
+    throw new Error('block.committed: a block that changed the configuration needs the configuration after it');
   return { config };
 }

@@ -18,7 +18,9 @@ export class ChainGapError extends Error {
   readonly code = 'ledger_chain_gap';
 
   constructor(channel: string, storedNext: number, first: number) {
-    super(`channel ${channel}: the group starts at height ${first} but neither block ${first - 1} nor the snapshot (next height ${storedNext}) precedes it`);
+    super(
+      `channel ${channel}: the group starts at height ${first} but neither block ${first - 1} nor the snapshot (next height ${storedNext}) precedes it`,
+    );
   }
 }
 
@@ -47,9 +49,17 @@ export class BlockCommitter {
       const first = group[0].closed.block.header;
       const last = group[group.length - 1].closed.block.header;
       // Normally none of these exist yet; after a rewound snapshot (an older backup of the channel row) they may.
-      const stored = new Map((await this.blocks.hashes(channel, Math.max(first.height - 1, 0), last.height, manager)).map((b) => [b.height, b.hash]));
+      const stored = new Map(
+        (await this.blocks.hashes(channel, Math.max(first.height - 1, 0), last.height, manager)).map((b) => [
+          b.height,
+          b.hash,
+        ]),
+      );
       const parent =
-        first.height === 0 ? GENESIS_PREV_HASH : (stored.get(first.height - 1) ?? (first.height === state.snapshot.nextHeight ? state.snapshot.prevHash : undefined));
+        first.height === 0
+          ? GENESIS_PREV_HASH
+          : (stored.get(first.height - 1) ??
+            (first.height === state.snapshot.nextHeight ? state.snapshot.prevHash : undefined));
       if (parent === undefined) throw new ChainGapError(channel, state.snapshot.nextHeight, first.height);
       // Our block links to another parent than the stored chain: one of the two is not the log's.
       if (first.prevHash !== parent) throw new LedgerDivergenceError(channel, first.height - 1, parent, first.prevHash);
@@ -58,10 +68,12 @@ export class BlockCommitter {
         const { height } = item.closed.block.header;
         const hash = stored.get(height);
         if (hash === undefined) fresh.push(item);
-        else if (hash !== item.closed.block.hash) throw new LedgerDivergenceError(channel, height, hash, item.closed.block.hash);
+        else if (hash !== item.closed.block.hash)
+          throw new LedgerDivergenceError(channel, height, hash, item.closed.block.hash);
       }
       await this.blocks.insertBlocks(manager, fresh);
-      if (last.height + 1 > state.snapshot.nextHeight) await this.channels.saveSnapshot(manager, group[group.length - 1].closed.snapshot);
+      if (last.height + 1 > state.snapshot.nextHeight)
+        await this.channels.saveSnapshot(manager, group[group.length - 1].closed.snapshot);
       return { stored: fresh, alreadyStored: group.length - fresh.length };
     });
   }

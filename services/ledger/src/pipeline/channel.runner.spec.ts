@@ -31,7 +31,12 @@ function governanceScenario(channel: string, extraTxs = 24): Scenario {
   const expect = new Map<number, ValidityCode>();
   const oddHeaders = new Map<number, Record<string, string>>();
   expect.set(log.rawTx('garbage before genesis'), 'schema_error');
-  expect.set(log.genesis(a, 'alliance', [a, b, c], { policy: { maxTxPerBlock: 6, maxTxBytes: 2048, batchTimeoutMs: 40, votingWindowBlocks: 50 } }).offset, 'valid');
+  expect.set(
+    log.genesis(a, 'alliance', [a, b, c], {
+      policy: { maxTxPerBlock: 6, maxTxBytes: 2048, batchTimeoutMs: 40, votingWindowBlocks: 50 },
+    }).offset,
+    'valid',
+  );
   log.cut(0);
   expect.set(log.tx(a).offset, 'valid');
   expect.set(log.tx(b).offset, 'valid');
@@ -91,7 +96,12 @@ async function reference(bus: EventBus, channel: string): Promise<BlockToCommit[
   for (const m of await readAll(bus, txTopic(channel))) {
     const kind = recordKind(m.headers);
     if (kind === 'tx') records.push({ offset: m.offset, value: m.value });
-    const closed: ClosedBlock | undefined = builder.push({ offset: m.offset, timestamp: m.timestamp, kind, value: m.value });
+    const closed: ClosedBlock | undefined = builder.push({
+      offset: m.offset,
+      timestamp: m.timestamp,
+      kind,
+      value: m.value,
+    });
     if (closed === undefined) continue;
     const key = JSON.stringify(closed.config);
     out.push({ closed, records, configChanged: key !== config });
@@ -111,13 +121,23 @@ function markerFrom(m: LogMessage): string | undefined {
 
 /** Waits until the runner has committed and announced everything on the topic. */
 async function settled(f: PipelineFixture, bus: EventBus, runner: ChannelRunner): Promise<number> {
-  return waitFor(() => `${runner.channel} to settle (${JSON.stringify(runner.status())})`, async () => {
-    const end = await bus.endOffset(txTopic(runner.channel));
-    const s = runner.status();
-    if (s.state !== 'running' || s.openBlock !== null || s.pendingBlocks > 0 || s.committedOffset !== end || s.head === null) return undefined;
-    const state = await f.channels.get(runner.channel);
-    return state.publishedHeight === s.head.height ? s.head.height : undefined;
-  });
+  return waitFor(
+    () => `${runner.channel} to settle (${JSON.stringify(runner.status())})`,
+    async () => {
+      const end = await bus.endOffset(txTopic(runner.channel));
+      const s = runner.status();
+      if (
+        s.state !== 'running' ||
+        s.openBlock !== null ||
+        s.pendingBlocks > 0 ||
+        s.committedOffset !== end ||
+        s.head === null
+      )
+        return undefined;
+      const state = await f.channels.get(runner.channel);
+      return state.publishedHeight === s.head.height ? s.head.height : undefined;
+    },
+  );
 }
 
 async function expectSameAsReference(f: PipelineFixture, bus: EventBus, channel: string): Promise<BlockToCommit[]> {
@@ -177,23 +197,35 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     expect(busOffset).toHaveLength(n);
     const byOffset = new Map<number, ValidityCode>();
     for (const e of expected) e.records.forEach((r, i) => byOffset.set(r.offset, e.closed.block.txs[i].code));
-    for (const [offset, code] of scenario.expect) expect([offset, byOffset.get(busOffset[offset])]).toEqual([offset, code]);
+    for (const [offset, code] of scenario.expect)
+      expect([offset, byOffset.get(busOffset[offset])]).toEqual([offset, code]);
     const config = expected[expected.length - 1].closed.config;
-    expect(config?.members.map((m) => [m.id, m.status])).toEqual([['dept-a', 'active'], ['dept-b', 'active'], ['dept-c', 'active'], ['dept-d', 'removed']]);
+    expect(config?.members.map((m) => [m.id, m.status])).toEqual([
+      ['dept-a', 'active'],
+      ['dept-b', 'active'],
+      ['dept-c', 'active'],
+      ['dept-d', 'removed'],
+    ]);
 
     // The runner closed idle blocks with its own markers: the last block ends on one.
     expect(expected[expected.length - 1].closed.block.header.lastOffset).toBe(markers[markers.length - 1].offset);
 
     // block.committed for every height, in order, with the complete block.
-    const events = (await readAll(bus, departmentBlocksTopic('dept-a'))).map((m) => parseCanonicalJson(m.value) as { channel: string; block: unknown; type: string });
+    const events = (await readAll(bus, departmentBlocksTopic('dept-a'))).map(
+      (m) => parseCanonicalJson(m.value) as { channel: string; block: unknown; type: string },
+    );
     const gov = events.filter((e) => e.channel === 'gov');
     expect(gov.map((e) => e.type)).toEqual(expected.map(() => 'block.committed'));
     expect(gov.map((e) => e.block)).toEqual(expected.map((e) => e.closed.block));
 
     // Our signed attestation of each block (dept-a is a member from block 0 on).
     const attestations = (await readAll(bus, attestTopic('gov'))).map((m) => parseAttestation(m.value));
-    expect(attestations.map((x) => [x.body.height, x.body.blockHash])).toEqual(expected.map((e) => [e.closed.block.header.height, e.closed.block.hash]));
-    expect(attestations.every((x) => x.body.from === 'dept-a' && verifyAttestation(x, a.keys.ed25519.publicKey))).toBe(true);
+    expect(attestations.map((x) => [x.body.height, x.body.blockHash])).toEqual(
+      expected.map((e) => [e.closed.block.header.height, e.closed.block.hash]),
+    );
+    expect(attestations.every((x) => x.body.from === 'dept-a' && verifyAttestation(x, a.keys.ed25519.publicKey))).toBe(
+      true,
+    );
     expect(f.logLines.filter((l) => l.includes('"level":50'))).toEqual([]);
   });
 
@@ -202,7 +234,9 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     const n = scenario.log.records.length;
     const first = await f.follow('restart', { readBatch: 7 });
     const notices: number[] = [];
-    const unsubscribe = f.notifier.subscribe((blocks) => notices.push(...blocks.filter((x) => x.channel === 'restart').map((x) => x.height)));
+    const unsubscribe = f.notifier.subscribe((blocks) =>
+      notices.push(...blocks.filter((x) => x.channel === 'restart').map((x) => x.height)),
+    );
     await publish(bus, scenario, 0, 40);
     await waitFor('a few blocks', async () => ((first.status().head?.height ?? -1) >= 3 ? true : undefined));
     await publish(bus, scenario, 40, 60);
@@ -216,7 +250,7 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     expect(notices).toEqual(expected.map((_, i) => i));
   });
 
-  it('stores groups whose rows exceed PostgreSQL\'s 65,535 bind parameters (chunked INSERTs, one transaction per group)', async () => {
+  it("stores groups whose rows exceed PostgreSQL's 65,535 bind parameters (chunked INSERTs, one transaction per group)", async () => {
     // 8,000 garbage records before any genesis: 16 blocks of 500 raw entries, 80,000 tx-row parameters in one group.
     const log = new TestLog('flood');
     for (let i = 0; i < 8000; i++) log.rawTx(`junk ${i}`);
@@ -236,7 +270,8 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     expect((await f.committer.commit('gov', expected.slice(1, 4))).alreadyStored).toBe(3);
 
     // The snapshot goes back to block 1 (as after restoring an older backup of that row): blocks 2.. are rebuilt and skipped.
-    const rewind = async () => withTransaction(f.dataSource, (m) => f.channels.saveSnapshot(m, expected[1].closed.snapshot));
+    const rewind = async () =>
+      withTransaction(f.dataSource, (m) => f.channels.saveSnapshot(m, expected[1].closed.snapshot));
     await Promise.all(f.runners.map((r) => r.stop()));
     await rewind();
     const again = await f.follow('gov');
@@ -245,13 +280,20 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     await again.stop();
 
     // Block 2's stored hash altered by hand: rebuilding it from the log disagrees.
-    await f.dataSource.query("UPDATE ledger_block SET hash = $1 WHERE channel = 'gov' AND height = 2", ['ab'.repeat(32)]);
+    await f.dataSource.query("UPDATE ledger_block SET hash = $1 WHERE channel = 'gov' AND height = 2", [
+      'ab'.repeat(32),
+    ]);
     await rewind();
     const diverged = await f.follow('gov');
     await waitFor('divergence', () => diverged.status().state === 'diverged');
     expect(diverged.status().lastError).toMatch(/block 2 rebuilt from the log has hash/);
     const [alert] = await f.alerts.list({ channel: 'gov', limit: 10 });
-    expect(alert).toMatchObject({ id: 'rebuild:gov:2', reason: 'rebuild_mismatch', expected: 'ab'.repeat(32), observed: [expected[2].closed.block.hash] });
+    expect(alert).toMatchObject({
+      id: 'rebuild:gov:2',
+      reason: 'rebuild_mismatch',
+      expected: 'ab'.repeat(32),
+      observed: [expected[2].closed.block.hash],
+    });
     expect(f.logLines.some((l) => l.includes('LEDGER DIVERGENCE'))).toBe(true);
   });
 });

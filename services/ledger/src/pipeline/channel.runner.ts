@@ -144,7 +144,10 @@ export class ChannelRunner {
     return {
       channel: this.channel,
       state: this.state,
-      head: snapshot === null || snapshot.nextHeight === 0 ? null : { height: snapshot.nextHeight - 1, hash: snapshot.prevHash },
+      head:
+        snapshot === null || snapshot.nextHeight === 0
+          ? null
+          : { height: snapshot.nextHeight - 1, hash: snapshot.prevHash },
       committedOffset: snapshot?.nextOffset ?? 0,
       readOffset: this.readOffset,
       openBlock: this.builder?.openBlock() ?? null,
@@ -168,7 +171,10 @@ export class ChannelRunner {
         }
         this.state = 'retrying';
         this.deps.metrics?.runnerErrors.add(1, { channel: this.channel });
-        this.deps.log.warn({ err: error, channel: this.channel, retryInMs: backoff }, 'channel runner failed; restarting from the database');
+        this.deps.log.warn(
+          { err: error, channel: this.channel, retryInMs: backoff },
+          'channel runner failed; restarting from the database',
+        );
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.retryMaxMs);
         continue;
@@ -182,7 +188,13 @@ export class ChannelRunner {
     this.state = 'diverged';
     this.deps.metrics?.divergences.add(1, { channel: this.channel });
     this.deps.log.error(
-      { err: error, channel: this.channel, height: error.height, storedHash: error.storedHash, rebuiltHash: error.rebuiltHash },
+      {
+        err: error,
+        channel: this.channel,
+        height: error.height,
+        storedHash: error.storedHash,
+        rebuiltHash: error.rebuiltHash,
+      },
       'LEDGER DIVERGENCE: a block rebuilt from the log differs from the stored one; this channel is stopped until an operator intervenes',
     );
     try {
@@ -220,7 +232,8 @@ export class ChannelRunner {
     await this.republish(state);
 
     const nonces = new InMemoryNonceRegistry();
-    for (const { from, nonce } of await blocks.burnedNonces(this.channel, state.snapshot.nextHeight)) nonces.add(from, nonce);
+    for (const { from, nonce } of await blocks.burnedNonces(this.channel, state.snapshot.nextHeight))
+      nonces.add(from, nonce);
     const signatures = new PreverifiedSignatures();
     const builder = new BlockBuilder(state.snapshot, { verify: signatures.verify, nonces });
     this.builder = builder;
@@ -285,15 +298,20 @@ export class ChannelRunner {
               const closed = builder.push(record);
               if (closed === undefined) continue;
               const key = configKey(closed.config);
-              pending.push({ item: { closed, records: blockRecords, configChanged: key !== lastConfig }, closedAt: this.clock() });
+              pending.push({
+                item: { closed, records: blockRecords, configChanged: key !== lastConfig },
+                closedAt: this.clock(),
+              });
               lastConfig = key;
               blockRecords = [];
             }
           }
           signatures.clear();
           const counts = signatures.takeCounts();
-          if (counts.hits > 0) this.deps.metrics?.signatureChecks.add(counts.hits, { channel: this.channel, where: 'pool' });
-          if (counts.misses > 0) this.deps.metrics?.signatureChecks.add(counts.misses, { channel: this.channel, where: 'inline' });
+          if (counts.hits > 0)
+            this.deps.metrics?.signatureChecks.add(counts.hits, { channel: this.channel, where: 'pool' });
+          if (counts.misses > 0)
+            this.deps.metrics?.signatureChecks.add(counts.misses, { channel: this.channel, where: 'inline' });
           this.pendingCount = pending.length;
           kick();
         }
@@ -311,12 +329,17 @@ export class ChannelRunner {
   }
 
   /** Verifies the batch's signatures on the pool with the keys the builder would use now. */
-  private async preverify(builder: BlockBuilder, records: readonly PreparedRecord[], signatures: PreverifiedSignatures): Promise<void> {
+  private async preverify(
+    builder: BlockBuilder,
+    records: readonly PreparedRecord[],
+    signatures: PreverifiedSignatures,
+  ): Promise<void> {
     const checks: SignatureCheck[] = [];
     for (const record of records) {
       if (record.kind !== 'tx' || record.tx === null) continue;
       const key = builder.signingKey(record);
-      if (key !== undefined) checks.push({ publicKey: key, message: record.tx.txIdBytes, signature: record.tx.envelope.sig });
+      if (key !== undefined)
+        checks.push({ publicKey: key, message: record.tx.txIdBytes, signature: record.tx.envelope.sig });
     }
     // A handful of checks is cheaper inline than a round trip to a worker.
     if (checks.length >= 8) await signatures.prefetch(this.deps.pool, checks);
@@ -342,7 +365,12 @@ export class ChannelRunner {
     }
     for (const p of group) metrics?.commitLatency.record((done - p.closedAt) / 1000, { channel: this.channel });
     notifier.notify(
-      group.map(({ item: { closed } }) => ({ channel: this.channel, height: closed.block.header.height, hash: closed.block.hash, txIds: closed.txIds })),
+      group.map(({ item: { closed } }) => ({
+        channel: this.channel,
+        height: closed.block.header.height,
+        hash: closed.block.hash,
+        txIds: closed.txIds,
+      })),
     );
     await this.publishUntilDone(
       group.map(({ item }) => ({
@@ -365,7 +393,10 @@ export class ChannelRunner {
         return;
       } catch (error) {
         if (this.stopping) throw new Stopped();
-        this.deps.log.warn({ err: error, channel: this.channel, retryInMs: backoff }, 'publishing block.committed events / attestations failed; retrying');
+        this.deps.log.warn(
+          { err: error, channel: this.channel, retryInMs: backoff },
+          'publishing block.committed events / attestations failed; retrying',
+        );
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.retryMaxMs);
       }
@@ -383,13 +414,21 @@ export class ChannelRunner {
       for (const v of versions) if (v.height <= height) config = v.config;
       return config;
     };
-    this.deps.log.info({ channel: this.channel, from, to: head }, 'republishing block.committed events and attestations');
+    this.deps.log.info(
+      { channel: this.channel, from, to: head },
+      'republishing block.committed events and attestations',
+    );
     while (from <= head) {
       if (this.stopping) throw new Stopped();
       const to = Math.min(head, from + 63);
       const stored = await this.deps.blocks.getBlocks(this.channel, from, to);
       await this.publishUntilDone(
-        stored.map((s) => ({ block: s.block, txIds: s.txIds, configChanged: s.configChanged, config: configAt(s.header.height) })),
+        stored.map((s) => ({
+          block: s.block,
+          txIds: s.txIds,
+          configChanged: s.configChanged,
+          config: configAt(s.header.height),
+        })),
       );
       await this.deps.channels.markPublished(this.channel, to);
       from = to + 1;

@@ -52,11 +52,23 @@ export class CommitPublisher {
     for (const item of blocks) {
       const { block } = item;
       let value = encodeBlockCommitted(block, item.txIds, item.configChanged, item.records, item.config);
-      if (value.length > MAX_EVENT_BYTES) value = encodeBlockCommittedHeaderOnly(block, item.txIds, item.configChanged, item.config);
-      events.push({ key: channel, value, headers: { type: 'block.committed', channel, height: String(block.header.height) } });
+      if (value.length > MAX_EVENT_BYTES)
+        value = encodeBlockCommittedHeaderOnly(block, item.txIds, item.configChanged, item.config);
+      events.push({
+        key: channel,
+        value,
+        headers: { type: 'block.committed', channel, height: String(block.header.height) },
+      });
       if (this.attests(channel, item.config)) {
         const attestation = signAttestation(
-          { v: 1, channel, height: block.header.height, blockHash: block.hash, from: this.signer.department, kind: 'block' },
+          {
+            v: 1,
+            channel,
+            height: block.header.height,
+            blockHash: block.hash,
+            from: this.signer.department,
+            kind: 'block',
+          },
           this.signer.signer,
         );
         attestations.push({ key: channel, value: encodeAttestation(attestation) });

@@ -9,7 +9,12 @@ import { loadDepartmentSigner } from './department-signer.provider';
 describe('department signer', () => {
   let dir: string;
   const config = (env: Record<string, string> = {}) =>
-    loadConfig(ledgerConfigSchema, { ACCORD_DEPARTMENT: 'health', ACCORD_API_TOKENS: '[]', ACCORD_DATA_DIR: dir, ...env });
+    loadConfig(ledgerConfigSchema, {
+      ACCORD_DEPARTMENT: 'health',
+      ACCORD_API_TOKENS: '[]',
+      ACCORD_DATA_DIR: dir,
+      ...env,
+    });
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-keys-'));
@@ -31,12 +36,18 @@ describe('department signer', () => {
     const { keys } = await ensureDepartmentKeys(departmentLayout(dir, 'health'), 'health');
     const file = departmentLayout(dir, 'health').keysFile;
     expect((await loadDepartmentSigner(config({ ACCORD_KEYS_FILE: file }))).ed25519).toBe(keys.ed25519.publicKey);
-    await expect(loadDepartmentSigner(config({ ACCORD_KEYS_FILE: join(dir, 'missing.json') }))).rejects.toMatchObject({ code: 'department_keys_invalid' });
+    await expect(loadDepartmentSigner(config({ ACCORD_KEYS_FILE: join(dir, 'missing.json') }))).rejects.toMatchObject({
+      code: 'department_keys_invalid',
+    });
     const garbage = join(dir, 'garbage.json');
     await writeFile(garbage, '{not json');
-    await expect(loadDepartmentSigner(config({ ACCORD_KEYS_FILE: garbage }))).rejects.toMatchObject({ code: 'department_keys_invalid' });
+    await expect(loadDepartmentSigner(config({ ACCORD_KEYS_FILE: garbage }))).rejects.toMatchObject({
+      code: 'department_keys_invalid',
+    });
     await ensureDepartmentKeys(departmentLayout(dir, 'transport'), 'transport');
-    await expect(loadDepartmentSigner(config({ ACCORD_KEYS_FILE: departmentLayout(dir, 'transport').keysFile }))).rejects.toMatchObject({
+    await expect(
+      loadDepartmentSigner(config({ ACCORD_KEYS_FILE: departmentLayout(dir, 'transport').keysFile })),
+    ).rejects.toMatchObject({
       code: 'department_keys_invalid',
       message: expect.stringContaining('"transport"'),
     });

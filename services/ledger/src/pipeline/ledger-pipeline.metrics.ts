@@ -18,8 +18,12 @@ export class LedgerPipelineMetrics {
   private readonly heads = new Map<string, number>();
 
   constructor(metrics: ServiceMetrics) {
-    this.blocksCommitted = metrics.counter('accord_ledger_blocks_committed', { description: 'Blocks stored by this ledger' });
-    this.txsCommitted = metrics.counter('accord_ledger_txs_committed', { description: 'Txs stored by this ledger, by validity code' });
+    this.blocksCommitted = metrics.counter('accord_ledger_blocks_committed', {
+      description: 'Blocks stored by this ledger',
+    });
+    this.txsCommitted = metrics.counter('accord_ledger_txs_committed', {
+      description: 'Txs stored by this ledger, by validity code',
+    });
     this.commitLatency = metrics.histogram('accord_ledger_block_commit_latency_seconds', {
       description: 'From a block closing in the builder to its database commit',
       unit: 's',
@@ -30,14 +34,22 @@ export class LedgerPipelineMetrics {
       unit: 's',
       buckets: LATENCY_BUCKETS_SECONDS,
     });
-    this.cutMarkers = metrics.counter('accord_ledger_cut_markers_published', { description: 'Cut markers this ledger published' });
-    this.divergences = metrics.counter('accord_ledger_divergences', { description: 'Rebuilt blocks that differ from the stored ones (runner stopped)' });
-    this.runnerErrors = metrics.counter('accord_ledger_runner_errors', { description: 'Channel runner failures (it restarts from the database)' });
+    this.cutMarkers = metrics.counter('accord_ledger_cut_markers_published', {
+      description: 'Cut markers this ledger published',
+    });
+    this.divergences = metrics.counter('accord_ledger_divergences', {
+      description: 'Rebuilt blocks that differ from the stored ones (runner stopped)',
+    });
+    this.runnerErrors = metrics.counter('accord_ledger_runner_errors', {
+      description: 'Channel runner failures (it restarts from the database)',
+    });
     this.signatureChecks = metrics.counter('accord_ledger_signature_checks', {
       description: 'Tx signature checks answered from the worker pool or verified inline',
     });
-    metrics.gauge<{ channel: string }>('accord_ledger_head_height', { description: 'Height of the last committed block per channel' }, () =>
-      [...this.heads.entries()].map(([channel, height]) => [height, { channel }] as const),
+    metrics.gauge<{ channel: string }>(
+      'accord_ledger_head_height',
+      { description: 'Height of the last committed block per channel' },
+      () => [...this.heads.entries()].map(([channel, height]) => [height, { channel }] as const),
     );
   }
 

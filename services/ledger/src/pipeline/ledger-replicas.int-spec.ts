@@ -7,7 +7,14 @@ import request from 'supertest';
 import { BlockBuilder, type ClosedBlock } from '@accord/ledger-core';
 import { createEventBus, silentEventBusLogger, type EventBus, type LogMessage } from '@accord/event-bus';
 import { ed25519Signer, encodeEnvelope, signTx } from '@accord/protocol';
-import { departmentLayout, ensureDepartmentKeys, shutdownTelemetry, startServiceForTest, type DepartmentKeys, type ServiceUnderTest } from '@accord/service-kit';
+import {
+  departmentLayout,
+  ensureDepartmentKeys,
+  shutdownTelemetry,
+  startServiceForTest,
+  type DepartmentKeys,
+  type ServiceUnderTest,
+} from '@accord/service-kit';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { recordKind, txTopic } from '../ledger.events';
@@ -56,7 +63,10 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
   };
 
   const view = async (sut: ServiceUnderTest<LedgerConfig>): Promise<ChannelView | undefined> => {
-    const res = await request(sut.url).get('/v1/channels').set('Authorization', `Bearer ${sut.tokens.operations}`).expect(200);
+    const res = await request(sut.url)
+      .get('/v1/channels')
+      .set('Authorization', `Bearer ${sut.tokens.operations}`)
+      .expect(200);
     return (res.body.channels as ChannelView[]).find((c) => c.channel === channel);
   };
 
@@ -87,7 +97,12 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
       const batch: LogMessage[] = await bus.read(txTopic(channel), offset, 5000);
       if (batch.length === 0) break;
       for (const m of batch) {
-        const block = builder.push({ offset: m.offset, timestamp: m.timestamp, kind: recordKind(m.headers), value: m.value });
+        const block = builder.push({
+          offset: m.offset,
+          timestamp: m.timestamp,
+          kind: recordKind(m.headers),
+          value: m.value,
+        });
         if (block) closed.push(block);
       }
       offset = batch[batch.length - 1].offset + 1;
@@ -97,8 +112,15 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-int-'));
-    keys = await Promise.all(departments.map(async (d) => (await ensureDepartmentKeys(departmentLayout(dir, d), d)).keys));
-    bus = await createEventBus({ kind: 'kafka', brokers: kafkaBrokers, clientId: `ledger-int-${run}`, logger: silentEventBusLogger });
+    keys = await Promise.all(
+      departments.map(async (d) => (await ensureDepartmentKeys(departmentLayout(dir, d), d)).keys),
+    );
+    bus = await createEventBus({
+      kind: 'kafka',
+      brokers: kafkaBrokers,
+      clientId: `ledger-int-${run}`,
+      logger: silentEventBusLogger,
+    });
     for (let i = 0; i < 3; i++) await start(i);
   });
 
@@ -134,11 +156,20 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
       },
       ed25519Signer(keys[0].ed25519.privateKey),
     );
-    await request(a.url).post('/v1/channels').set('Authorization', `Bearer ${a.tokens.sysadmin}`).send(genesis).expect(202);
+    await request(a.url)
+      .post('/v1/channels')
+      .set('Authorization', `Bearer ${a.tokens.sysadmin}`)
+      .send(genesis)
+      .expect(202);
     // Block 0 (the genesis alone, cut by a replica's timer) first: its policy limits the blocks after it.
-    await waitFor('block 0 everywhere', async () => (await Promise.all(services.map((s) => view(s as ServiceUnderTest<LedgerConfig>)))).every((v) => v?.head != null));
+    await waitFor('block 0 everywhere', async () =>
+      (await Promise.all(services.map((s) => view(s as ServiceUnderTest<LedgerConfig>)))).every((v) => v?.head != null),
+    );
     await publishTxs(300);
-    await waitFor('department c to commit a few blocks', async () => ((await view(services[2] as ServiceUnderTest<LedgerConfig>))?.head?.height ?? -1) >= 2);
+    await waitFor(
+      'department c to commit a few blocks',
+      async () => ((await view(services[2] as ServiceUnderTest<LedgerConfig>))?.head?.height ?? -1) >= 2,
+    );
     // Closed while txs keep arriving.
     const more = publishTxs(300);
     await (services[2] as ServiceUnderTest<LedgerConfig>).close();
@@ -148,7 +179,7 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
     await publishTxs(300);
 
     const heads = await waitFor(
-      'three identical heads equal to ledger-core\'s',
+      "three identical heads equal to ledger-core's",
       async () => {
         const views = await Promise.all(services.map((s) => view(s as ServiceUnderTest<LedgerConfig>)));
         if (views.some((v) => v?.head == null || v.runner?.openBlock !== null)) return undefined;
@@ -167,8 +198,13 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
     await client.connect();
     try {
       for (const schema of schemas) {
-        const blocks = await client.query(`SELECT count(*)::int AS n, count(DISTINCT height)::int AS d FROM "${schema}".ledger_block`);
-        expect(blocks.rows[0]).toEqual({ n: heads.last.block.header.height + 1, d: heads.last.block.header.height + 1 });
+        const blocks = await client.query(
+          `SELECT count(*)::int AS n, count(DISTINCT height)::int AS d FROM "${schema}".ledger_block`,
+        );
+        expect(blocks.rows[0]).toEqual({
+          n: heads.last.block.header.height + 1,
+          d: heads.last.block.header.height + 1,
+        });
         const codes = await client.query(`SELECT code, count(*)::int AS n FROM "${schema}".ledger_tx GROUP BY code`);
         expect(codes.rows).toEqual([{ code: 'valid', n: 901 }]);
       }

@@ -21,8 +21,19 @@ import { LedgerPipelineMetrics } from './ledger-pipeline.metrics';
     CommitPublisher,
     CommitNotifier,
     LedgerPipelineMetrics,
-    { provide: DEPARTMENT_SIGNER, inject: [SERVICE_CONFIG], useFactory: (config: LedgerConfig) => loadDepartmentSigner(config) },
+    {
+      provide: DEPARTMENT_SIGNER,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: LedgerConfig) => loadDepartmentSigner(config),
+    },
   ],
-  exports: [BlockCommitter, CommitPublisher, CommitNotifier, LedgerPipelineMetrics, DEPARTMENT_SIGNER, SignatureVerificationModule],
+  exports: [
+    BlockCommitter,
+    CommitPublisher,
+    CommitNotifier,
+    LedgerPipelineMetrics,
+    DEPARTMENT_SIGNER,
+    SignatureVerificationModule,
+  ],
 })
 export class PipelineModule {}

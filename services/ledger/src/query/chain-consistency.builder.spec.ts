@@ -5,7 +5,13 @@ import { HeightRangeInvalidError } from './query.errors';
 
 const hashes = Array.from({ length: 21 }, (_, i) => sha256Hex(Buffer.from(`block ${i}`)));
 const verify = (p: ReturnType<typeof buildChainConsistencyProof>) =>
-  verifyConsistency(p.size1, p.size2, p.proof.map((h) => fromHex(h)), fromHex(p.root1), fromHex(p.root2));
+  verifyConsistency(
+    p.size1,
+    p.size2,
+    p.proof.map((h) => fromHex(h)),
+    fromHex(p.root1),
+    fromHex(p.root2),
+  );
 
 describe('buildChainConsistencyProof', () => {
   it('proves every prefix of a chain consistent with every longer one', () => {

@@ -29,14 +29,20 @@ export function buildChainConsistencyProof(
   toHeight: number,
 ): ChainConsistencyProof {
   if (fromHeight > toHeight) {
-    throw new HeightRangeInvalidError(`fromHeight ${fromHeight} is above toHeight ${toHeight}`, { fromHeight, toHeight });
-  }
-  if (blockHashes.length < toHeight + 1) {
-    throw new HeightRangeInvalidError(`channel ${channel} has ${blockHashes.length} blocks, toHeight ${toHeight} is beyond its head`, {
+    throw new HeightRangeInvalidError(`fromHeight ${fromHeight} is above toHeight ${toHeight}`, {
       fromHeight,
       toHeight,
-      blocks: blockHashes.length,
     });
+  }
+  if (blockHashes.length < toHeight + 1) {
+    throw new HeightRangeInvalidError(
+      `channel ${channel} has ${blockHashes.length} blocks, toHeight ${toHeight} is beyond its head`,
+      {
+        fromHeight,
+        toHeight,
+        blocks: blockHashes.length,
+      },
+    );
   }
   const size1 = fromHeight + 1;
   const size2 = toHeight + 1;

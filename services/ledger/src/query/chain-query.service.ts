@@ -1,5 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { buildTxProof, fromHex, MerkleTree, toHex, type Attestation, type Block, type BlockHeader, type Members, type TxEnvelope, type TxProof, type ValidityCode } from '@accord/protocol';
+import {
+  buildTxProof,
+  fromHex,
+  MerkleTree,
+  toHex,
+  type Attestation,
+  type Block,
+  type BlockHeader,
+  type Members,
+  type TxEnvelope,
+  type TxProof,
+  type ValidityCode,
+} from '@accord/protocol';
 import {
   activeMemberKeys,
   evaluateBlockFinality,
@@ -127,7 +139,16 @@ export class ChainQueryService {
     const state = await this.channels.get(channel);
     const height = state.snapshot.nextHeight - 1;
     const finalHeight = await this.reads.finalHeight(channel);
-    if (height < 0) return { channel, height: null, blockHash: null, time: null, final: false, finalHeight, nextOffset: state.snapshot.nextOffset };
+    if (height < 0)
+      return {
+        channel,
+        height: null,
+        blockHash: null,
+        time: null,
+        final: false,
+        finalHeight,
+        nextOffset: state.snapshot.nextOffset,
+      };
     return {
       channel,
       height,
@@ -153,15 +174,37 @@ export class ChainQueryService {
     const state = await this.channels.get(channel);
     const stored = await this.blocks.getBlock(channel, height);
     if (stored === undefined) throw new BlockNotFoundError(channel, height, headOf(state.snapshot.nextHeight));
-    return { channel, height, hash: stored.hash, final: stored.final, configChanged: stored.configChanged, block: stored.block, txIds: stored.txIds };
+    return {
+      channel,
+      height,
+      hash: stored.hash,
+      final: stored.final,
+      configChanged: stored.configChanged,
+      block: stored.block,
+      txIds: stored.txIds,
+    };
   }
 
   async blockAttestations(channel: string, height: number): Promise<BlockAttestationsView> {
     const { header, config } = await this.committed(channel, height);
     const attestations = (await this.attestations.forHeight(channel, height)).map((s) => s.attestation);
-    if (config === null) return { channel, height, blockHash: header.hash, final: header.final, required: 0, attesters: [], attestations };
-    const finality = evaluateBlockFinality({ config, height, blockHash: header.hash, attestations: attestations.filter((a) => a.body.kind === 'block') });
-    return { channel, height, blockHash: header.hash, final: header.final, required: finality.required, attesters: finality.attesters, attestations };
+    if (config === null)
+      return { channel, height, blockHash: header.hash, final: header.final, required: 0, attesters: [], attestations };
+    const finality = evaluateBlockFinality({
+      config,
+      height,
+      blockHash: header.hash,
+      attestations: attestations.filter((a) => a.body.kind === 'block'),
+    });
+    return {
+      channel,
+      height,
+      blockHash: header.hash,
+      final: header.final,
+      required: finality.required,
+      attesters: finality.attesters,
+      attestations,
+    };
   }
 
   /**
@@ -176,21 +219,34 @@ export class ChainQueryService {
     if (found === undefined) throw new TxNotFoundError(txId);
     if (!('envelope' in found.entry)) throw new TxNotProvableError(txId, 'its record is not an envelope');
     const { header, config } = await this.committed(found.channel, found.height);
-    if (config === null) throw new TxNotProvableError(txId, `block ${found.height} of ${found.channel} precedes the channel's genesis: nobody can attest it`);
+    if (config === null)
+      throw new TxNotProvableError(
+        txId,
+        `block ${found.height} of ${found.channel} precedes the channel's genesis: nobody can attest it`,
+      );
     const txs = await this.blocks.txsOfBlock(found.channel, found.height);
     const block: Block = { header: header.header, hash: header.hash, txs: txs.map((t) => t.entry) };
     const tree = MerkleTree.fromLeafHashes(txs.map((t) => fromHex(t.leafHash, 32, 'leaf hash')));
     if (txs.length !== header.header.txCount || toHex(tree.root()) !== header.header.txRoot) {
-      throw new CorruptRowError(`channel ${found.channel} block ${found.height}: the stored txs do not match the header's txRoot; run an audit`, {
-        channel: found.channel,
-        height: found.height,
-      });
+      throw new CorruptRowError(
+        `channel ${found.channel} block ${found.height}: the stored txs do not match the header's txRoot; run an audit`,
+        {
+          channel: found.channel,
+          height: found.height,
+        },
+      );
     }
     const stored = (await this.attestations.forHeight(found.channel, found.height, 'block')).map((s) => s.attestation);
-    const { attesters } = evaluateBlockFinality({ config, height: found.height, blockHash: header.hash, attestations: stored });
+    const { attesters } = evaluateBlockFinality({
+      config,
+      height: found.height,
+      blockHash: header.hash,
+      attestations: stored,
+    });
     const chosen = new Map<string, Attestation>();
     for (const a of stored) {
-      if (a.body.blockHash === header.hash && attesters.includes(a.body.from) && !chosen.has(a.body.from)) chosen.set(a.body.from, a);
+      if (a.body.blockHash === header.hash && attesters.includes(a.body.from) && !chosen.has(a.body.from))
+        chosen.set(a.body.from, a);
     }
     return buildTxProof(block, found.index, [...chosen.values()], tree);
   }
@@ -200,25 +256,46 @@ export class ChainQueryService {
     const head = headOf(state.snapshot.nextHeight);
     const to = toHeight ?? head;
     if (head === null || to === null || to > head || fromHeight > to) {
-      throw new HeightRangeInvalidError(`cannot prove consistency from ${fromHeight} to ${String(to)}: the head of ${channel} is ${head ?? 'none'}`, {
-        channel,
-        fromHeight,
-        toHeight: to,
-        head,
-      });
+      throw new HeightRangeInvalidError(
+        `cannot prove consistency from ${fromHeight} to ${String(to)}: the head of ${channel} is ${head ?? 'none'}`,
+        {
+          channel,
+          fromHeight,
+          toHeight: to,
+          head,
+        },
+      );
     }
     const rows = await this.blocks.hashes(channel, 0, to);
     if (rows.length !== to + 1 || rows.some((r, i) => r.height !== i)) {
-      throw new CorruptRowError(`channel ${channel}: blocks are missing below height ${to}; run an audit`, { channel, toHeight: to });
+      throw new CorruptRowError(`channel ${channel}: blocks are missing below height ${to}; run an audit`, {
+        channel,
+        toHeight: to,
+      });
     }
-    return buildChainConsistencyProof(channel, rows.map((r) => r.hash), fromHeight, to);
+    return buildChainConsistencyProof(
+      channel,
+      rows.map((r) => r.hash),
+      fromHeight,
+      to,
+    );
   }
 
-  async memberTxs(channel: string, member: string, after: { height: number; index: number } | undefined, limit: number): Promise<MemberTxPage> {
+  async memberTxs(
+    channel: string,
+    member: string,
+    after: { height: number; index: number } | undefined,
+    limit: number,
+  ): Promise<MemberTxPage> {
     await this.channels.get(channel);
     const txs = await this.blocks.txsOfMember(channel, member, { ...(after === undefined ? {} : { after }), limit });
     const last = txs[txs.length - 1];
-    return { channel, member, txs: txs.map(memberTx), next: txs.length === limit && last !== undefined ? `${last.height}:${last.index}` : null };
+    return {
+      channel,
+      member,
+      txs: txs.map(memberTx),
+      next: txs.length === limit && last !== undefined ? `${last.height}:${last.index}` : null,
+    };
   }
 
   async members(channel: string, height?: number): Promise<MembersView> {
@@ -260,7 +337,10 @@ export class ChainQueryService {
   }
 
   /** A committed block's header and the configuration it produced (null before genesis). */
-  private async committed(channel: string, height: number): Promise<{ header: StoredBlockHeader; config: ChannelConfig | null }> {
+  private async committed(
+    channel: string,
+    height: number,
+  ): Promise<{ header: StoredBlockHeader; config: ChannelConfig | null }> {
     const state = await this.channels.get(channel);
     const header = await this.blocks.getHeader(channel, height);
     if (header === undefined) throw new BlockNotFoundError(channel, height, headOf(state.snapshot.nextHeight));

@@ -32,7 +32,10 @@ import {
 
 const DEFAULT_PAGE = 50;
 
-const eventsQuerySchema = z.object({ from: uintParam.optional(), limit: uintParam.pipe(z.int().min(1).max(MAX_PAGE)).optional() });
+const eventsQuerySchema = z.object({
+  from: uintParam.optional(),
+  limit: uintParam.pipe(z.int().min(1).max(MAX_PAGE)).optional(),
+});
 
 /** Reads of the stored chain (any authenticated role). Thin: validation here, the rest in ChainQueryService. */
 @ApiTags('chain')
@@ -43,7 +46,6 @@ export class QueryController {
   constructor(private readonly chain: ChainQueryService) {}
 
   @Get('channels/:channel/head')
-
   @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Head of a channel: last committed block, its hash and finality, highest final block' })
   head(@ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>): Promise<ChannelHead> {
@@ -51,7 +53,6 @@ export class QueryController {
   }
 
   @Get('channels/:channel/blocks')
-
   @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Block headers in height order, paged (?from=&limit=, next page from `next`)' })
   blocks(
@@ -62,7 +63,6 @@ export class QueryController {
   }
 
   @Get('channels/:channel/blocks/:height')
-
   @ApiPathParams(blockParamsSchema)
   @ApiOperation({ summary: 'A block with its txs and validity codes (the protocol block) and its finality' })
   block(@ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>): Promise<BlockView> {
@@ -70,17 +70,20 @@ export class QueryController {
   }
 
   @Get('channels/:channel/blocks/:height/attestations')
-
   @ApiPathParams(blockParamsSchema)
   @ApiOperation({ summary: 'Attestations stored for a height (block and state) and the finality decision' })
-  attestations(@ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>): Promise<BlockAttestationsView> {
+  attestations(
+    @ZodParams(blockParamsSchema) { channel, height }: z.output<typeof blockParamsSchema>,
+  ): Promise<BlockAttestationsView> {
     return this.chain.blockAttestations(channel, height);
   }
 
   @Get('txs/:txId/proof')
-
   @ApiPathParams(txIdParamsSchema)
-  @ApiOperation({ summary: 'Proof of a committed tx, verifiable offline with `accord verify-proof` and the members\' keys at its height' })
+  @ApiOperation({
+    summary:
+      "Proof of a committed tx, verifiable offline with `accord verify-proof` and the members' keys at its height",
+  })
   @ApiOkResponse({ schema: openApiSchema(txProofSchema) })
   proof(
     @ZodParams(txIdParamsSchema) { txId }: z.output<typeof txIdParamsSchema>,
@@ -90,9 +93,10 @@ export class QueryController {
   }
 
   @Get('channels/:channel/consistency')
-
   @ApiPathParams(channelParamsSchema)
-  @ApiOperation({ summary: 'RFC 6962 consistency proof between the chain up to `from` and up to `to` (leaves: block hashes)' })
+  @ApiOperation({
+    summary: 'RFC 6962 consistency proof between the chain up to `from` and up to `to` (leaves: block hashes)',
+  })
   consistency(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
     @ZodQuery(consistencyQuerySchema) query: z.output<typeof consistencyQuerySchema>,
@@ -101,7 +105,6 @@ export class QueryController {
   }
 
   @Get('channels/:channel/members')
-
   @ApiPathParams(channelParamsSchema)
   @ApiOperation({ summary: 'Members with their status and keys, policy and finality quorum, at the head or ?height=' })
   members(
@@ -112,9 +115,10 @@ export class QueryController {
   }
 
   @Get('channels/:channel/members/keys')
-
   @ApiPathParams(channelParamsSchema)
-  @ApiOperation({ summary: 'members.json of the members active at the head or ?height= (for `accord verify-proof --keys`)' })
+  @ApiOperation({
+    summary: 'members.json of the members active at the head or ?height= (for `accord verify-proof --keys`)',
+  })
   @ApiOkResponse({ schema: openApiSchema(membersSchema) })
   memberKeys(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
@@ -124,7 +128,6 @@ export class QueryController {
   }
 
   @Get('channels/:channel/members/:member/txs')
-
   @ApiPathParams(memberParamsSchema)
   @ApiOperation({ summary: 'Txs signed by a member in chain order, paged (?after=<height>:<index>&limit=)' })
   memberTxs(
@@ -135,9 +138,10 @@ export class QueryController {
   }
 
   @Get('channels/:channel/proposals')
-
   @ApiPathParams(channelParamsSchema)
-  @ApiOperation({ summary: 'Open governance proposals (joins, policy changes) with their votes and tally, at the head or ?height=' })
+  @ApiOperation({
+    summary: 'Open governance proposals (joins, policy changes) with their votes and tally, at the head or ?height=',
+  })
   proposals(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
     @ZodQuery(heightQuerySchema) query: z.output<typeof heightQuerySchema>,
@@ -146,9 +150,10 @@ export class QueryController {
   }
 
   @Get('channels/:channel/governance-events')
-
   @ApiPathParams(channelParamsSchema)
-  @ApiOperation({ summary: 'Configuration changes in chain order (admissions, votes, departures, rotations, policy changes)' })
+  @ApiOperation({
+    summary: 'Configuration changes in chain order (admissions, votes, departures, rotations, policy changes)',
+  })
   governanceEvents(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
     @ZodQuery(eventsQuerySchema) query: z.output<typeof eventsQuerySchema>,

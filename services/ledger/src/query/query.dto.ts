@@ -68,6 +68,8 @@ export const alertsQuerySchema = z.object({
 /** Documents a route's path parameters in OpenAPI from the same schema @ZodParams validates them with. */
 export function ApiPathParams(schema: z.ZodObject): MethodDecorator {
   return applyDecorators(
-    ...Object.entries(schema.shape).map(([name, field]) => ApiParam({ name, required: true, schema: openApiSchema(field as z.ZodType) })),
+    ...Object.entries(schema.shape).map(([name, field]) =>
+      ApiParam({ name, required: true, schema: openApiSchema(field as z.ZodType) }),
+    ),
   );
 }

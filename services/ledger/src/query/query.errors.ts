@@ -5,7 +5,11 @@ export class BlockNotFoundError extends LedgerError {
   readonly code = 'block_not_found';
 
   constructor(channel: string, height: number, head: number | null) {
-    super(`channel ${channel} has no block ${height} (head: ${head === null ? 'none' : head})`, { channel, height, head });
+    super(`channel ${channel} has no block ${height} (head: ${head === null ? 'none' : head})`, {
+      channel,
+      height,
+      head,
+    });
   }
 }
 

@@ -1,9 +1,22 @@
 import { Body, Controller, Get, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ApiPathParams, channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
-import { submitTxBodySchema, submitTxResponseSchema, txStatusQuerySchema, txStatusResponseSchema } from './submission.dto';
+import {
+  submitTxBodySchema,
+  submitTxResponseSchema,
+  txStatusQuerySchema,
+  txStatusResponseSchema,
+} from './submission.dto';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 import { TxSubmissionService } from './tx-submission.service';
 
@@ -19,14 +32,22 @@ export class SubmissionController {
   ) {}
 
   @Post('channels/:channel/txs')
-
   @ApiPathParams(channelParamsSchema)
   @Roles('provider', 'user')
   @ApiOperation({ summary: 'Submit a signed tx envelope to a channel (provider or user)' })
   @ApiBody({ schema: openApiSchema(submitTxBodySchema) })
-  @ApiAcceptedResponse({ description: 'Published (or a duplicate still pending)', schema: openApiSchema(submitTxResponseSchema) })
-  @ApiOkResponse({ description: 'A duplicate of a tx already committed; nothing was published', schema: openApiSchema(submitTxResponseSchema) })
-  @ApiBadRequestResponse({ description: 'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel)' })
+  @ApiAcceptedResponse({
+    description: 'Published (or a duplicate still pending)',
+    schema: openApiSchema(submitTxResponseSchema),
+  })
+  @ApiOkResponse({
+    description: 'A duplicate of a tx already committed; nothing was published',
+    schema: openApiSchema(submitTxResponseSchema),
+  })
+  @ApiBadRequestResponse({
+    description:
+      'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel)',
+  })
   @ApiNotFoundResponse({ description: 'channel_not_found' })
   async submit(
     @ZodParams(channelParamsSchema) params: z.output<typeof channelParamsSchema>,
@@ -39,10 +60,12 @@ export class SubmissionController {
   }
 
   @Get('txs/:txId')
-
   @ApiPathParams(txIdParamsSchema)
   @Roles(...ROLES)
-  @ApiOperation({ summary: 'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit' })
+  @ApiOperation({
+    summary:
+      'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit',
+  })
   @ApiOkResponse({ schema: openApiSchema(txStatusResponseSchema) })
   @ApiNotFoundResponse({ description: 'tx_not_found: neither committed nor submitted here (after the wait)' })
   async get(
@@ -54,7 +77,13 @@ export class SubmissionController {
 }
 
 function toSubmitResponse(status: TxStatus, duplicate: boolean): SubmitTxResponse {
-  const base = { txId: status.txId, status: status.status, statusUrl: `/v1/txs/${status.txId}`, duplicate, channel: status.channel };
+  const base = {
+    txId: status.txId,
+    status: status.status,
+    statusUrl: `/v1/txs/${status.txId}`,
+    duplicate,
+    channel: status.channel,
+  };
   if (status.status === 'pending') return base;
   return { ...base, height: status.height, index: status.index, code: status.code, final: status.final };
 }

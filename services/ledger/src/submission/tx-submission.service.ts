@@ -90,6 +90,8 @@ export function checkEnvelope(body: unknown, channel: string, maxTxBytes: number
 
 function rejectWith(reason: string, message: string, details: Readonly<Record<string, unknown>> | undefined): never {
   const { issues, size, maxTxBytes, channel, expected } = details ?? {};
-  const kept = Object.fromEntries(Object.entries({ issues, size, maxTxBytes, channel, expected }).filter(([, v]) => v !== undefined));
+  const kept = Object.fromEntries(
+    Object.entries({ issues, size, maxTxBytes, channel, expected }).filter(([, v]) => v !== undefined),
+  );
   throw new EnvelopeRejectedError(reason, message, kept);
 }

@@ -20,7 +20,11 @@ import { attestTopic } from '../ledger.events';
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
   const path = join(dir, `${member.id}-keys.json`);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }), { mode: 0o600 });
+  await writeFile(
+    path,
+    JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }),
+    { mode: 0o600 },
+  );
   return path;
 }
 
@@ -31,13 +35,26 @@ export class TxFactory {
 
   constructor(readonly channel: string) {}
 
-  tx(from: TestMember, type = 'test.note', payload: JsonObject = { note: 'hello' }, options: { channel?: string; nonce?: number } = {}): TxEnvelope {
+  tx(
+    from: TestMember,
+    type = 'test.note',
+    payload: JsonObject = { note: 'hello' },
+    options: { channel?: string; nonce?: number } = {},
+  ): TxEnvelope {
     const nonce = options.nonce ?? this.nonces.get(from.id) ?? 0;
     this.nonces.set(from.id, Math.max(nonce + 1, this.nonces.get(from.id) ?? 0));
-    return signTx({ v: 1, channel: options.channel ?? this.channel, type, from: from.id, nonce, ts: this.ts++, payload }, from.signer);
+    return signTx(
+      { v: 1, channel: options.channel ?? this.channel, type, from: from.id, nonce, ts: this.ts++, payload },
+      from.signer,
+    );
   }
 
-  genesis(from: TestMember, kind: 'public' | 'alliance' | 'private', members: readonly TestMember[], policy: Partial<ChannelPolicy> = {}): TxEnvelope {
+  genesis(
+    from: TestMember,
+    kind: 'public' | 'alliance' | 'private',
+    members: readonly TestMember[],
+    policy: Partial<ChannelPolicy> = {},
+  ): TxEnvelope {
     return this.tx(from, 'channel.genesis', {
       kind,
       members: members.map((m) => ({ id: m.id, ed25519: m.keys.ed25519.publicKey, x25519: m.keys.x25519.publicKey })),
@@ -46,7 +63,10 @@ export class TxFactory {
   }
 
   joinRequest(applicant: TestMember): TxEnvelope {
-    return this.tx(applicant, 'member.join.request', { ed25519: applicant.keys.ed25519.publicKey, x25519: applicant.keys.x25519.publicKey });
+    return this.tx(applicant, 'member.join.request', {
+      ed25519: applicant.keys.ed25519.publicKey,
+      x25519: applicant.keys.x25519.publicKey,
+    });
   }
 
   joinVote(voter: TestMember, proposal: string, approve: boolean): TxEnvelope {
@@ -64,11 +84,24 @@ export function blockAttestation(member: TestMember, channel: string, height: nu
 }
 
 /** A contracts state attestation by `member`. */
-export function stateAttestation(member: TestMember, channel: string, height: number, blockHash: string, stateDigest: string): Attestation {
-  return signAttestation({ v: 1, channel, height, blockHash, from: member.id, kind: 'state', stateDigest }, member.signer);
+export function stateAttestation(
+  member: TestMember,
+  channel: string,
+  height: number,
+  blockHash: string,
+  stateDigest: string,
+): Attestation {
+  return signAttestation(
+    { v: 1, channel, height, blockHash, from: member.id, kind: 'state', stateDigest },
+    member.signer,
+  );
 }
 
-export async function publishAttestations(bus: EventBus, channel: string, attestations: readonly (Attestation | Uint8Array)[]): Promise<void> {
+export async function publishAttestations(
+  bus: EventBus,
+  channel: string,
+  attestations: readonly (Attestation | Uint8Array)[],
+): Promise<void> {
   await bus.publish(
     attestTopic(channel),
     attestations.map((a) => ({ value: a instanceof Uint8Array ? a : encodeAttestation(a) })),
@@ -93,7 +126,11 @@ export async function runAccordCli(args: readonly string[]): Promise<{ code: num
   return run(process.execPath, [main, ...args], root);
 }
 
-function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -57,7 +57,12 @@ export class PipelineFixture {
     const { department } = options;
     this.publisher = new CommitPublisher(
       options.bus,
-      { department: department.id, ed25519: department.keys.ed25519.publicKey, x25519: department.keys.x25519.publicKey, signer: department.signer },
+      {
+        department: department.id,
+        ed25519: department.keys.ed25519.publicKey,
+        x25519: department.keys.x25519.publicKey,
+        signer: department.signer,
+      },
       new ServiceLogger(this.log),
     );
     this.pool = new SignatureVerifierPool({ workers: options.workers ?? 2, minChecksPerWorker: 4 });
@@ -99,12 +104,17 @@ export class PipelineFixture {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string | (() => string), check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string | (() => string),
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

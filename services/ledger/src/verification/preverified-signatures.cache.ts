@@ -35,7 +35,9 @@ export class PreverifiedSignatures {
   async prefetch(pool: SignatureVerifierPool, checks: readonly SignatureCheck[]): Promise<void> {
     if (checks.length === 0) return;
     const results = await pool.verifyBatch(checks);
-    checks.forEach((check, i) => this.verdicts.set(check.signature, { publicKey: check.publicKey, message: check.message, valid: results[i] }));
+    checks.forEach((check, i) =>
+      this.verdicts.set(check.signature, { publicKey: check.publicKey, message: check.message, valid: results[i] }),
+    );
   }
 
   clear(): void {
@@ -54,5 +56,10 @@ export class PreverifiedSignatures {
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
 }

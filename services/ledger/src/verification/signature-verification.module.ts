@@ -16,7 +16,8 @@ import { SignatureVerifierPool } from './signature-verifier.pool';
       useFactory: (config: LedgerConfig, log: ServiceLogger) =>
         new SignatureVerifierPool({
           workers: config.sigWorkers,
-          onWorkerError: (error) => log.pino.error({ err: error }, 'signature worker failed; replaced (its checks ran inline)'),
+          onWorkerError: (error) =>
+            log.pino.error({ err: error }, 'signature worker failed; replaced (its checks ran inline)'),
         }),
     },
   ],

@@ -20,7 +20,13 @@ function mixedChecks(): SignatureCheck[] {
     const good = validCheck(i);
     checks.push(good);
     checks.push({ ...good, publicKey: b.keys.ed25519.publicKey }); // another member's key
-    checks.push({ ...good, message: Buffer.from(computeTxId({ v: 1, channel: 'pool', type: 'x', from: 'y', nonce: i, ts: 1, payload: {} }), 'hex') });
+    checks.push({
+      ...good,
+      message: Buffer.from(
+        computeTxId({ v: 1, channel: 'pool', type: 'x', from: 'y', nonce: i, ts: 1, payload: {} }),
+        'hex',
+      ),
+    });
     const flipped = Buffer.from(good.signature, 'hex');
     flipped[i % 64] ^= 1;
     checks.push({ ...good, signature: flipped.toString('hex') });
@@ -44,7 +50,10 @@ function mixedChecks(): SignatureCheck[] {
 describe('SignatureVerifierPool', () => {
   const pools: SignatureVerifierPool[] = [];
   const pool = (workers: number, minChecksPerWorker?: number): SignatureVerifierPool => {
-    const p = new SignatureVerifierPool({ workers, ...(minChecksPerWorker === undefined ? {} : { minChecksPerWorker }) });
+    const p = new SignatureVerifierPool({
+      workers,
+      ...(minChecksPerWorker === undefined ? {} : { minChecksPerWorker }),
+    });
     pools.push(p);
     return p;
   };
@@ -64,7 +73,8 @@ describe('SignatureVerifierPool', () => {
 
   it('answers false, never throws, for random garbage', async () => {
     const p = pool(2, 4);
-    const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((u) => Buffer.from(u).toString('hex'));
+    const hex = (bytes: number) =>
+      fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((u) => Buffer.from(u).toString('hex'));
     const check = fc.record({
       publicKey: fc.oneof(hex(32), fc.string()),
       message: fc.oneof(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 40 })),

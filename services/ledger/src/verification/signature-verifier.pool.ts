@@ -47,7 +47,8 @@ export class SignatureVerifierPool {
   private readonly minChecksPerWorker: number;
 
   constructor(private readonly options: SignaturePoolOptions) {
-    if (!Number.isSafeInteger(options.workers) || options.workers < 0) throw new Error(`workers must be a non-negative integer, got ${options.workers}`);
+    if (!Number.isSafeInteger(options.workers) || options.workers < 0)
+      throw new Error(`workers must be a non-negative integer, got ${options.workers}`);
     this.minChecksPerWorker = options.minChecksPerWorker ?? DEFAULT_MIN_CHECKS_PER_WORKER;
     for (let i = 0; i < options.workers; i++) this.workers.push(this.spawn());
   }
@@ -79,7 +80,10 @@ export class SignatureVerifierPool {
       runs.push(
         this.runOnWorker(indexes.map((i) => checks[i])).then(
           (answers) => indexes.forEach((i, k) => (results[i] = answers[k] === 1)),
-          () => indexes.forEach((i) => (results[i] = verifyEd25519(checks[i].publicKey, checks[i].message, checks[i].signature))),
+          () =>
+            indexes.forEach(
+              (i) => (results[i] = verifyEd25519(checks[i].publicKey, checks[i].message, checks[i].signature)),
+            ),
         ),
       );
     }
@@ -112,7 +116,11 @@ export class SignatureVerifierPool {
     return new Promise<Uint8Array>((resolve, reject) => {
       if (target.jobs.size === 0) target.worker.ref();
       target.jobs.set(id, { resolve, reject });
-      target.worker.postMessage({ id, n, keys, messages, signatures }, [keys.buffer, messages.buffer, signatures.buffer]);
+      target.worker.postMessage({ id, n, keys, messages, signatures }, [
+        keys.buffer,
+        messages.buffer,
+        signatures.buffer,
+      ]);
     });
   }
 

@@ -25,7 +25,11 @@ export const keygenCommand: CliCommand = {
           throw new CliInputError(`member id ${JSON.stringify(options.id)} must match [a-z0-9][a-z0-9._-]{0,63}`);
         }
         const keys = generateMemberKeys();
-        const text = JSON.stringify({ id: options.id, ...keys, public: { [options.id]: memberPublicKeys(keys) } }, null, 2);
+        const text = JSON.stringify(
+          { id: options.id, ...keys, public: { [options.id]: memberPublicKeys(keys) } },
+          null,
+          2,
+        );
         if (options.out === undefined) {
           context.io.out(text);
           return;

@@ -55,10 +55,19 @@ export const upCommand: CliCommand = {
       .command('up')
       .description("run one department's four services in this process (embedded mode) until Ctrl-C")
       .addOption(new Option('--department <id>', 'department (member) id').default('local'))
-      .addOption(new Option('--base-port <port>', `first port; the services use ${SERVICE_COUNT} consecutive ports`).default(DEFAULT_BASE_PORT).argParser(port))
+      .addOption(
+        new Option('--base-port <port>', `first port; the services use ${SERVICE_COUNT} consecutive ports`)
+          .default(DEFAULT_BASE_PORT)
+          .argParser(port),
+      )
       .addOption(new Option('--data-dir <dir>', 'where department data and the shared log live').default('.accord'))
       .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1'))
-      .addOption(new Option('--log-level <level>', 'service log level: fatal, error, warn, info, debug, trace or silent').default('info'))
+      .addOption(
+        new Option(
+          '--log-level <level>',
+          'service log level: fatal, error, warn, info, debug, trace or silent',
+        ).default('info'),
+      )
       .addOption(new Option('--log-file <file>', 'write the JSON service logs to this file instead of stdout'))
       .action(async (options: UpOptions) => {
         context.exitCode = await runUp(options, context.io);
@@ -69,17 +78,26 @@ export const upCommand: CliCommand = {
 async function runUp(options: UpOptions, io: CliIo): Promise<number> {
   const kit = await loadKit();
   if (!kit.DEPARTMENT_ID.test(options.department)) {
-    io.err(`error: option '--department <id>' argument '${options.department}' is invalid. It must be lower-case letters, digits and inner hyphens (at most 63 characters).`);
+    io.err(
+      `error: option '--department <id>' argument '${options.department}' is invalid. It must be lower-case letters, digits and inner hyphens (at most 63 characters).`,
+    );
     return 2;
   }
   if (!(kit.LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
-    io.err(`error: option '--log-level <level>' argument '${options.logLevel}' is invalid. Allowed choices are ${kit.LOG_LEVELS.join(', ')}.`);
+    io.err(
+      `error: option '--log-level <level>' argument '${options.logLevel}' is invalid. Allowed choices are ${kit.LOG_LEVELS.join(', ')}.`,
+    );
     return 2;
   }
   const dataDir = resolve(options.dataDir);
   const destination = options.logFile ? kit.logFileDestination(resolve(options.logFile)) : undefined;
   const log = new kit.ServiceLogger(
-    kit.createPinoLogger({ service: 'accord-up', department: options.department, level: options.logLevel, ...(destination ? { destination } : {}) }),
+    kit.createPinoLogger({
+      service: 'accord-up',
+      department: options.department,
+      level: options.logLevel,
+      ...(destination ? { destination } : {}),
+    }),
   );
   // Before the services (Nest, express) load, so their HTTP handling is instrumented.
   kit.startTelemetry({ processName: 'accord-up' });
@@ -133,26 +151,38 @@ function banner(department: RunningDepartment, busDir: string): string[] {
     `Event log: ${busDir} (shared by every department of this process)`,
     `Keys:      ${department.layout.publicKeysFile}${department.keysCreated ? ' (generated now)' : ''}`,
     ...(department.createdDevToken
-      ? [`API token: ${department.createdDevToken}`, `           shown only this once; stored in ${tokenFile} (mode 0600)`]
+      ? [
+          `API token: ${department.createdDevToken}`,
+          `           shown only this once; stored in ${tokenFile} (mode 0600)`,
+        ]
       : [`API token: in ${tokenFile}`]),
     `Try:       curl -H "Authorization: Bearer $(cat ${tokenFile})" ${department.services[0].url}/v1/info`,
     'Stop with Ctrl-C.',
   ];
 }
 
-async function loadDefinition({ packageName, exportName }: (typeof DEPARTMENT_SERVICE_PACKAGES)[number]): Promise<ServiceDefinition> {
+async function loadDefinition({
+  packageName,
+  exportName,
+}: (typeof DEPARTMENT_SERVICE_PACKAGES)[number]): Promise<ServiceDefinition> {
   // A name held in a variable: resolved at run time from the workspace, so
   // the CLI does not compile against the service packages (which build after it).
   const name: string = packageName;
   const exported = ((await import(name)) as Record<string, unknown>)[exportName];
-  if (!isServiceDefinition(exported)) throw new Error(`${packageName} does not export a service definition named ${exportName}`);
+  if (!isServiceDefinition(exported))
+    throw new Error(`${packageName} does not export a service definition named ${exportName}`);
   return exported;
 }
 
 function isServiceDefinition(value: unknown): value is ServiceDefinition {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Record<keyof ServiceDefinition, unknown>>;
-  return typeof v.name === 'string' && typeof v.version === 'string' && typeof (v.configSchema as { safeParse?: unknown } | undefined)?.safeParse === 'function' && v.rootModule !== undefined;
+  return (
+    typeof v.name === 'string' &&
+    typeof v.version === 'string' &&
+    typeof (v.configSchema as { safeParse?: unknown } | undefined)?.safeParse === 'function' &&
+    v.rootModule !== undefined
+  );
 }
 
 function port(value: string): number {

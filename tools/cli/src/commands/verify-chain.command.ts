@@ -17,7 +17,7 @@ export const verifyChainCommand: CliCommand = {
       .description('re-verify an exported chain from genesis: links, hashes, Merkle roots, signatures')
       .argument('<blocks.json>', 'chain export {"v":1,"blocks":[...]}')
       .requiredOption('--keys <members.json>', 'member id -> {ed25519, x25519?} public keys')
-      .option('--max-tx-bytes <n>', 'the channel\'s tx size limit, to recheck too_large flags', positiveInteger)
+      .option('--max-tx-bytes <n>', "the channel's tx size limit, to recheck too_large flags", positiveInteger)
       .option('--json', 'print the result as JSON')
       .action(async (chainPath: string, options: VerifyChainOptions) => {
         const chain = readValidatedFile(chainPath, 'chain file', validateChainExport);
@@ -33,7 +33,8 @@ export const verifyChainCommand: CliCommand = {
               : `OK: ${result.blocks} blocks verified, head at height ${result.height} with hash ${result.blockHash}`,
           );
         } else {
-          const where = result.index === undefined ? `block ${result.height}` : `block ${result.height}, tx ${result.index}`;
+          const where =
+            result.index === undefined ? `block ${result.height}` : `block ${result.height}, tx ${result.index}`;
           context.io.out(`INVALID at ${where} (${result.code}): ${result.reason}`);
         }
       });

@@ -14,7 +14,7 @@ export const verifyProofCommand: CliCommand = {
   register(program: Command, context: CliContext): void {
     program
       .command('verify-proof')
-      .description('verify a tx proof offline with the members\' public keys')
+      .description("verify a tx proof offline with the members' public keys")
       .argument('<proof.json>', 'tx proof file')
       .requiredOption('--keys <members.json>', 'member id -> {ed25519, x25519?} public keys')
       .option('--quorum <n>', 'distinct member attestations required (default: all members)', positiveInteger)
@@ -27,8 +27,12 @@ export const verifyProofCommand: CliCommand = {
         if (options.json === true) {
           context.io.out(JSON.stringify(result, null, 2));
         } else if (result.ok) {
-          context.io.out(`OK: tx ${result.txId} is in block ${result.height} of channel ${result.channel} (index ${result.index}, validity ${result.validity})`);
-          context.io.out(`block ${result.blockHash} attested by ${result.attesters.join(', ')} (${result.attesters.length} of quorum ${result.quorum})`);
+          context.io.out(
+            `OK: tx ${result.txId} is in block ${result.height} of channel ${result.channel} (index ${result.index}, validity ${result.validity})`,
+          );
+          context.io.out(
+            `block ${result.blockHash} attested by ${result.attesters.join(', ')} (${result.attesters.length} of quorum ${result.quorum})`,
+          );
         } else {
           context.io.out(`INVALID (${result.code}): ${result.reason}`);
         }

@@ -107,8 +107,12 @@ export class CreateContractsTables1764200000000 implements MigrationInterface {
         body         text    NOT NULL,
         PRIMARY KEY (channel, height, seq)
       )`);
-    await queryRunner.query('CREATE INDEX contracts_receipt_tx_idx ON contracts_receipt (tx_id) WHERE tx_id IS NOT NULL');
-    await queryRunner.query('CREATE INDEX contracts_receipt_subject_idx ON contracts_receipt (channel, subject, height, seq) WHERE subject IS NOT NULL');
+    await queryRunner.query(
+      'CREATE INDEX contracts_receipt_tx_idx ON contracts_receipt (tx_id) WHERE tx_id IS NOT NULL',
+    );
+    await queryRunner.query(
+      'CREATE INDEX contracts_receipt_subject_idx ON contracts_receipt (channel, subject, height, seq) WHERE subject IS NOT NULL',
+    );
     await queryRunner.query(`
       CREATE TABLE contracts_digest (
         channel        text        NOT NULL,
@@ -125,7 +129,15 @@ export class CreateContractsTables1764200000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['contracts_digest', 'contracts_receipt', 'contracts_grant', 'contracts_request', 'contracts_dataset', 'contracts_account', 'contracts_channel']) {
+    for (const table of [
+      'contracts_digest',
+      'contracts_receipt',
+      'contracts_grant',
+      'contracts_request',
+      'contracts_dataset',
+      'contracts_account',
+      'contracts_channel',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }
