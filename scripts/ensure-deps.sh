@@ -10,8 +10,9 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   # Not `npm ci`: the registry mirror these machines reach does not serve the
   # other platforms' optional binaries (e.g. @swc/core-darwin-*), so the
   # lockfile cannot list them and `npm ci` refuses it as out of sync.
-  # `npm install` installs exactly the locked versions all the same.
-  npm install --no-audit --no-fund --loglevel=error
+  # `npm install` installs exactly the locked versions all the same; --no-save
+  # keeps it from writing those platforms' entries back into the lockfile.
+  npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
 echo "[accord] building (tsc -b)" >&2

@@ -197,6 +197,31 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
     expect(malformed.body).toMatchObject({ error: 'bad_request', message: expect.stringMatching(/JSON/) });
   });
 
+  it.each(['gzip', 'deflate', 'br'])(
+    'answers a body that is not valid %s data with 400 and the reason, before authentication',
+    async (encoding) => {
+      for (const auth of [undefined, bearer('provider')]) {
+        const req = http().post('/v1/things').set('Content-Type', 'application/json').set('Content-Encoding', encoding);
+        if (auth !== undefined) req.set('Authorization', auth);
+        const res = await req.send('{"name":"not compressed"}').expect(400);
+        expect(res.body).toMatchObject({
+          error: 'malformed_body',
+          message: expect.stringContaining(`not valid ${encoding} data`),
+        });
+      }
+    },
+  );
+
+  it('answers an unknown Content-Encoding with 415', async () => {
+    const res = await http()
+      .post('/v1/things')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'x-unknown')
+      .send('{"name":"x"}')
+      .expect(415);
+    expect(res.body).toMatchObject({ error: 'unsupported_media_type' });
+  });
+
   it('answers unknown routes with the same JSON error shape', async () => {
     const res = await http().get('/nope').set('Authorization', bearer('all')).expect(404);
     expect(res.body).toMatchObject({ error: 'not_found', message: 'Cannot GET /nope' });

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { ForbiddenError, UnauthenticatedError } from '../auth/auth.errors';
 import { AccordError, RequestValidationError } from './accord.errors';
@@ -110,5 +111,27 @@ describe('mapErrorToHttp', () => {
       body: { error: 'malformed_body', message: 'Unexpected token } in JSON at position 9' },
       unexpected: false,
     });
+  });
+
+  it('maps a body that does not decompress to 400 naming the Content-Encoding', () => {
+    const gunzip = (() => {
+      try {
+        gunzipSync(Buffer.from('not gzip'));
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('gunzip accepted garbage');
+    })();
+    Object.assign(gunzip, { status: 400, expose: true }); // as body-parser hands it on
+    const mapped = mapErrorToHttp(gunzip, {}, { contentEncoding: 'GZIP' });
+    expect(mapped.status).toBe(400);
+    expect(mapped.unexpected).toBe(false);
+    expect(mapped.body.error).toBe('malformed_body');
+    expect(mapped.body.message).toMatch(/^request body is not valid gzip data: /);
+  });
+
+  it('keeps a zlib error that is not exposed as a bare 500', () => {
+    const internal = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', errno: -3 });
+    expect(mapErrorToHttp(internal).status).toBe(500);
   });
 });

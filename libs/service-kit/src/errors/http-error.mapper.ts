@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { types } from 'node:util';
 
 /** JSON body of every error response (the trace id is added by the filter). */
 export interface ErrorResponseBody {
@@ -17,6 +18,12 @@ export interface MappedHttpError {
 
 /** Per-service overrides: domain error code -> HTTP status. */
 export type ErrorStatusMap = Readonly<Record<string, number>>;
+
+/** What the mapper may quote from the request to explain a failure. */
+export interface FailedRequestContext {
+  /** The request's Content-Encoding header, named when its body does not decompress. */
+  readonly contentEncoding?: string;
+}
 
 /** Codes the kit itself raises, and generic ones any lib may use. */
 const KIT_STATUS: ErrorStatusMap = {
@@ -66,7 +73,11 @@ export function isDomainError(error: unknown): error is Error & { code: string; 
  * is safe to show: domain errors keep their code, message and details;
  * unknown errors become a bare 500.
  */
-export function mapErrorToHttp(error: unknown, statusByCode: ErrorStatusMap = {}): MappedHttpError {
+export function mapErrorToHttp(
+  error: unknown,
+  statusByCode: ErrorStatusMap = {},
+  request: FailedRequestContext = {},
+): MappedHttpError {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return {
@@ -87,7 +98,7 @@ export function mapErrorToHttp(error: unknown, statusByCode: ErrorStatusMap = {}
       unexpected: status >= 500,
     };
   }
-  const parserFailure = bodyParserFailure(error);
+  const parserFailure = bodyParserFailure(error) ?? decompressionFailure(error, request);
   if (parserFailure) return parserFailure;
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -135,6 +146,23 @@ function bodyParserFailure(error: unknown): MappedHttpError | undefined {
   if (typeof status !== 'number' || expose !== true || status < 400 || status > 499) return undefined;
   const code = status === 400 ? 'malformed_body' : (STATUS_CODE_NAMES[status] ?? `http_${status}`);
   return { status, body: { error: code, message: error.message }, unexpected: false };
+}
+
+// Zlib and Brotli codes of a body that does not decompress (Z_DATA_ERROR,
+// Z_BUF_ERROR, ERR__ERROR_FORMAT_PADDING_1, ...). body-parser passes them on
+// with an exposable 400 but no `type`.
+const DECOMPRESSION_CODE = /^(Z_[A-Z_]+|ERR__ERROR_[A-Z0-9_]+)$/;
+
+function decompressionFailure(error: unknown, request: FailedRequestContext): MappedHttpError | undefined {
+  if (!types.isNativeError(error)) return undefined; // zlib errors may come from another realm (Jest's vm)
+  const { code, status, expose } = error as { code?: unknown; status?: unknown; expose?: unknown };
+  if (typeof code !== 'string' || !DECOMPRESSION_CODE.test(code) || status !== 400 || expose !== true) return undefined;
+  const encoding = request.contentEncoding?.trim().toLowerCase() || 'compressed';
+  return {
+    status: HttpStatus.BAD_REQUEST,
+    body: { error: 'malformed_body', message: `request body is not valid ${encoding} data: ${error.message}` },
+    unexpected: false,
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

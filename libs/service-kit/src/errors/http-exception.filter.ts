@@ -21,7 +21,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<IncomingMessage & { originalUrl?: string; id?: unknown }>();
     const res = http.getResponse<ServerResponse>();
-    const mapped = mapErrorToHttp(exception, this.statusByCode);
+    const contentEncoding = req.headers['content-encoding'];
+    const mapped = mapErrorToHttp(exception, this.statusByCode, { contentEncoding });
     const traceId = activeTraceIds()?.traceId ?? (typeof req.id === 'string' ? req.id : undefined);
     if (mapped.unexpected) {
       this.log.pino.error({ err: exception, method: req.method, url: req.originalUrl ?? req.url }, 'request failed');
