@@ -41,7 +41,7 @@ export class SubmissionController {
     schema: openApiSchema(submitTxResponseSchema),
   })
   @ApiOkResponse({
-    description: 'A duplicate of a tx already committed; nothing was published',
+    description: 'A duplicate (same txId and signature) of an envelope already committed; nothing was published',
     schema: openApiSchema(submitTxResponseSchema),
   })
   @ApiBadRequestResponse({
@@ -54,9 +54,9 @@ export class SubmissionController {
     @Body() body: unknown,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<SubmitTxResponse> {
-    const { published, status } = await this.submission.submit(params.channel, body);
+    const { published, sig, status } = await this.submission.submit(params.channel, body);
     res.status(status.status === 'committed' ? 200 : 202);
-    return toSubmitResponse(status, !published);
+    return toSubmitResponse(status, sig, !published);
   }
 
   @Get('txs/:txId')
@@ -64,7 +64,7 @@ export class SubmissionController {
   @Roles(...ROLES)
   @ApiOperation({
     summary:
-      'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit',
+      'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit; ?sig= asks for exactly the envelope with that signature',
   })
   @ApiOkResponse({ schema: openApiSchema(txStatusResponseSchema) })
   @ApiNotFoundResponse({ description: 'tx_not_found: neither committed nor submitted here (after the wait)' })
@@ -72,15 +72,15 @@ export class SubmissionController {
     @ZodParams(txIdParamsSchema) params: z.output<typeof txIdParamsSchema>,
     @ZodQuery(txStatusQuerySchema) query: z.output<typeof txStatusQuerySchema>,
   ): Promise<TxStatus> {
-    return this.status.waitForStatus(params.txId, query.waitMs ?? 0);
+    return this.status.waitForStatus(params.txId, query.sig, query.waitMs ?? 0);
   }
 }
 
-function toSubmitResponse(status: TxStatus, duplicate: boolean): SubmitTxResponse {
+function toSubmitResponse(status: TxStatus, sig: string, duplicate: boolean): SubmitTxResponse {
   const base = {
     txId: status.txId,
     status: status.status,
-    statusUrl: `/v1/txs/${status.txId}`,
+    statusUrl: `/v1/txs/${status.txId}?sig=${sig}`,
     duplicate,
     channel: status.channel,
   };

@@ -10,8 +10,10 @@ import { EnvelopeRejectedError } from './submission.errors';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 
 export interface SubmissionOutcome {
-  /** False when the txId was already submitted or committed: nothing was published. */
+  /** False when this envelope (txId and signature) was already submitted or committed: nothing was published. */
   readonly published: boolean;
+  /** The envelope's signature (its status URL names it). */
+  readonly sig: string;
   readonly status: TxStatus;
 }
 
@@ -19,12 +21,15 @@ export interface SubmissionOutcome {
  * POST /v1/channels/:channel/txs: checks an envelope's form and size,
  * publishes it to the channel's tx topic (header kind=tx) and answers with
  * its txId. Validity (membership, signature, nonce) is decided by the block
- * builders from the log, not here. A txId already committed, or submitted
- * here and still pending, is not published again.
+ * builders from the log, not here. An envelope already committed, or
+ * submitted here and still pending, is not published again. A duplicate is
+ * the same envelope, txId and signature: the same body with another
+ * signature (the member's own after a forged copy, a re-signature after a
+ * key rotation) is published, and the chain decides (docs/ledger.md).
  */
 @Injectable()
 export class TxSubmissionService {
-  /** Publishes in flight by txId, so concurrent duplicates wait for the first instead of publishing twice. */
+  /** Publishes in flight by envelope (txId and signature), so concurrent duplicates wait for the first instead of publishing twice. */
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
@@ -37,38 +42,39 @@ export class TxSubmissionService {
     const state = await this.channels.find(channel);
     if (state === undefined || !state.following) throw new ChannelNotFoundError(channel);
     const maxTxBytes = state.snapshot.config?.policy.maxTxBytes ?? PRE_GENESIS_LIMITS.maxTxBytes;
-    const { bytes, txId } = checkEnvelope(body, channel, maxTxBytes);
+    const { bytes, txId, sig } = checkEnvelope(body, channel, maxTxBytes);
+    const key = `${txId}:${sig}`;
 
-    const running = this.inFlight.get(txId);
+    const running = this.inFlight.get(key);
     if (running !== undefined) {
       await running;
-      return { published: false, status: await this.currentStatus(txId, channel) };
+      return { published: false, sig, status: await this.currentStatus(txId, sig, channel) };
     }
-    const known = this.txs.pendingStatus(txId) ?? (await this.txs.status(txId));
-    if (known !== undefined) return { published: false, status: known };
+    const known = this.txs.pendingStatus(txId, sig) ?? (await this.txs.status(txId, sig));
+    if (known !== undefined) return { published: false, sig, status: known };
 
-    const publish = this.publish(channel, txId, bytes);
-    this.inFlight.set(txId, publish);
+    const publish = this.publish(channel, txId, sig, bytes);
+    this.inFlight.set(key, publish);
     try {
       await publish;
     } finally {
-      this.inFlight.delete(txId);
+      this.inFlight.delete(key);
     }
-    return { published: true, status: { txId, status: 'pending', channel } };
+    return { published: true, sig, status: { txId, status: 'pending', channel } };
   }
 
-  private async publish(channel: string, txId: string, bytes: Uint8Array): Promise<void> {
-    this.txs.markPending(txId, channel);
+  private async publish(channel: string, txId: string, sig: string, bytes: Uint8Array): Promise<void> {
+    this.txs.markPending(txId, sig, channel);
     try {
       await this.bus.publish(txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
     } catch (error) {
-      this.txs.forgetPending(txId);
+      this.txs.forgetPending(txId, sig);
       throw error;
     }
   }
 
-  private async currentStatus(txId: string, channel: string): Promise<TxStatus> {
-    return (await this.txs.status(txId)) ?? { txId, status: 'pending', channel };
+  private async currentStatus(txId: string, sig: string, channel: string): Promise<TxStatus> {
+    return (await this.txs.status(txId, sig)) ?? { txId, status: 'pending', channel };
   }
 }
 
@@ -77,11 +83,15 @@ export class TxSubmissionService {
  * EnvelopeRejectedError. The HTTP body arrives parsed, so it is
  * re-serialized canonically: the txId covers the body's JCS either way.
  */
-export function checkEnvelope(body: unknown, channel: string, maxTxBytes: number): { bytes: Uint8Array; txId: string } {
+export function checkEnvelope(
+  body: unknown,
+  channel: string,
+  maxTxBytes: number,
+): { bytes: Uint8Array; txId: string; sig: string } {
   try {
     const bytes = canonicalBytes(body);
-    const { txId } = parseEnvelope(bytes, { maxTxBytes, channel });
-    return { bytes, txId };
+    const { txId, envelope } = parseEnvelope(bytes, { maxTxBytes, channel });
+    return { bytes, txId, sig: envelope.sig };
   } catch (error) {
     if (!isProtocolError(error)) throw error;
     return rejectWith(error.code, error.message, error.details);
