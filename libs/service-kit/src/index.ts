@@ -19,6 +19,7 @@ export { Public, Roles, Principal, PRINCIPAL_KEY } from './auth/auth.decorators'
 export { AuthGuard } from './auth/auth.guard';
 
 export { ZodValidationPipe, ZodBody, ZodQuery, ZodParams, openApiSchema } from './validation/zod-validation.pipe';
+export { RawJsonBody } from './validation/raw-json-body.decorator';
 
 export {
   ServiceLogger,

@@ -5,6 +5,7 @@ import type { EventBus } from '@accord/event-bus';
 import { InjectEventBus } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
 import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
+import { readStrictJson } from '../submission/request-body.mapper';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
 
 export interface ChannelCreated {
@@ -32,7 +33,8 @@ export class ChannelCreationService {
     private readonly registry: ChannelRegistry,
   ) {}
 
-  async create(body: unknown): Promise<ChannelCreated> {
+  /** `body`: the request body exactly as received (undefined when it was not JSON). */
+  async create(body: Uint8Array | undefined): Promise<ChannelCreated> {
     const { channel, txId, bytes } = checkGenesis(body);
     const topic = txTopic(channel);
     await this.bus.ensureTopic(topic);
@@ -46,12 +48,12 @@ export class ChannelCreationService {
 }
 
 /** The genesis envelope's channel, txId and log bytes, or InvalidGenesisError saying why not. */
-export function checkGenesis(body: unknown): { channel: string; txId: string; bytes: Uint8Array } {
+export function checkGenesis(body: Uint8Array | undefined): { channel: string; txId: string; bytes: Uint8Array } {
   let bytes: Uint8Array;
   let parsed: ReturnType<typeof parseEnvelope>;
   try {
-    // The body arrives parsed; the log carries its canonical JSON (the txId covers JCS(body) either way).
-    bytes = canonicalBytes(body);
+    // Read as received with the protocol's strict rules (as tx submission does), then its canonical JSON goes on the log.
+    bytes = canonicalBytes(readStrictJson(body));
     parsed = parseEnvelope(bytes, { maxTxBytes: PRE_GENESIS_LIMITS.maxTxBytes });
   } catch (error) {
     if (!isProtocolError(error)) throw error;

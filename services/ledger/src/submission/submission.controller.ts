@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import { Controller, Get, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
+import { openApiSchema, RawJsonBody, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ApiPathParams, channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
 import {
@@ -46,12 +46,12 @@ export class SubmissionController {
   })
   @ApiBadRequestResponse({
     description:
-      'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel)',
+      'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel, or json.non_canonical, json.duplicate_key, json.number_not_integer for a body that is not canonical JSON as received)',
   })
   @ApiNotFoundResponse({ description: 'channel_not_found' })
   async submit(
     @ZodParams(channelParamsSchema) params: z.output<typeof channelParamsSchema>,
-    @Body() body: unknown,
+    @RawJsonBody() body: Uint8Array | undefined,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<SubmitTxResponse> {
     const { published, sig, status } = await this.submission.submit(params.channel, body);

@@ -6,6 +6,7 @@ import { InjectEventBus } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
 import { KIND_HEADER, txTopic } from '../ledger.events';
 import { ChannelRepository } from '../persistence/channel.repository';
+import { readStrictJson } from './request-body.mapper';
 import { EnvelopeRejectedError } from './submission.errors';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 
@@ -38,7 +39,8 @@ export class TxSubmissionService {
     private readonly txs: TxStatusService,
   ) {}
 
-  async submit(channel: string, body: unknown): Promise<SubmissionOutcome> {
+  /** `body`: the request body exactly as received (undefined when it was not JSON). */
+  async submit(channel: string, body: Uint8Array | undefined): Promise<SubmissionOutcome> {
     const state = await this.channels.find(channel);
     if (state === undefined || !state.following) throw new ChannelNotFoundError(channel);
     const maxTxBytes = state.snapshot.config?.policy.maxTxBytes ?? PRE_GENESIS_LIMITS.maxTxBytes;
@@ -80,16 +82,21 @@ export class TxSubmissionService {
 
 /**
  * The envelope's log bytes (its canonical JSON) and txId, or
- * EnvelopeRejectedError. The HTTP body arrives parsed, so it is
- * re-serialized canonically: the txId covers the body's JCS either way.
+ * EnvelopeRejectedError. The body is read as received with the protocol's
+ * strict JSON rules, so what the log would refuse for its value (duplicate
+ * keys, `1.0`, exponents, unsafe integers, a BOM, invalid UTF-8, lone
+ * surrogates) is refused here with the same reason instead of being
+ * re-serialised into something else. Only layout is normalised (whitespace,
+ * member order, escape spelling, `-0`): it does not change the value, and
+ * the txId covers the body's canonical JSON either way.
  */
 export function checkEnvelope(
-  body: unknown,
+  body: Uint8Array | undefined,
   channel: string,
   maxTxBytes: number,
 ): { bytes: Uint8Array; txId: string; sig: string } {
   try {
-    const bytes = canonicalBytes(body);
+    const bytes = canonicalBytes(readStrictJson(body));
     const { txId, envelope } = parseEnvelope(bytes, { maxTxBytes, channel });
     return { bytes, txId, sig: envelope.sig };
   } catch (error) {
