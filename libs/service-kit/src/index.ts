@@ -5,6 +5,12 @@
 export * from './errors/accord.errors';
 export * from './errors/http-error.mapper';
 export { HttpExceptionFilter } from './errors/http-exception.filter';
+export {
+  classifyUnavailable,
+  DependencyUnavailableError,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  type DependencyName,
+} from './errors/dependency-unavailable.classifier';
 
 export * from './config/common.config';
 export * from './config/config.errors';

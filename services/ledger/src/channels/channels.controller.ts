@@ -1,5 +1,12 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { openApiSchema, RawJsonBody, ROLES, Roles, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ChannelCreationService, type ChannelCreated } from './channel-creation.service';
@@ -37,6 +44,10 @@ export class ChannelsController {
   @ApiAcceptedResponse({
     description: 'Genesis published; block 0 follows',
     schema: openApiSchema(channelCreatedSchema),
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'dependency_unavailable (details.dependency: database or bus; Retry-After header): retry later or on another replica',
   })
   async create(@RawJsonBody() body: Uint8Array | undefined): Promise<ChannelCreated> {
     return this.creation.create(body);

@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { openApiSchema, RawJsonBody, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
@@ -47,6 +48,10 @@ export class SubmissionController {
   @ApiBadRequestResponse({
     description:
       'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel, or json.non_canonical, json.duplicate_key, json.number_not_integer for a body that is not canonical JSON as received)',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'dependency_unavailable (details.dependency: database or bus; Retry-After header): retry later or on another replica',
   })
   @ApiNotFoundResponse({ description: 'channel_not_found' })
   async submit(
