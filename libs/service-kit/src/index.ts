@@ -5,6 +5,7 @@
 export * from './errors/accord.errors';
 export * from './errors/http-error.mapper';
 export { HttpExceptionFilter } from './errors/http-exception.filter';
+export { publishForRequest, REQUEST_PUBLISH_TIMEOUT_MS } from './infra/request-publish';
 export {
   classifyUnavailable,
   DependencyUnavailableError,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalBytes, isProtocolError, parseEnvelope, verifyEnvelopeSignature } from '@accord/protocol';
 import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { InjectEventBus } from '@accord/service-kit';
+import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
 import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
 import { readStrictJson } from '../submission/request-body.mapper';
@@ -41,7 +41,9 @@ export class ChannelCreationService {
     await this.bus.ensureTopic(attestTopic(channel));
     const records = await this.bus.endOffset(topic);
     if (records > 0) throw new ChannelAlreadyExistsError(channel, records);
-    const { baseOffset } = await this.bus.publish(topic, [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+    const { baseOffset } = await publishForRequest(this.bus, topic, [
+      { value: bytes, headers: { [KIND_HEADER]: 'tx' } },
+    ]);
     const view = await this.registry.follow(channel, 'create');
     return { channel, txId, offset: baseOffset, statusUrl: `/v1/txs/${txId}`, view };
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalBytes, isProtocolError, parseEnvelope } from '@accord/protocol';
 import { PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { InjectEventBus } from '@accord/service-kit';
+import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
 import { KIND_HEADER, txTopic } from '../ledger.events';
 import { ChannelRepository } from '../persistence/channel.repository';
@@ -68,7 +68,7 @@ export class TxSubmissionService {
   private async publish(channel: string, txId: string, sig: string, bytes: Uint8Array): Promise<void> {
     this.txs.markPending(txId, sig, channel);
     try {
-      await this.bus.publish(txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+      await publishForRequest(this.bus, txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
     } catch (error) {
       this.txs.forgetPending(txId, sig);
       throw error;
