@@ -5,6 +5,13 @@
 export * from './errors/accord.errors';
 export * from './errors/http-error.mapper';
 export { HttpExceptionFilter } from './errors/http-exception.filter';
+export { publishForRequest, REQUEST_PUBLISH_TIMEOUT_MS } from './infra/request-publish';
+export {
+  classifyUnavailable,
+  DependencyUnavailableError,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  type DependencyName,
+} from './errors/dependency-unavailable.classifier';
 
 export * from './config/common.config';
 export * from './config/config.errors';
@@ -19,6 +26,7 @@ export { Public, Roles, Principal, PRINCIPAL_KEY } from './auth/auth.decorators'
 export { AuthGuard } from './auth/auth.guard';
 
 export { ZodValidationPipe, ZodBody, ZodQuery, ZodParams, openApiSchema } from './validation/zod-validation.pipe';
+export { RawJsonBody } from './validation/raw-json-body.decorator';
 
 export {
   ServiceLogger,

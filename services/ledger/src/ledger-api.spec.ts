@@ -139,7 +139,7 @@ describe('ledger API (in-process)', () => {
       expect(res.body).toEqual({
         txId,
         status: 'pending',
-        statusUrl: `/v1/txs/${txId}`,
+        statusUrl: `/v1/txs/${txId}?sig=${envelope.sig}`,
         duplicate: false,
         channel: CHANNEL,
       });

@@ -111,6 +111,30 @@ describe('BlockBuilder cutting', () => {
     expect([h.code(forged), h.code(real), h.code(replayOfReal)]).toEqual(['bad_signature', 'valid', 'replayed']);
   });
 
+  it('judges every envelope of a txId on its own: a forged copy committed first neither burns the nonce nor makes the genuine one a duplicate, also when the builder resumed from its registry', () => {
+    const h = given();
+    const genuine = signTx(
+      { v: 1, channel: 'test-channel', type: 'test.note', from: b.id, nonce: 9, ts: 1, payload: {} },
+      b.signer,
+    );
+    const forged = { body: genuine.body, sig: signTx(genuine.body, outsider.signer).sig };
+    const forgedAt = h.log.rawTx(encodeEnvelope(forged));
+    const forgedBlock = h.closeBlock();
+    // A replica restarting here: the snapshot of the forged copy's block and the nonces its chain burned.
+    const nonces = new InMemoryNonceRegistry();
+    for (const block of h.blocks) for (const { from, nonce } of burnedNonces(block.block)) nonces.add(from, nonce);
+    const resumed = new BlockBuilder(forgedBlock.snapshot, { nonces });
+    const genuineAt = h.log.rawTx(encodeEnvelope(genuine));
+    const replayAt = h.log.rawTx(encodeEnvelope(genuine));
+    h.log.cut(forgedBlock.block.header.height + 1);
+    const records = h.log.records.filter((r) => r.offset > forgedBlock.block.header.lastOffset);
+    const [next] = records.map((r) => resumed.push(r)).filter((blk) => blk !== undefined);
+    expect(h.code(forgedAt)).toBe('bad_signature');
+    expect(next.txIds).toEqual([forgedBlock.txIds[0], forgedBlock.txIds[0]]);
+    expect(next.block.txs.map((t) => t.code)).toEqual(['valid', 'replayed']);
+    expect([genuineAt, replayAt]).toEqual([next.block.header.firstOffset, next.block.header.firstOffset + 1]);
+  });
+
   it('builds exactly the block protocol buildBlock builds from the same entries, linked from a zero-hash genesis', async () => {
     const h = given({ maxTxPerBlock: 4 });
     h.log.tx(a);

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalize } from './canonical-json.codec';
 import { protocolJson } from '../testing/json.arbitrary';
-import { parseCanonicalJson } from './canonical-json.parser';
+import { parseCanonicalJson, parseStrictJson } from './canonical-json.parser';
 
 const codeOf = (input: Uint8Array | string, maxBytes?: number): string => {
   try {
@@ -61,6 +61,25 @@ describe('parseCanonicalJson', () => {
     ['{"\\udead":1}', 'json.lone_surrogate'],
   ])('rejects %j with %s', (input, code) => {
     expect(codeOf(input)).toBe(code);
+  });
+
+  it('parseStrictJson accepts what only differs from canonical form in layout, and nothing else the canonical reader refuses', () => {
+    expect(parseStrictJson(' {"b": [1, 2],\n "a": "\\u0041\\/"} ')).toEqual({ b: [1, 2], a: 'A/' });
+    expect(canonicalize(parseStrictJson('-0'))).toBe('0');
+    const strictCode = (input: string): string => {
+      try {
+        parseStrictJson(input);
+      } catch (error) {
+        if (error instanceof ProtocolError) return error.code;
+        throw error;
+      }
+      return 'accepted';
+    };
+    for (const input of ['{"a":1,"a":1}', '1.0', '1e2', '\ufeff{}', '"\\ud800"', '9007199254740992', '[1,]']) {
+      expect([input, strictCode(input)]).toEqual([input, codeOf(input)]);
+    }
+    expect(strictCode('x'.repeat(20))).toBe('json.malformed');
+    expect(() => parseStrictJson('[1]', { maxBytes: 2 })).toThrow(expect.objectContaining({ code: 'json.too_large' }));
   });
 
   it('rejects invalid UTF-8, including encoded surrogates and overlong forms', () => {

@@ -18,16 +18,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * RFC 8785 re-serialization. Anything else throws a ProtocolError (`json.*`).
  */
 export function parseCanonicalJson(input: Uint8Array | string, options: ParseCanonicalJsonOptions = {}): JsonValue {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
-  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
-  if (size > maxBytes) {
-    throw new ProtocolError('json.too_large', `JSON is ${size} bytes, more than the limit of ${maxBytes}`, {
-      size,
-      maxBytes,
-    });
-  }
-  const text = typeof input === 'string' ? input : decodeUtf8(input);
-  const value = new StrictJsonParser(text).parseDocument();
+  const { value, text } = parse(input, options);
   const canonical = canonicalize(value);
   if (canonical !== text) {
     const offset = firstDifference(canonical, text);
@@ -38,6 +29,31 @@ export function parseCanonicalJson(input: Uint8Array | string, options: ParseCan
     );
   }
   return value;
+}
+
+/**
+ * Parses JSON under every rule of parseCanonicalJson except the last one
+ * (byte-for-byte canonical form): whitespace between tokens, member order,
+ * the spelling of string escapes and `-0` are free, because they do not
+ * change the value, so its canonical re-serialization is the one the sender
+ * meant. What could change it (duplicate keys, fractions or exponents,
+ * unsafe integers, a BOM, invalid UTF-8, lone surrogates) throws as there.
+ */
+export function parseStrictJson(input: Uint8Array | string, options: ParseCanonicalJsonOptions = {}): JsonValue {
+  return parse(input, options).value;
+}
+
+function parse(input: Uint8Array | string, options: ParseCanonicalJsonOptions): { value: JsonValue; text: string } {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
+  if (size > maxBytes) {
+    throw new ProtocolError('json.too_large', `JSON is ${size} bytes, more than the limit of ${maxBytes}`, {
+      size,
+      maxBytes,
+    });
+  }
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  return { value: new StrictJsonParser(text).parseDocument(), text };
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -120,6 +120,8 @@ export async function bootstrapService<C extends CommonConfig>(
         logger: new FrameworkLogger(log),
         abortOnError: false,
         bodyParser: false,
+        // Keeps the parsed buffer on req.rawBody (a reference, no copy) for @RawJsonBody handlers.
+        rawBody: true,
       },
     );
     app.useBodyParser('json', { limit: definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });

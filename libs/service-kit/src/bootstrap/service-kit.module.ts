@@ -5,6 +5,7 @@ import { ApiTokenAuthenticator } from '../auth/api-token.authenticator';
 import { AuthGuard } from '../auth/auth.guard';
 import { AuthenticatorRegistry } from '../auth/authenticator.registry';
 import type { ErrorStatusMap } from '../errors/http-error.mapper';
+import { dependencyPorts } from '../errors/dependency-unavailable.classifier';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { HealthController } from '../health/health.controller';
 import { ReadinessRegistry } from '../health/readiness.registry';
@@ -52,7 +53,11 @@ export class ServiceKitModule {
           },
         },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_FILTER, useFactory: () => new HttpExceptionFilter(input.log, input.errorStatus) },
+        {
+          provide: APP_FILTER,
+          useFactory: () =>
+            new HttpExceptionFilter(input.log, input.errorStatus, dependencyPorts(input.context.config)),
+        },
       ],
       exports: [
         SERVICE_CONTEXT,

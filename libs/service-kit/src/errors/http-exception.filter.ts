@@ -2,18 +2,26 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceLogger } from '../logging/service-logger';
 import { activeTraceIds } from '../telemetry/telemetry';
+import {
+  classifyUnavailable,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  type DependencyPorts,
+} from './dependency-unavailable.classifier';
 import { mapErrorToHttp, type ErrorStatusMap } from './http-error.mapper';
 
 /**
  * The one place where errors become HTTP responses:
  * `{error: code, message, details?, traceId}`. Unexpected errors are logged
- * with their stack and answered with a bare 500.
+ * with their stack and answered with a bare 500. An unavailable dependency
+ * (lost database connection, event bus down) is 503 `dependency_unavailable`
+ * naming it, and every 503 tells clients when to retry (`Retry-After`).
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly log: ServiceLogger,
     private readonly statusByCode: ErrorStatusMap = {},
+    private readonly dependencyPorts: DependencyPorts = new Map(),
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -21,10 +29,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<IncomingMessage & { originalUrl?: string; id?: unknown }>();
     const res = http.getResponse<ServerResponse>();
+    const unavailable = classifyUnavailable(exception, this.dependencyPorts);
     const contentEncoding = req.headers['content-encoding'];
-    const mapped = mapErrorToHttp(exception, this.statusByCode, { contentEncoding });
+    const mapped = mapErrorToHttp(unavailable ?? exception, this.statusByCode, { contentEncoding });
     const traceId = activeTraceIds()?.traceId ?? (typeof req.id === 'string' ? req.id : undefined);
-    if (mapped.unexpected) {
+    if (unavailable !== undefined) {
+      this.log.pino.warn({ err: exception, method: req.method, url: req.originalUrl ?? req.url }, unavailable.message);
+    } else if (mapped.unexpected) {
       this.log.pino.error({ err: exception, method: req.method, url: req.originalUrl ?? req.url }, 'request failed');
     }
     if (res.headersSent) {
@@ -33,6 +44,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (mapped.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="accord"');
+    if (mapped.status === 503)
+      res.setHeader('Retry-After', String(unavailable?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
     res.statusCode = mapped.status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(JSON.stringify(traceId ? { ...mapped.body, traceId } : mapped.body));

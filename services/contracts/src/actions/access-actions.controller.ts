@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiNotFoundResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -25,6 +26,10 @@ type Params<S extends z.ZodType> = z.output<S>;
 @ApiNotFoundResponse({ description: 'channel_not_found, request_not_found or grant_not_found' })
 @ApiUnprocessableEntityResponse({ description: 'not_provider or not_requester: the rules would reject the tx' })
 @ApiAcceptedResponse({ description: 'Signed and submitted: {txId, envelope, receiptsUrl}' })
+@ApiServiceUnavailableResponse({
+  description:
+    'dependency_unavailable (details.dependency: bus; Retry-After header): the tx could not be submitted now',
+})
 export class AccessActionsController {
   constructor(private readonly actions: AccessActionsService) {}
 

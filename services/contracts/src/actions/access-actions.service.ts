@@ -11,7 +11,7 @@ import {
   type RulesTxPayloads,
   type RulesTxType,
 } from '@accord/rules';
-import { InjectEventBus } from '@accord/service-kit';
+import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { CLOCK, type Clock } from '../clock.provider';
 import { KIND_HEADER, txTopic } from '../contracts.events';
 import {
@@ -157,7 +157,9 @@ export class AccessActionsService {
       },
       this.signer.signer,
     );
-    await this.bus.publish(txTopic(channel), [{ value: encodeEnvelope(envelope), headers: { [KIND_HEADER]: 'tx' } }]);
+    await publishForRequest(this.bus, txTopic(channel), [
+      { value: encodeEnvelope(envelope), headers: { [KIND_HEADER]: 'tx' } },
+    ]);
     const txId = computeTxId(envelope.body);
     return { txId, channel, type, envelope, receiptsUrl: `/v1/txs/${txId}/receipts` };
   }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { canonicalBytes, isProtocolError, parseEnvelope, verifyEnvelopeSignature } from '@accord/protocol';
 import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { InjectEventBus } from '@accord/service-kit';
+import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
 import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
+import { readStrictJson } from '../submission/request-body.mapper';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
 
 export interface ChannelCreated {
@@ -32,26 +33,29 @@ export class ChannelCreationService {
     private readonly registry: ChannelRegistry,
   ) {}
 
-  async create(body: unknown): Promise<ChannelCreated> {
+  /** `body`: the request body exactly as received (undefined when it was not JSON). */
+  async create(body: Uint8Array | undefined): Promise<ChannelCreated> {
     const { channel, txId, bytes } = checkGenesis(body);
     const topic = txTopic(channel);
     await this.bus.ensureTopic(topic);
     await this.bus.ensureTopic(attestTopic(channel));
     const records = await this.bus.endOffset(topic);
     if (records > 0) throw new ChannelAlreadyExistsError(channel, records);
-    const { baseOffset } = await this.bus.publish(topic, [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+    const { baseOffset } = await publishForRequest(this.bus, topic, [
+      { value: bytes, headers: { [KIND_HEADER]: 'tx' } },
+    ]);
     const view = await this.registry.follow(channel, 'create');
     return { channel, txId, offset: baseOffset, statusUrl: `/v1/txs/${txId}`, view };
   }
 }
 
 /** The genesis envelope's channel, txId and log bytes, or InvalidGenesisError saying why not. */
-export function checkGenesis(body: unknown): { channel: string; txId: string; bytes: Uint8Array } {
+export function checkGenesis(body: Uint8Array | undefined): { channel: string; txId: string; bytes: Uint8Array } {
   let bytes: Uint8Array;
   let parsed: ReturnType<typeof parseEnvelope>;
   try {
-    // The body arrives parsed; the log carries its canonical JSON (the txId covers JCS(body) either way).
-    bytes = canonicalBytes(body);
+    // Read as received with the protocol's strict rules (as tx submission does), then its canonical JSON goes on the log.
+    bytes = canonicalBytes(readStrictJson(body));
     parsed = parseEnvelope(bytes, { maxTxBytes: PRE_GENESIS_LIMITS.maxTxBytes });
   } catch (error) {
     if (!isProtocolError(error)) throw error;

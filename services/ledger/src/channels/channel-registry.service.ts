@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnM
 import type { EventBus } from '@accord/event-bus';
 import { InjectConfig, InjectEventBus, ReadinessRegistry, ServiceLogger } from '@accord/service-kit';
 import type { LedgerConfig } from '../ledger.config';
+import { txTopic } from '../ledger.events';
 import { AlertRepository } from '../persistence/alert.repository';
 import { BlockRepository } from '../persistence/block.repository';
 import { ChannelRepository, type ChannelState, type FollowSource } from '../persistence/channel.repository';
@@ -11,6 +12,7 @@ import { CommitNotifier } from '../pipeline/commit.notifier';
 import { CommitPublisher } from '../pipeline/commit-publisher.service';
 import { LedgerPipelineMetrics } from '../pipeline/ledger-pipeline.metrics';
 import { SignatureVerifierPool } from '../verification/signature-verifier.pool';
+import { RunnerProgressTracker } from './runner-progress.tracker';
 
 /** A followed channel as GET /v1/channels shows it. */
 export interface ChannelView {
@@ -40,6 +42,7 @@ export interface ChannelView {
 @Injectable()
 export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly runners = new Map<string, ChannelRunner>();
+  private readonly progress = new RunnerProgressTracker();
   private closing = false;
 
   constructor(
@@ -62,6 +65,15 @@ export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, On
       const statuses = [...this.runners.values()].map((r) => r.status());
       const diverged = statuses.filter((s) => s.state === 'diverged').map((s) => s.channel);
       if (diverged.length > 0) throw new Error(`diverged: ${diverged.join(', ')}`);
+      const now = Date.now();
+      const stalled: string[] = [];
+      for (const status of statuses) {
+        // The log end is unknown while the bus is down; a retrying runner is reported all the same.
+        const logEnd = await this.bus.endOffset(txTopic(status.channel)).catch(() => undefined);
+        const reason = this.progress.stallReason(status, logEnd, now);
+        if (reason !== undefined) stalled.push(`${status.channel}: ${reason}`);
+      }
+      if (stalled.length > 0) throw new Error(`not advancing: ${stalled.join('; ')}`);
       return Object.fromEntries(statuses.map((s) => [s.channel, s.state]));
     });
   }

@@ -1,6 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { openApiSchema, ROLES, Roles, ZodParams } from '@accord/service-kit';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { openApiSchema, RawJsonBody, ROLES, Roles, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ChannelCreationService, type ChannelCreated } from './channel-creation.service';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
@@ -38,7 +45,11 @@ export class ChannelsController {
     description: 'Genesis published; block 0 follows',
     schema: openApiSchema(channelCreatedSchema),
   })
-  async create(@Body() body: unknown): Promise<ChannelCreated> {
+  @ApiServiceUnavailableResponse({
+    description:
+      'dependency_unavailable (details.dependency: database or bus; Retry-After header): retry later or on another replica',
+  })
+  async create(@RawJsonBody() body: Uint8Array | undefined): Promise<ChannelCreated> {
     return this.creation.create(body);
   }
 

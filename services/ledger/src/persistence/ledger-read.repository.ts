@@ -11,14 +11,25 @@ import { toInt } from './row.mapper';
 export class LedgerReadRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Which of these txIds are in some committed block (one query for many long-poll waiters). */
-  async committedTxIds(txIds: readonly string[]): Promise<Set<string>> {
-    if (txIds.length === 0) return new Set();
-    const rows: { tx_id: string }[] = await this.dataSource.query(
-      'SELECT DISTINCT tx_id FROM ledger_tx WHERE tx_id = ANY($1::text[])',
+  /**
+   * The signatures of the committed envelopes with these txIds, by txId
+   * (one query for many long-poll waiters; a txId absent from the map is in
+   * no committed block).
+   */
+  async committedSignatures(txIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const found = new Map<string, Set<string>>();
+    if (txIds.length === 0) return found;
+    // tx_id is set only for records that parsed as envelopes, so bytes are their canonical JSON.
+    const rows: { tx_id: string; sig: string }[] = await this.dataSource.query(
+      "SELECT tx_id, convert_from(bytes, 'UTF8')::jsonb ->> 'sig' AS sig FROM ledger_tx WHERE tx_id = ANY($1::text[])",
       [txIds],
     );
-    return new Set(rows.map((r) => r.tx_id));
+    for (const row of rows) {
+      let sigs = found.get(row.tx_id);
+      if (sigs === undefined) found.set(row.tx_id, (sigs = new Set()));
+      sigs.add(row.sig);
+    }
+    return found;
   }
 
   /** Height of the highest final block of a channel, or null. */

@@ -370,6 +370,7 @@ export class ChannelRunner {
         height: closed.block.header.height,
         hash: closed.block.hash,
         txIds: closed.txIds,
+        sigs: closed.block.txs.map((entry) => ('envelope' in entry ? entry.envelope.sig : null)),
       })),
     );
     await this.publishUntilDone(

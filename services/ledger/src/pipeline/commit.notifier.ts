@@ -7,6 +7,8 @@ export interface CommittedBlockNotice {
   readonly hash: string;
   /** txIds of the block's entries (null for raw entries). */
   readonly txIds: readonly (string | null)[];
+  /** Signatures of the block's envelopes, by entry (null for raw entries). */
+  readonly sigs: readonly (string | null)[];
 }
 
 export type CommitListener = (blocks: readonly CommittedBlockNotice[]) => void;

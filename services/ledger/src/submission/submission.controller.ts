@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import { Controller, Get, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -6,9 +6,10 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
+import { openApiSchema, RawJsonBody, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ApiPathParams, channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
 import {
@@ -41,22 +42,26 @@ export class SubmissionController {
     schema: openApiSchema(submitTxResponseSchema),
   })
   @ApiOkResponse({
-    description: 'A duplicate of a tx already committed; nothing was published',
+    description: 'A duplicate (same txId and signature) of an envelope already committed; nothing was published',
     schema: openApiSchema(submitTxResponseSchema),
   })
   @ApiBadRequestResponse({
     description:
-      'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel)',
+      'envelope_invalid (details.reason: the protocol code, e.g. tx.invalid, tx.too_large, tx.wrong_channel, or json.non_canonical, json.duplicate_key, json.number_not_integer for a body that is not canonical JSON as received)',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'dependency_unavailable (details.dependency: database or bus; Retry-After header): retry later or on another replica',
   })
   @ApiNotFoundResponse({ description: 'channel_not_found' })
   async submit(
     @ZodParams(channelParamsSchema) params: z.output<typeof channelParamsSchema>,
-    @Body() body: unknown,
+    @RawJsonBody() body: Uint8Array | undefined,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<SubmitTxResponse> {
-    const { published, status } = await this.submission.submit(params.channel, body);
+    const { published, sig, status } = await this.submission.submit(params.channel, body);
     res.status(status.status === 'committed' ? 200 : 202);
-    return toSubmitResponse(status, !published);
+    return toSubmitResponse(status, sig, !published);
   }
 
   @Get('txs/:txId')
@@ -64,7 +69,7 @@ export class SubmissionController {
   @Roles(...ROLES)
   @ApiOperation({
     summary:
-      'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit',
+      'Status of a tx: pending or committed (block, index, validity code, finality); ?waitMs=N long-polls for the commit; ?sig= asks for exactly the envelope with that signature',
   })
   @ApiOkResponse({ schema: openApiSchema(txStatusResponseSchema) })
   @ApiNotFoundResponse({ description: 'tx_not_found: neither committed nor submitted here (after the wait)' })
@@ -72,15 +77,15 @@ export class SubmissionController {
     @ZodParams(txIdParamsSchema) params: z.output<typeof txIdParamsSchema>,
     @ZodQuery(txStatusQuerySchema) query: z.output<typeof txStatusQuerySchema>,
   ): Promise<TxStatus> {
-    return this.status.waitForStatus(params.txId, query.waitMs ?? 0);
+    return this.status.waitForStatus(params.txId, query.sig, query.waitMs ?? 0);
   }
 }
 
-function toSubmitResponse(status: TxStatus, duplicate: boolean): SubmitTxResponse {
+function toSubmitResponse(status: TxStatus, sig: string, duplicate: boolean): SubmitTxResponse {
   const base = {
     txId: status.txId,
     status: status.status,
-    statusUrl: `/v1/txs/${status.txId}`,
+    statusUrl: `/v1/txs/${status.txId}?sig=${sig}`,
     duplicate,
     channel: status.channel,
   };

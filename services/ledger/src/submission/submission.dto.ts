@@ -1,4 +1,4 @@
-import { hashHexSchema, txEnvelopeSchema, validityCodeSchema } from '@accord/protocol';
+import { hashHexSchema, hexSchema, txEnvelopeSchema, validityCodeSchema } from '@accord/protocol';
 import { z } from 'zod';
 import { uintParam } from '../query/query.dto';
 import { MAX_WAIT_MS } from './tx-status.service';
@@ -9,6 +9,8 @@ export const submitTxBodySchema = txEnvelopeSchema;
 export const txStatusQuerySchema = z.object({
   /** Long-poll: wait up to this many ms for the tx to be committed (0 = answer at once, at most 60000). */
   waitMs: uintParam.pipe(z.int().max(MAX_WAIT_MS)).optional(),
+  /** The envelope's signature: the status of exactly that envelope, not of whichever envelope with this txId took effect. */
+  sig: hexSchema(64).optional(),
 });
 
 const pendingSchema = z.object({ txId: hashHexSchema, status: z.literal('pending'), channel: z.string() });
@@ -31,9 +33,9 @@ export const txStatusResponseSchema = z.discriminatedUnion('status', [pendingSch
 export const submitTxResponseSchema = z.object({
   txId: hashHexSchema,
   status: z.enum(['pending', 'committed']),
-  /** Where to poll (GET, with ?waitMs=N to long-poll). */
+  /** Where to poll for this envelope (GET /v1/txs/:txId?sig=..., add &waitMs=N to long-poll). */
   statusUrl: z.string(),
-  /** True when this txId had been submitted or committed before: it was not published again. */
+  /** True when this envelope (txId and signature) had been submitted or committed before: it was not published again. */
   duplicate: z.boolean(),
   channel: z.string(),
   height: z.int().optional(),

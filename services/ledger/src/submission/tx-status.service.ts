@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { TxEnvelope, ValidityCode } from '@accord/protocol';
+import { burnsNonce } from '@accord/ledger-core';
 import { BlockRepository, type StoredTx } from '../persistence/block.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
 import { CommitNotifier } from '../pipeline/commit.notifier';
 import { TxNotFoundError } from '../query/query.errors';
+import { PendingEnvelopes } from './pending-envelopes';
 
 /** Where a tx stands, as GET /v1/txs/:txId answers. */
 export type TxStatus =
@@ -21,9 +23,6 @@ export type TxStatus =
       readonly envelope: TxEnvelope;
     };
 
-/** Pending submissions are forgotten after this long (the tx may never reach a block, e.g. a lost publish). */
-const PENDING_TTL_MS = 10 * 60_000;
-const MAX_PENDING = 100_000;
 /** While anyone waits, the tx index is checked this often (one query for every waiter). */
 const POLL_MS = 25;
 /** Upper bound of one long-poll. */
@@ -31,19 +30,23 @@ export const MAX_WAIT_MS = 60_000;
 
 interface Waiter {
   readonly txId: string;
+  /** Waits for exactly this envelope when set, else for any envelope with the txId. */
+  readonly sig: string | undefined;
   readonly resolve: (found: boolean) => void;
 }
 
 /**
  * Tx status and long-polling. Committed txs come from the tx index; txs
  * submitted here but not yet in a block are remembered in memory as
- * pending. Waiters are served by one shared poll of the tx index (one query
+ * pending. A txId names a body; several envelopes (signatures) may carry
+ * it, so a status can be asked for one envelope (`sig`) or for the txId
+ * (then the occurrence that took effect stands for it, see primaryOccurrence). Waiters are served by one shared poll of the tx index (one query
  * for all of them), run at once when the pipeline's CommitNotifier reports
  * a commit and every few ms otherwise.
  */
 @Injectable()
 export class TxStatusService implements OnModuleInit, OnModuleDestroy {
-  private readonly pending = new Map<string, { readonly channel: string; readonly since: number }>();
+  private readonly pending = new PendingEnvelopes();
   private readonly waiters = new Set<Waiter>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -58,45 +61,47 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.notifier.subscribe((blocks) => {
-      for (const block of blocks) for (const txId of block.txIds) if (txId !== null) this.pending.delete(txId);
+      for (const block of blocks)
+        block.txIds.forEach((txId, i) => {
+          const sig = block.sigs[i];
+          if (txId !== null && sig !== null) this.pending.forget(txId, sig);
+        });
       this.wake();
     });
   }
 
-  /** Remembers a tx published to `channel` and not committed yet. */
-  markPending(txId: string, channel: string, now = Date.now()): void {
-    this.prunePending(now);
-    this.pending.delete(txId);
-    this.pending.set(txId, { channel, since: now });
+  /** Remembers an envelope published to `channel` and not committed yet. */
+  markPending(txId: string, sig: string, channel: string, now = Date.now()): void {
+    this.pending.mark(txId, sig, channel, now);
   }
 
-  /** Forgets a pending tx (its publish failed). */
-  forgetPending(txId: string): void {
-    this.pending.delete(txId);
+  /** Forgets a pending envelope (its publish failed). */
+  forgetPending(txId: string, sig: string): void {
+    this.pending.forget(txId, sig);
   }
 
-  /** The pending mark of a tx submitted here, without asking the database. */
-  pendingStatus(txId: string): TxStatus | undefined {
-    const pending = this.pending.get(txId);
-    return pending === undefined ? undefined : { txId, status: 'pending', channel: pending.channel };
+  /** The pending mark of an envelope submitted here (any with this txId when `sig` is not given), without asking the database. */
+  pendingStatus(txId: string, sig?: string): TxStatus | undefined {
+    const channel = this.pending.channelOf(txId, sig);
+    return channel === undefined ? undefined : { txId, status: 'pending', channel };
   }
 
-  /** The committed occurrence of a tx, or its pending mark, or undefined. */
-  async status(txId: string): Promise<TxStatus | undefined> {
-    const committed = await this.committed(txId);
-    return committed ?? this.pendingStatus(txId);
+  /** The committed occurrence of a tx (of exactly this envelope when `sig` is given), or its pending mark, or undefined. */
+  async status(txId: string, sig?: string): Promise<TxStatus | undefined> {
+    const committed = await this.committed(txId, sig);
+    return committed ?? this.pendingStatus(txId, sig);
   }
 
   /**
-   * The status, waiting up to `waitMs` for the tx to be committed. Throws
-   * TxNotFoundError when the tx is neither committed nor pending here at
-   * the end of the wait.
+   * The status, waiting up to `waitMs` for the tx (the envelope with
+   * signature `sig`, when given) to be committed. Throws TxNotFoundError
+   * when it is neither committed nor pending here at the end of the wait.
    */
-  async waitForStatus(txId: string, waitMs: number): Promise<TxStatus> {
-    const now = await this.status(txId);
+  async waitForStatus(txId: string, sig: string | undefined, waitMs: number): Promise<TxStatus> {
+    const now = await this.status(txId, sig);
     if (now?.status === 'committed' || waitMs <= 0) return orNotFound(txId, now);
-    await this.waitForCommit(txId, Math.min(waitMs, MAX_WAIT_MS));
-    return orNotFound(txId, await this.status(txId));
+    await this.waitForCommit(txId, sig, Math.min(waitMs, MAX_WAIT_MS));
+    return orNotFound(txId, await this.status(txId, sig));
   }
 
   /** Re-checks every waiter now (called for every commit the pipeline notifies). */
@@ -112,10 +117,15 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
     this.waiters.clear();
   }
 
-  private async committed(txId: string): Promise<TxStatus | undefined> {
-    const found = primaryOccurrence(await this.blocks.findTx(txId));
+  private async committed(txId: string, sig: string | undefined): Promise<TxStatus | undefined> {
+    const occurrences = await this.blocks.findTx(txId);
+    const found = primaryOccurrence(
+      sig === undefined
+        ? occurrences
+        : occurrences.filter((t) => 'envelope' in t.entry && t.entry.envelope.sig === sig),
+    );
     if (found === undefined || !('envelope' in found.entry)) return undefined;
-    this.pending.delete(txId);
+    this.pending.forget(txId, found.entry.envelope.sig);
     const header = await this.blocks.getHeader(found.channel, found.height);
     return {
       txId,
@@ -130,11 +140,11 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  private waitForCommit(txId: string, waitMs: number): Promise<boolean> {
+  private waitForCommit(txId: string, sig: string | undefined, waitMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const timeout = setTimeout(() => finish(false), waitMs);
-      const waiter: Waiter = { txId, resolve: (found) => finish(found) };
+      const waiter: Waiter = { txId, sig, resolve: (found) => finish(found) };
       const finish = (found: boolean): void => {
         clearTimeout(timeout);
         if (this.waiters.delete(waiter)) resolve(found);
@@ -158,8 +168,11 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
     try {
       const waiting = [...this.waiters];
       const ids = [...new Set(waiting.map((w) => w.txId))];
-      const found = ids.length === 0 ? new Set<string>() : await this.reads.committedTxIds(ids);
-      for (const waiter of waiting) if (found.has(waiter.txId)) waiter.resolve(true);
+      const found = await this.reads.committedSignatures(ids);
+      for (const waiter of waiting) {
+        const sigs = found.get(waiter.txId);
+        if (sigs !== undefined && (waiter.sig === undefined || sigs.has(waiter.sig))) waiter.resolve(true);
+      }
     } catch {
       // A failed poll (database busy or closing) is retried on the next tick; waiters time out on their own.
     } finally {
@@ -167,23 +180,20 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
       this.schedule();
     }
   }
-
-  private prunePending(now: number): void {
-    for (const [txId, mark] of this.pending) {
-      if (now - mark.since < PENDING_TTL_MS && this.pending.size < MAX_PENDING) break;
-      this.pending.delete(txId);
-    }
-  }
 }
 
 /**
- * The occurrence that stands for a txId: the first one in its own channel
- * that is not a replay of itself (a later copy is `replayed`), else the first.
+ * The occurrence that stands for a txId, among those in its own channel (if
+ * any): the one that took effect (it burned the nonce: `valid`,
+ * `not_authorized`, `config_rejected`; at most one does), else the first
+ * that is not a replay (a later copy is `replayed`), else the first. So a
+ * forged copy committed before the member's own envelope does not stand
+ * for the tx once the genuine one is committed.
  */
 export function primaryOccurrence(occurrences: readonly StoredTx[]): StoredTx | undefined {
   const own = occurrences.filter((t) => 'envelope' in t.entry && t.entry.envelope.body.channel === t.channel);
   const pool = own.length > 0 ? own : occurrences;
-  return pool.find((t) => t.code !== 'replayed') ?? pool[0];
+  return pool.find((t) => burnsNonce(t.code)) ?? pool.find((t) => t.code !== 'replayed') ?? pool[0];
 }
 
 function orNotFound(txId: string, status: TxStatus | undefined): TxStatus {

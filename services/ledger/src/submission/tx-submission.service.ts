@@ -2,16 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { canonicalBytes, isProtocolError, parseEnvelope } from '@accord/protocol';
 import { PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { InjectEventBus } from '@accord/service-kit';
+import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
 import { KIND_HEADER, txTopic } from '../ledger.events';
 import { ChannelRepository } from '../persistence/channel.repository';
+import { readStrictJson } from './request-body.mapper';
 import { EnvelopeRejectedError } from './submission.errors';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 
 export interface SubmissionOutcome {
-  /** False when the txId was already submitted or committed: nothing was published. */
+  /** False when this envelope (txId and signature) was already submitted or committed: nothing was published. */
   readonly published: boolean;
+  /** The envelope's signature (its status URL names it). */
+  readonly sig: string;
   readonly status: TxStatus;
 }
 
@@ -19,12 +22,15 @@ export interface SubmissionOutcome {
  * POST /v1/channels/:channel/txs: checks an envelope's form and size,
  * publishes it to the channel's tx topic (header kind=tx) and answers with
  * its txId. Validity (membership, signature, nonce) is decided by the block
- * builders from the log, not here. A txId already committed, or submitted
- * here and still pending, is not published again.
+ * builders from the log, not here. An envelope already committed, or
+ * submitted here and still pending, is not published again. A duplicate is
+ * the same envelope, txId and signature: the same body with another
+ * signature (the member's own after a forged copy, a re-signature after a
+ * key rotation) is published, and the chain decides (docs/ledger.md).
  */
 @Injectable()
 export class TxSubmissionService {
-  /** Publishes in flight by txId, so concurrent duplicates wait for the first instead of publishing twice. */
+  /** Publishes in flight by envelope (txId and signature), so concurrent duplicates wait for the first instead of publishing twice. */
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
@@ -33,55 +39,66 @@ export class TxSubmissionService {
     private readonly txs: TxStatusService,
   ) {}
 
-  async submit(channel: string, body: unknown): Promise<SubmissionOutcome> {
+  /** `body`: the request body exactly as received (undefined when it was not JSON). */
+  async submit(channel: string, body: Uint8Array | undefined): Promise<SubmissionOutcome> {
     const state = await this.channels.find(channel);
     if (state === undefined || !state.following) throw new ChannelNotFoundError(channel);
     const maxTxBytes = state.snapshot.config?.policy.maxTxBytes ?? PRE_GENESIS_LIMITS.maxTxBytes;
-    const { bytes, txId } = checkEnvelope(body, channel, maxTxBytes);
+    const { bytes, txId, sig } = checkEnvelope(body, channel, maxTxBytes);
+    const key = `${txId}:${sig}`;
 
-    const running = this.inFlight.get(txId);
+    const running = this.inFlight.get(key);
     if (running !== undefined) {
       await running;
-      return { published: false, status: await this.currentStatus(txId, channel) };
+      return { published: false, sig, status: await this.currentStatus(txId, sig, channel) };
     }
-    const known = this.txs.pendingStatus(txId) ?? (await this.txs.status(txId));
-    if (known !== undefined) return { published: false, status: known };
+    const known = this.txs.pendingStatus(txId, sig) ?? (await this.txs.status(txId, sig));
+    if (known !== undefined) return { published: false, sig, status: known };
 
-    const publish = this.publish(channel, txId, bytes);
-    this.inFlight.set(txId, publish);
+    const publish = this.publish(channel, txId, sig, bytes);
+    this.inFlight.set(key, publish);
     try {
       await publish;
     } finally {
-      this.inFlight.delete(txId);
+      this.inFlight.delete(key);
     }
-    return { published: true, status: { txId, status: 'pending', channel } };
+    return { published: true, sig, status: { txId, status: 'pending', channel } };
   }
 
-  private async publish(channel: string, txId: string, bytes: Uint8Array): Promise<void> {
-    this.txs.markPending(txId, channel);
+  private async publish(channel: string, txId: string, sig: string, bytes: Uint8Array): Promise<void> {
+    this.txs.markPending(txId, sig, channel);
     try {
-      await this.bus.publish(txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+      await publishForRequest(this.bus, txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
     } catch (error) {
-      this.txs.forgetPending(txId);
+      this.txs.forgetPending(txId, sig);
       throw error;
     }
   }
 
-  private async currentStatus(txId: string, channel: string): Promise<TxStatus> {
-    return (await this.txs.status(txId)) ?? { txId, status: 'pending', channel };
+  private async currentStatus(txId: string, sig: string, channel: string): Promise<TxStatus> {
+    return (await this.txs.status(txId, sig)) ?? { txId, status: 'pending', channel };
   }
 }
 
 /**
  * The envelope's log bytes (its canonical JSON) and txId, or
- * EnvelopeRejectedError. The HTTP body arrives parsed, so it is
- * re-serialized canonically: the txId covers the body's JCS either way.
+ * EnvelopeRejectedError. The body is read as received with the protocol's
+ * strict JSON rules, so what the log would refuse for its value (duplicate
+ * keys, `1.0`, exponents, unsafe integers, a BOM, invalid UTF-8, lone
+ * surrogates) is refused here with the same reason instead of being
+ * re-serialised into something else. Only layout is normalised (whitespace,
+ * member order, escape spelling, `-0`): it does not change the value, and
+ * the txId covers the body's canonical JSON either way.
  */
-export function checkEnvelope(body: unknown, channel: string, maxTxBytes: number): { bytes: Uint8Array; txId: string } {
+export function checkEnvelope(
+  body: Uint8Array | undefined,
+  channel: string,
+  maxTxBytes: number,
+): { bytes: Uint8Array; txId: string; sig: string } {
   try {
-    const bytes = canonicalBytes(body);
-    const { txId } = parseEnvelope(bytes, { maxTxBytes, channel });
-    return { bytes, txId };
+    const bytes = canonicalBytes(readStrictJson(body));
+    const { txId, envelope } = parseEnvelope(bytes, { maxTxBytes, channel });
+    return { bytes, txId, sig: envelope.sig };
   } catch (error) {
     if (!isProtocolError(error)) throw error;
     return rejectWith(error.code, error.message, error.details);
