@@ -15,6 +15,7 @@ export * from './members/members.codec';
 export * from './tx/validity-code';
 export * from './tx/tx.schema';
 export * from './tx/tx.codec';
+export * from './tx/tx-signer.resolver';
 export * from './merkle/merkle.hasher';
 export * from './merkle/merkle-tree';
 export * from './merkle/merkle-proof.verifier';

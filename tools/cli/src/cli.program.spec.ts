@@ -86,6 +86,22 @@ describe('accord CLI', () => {
       });
     });
 
+    it("exits 0 for a join request by a non-member, signed with its payload key, given the members' keys at its height", async () => {
+      const dave = testMember('dept-d');
+      const joining = new TestChain([alice, bob, carol], 'health');
+      joining.append([joining.tx(alice)]);
+      const payload = { ed25519: dave.keys.ed25519.publicKey, x25519: dave.keys.x25519.publicKey };
+      joining.append([joining.tx(dave, { type: 'member.join.request', payload })]);
+      const run = await accord(
+        'verify-proof',
+        file('proof.json', joining.proof(1, 0)),
+        '--keys',
+        file('members.json', joining.memberKeys),
+      );
+      expect(run).toMatchObject({ code: 0, err: '' });
+      expect(run.out).toMatch(/^OK: tx [0-9a-f]{64} is in block 1 of channel health \(index 0, validity valid\)/);
+    });
+
     it('prints the result as JSON with --json', async () => {
       const keys = file('members.json', chain.memberKeys);
       const run = await accord('verify-proof', file('proof.json', chain.proof(0, 0)), '--keys', keys, '--json');
