@@ -12,6 +12,7 @@ export * from './crypto/x25519.crypto';
 export * from './crypto/x25519-key-wrap.crypto';
 export * from './members/members.schema';
 export * from './members/members.codec';
+export * from './members/member-key-file.codec';
 export * from './tx/validity-code';
 export * from './tx/tx.schema';
 export * from './tx/tx.codec';
