@@ -16,7 +16,7 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('ledger config', () => {
-  it('defaults: the embedded key file, no channels, a worker per core, 16 blocks per commit', () => {
+  it('defaults: the embedded key file, no channels, a worker per core, 16 blocks per commit, every self-audit, full every 6 h', () => {
     const config = loadConfig(ledgerConfigSchema, base);
     expect(config).toMatchObject({
       service: 'ledger',
@@ -25,6 +25,8 @@ describe('ledger config', () => {
       channels: [],
       sigWorkers: availableParallelism(),
       blockGroupCommit: 16,
+      selfAudit: 'all',
+      fullAuditIntervalMs: 6 * 60 * 60 * 1000,
     });
   });
 
@@ -35,6 +37,8 @@ describe('ledger config', () => {
       ACCORD_LEDGER_CHANNELS: 'health, transport,,health ',
       ACCORD_LEDGER_SIG_WORKERS: '0',
       ACCORD_LEDGER_BLOCK_GROUP_COMMIT: '64',
+      ACCORD_LEDGER_SELF_AUDIT: 'full',
+      ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS: '60000',
     });
     expect(config).toMatchObject({
       keysFile: '/secrets/keys.json',
@@ -42,6 +46,8 @@ describe('ledger config', () => {
       channels: ['health', 'transport'],
       sigWorkers: 0,
       blockGroupCommit: 64,
+      selfAudit: 'full',
+      fullAuditIntervalMs: 60_000,
     });
   });
 
@@ -53,6 +59,10 @@ describe('ledger config', () => {
         ACCORD_LEDGER_BLOCK_GROUP_COMMIT: '0',
       }).sort(),
     ).toEqual(['ACCORD_LEDGER_BLOCK_GROUP_COMMIT', 'ACCORD_LEDGER_CHANNELS', 'ACCORD_LEDGER_SIG_WORKERS']);
+    expect(problems({ ACCORD_LEDGER_SELF_AUDIT: 'yes', ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS: '99' }).sort()).toEqual([
+      'ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS',
+      'ACCORD_LEDGER_SELF_AUDIT',
+    ]);
     expect(problems({ ACCORD_LEDGER_SIG_WORKERS: '65', ACCORD_LEDGER_BLOCK_GROUP_COMMIT: 'x' }).sort()).toEqual([
       'ACCORD_LEDGER_BLOCK_GROUP_COMMIT',
       'ACCORD_LEDGER_SIG_WORKERS',

@@ -37,9 +37,16 @@ const channelsVar = z
     'must be comma-separated channel names matching [a-z0-9][a-z0-9._-]{0,63}',
   );
 
+/** Background self-audit (docs/ledger-service.md): new blocks after each commit plus a scheduled full audit, only the full one, or none. */
+export const SELF_AUDIT_MODES = ['all', 'full', 'off'] as const;
+export type SelfAuditMode = (typeof SELF_AUDIT_MODES)[number];
+
+/** Default pause between scheduled full self-audits: 6 hours. */
+export const DEFAULT_FULL_AUDIT_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
 /** The ledger's own settings, after the common ones. */
 export interface LedgerSettings {
-  /** The department key file (service-kit department-files format); the ledger signs attestations with it. */
+  /** The department key file (the format `accord keygen` writes); the ledger signs attestations with it. */
   readonly keysFile: string;
   /** True when ACCORD_KEYS_FILE named it: it must then exist. Otherwise it is the embedded layout's file, created on first use. */
   readonly keysFileExplicit: boolean;
@@ -49,6 +56,10 @@ export interface LedgerSettings {
   readonly sigWorkers: number;
   /** At most this many blocks are stored per database transaction. */
   readonly blockGroupCommit: number;
+  /** Which background self-audits run. */
+  readonly selfAudit: SelfAuditMode;
+  /** Pause between the end of one full self-audit (the first runs at start) and the start of the next. */
+  readonly fullAuditIntervalMs: number;
 }
 
 export type LedgerConfig = CommonConfig & LedgerSettings;
@@ -61,6 +72,11 @@ export const ledgerConfigSchema = z
     ACCORD_LEDGER_CHANNELS: defaultedVar(channelsVar, []),
     ACCORD_LEDGER_SIG_WORKERS: defaultedVar(intVar(0, 64), availableParallelism()),
     ACCORD_LEDGER_BLOCK_GROUP_COMMIT: defaultedVar(intVar(1, 1000), 16),
+    ACCORD_LEDGER_SELF_AUDIT: defaultedVar(z.enum(SELF_AUDIT_MODES), 'all'),
+    ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS: defaultedVar(
+      intVar(100, 30 * 24 * 60 * 60 * 1000),
+      DEFAULT_FULL_AUDIT_INTERVAL_MS,
+    ),
   })
   .transform((env): LedgerConfig => {
     const common = toCommonConfig('ledger', env);
@@ -74,5 +90,7 @@ export const ledgerConfigSchema = z
       channels: env.ACCORD_LEDGER_CHANNELS,
       sigWorkers: env.ACCORD_LEDGER_SIG_WORKERS,
       blockGroupCommit: env.ACCORD_LEDGER_BLOCK_GROUP_COMMIT,
+      selfAudit: env.ACCORD_LEDGER_SELF_AUDIT,
+      fullAuditIntervalMs: env.ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS,
     };
   });

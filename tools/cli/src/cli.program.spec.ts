@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519Signer, validateMembers, verifyEd25519 } from '@accord/protocol';
 import { TestChain, testMember } from '@accord/protocol/src/testing';
+import { loadDepartmentSigner } from '@accord/service-kit';
 import { runCli } from './cli.program';
 
 interface Run {
@@ -84,6 +85,22 @@ describe('accord CLI', () => {
         code: 2,
         err: expect.stringContaining("option '--quorum <n>' argument 'two' is invalid"),
       });
+    });
+
+    it("exits 0 for a join request by a non-member, signed with its payload key, given the members' keys at its height", async () => {
+      const dave = testMember('dept-d');
+      const joining = new TestChain([alice, bob, carol], 'health');
+      joining.append([joining.tx(alice)]);
+      const payload = { ed25519: dave.keys.ed25519.publicKey, x25519: dave.keys.x25519.publicKey };
+      joining.append([joining.tx(dave, { type: 'member.join.request', payload })]);
+      const run = await accord(
+        'verify-proof',
+        file('proof.json', joining.proof(1, 0)),
+        '--keys',
+        file('members.json', joining.memberKeys),
+      );
+      expect(run).toMatchObject({ code: 0, err: '' });
+      expect(run.out).toMatch(/^OK: tx [0-9a-f]{64} is in block 1 of channel health \(index 0, validity valid\)/);
     });
 
     it('prints the result as JSON with --json', async () => {
@@ -190,6 +207,20 @@ describe('accord CLI', () => {
       const again = await accord('keygen', '--id', 'dept-a', '--out', path);
       expect(again).toMatchObject({ code: 2, err: expect.stringContaining(`cannot write ${path}`) });
       expect(readFileSync(path, 'utf8')).toBe(first);
+    });
+
+    it('writes a key file that the services load as ACCORD_KEYS_FILE', async () => {
+      const path = join(dir, 'keys.json');
+      expect(await accord('keygen', '--id', 'dept-a', '--out', path)).toMatchObject({ code: 0 });
+      const written = JSON.parse(readFileSync(path, 'utf8')) as { ed25519: { publicKey: string } };
+      const loaded = await loadDepartmentSigner({
+        department: 'dept-a',
+        dataDir: dir,
+        keysFile: path,
+        keysFileExplicit: true,
+      });
+      expect(loaded).toMatchObject({ department: 'dept-a', ed25519: written.ed25519.publicKey });
+      expect(verifyEd25519(loaded.ed25519, Buffer.from('hi'), loaded.signer.sign(Buffer.from('hi')))).toBe(true);
     });
 
     it('rejects an invalid member id', async () => {

@@ -1,4 +1,12 @@
-import { hashHexSchema, hexSchema, jsonObjectSchema, memberIdSchema, uintSchema } from '@accord/protocol';
+import {
+  hashHexSchema,
+  hexSchema,
+  jsonObjectSchema,
+  memberIdSchema,
+  type MemberKeysPayload,
+  memberKeysPayloadSchema,
+  uintSchema,
+} from '@accord/protocol';
 import { z } from 'zod';
 
 /** Configuration tx types (docs/ledger.md "Channel configuration and governance"). */
@@ -87,10 +95,8 @@ export const PRE_GENESIS_LIMITS = {
   maxTxBytes: DEFAULT_POLICY.maxTxBytes,
 } as const;
 
-export const memberKeysPayloadSchema = z.strictObject({
-  ed25519: hexSchema(32),
-  x25519: hexSchema(32),
-});
+// The join request's schema lives in protocol with the rule for which key signs it (txSignerKey).
+export { memberKeysPayloadSchema, type MemberKeysPayload } from '@accord/protocol';
 
 export const genesisMemberSchema = z.strictObject({
   id: memberIdSchema,
@@ -120,7 +126,6 @@ export const emptyPayloadSchema = z.strictObject({});
 export const policyProposalSchema = z.strictObject({ policy: channelPolicySchema });
 
 export type GenesisPayload = z.output<typeof genesisPayloadSchema>;
-export type MemberKeysPayload = z.output<typeof memberKeysPayloadSchema>;
 export type VotePayload = z.output<typeof voteSchema>;
 export type PolicyProposalPayload = z.output<typeof policyProposalSchema>;
 

@@ -1,3 +1,4 @@
+import { buildTxProof, signAttestation, verifyTxProof } from '@accord/protocol';
 import { LedgerHarness } from '../testing/ledger.harness';
 import { rotatedMember, TestMember, testMember } from '../testing/ledger-log.builder';
 import { ChannelPolicy, DEFAULT_POLICY } from './governance-tx.schema';
@@ -256,6 +257,32 @@ describe('alliance channel', () => {
     const real = h.log.tx(a, 'test.note', { n: 7 }, { nonce: 7 });
     h.closeBlock();
     expect([h.code(hijack), h.code(real)]).toEqual(['bad_signature', 'valid']);
+  });
+
+  it("Given an outsider's join request committed valid, Then its proof verifies with the members' keys at that height", () => {
+    const h = given('alliance', [a, b, c]);
+    const request = h.log.joinRequest(d);
+    const { block } = h.closeBlock();
+    expect(h.code(request)).toBe('valid');
+    const membersAtHeight = Object.fromEntries(
+      listMembers(h.config, 'active').map((m) => [m.id, { ed25519: m.ed25519, x25519: m.x25519 }]),
+    );
+    expect(membersAtHeight).not.toHaveProperty('dept-d');
+    const attestations = [a, b, c].map((m) =>
+      signAttestation(
+        {
+          v: 1,
+          channel: block.header.channel,
+          height: block.header.height,
+          blockHash: block.hash,
+          from: m.id,
+          kind: 'block',
+        },
+        m.signer,
+      ),
+    );
+    const proof = buildTxProof(block, h.position(request).index, attestations);
+    expect(verifyTxProof(proof, membersAtHeight)).toMatchObject({ ok: true, txId: request.txId, validity: 'valid' });
   });
 
   it('Given a pending join, When members leave, Then the majority is recounted over the members still active', () => {

@@ -1,4 +1,10 @@
-import { assertEd25519PublicKey, isProtocolError, ValidityCode, x25519PublicKeyObject } from '@accord/protocol';
+import {
+  assertEd25519PublicKey,
+  isProtocolError,
+  txSignerKey,
+  ValidityCode,
+  x25519PublicKeyObject,
+} from '@accord/protocol';
 import type { ParsedTx } from '../block/log-record.parser';
 import {
   ChannelConfig,
@@ -103,9 +109,9 @@ export class GovernanceState {
       return { ok: false, code: 'unknown_member' };
     }
     const member = this.members.get(from);
-    // A current member is always checked with its own key, so nobody can burn its nonces with a join request.
-    if (member?.status === 'active') return { ok: true, key: member.ed25519, fromPayload: false };
-    if (gov?.type === 'member.join.request') return { ok: true, key: gov.payload.ed25519, fromPayload: true };
+    // Shared with the proof verifier: a current member's own key, else a join request's payload key.
+    const signer = txSignerKey(tx.envelope.body, member?.status === 'active' ? member.ed25519 : undefined);
+    if (signer !== undefined) return { ok: true, ...signer };
     return { ok: false, code: member === undefined ? 'unknown_member' : 'removed_member' };
   }
 

@@ -26,6 +26,7 @@ export const PROTOCOL_ERROR_CODES = [
   'proof.invalid',
   'quorum.invalid',
   'members.invalid',
+  'keyfile.invalid',
   'merkle.invalid_argument',
   'chain.invalid',
 ] as const;

@@ -2,7 +2,9 @@ import * as fc from 'fast-check';
 import { signAttestation } from '../attestation/attestation.codec';
 import { txMerkleTree } from '../block/block.codec';
 import { ProtocolError } from '../errors/protocol.errors';
-import { TestChain, testMember } from '../testing/test-chain.builder';
+import { TestChain, TestMember, testMember } from '../testing/test-chain.builder';
+import { JOIN_REQUEST_TX_TYPE } from '../tx/tx-signer.resolver';
+import { signTx } from '../tx/tx.codec';
 import { buildTxProof, validateTxProof } from './tx-proof.builder';
 import { TxProof } from './tx-proof.schema';
 import { verifyTxProof } from './tx-proof.verifier';
@@ -214,6 +216,52 @@ describe('verifyTxProof', () => {
         ),
         { numRuns: 200 },
       );
+    });
+  });
+
+  describe('join requests (signed with the key in their payload by a non-member)', () => {
+    const dave = testMember('dept-d');
+    const joinPayload = (keysOf: TestMember) => ({
+      ed25519: keysOf.keys.ed25519.publicKey,
+      x25519: keysOf.keys.x25519.publicKey,
+    });
+    const join = new TestChain([alice, bob, carol]);
+    join.append([join.tx(alice)]);
+    join.append([
+      join.tx(dave, { type: JOIN_REQUEST_TX_TYPE, payload: joinPayload(dave) }),
+      // dave signs but names mallory's key: the payload key does not verify.
+      { envelope: join.tx(dave, { type: JOIN_REQUEST_TX_TYPE, payload: joinPayload(mallory) }), code: 'valid' },
+      { envelope: join.tx(dave, { type: JOIN_REQUEST_TX_TYPE, payload: joinPayload(dave) }), code: 'bad_signature' },
+      // A current member is checked with its own key, never the payload's.
+      { envelope: join.tx(alice, { type: JOIN_REQUEST_TX_TYPE, payload: joinPayload(alice) }), code: 'valid' },
+      { envelope: join.tx(mallory, { type: JOIN_REQUEST_TX_TYPE, payload: { ed25519: 'zz' } }), code: 'valid' },
+      // mallory claims alice's id with its own key in the payload: checked with alice's key, it fails.
+      {
+        envelope: signTx(
+          join.tx(alice, { type: JOIN_REQUEST_TX_TYPE, payload: joinPayload(mallory) }).body,
+          mallory.signer,
+        ),
+        code: 'valid',
+      },
+    ]);
+    const membersAtJoin = join.memberKeys;
+
+    it("accepts a valid join request by a non-member with the members' keys at its height", () => {
+      expect(membersAtJoin).not.toHaveProperty('dept-d');
+      expect(verifyTxProof(join.proof(1, 0), membersAtJoin)).toMatchObject({ ok: true, validity: 'valid', height: 1 });
+    });
+
+    it('checks a join request by a current member with its own key', () => {
+      expect(verifyTxProof(join.proof(1, 3), membersAtJoin)).toMatchObject({ ok: true, validity: 'valid' });
+    });
+
+    it.each<[string, number, string]>([
+      ['a valid-flagged join request whose payload key does not verify', 1, 'proof.tx_signature_invalid'],
+      ['a bad_signature-flagged join request whose payload key verifies', 2, 'proof.code_mismatch'],
+      ['a join request by a non-member without a usable payload key', 4, 'proof.unknown_signer'],
+      ["a member's id on a join request signed with the payload key", 5, 'proof.tx_signature_invalid'],
+    ])('rejects %s', (_name, index, code) => {
+      expect(verifyTxProof(join.proof(1, index), membersAtJoin)).toMatchObject({ ok: false, code });
     });
   });
 

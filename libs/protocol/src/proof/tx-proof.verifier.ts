@@ -4,6 +4,7 @@ import { ProtocolError } from '../errors/protocol.errors';
 import { verifyInclusion } from '../merkle/merkle-proof.verifier';
 import { findMember } from '../members/members.codec';
 import { Members } from '../members/members.schema';
+import { txSignerKey } from '../tx/tx-signer.resolver';
 import { computeTxId, verifyEnvelopeSignature } from '../tx/tx.codec';
 import { ValidityCode } from '../tx/validity-code';
 import { TxProof } from './tx-proof.schema';
@@ -44,8 +45,9 @@ export interface VerifyTxProofOptions {
 /**
  * Checks a tx proof offline: leaf -> inclusion -> header.txRoot -> block
  * hash -> block attestations by distinct known members (at least `quorum`)
- * -> the tx signature by its `from` member. `members` must hold the keys in
- * force at the block's height. An invalid proof is a result; only an invalid
+ * -> the tx signature by its `from` member (for a join request by a
+ * non-member: the key in its payload, see txSignerKey). `members` must hold
+ * the keys in force at the block's height. An invalid proof is a result; only an invalid
  * quorum (not an integer in 1..number of members) throws `quorum.invalid`.
  */
 export function verifyTxProof(
@@ -114,25 +116,17 @@ export function verifyTxProof(
     );
   }
 
-  const signer = findMember(members, envelope.body.from);
+  // The ledger's rule: a listed member's own key, else a join request's payload key.
+  const signer = txSignerKey(envelope.body, findMember(members, envelope.body.from)?.ed25519);
+  const keyName = signer?.fromPayload === true ? 'the key in its join request' : `the key of ${envelope.body.from}`;
   if (proof.code === 'valid') {
     if (signer === undefined)
       return fail('proof.unknown_signer', `the tx signer ${envelope.body.from} is not a listed member`);
-    if (!verifyEnvelopeSignature(envelope, signer.ed25519)) {
-      return fail(
-        'proof.tx_signature_invalid',
-        `the tx signature does not verify with the key of ${envelope.body.from}`,
-      );
+    if (!verifyEnvelopeSignature(envelope, signer.key)) {
+      return fail('proof.tx_signature_invalid', `the tx signature does not verify with ${keyName}`);
     }
-  } else if (
-    proof.code === 'bad_signature' &&
-    signer !== undefined &&
-    verifyEnvelopeSignature(envelope, signer.ed25519)
-  ) {
-    return fail(
-      'proof.code_mismatch',
-      `the tx is flagged bad_signature but its signature verifies with the key of ${envelope.body.from}`,
-    );
+  } else if (proof.code === 'bad_signature' && signer !== undefined && verifyEnvelopeSignature(envelope, signer.key)) {
+    return fail('proof.code_mismatch', `the tx is flagged bad_signature but its signature verifies with ${keyName}`);
   }
 
   return {

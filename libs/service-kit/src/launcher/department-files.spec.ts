@@ -2,7 +2,14 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { ed25519Signer, memberPublicKeysSchema, verifyEd25519 } from '@accord/protocol';
+import {
+  ed25519Signer,
+  encodeMemberKeyFile,
+  generateMemberKeys,
+  memberPublicKeysSchema,
+  parseMemberKeyFile,
+  verifyEd25519,
+} from '@accord/protocol';
 import { ApiTokenAuthenticator } from '../auth/api-token.authenticator';
 import {
   DepartmentFileError,
@@ -10,6 +17,7 @@ import {
   departmentLayout,
   ensureDepartmentKeys,
   ensureDevApiToken,
+  loadDepartmentKeys,
   lockDepartment,
 } from './department-files';
 
@@ -49,6 +57,32 @@ describe('department files', () => {
     );
     await writeFile(layout.keysFile, '{"v":1}');
     await expect(ensureDepartmentKeys(layout, 'health')).rejects.toBeInstanceOf(DepartmentFileError);
+  });
+
+  it('writes the key file in the format of `accord keygen` and still reads the shape earlier versions wrote', async () => {
+    const layout = departmentLayout(dataDir, 'health');
+    const { keys } = await ensureDepartmentKeys(layout, 'health');
+    const written: unknown = JSON.parse(await readFile(layout.keysFile, 'utf8'));
+    expect(parseMemberKeyFile(written)).toEqual({ id: 'health', keys: { ed25519: keys.ed25519, x25519: keys.x25519 } });
+
+    const legacy = { v: 1, department: 'health', ed25519: keys.ed25519, x25519: keys.x25519 };
+    expect(loadDepartmentKeys(legacy, 'legacy.json')).toEqual(keys);
+    await writeFile(layout.keysFile, JSON.stringify(legacy));
+    expect(await ensureDepartmentKeys(layout, 'health')).toEqual({ keys, created: false });
+  });
+
+  it('refuses a key file whose public entry does not match its keys, naming the reason', () => {
+    const { ed25519, x25519 } = generateMemberKeys();
+    const file = {
+      ...encodeMemberKeyFile('health', { ed25519, x25519 }),
+      public: { finance: { ed25519: ed25519.publicKey, x25519: x25519.publicKey } },
+    };
+    expect(() => loadDepartmentKeys(file, 'keys.json')).toThrow(
+      expect.objectContaining({
+        code: 'department_file_invalid',
+        message: expect.stringMatching(/^keys\.json is not a department key file: invalid key file: public must be/),
+      }),
+    );
   });
 
   it('creates a dev token with every role once: plaintext only on creation, stored 0600, hash in api-tokens.json', async () => {

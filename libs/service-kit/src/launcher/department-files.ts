@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
+  encodeMemberKeyFile,
   generateEd25519KeyPair,
   generateX25519KeyPair,
+  isProtocolError,
+  parseMemberKeyFile,
   type Ed25519KeyPair,
   type X25519KeyPair,
 } from '@accord/protocol';
@@ -18,7 +21,7 @@ import { AccordError } from '../errors/accord.errors';
  *
  *   <dataDir>/<department>/
  *     LOCK                       pid of the process running it (one at a time)
- *     keys/department-keys.json  Ed25519 signing + X25519 wrapping key pairs (0600)
+ *     keys/department-keys.json  Ed25519 signing + X25519 wrapping key pairs (0600), as `accord keygen` writes them
  *     keys/public-keys.json      the public halves, as on-chain ({ed25519, x25519})
  *     secrets/api-tokens.json    ACCORD_API_TOKENS: names, roles, SHA-256 hashes (0600)
  *     secrets/dev-api-token      the dev token itself (0600), printed only when created
@@ -72,7 +75,13 @@ export interface DepartmentKeys {
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/);
 const keyPair = z.strictObject({ publicKey: hex32, privateKey: hex32 });
-const keysFileSchema = z.strictObject({ v: z.literal(1), department: z.string(), ed25519: keyPair, x25519: keyPair });
+/** The shape earlier versions of the launcher wrote; still read so their data dirs keep working, never written. */
+const legacyKeysFileSchema = z.strictObject({
+  v: z.literal(1),
+  department: z.string(),
+  ed25519: keyPair,
+  x25519: keyPair,
+});
 
 /** Loads the department's key pairs, generating and storing them (0600) on first use. */
 export async function ensureDepartmentKeys(
@@ -90,7 +99,7 @@ export async function ensureDepartmentKeys(
     return { keys, created: false };
   }
   const keys: DepartmentKeys = { department, ed25519: generateEd25519KeyPair(), x25519: generateX25519KeyPair() };
-  await writeFileAtomic(layout.keysFile, `${JSON.stringify({ v: 1, ...keys }, null, 2)}\n`, 0o600);
+  await writeFileAtomic(layout.keysFile, `${JSON.stringify(encodeMemberKeyFile(department, keys), null, 2)}\n`, 0o600);
   await writeFileAtomic(
     layout.publicKeysFile,
     `${JSON.stringify({ ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey }, null, 2)}\n`,
@@ -99,16 +108,24 @@ export async function ensureDepartmentKeys(
   return { keys, created: true };
 }
 
-/** Parses the content of a department-keys.json file. */
+/**
+ * Parses a department key file: the format `accord keygen --out` writes
+ * (protocol's parseMemberKeyFile), or the launcher's earlier shape
+ * `{v: 1, department, ed25519, x25519}`. Throws `department_file_invalid`.
+ */
 export function loadDepartmentKeys(content: unknown, source: string): DepartmentKeys {
-  const parsed = keysFileSchema.safeParse(content);
-  if (!parsed.success) {
-    throw new DepartmentFileError(
-      `${source} is not a department keys file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+  const legacy = legacyKeysFileSchema.safeParse(content);
+  if (legacy.success) {
+    const { department, ed25519, x25519 } = legacy.data;
+    return { department, ed25519, x25519 };
   }
-  const { department, ed25519, x25519 } = parsed.data;
-  return { department, ed25519, x25519 };
+  try {
+    const { id, keys } = parseMemberKeyFile(content);
+    return { department: id, ed25519: keys.ed25519, x25519: keys.x25519 };
+  } catch (error) {
+    if (!isProtocolError(error)) throw error;
+    throw new DepartmentFileError(`${source} is not a department key file: ${error.message}`);
+  }
 }
 
 export interface DevApiToken {

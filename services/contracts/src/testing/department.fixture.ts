@@ -1,7 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@accord/event-bus';
-import { encodeEnvelope, signTx, type JsonObject, type TxEnvelope, computeTxId } from '@accord/protocol';
+import {
+  computeTxId,
+  encodeEnvelope,
+  encodeMemberKeyFile,
+  signTx,
+  type JsonObject,
+  type TxEnvelope,
+} from '@accord/protocol';
 import type { TestMember } from '@accord/protocol/testing';
 import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
 import request from 'supertest';
@@ -14,15 +21,11 @@ import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
 import { txTopic } from '../contracts.events';
 
-/** Writes a department keys file (service-kit department-files format) for a test member; returns its path. */
+/** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${member.id}-keys.json`);
-  await writeFile(
-    path,
-    JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }),
-    { mode: 0o600 },
-  );
+  await writeFile(path, JSON.stringify(encodeMemberKeyFile(member.id, member.keys)), { mode: 0o600 });
   return path;
 }
 

@@ -129,6 +129,8 @@ describe('alliance channel on Kafka + PostgreSQL: governance, finality, proofs, 
             ACCORD_KEYS_FILE: await writeKeysFile(dir, members[i]),
             ACCORD_LEDGER_SIG_WORKERS: '1',
             ACCORD_LOG_LEVEL: 'warn',
+            // C audits its whole chain every 200 ms, so it finds altered rows by itself.
+            ...(i === 2 ? { ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS: '200' } : {}),
           },
         }),
       );
@@ -236,6 +238,17 @@ describe('alliance channel on Kafka + PostgreSQL: governance, finality, proofs, 
       target.index,
       forged,
     ]);
+    // C's scheduled self-audit raises the alert before anyone calls the audit endpoint.
+    await waitFor('the self-audit alert of C', async () => {
+      const { alerts } = await get<{ alerts: { kind: string; reason: string; height: number }[] }>(
+        c,
+        `/v1/alerts?channel=${channel}`,
+      );
+      return alerts.some(
+        (alert) =>
+          alert.kind === 'audit' && alert.reason === 'chain.tx_root_mismatch' && alert.height === target.height,
+      );
+    });
     expect((await audit(c)).body).toMatchObject({ ok: false, height: target.height, code: 'chain.tx_root_mismatch' });
     expect((await audit(a)).body.ok).toBe(true);
 

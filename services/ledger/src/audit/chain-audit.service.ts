@@ -21,13 +21,23 @@ const PLAN_BLOCKS = 2000;
 
 export type AuditReport = AuditResult & { readonly durationMs: number };
 
+/** Who asked for an audit: the API, or the background self-audit (new blocks, or the whole chain on schedule). */
+export type AuditTrigger = 'request' | 'incremental' | 'full';
+
+export interface AuditOptions {
+  readonly trigger?: AuditTrigger;
+  /** Stops the audit between pages (it then rejects with the signal's reason and raises nothing). */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * POST /v1/channels/:channel/audit: reloads a height range from the
  * database and re-verifies it (protocol verifyChain: links, hashes, tx
  * roots, entry shapes, signatures with the key history, on the worker
  * pool), then compares each recomputed block hash with the block
  * attestations of the other members. The first bad height is reported,
- * stored as an alert and counted.
+ * stored as an alert and counted. The background self-audit
+ * (SelfAuditService) runs the same audit, so it raises the same alert.
  */
 @Injectable()
 export class ChainAuditService {
@@ -61,7 +71,10 @@ export class ChainAuditService {
   async audit(
     channel: string,
     range: { readonly fromHeight?: number; readonly toHeight?: number } = {},
+    options: AuditOptions = {},
   ): Promise<AuditReport> {
+    const { trigger = 'request', signal } = options;
+    signal?.throwIfAborted();
     const started = performance.now();
     const state = await this.channels.get(channel);
     const head = state.snapshot.nextHeight - 1;
@@ -100,18 +113,19 @@ export class ChainAuditService {
         fromHeight,
         toHeight,
         ...(anchor === undefined ? {} : { anchor }),
-        pages: this.pages(channel, fromHeight, toHeight),
+        pages: this.pages(channel, fromHeight, toHeight, signal),
         keys: keys.resolver(),
         verifySignatures,
         checkAttestations: (page) => this.checkAttestations(channel, page),
       });
     }
     const durationMs = Math.round(performance.now() - started);
-    this.duration.record(durationMs / 1000, { channel });
-    if (!result.ok) await this.report(result);
+    this.duration.record(durationMs / 1000, { channel, trigger });
+    if (!result.ok) await this.report(result, trigger);
     else
-      this.log.pino.info(
-        { channel, fromHeight, toHeight, blocks: result.blocks, txs: result.txs, durationMs },
+      // An incremental audit follows every commit: a pass is only worth a debug line.
+      this.log.pino[trigger === 'incremental' ? 'debug' : 'info'](
+        { channel, fromHeight, toHeight, blocks: result.blocks, txs: result.txs, durationMs, trigger },
         'audit passed',
       );
     return { ...result, durationMs };
@@ -122,9 +136,15 @@ export class ChainAuditService {
   }
 
   /** Blocks from..to a page at a time, cut by tx count and at gaps (auditChain reports a missing block). */
-  private async *pages(channel: string, from: number, to: number): AsyncIterable<readonly Block[]> {
+  private async *pages(
+    channel: string,
+    from: number,
+    to: number,
+    signal: AbortSignal | undefined,
+  ): AsyncIterable<readonly Block[]> {
     let next = from;
     while (next <= to) {
+      signal?.throwIfAborted();
       const plan = await this.reads.txCounts(channel, next, to, PLAN_BLOCKS);
       if (plan.length === 0) return;
       let start: number | undefined;
@@ -134,6 +154,7 @@ export class ChainAuditService {
         start ??= height;
         txs += txCount;
         if (txs >= PAGE_TXS || plan[i + 1]?.height !== height + 1) {
+          signal?.throwIfAborted();
           yield await this.loadPage(channel, start, height);
           start = undefined;
           txs = 0;
@@ -204,8 +225,8 @@ export class ChainAuditService {
     return undefined;
   }
 
-  private async report(result: Extract<AuditResult, { ok: false }>): Promise<void> {
-    this.failures.add(1, { channel: result.channel, code: result.code });
+  private async report(result: Extract<AuditResult, { ok: false }>, trigger: AuditTrigger): Promise<void> {
+    this.failures.add(1, { channel: result.channel, code: result.code, trigger });
     await this.alerts.raise([
       {
         id: `audit:${result.channel}:${result.height}:${result.code}`,
@@ -221,7 +242,14 @@ export class ChainAuditService {
       },
     ]);
     this.log.pino.error(
-      { channel: result.channel, height: result.height, index: result.index, code: result.code, reason: result.reason },
+      {
+        channel: result.channel,
+        height: result.height,
+        index: result.index,
+        code: result.code,
+        reason: result.reason,
+        trigger,
+      },
       `audit failed: ${result.channel} is wrong at height ${result.height} (${result.code})`,
     );
   }

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   encodeAttestation,
+  encodeMemberKeyFile,
   signAttestation,
   signTx,
   type Attestation,
@@ -16,15 +17,11 @@ import type { ChannelPolicy } from '@accord/ledger-core';
 import request from 'supertest';
 import { attestTopic } from '../ledger.events';
 
-/** Writes a department keys file (service-kit department-files format) for a test member; returns its path. */
+/** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
   const path = join(dir, `${member.id}-keys.json`);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(
-    path,
-    JSON.stringify({ v: 1, department: member.id, ed25519: member.keys.ed25519, x25519: member.keys.x25519 }),
-    { mode: 0o600 },
-  );
+  await writeFile(path, JSON.stringify(encodeMemberKeyFile(member.id, member.keys)), { mode: 0o600 });
   return path;
 }
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { generateMemberKeys, memberIdSchema, memberPublicKeys } from '@accord/protocol';
+import { encodeMemberKeyFile, generateMemberKeys, memberIdSchema } from '@accord/protocol';
 import { CliCommand, CliContext, CliInputError } from '../cli.context';
 
 interface KeygenOptions {
@@ -11,7 +11,8 @@ interface KeygenOptions {
 /**
  * `accord keygen --id <member-id> [--out <file>]`: a new department key set
  * (Ed25519 signing, X25519 key wrapping; public and private keys as hex) plus
- * its public entry for members.json.
+ * its public entry for members.json. With --out the file is a department key
+ * file that the services accept as ACCORD_KEYS_FILE.
  */
 export const keygenCommand: CliCommand = {
   register(program: Command, context: CliContext): void {
@@ -24,12 +25,8 @@ export const keygenCommand: CliCommand = {
         if (!memberIdSchema.safeParse(options.id).success) {
           throw new CliInputError(`member id ${JSON.stringify(options.id)} must match [a-z0-9][a-z0-9._-]{0,63}`);
         }
-        const keys = generateMemberKeys();
-        const text = JSON.stringify(
-          { id: options.id, ...keys, public: { [options.id]: memberPublicKeys(keys) } },
-          null,
-          2,
-        );
+        // The key file format the services load as ACCORD_KEYS_FILE (docs/services.md).
+        const text = JSON.stringify(encodeMemberKeyFile(options.id, generateMemberKeys()), null, 2);
         if (options.out === undefined) {
           context.io.out(text);
           return;
