@@ -82,3 +82,11 @@ export {
   type ServiceUnderTest,
   type ServiceUnderTestOptions,
 } from './harness/service-test.harness';
+export {
+  checkErrorResponses,
+  documentedStatuses,
+  matchRoute,
+  type ConformanceReport,
+  type ErrorCase,
+  type UnproducedStatus,
+} from './harness/openapi-conformance';

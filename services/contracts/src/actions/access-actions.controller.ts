@@ -1,10 +1,11 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Roles, ZodBody, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
@@ -22,8 +23,6 @@ type Params<S extends z.ZodType> = z.output<S>;
  */
 @ApiTags('actions')
 @Controller('v1/channels/:channel')
-@ApiNotFoundResponse({ description: 'channel_not_found, request_not_found or grant_not_found' })
-@ApiUnprocessableEntityResponse({ description: 'not_provider or not_requester: the rules would reject the tx' })
 @ApiAcceptedResponse({ description: 'Signed and submitted: {txId, envelope, receiptsUrl}' })
 export class AccessActionsController {
   constructor(private readonly actions: AccessActionsService) {}
@@ -35,6 +34,8 @@ export class AccessActionsController {
     summary:
       'Request access to a dataset for a purpose and duration (access.request); answers with the expected outcome',
   })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
+  @ApiConflictResponse({ description: 'channel_halted' })
   request(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodBody(requestBodySchema) body: RequestBody,
@@ -46,6 +47,9 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('user')
   @ApiOperation({ summary: "Withdraw this department's pending request (access.cancel)" })
+  @ApiForbiddenResponse({ description: 'not_requester: the request is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
+  @ApiConflictResponse({ description: 'request_not_pending or channel_halted' })
   cancel(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(emptyBodySchema) _body: object,
@@ -57,6 +61,9 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Consent to a pending request for one of our datasets (access.consent)' })
+  @ApiForbiddenResponse({ description: 'not_provider: the dataset is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
+  @ApiConflictResponse({ description: 'request_not_pending or channel_halted' })
   consent(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(emptyBodySchema) _body: object,
@@ -68,6 +75,9 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Refuse a pending request for one of our datasets (access.refuse)' })
+  @ApiForbiddenResponse({ description: 'not_provider: the dataset is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
+  @ApiConflictResponse({ description: 'request_not_pending or channel_halted' })
   refuse(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(reasonBodySchema) body: ReasonBody,
@@ -79,6 +89,9 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Revoke an active grant to one of our datasets (access.revoke)' })
+  @ApiForbiddenResponse({ description: 'not_provider: the dataset is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or grant_not_found' })
+  @ApiConflictResponse({ description: 'grant_not_active, grant_exhausted or channel_halted' })
   revoke(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(reasonBodySchema) body: ReasonBody,

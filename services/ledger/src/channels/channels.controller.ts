@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { openApiSchema, ROLES, Roles, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ChannelCreationService, type ChannelCreated } from './channel-creation.service';
@@ -38,6 +46,11 @@ export class ChannelsController {
     description: 'Genesis published; block 0 follows',
     schema: openApiSchema(channelCreatedSchema),
   })
+  @ApiBadRequestResponse({
+    description:
+      'genesis_invalid (details.reason: what is wrong: form, payload, signer, owner, policy bounds, signature); bad_request: not JSON',
+  })
+  @ApiConflictResponse({ description: "channel_already_exists: the channel's log already holds records" })
   async create(@Body() body: unknown): Promise<ChannelCreated> {
     return this.creation.create(body);
   }
