@@ -33,8 +33,7 @@ describe('actions on a request right after its submission', () => {
   let reader: BlocksReader;
   let http: ReturnType<typeof api>;
 
-  const appliedHeight = async (): Promise<number> =>
-    (await http.get(`/v1/channels/${CHANNEL}`)).body.height as number;
+  const appliedHeight = async (): Promise<number> => (await http.get(`/v1/channels/${CHANNEL}`)).body.height as number;
 
   /** b asks for one of our datasets (consent required) while our blocks reader is stopped; resolves once the ledger committed it. */
   const unappliedRequest = async (name: string): Promise<{ id: string; height: number }> => {
