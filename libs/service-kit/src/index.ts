@@ -90,3 +90,10 @@ export {
   type ErrorCase,
   type UnproducedStatus,
 } from './harness/openapi-conformance';
+export {
+  COMMON_VARIABLES_HEADING,
+  documentedVariables,
+  envVariablesOf,
+  readClusterRunbook,
+  runbookDrift,
+} from './harness/env-docs';
