@@ -90,3 +90,18 @@ export {
   type ServiceUnderTest,
   type ServiceUnderTestOptions,
 } from './harness/service-test.harness';
+export {
+  checkErrorResponses,
+  documentedStatuses,
+  matchRoute,
+  type ConformanceReport,
+  type ErrorCase,
+  type UnproducedStatus,
+} from './harness/openapi-conformance';
+export {
+  COMMON_VARIABLES_HEADING,
+  documentedVariables,
+  envVariablesOf,
+  readClusterRunbook,
+  runbookDrift,
+} from './harness/env-docs';

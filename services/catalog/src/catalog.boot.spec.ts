@@ -1,5 +1,10 @@
 import request from 'supertest';
-import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import {
+  checkErrorResponses,
+  shutdownTelemetry,
+  startServiceForTest,
+  type ServiceUnderTest,
+} from '@accord/service-kit';
 import { catalogService } from './catalog.definition';
 import type { CatalogConfig } from './catalog.config';
 
@@ -45,5 +50,12 @@ describe('catalog service', () => {
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining(['/v1/info', '/health/live', '/health/ready', '/metrics']),
     );
+  });
+
+  it('documents exactly the error statuses it answers', async () => {
+    const report = await checkErrorResponses(sut.url, sut.service.openApi, [
+      { method: 'GET', path: '/v1/info', token: null, status: 401, error: 'unauthenticated' },
+    ]);
+    expect([...report.unexpected, ...report.undocumented, ...report.unproduced]).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@accord/service-kit';
+import { ConfigError, loadConfig, readClusterRunbook, runbookDrift } from '@accord/service-kit';
 import { contractsConfigSchema } from './contracts.config';
 
 const base = { ACCORD_DEPARTMENT: 'dept-a', ACCORD_API_TOKENS: '[]', ACCORD_DATA_DIR: '/var/lib/accord' };
@@ -72,5 +72,9 @@ describe('contracts config', () => {
     expect(problems({ ...base, ACCORD_LEDGER_TOKEN: 'secret' })).toEqual([
       'ACCORD_LEDGER_URL: is required when ACCORD_LEDGER_TOKEN is set',
     ]);
+  });
+
+  it('has every variable it reads in docs/runbook-cluster.md, and no other', () => {
+    expect(runbookDrift(contractsConfigSchema, readClusterRunbook(), 'contracts')).toEqual({ missing: [], stale: [] });
   });
 });

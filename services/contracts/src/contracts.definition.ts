@@ -5,6 +5,7 @@ import { contractsConfigSchema, type ContractsConfig } from './contracts.config'
 /** HTTP status of the contracts service's codes where the code's last word does not say it (docs/services.md "Errors"). */
 export const contractsErrorStatus: ErrorStatusMap = {
   request_not_pending: 409,
+  request_not_applied: 409,
   grant_not_active: 409,
   grant_exhausted: 409,
   channel_halted: 409,

@@ -43,6 +43,30 @@ export class ActionRejectedError extends ContractsError {
   }
 }
 
+/**
+ * An action on a request this department's ledger knows — committed as a
+ * valid access.request above the height applied here, or submitted and
+ * pending — that the contracts service has not applied yet: retry, or wait
+ * with ?waitMs=. 409; `details.status` is the ledger's status of the request tx.
+ */
+export class RequestNotAppliedError extends ContractsError {
+  readonly code = 'request_not_applied';
+
+  constructor(
+    channel: string,
+    request: string,
+    ledger: { readonly status: 'pending' } | { readonly status: 'committed'; readonly height: number },
+    appliedHeight: number | null,
+  ) {
+    super(
+      ledger.status === 'committed'
+        ? `request ${request} is committed at height ${ledger.height} of ${channel} but applied here only up to ${appliedHeight ?? 'none'}: retry, or pass ?waitMs=`
+        : `request ${request} is submitted to ${channel} and not committed yet: retry, or pass ?waitMs=`,
+      { channel, request, ...ledger, appliedHeight },
+    );
+  }
+}
+
 /** The channel stopped applying blocks (gap, divergence, missing configuration): see GET /v1/channels. */
 export class ChannelHaltedError extends ContractsError {
   readonly code = 'channel_halted';

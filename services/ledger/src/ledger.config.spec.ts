@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@accord/service-kit';
+import { ConfigError, loadConfig, readClusterRunbook, runbookDrift } from '@accord/service-kit';
 import { ledgerConfigSchema } from './ledger.config';
 
 const base = { ACCORD_DEPARTMENT: 'health', ACCORD_API_TOKENS: '[]', ACCORD_DATA_DIR: '/data' };
@@ -67,5 +67,9 @@ describe('ledger config', () => {
       'ACCORD_LEDGER_BLOCK_GROUP_COMMIT',
       'ACCORD_LEDGER_SIG_WORKERS',
     ]);
+  });
+
+  it('has every variable it reads in docs/runbook-cluster.md, and no other', () => {
+    expect(runbookDrift(ledgerConfigSchema, readClusterRunbook(), 'ledger')).toEqual({ missing: [], stale: [] });
   });
 });

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import request from 'supertest';
-import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import {
+  checkErrorResponses,
+  shutdownTelemetry,
+  startServiceForTest,
+  type ServiceUnderTest,
+} from '@accord/service-kit';
 import { storageGatewayService } from './storage-gateway.definition';
 import type { StorageGatewayConfig } from './storage-gateway.config';
 
@@ -53,5 +58,12 @@ describe('storage-gateway service', () => {
       kind: 'local',
       rootDir: join(sut.dataDir, 'test-dept', 'storage-gateway', 'objects'),
     });
+  });
+
+  it('documents exactly the error statuses it answers', async () => {
+    const report = await checkErrorResponses(sut.url, sut.service.openApi, [
+      { method: 'GET', path: '/v1/info', token: null, status: 401, error: 'unauthenticated' },
+    ]);
+    expect([...report.unexpected, ...report.undocumented, ...report.unproduced]).toEqual([]);
   });
 });

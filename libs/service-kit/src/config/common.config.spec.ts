@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonEnvShape, loadConfig, toCommonConfig, type Env } from './common.config';
 import { ConfigError } from './config.errors';
+import { COMMON_VARIABLES_HEADING, documentedVariables, readClusterRunbook } from '../harness/env-docs';
 import { checkObjectStoreEnv, objectStoreEnvShape, toObjectStoreSpec } from './object-store.config';
 
 const schema = z.object(commonEnvShape({ defaultPort: 7100 })).transform((env) => toCommonConfig('ledger', env));
@@ -215,5 +216,11 @@ describe('object store variables', () => {
     expect(problemsOf({ ...validEnv, ACCORD_OBJECT_STORE: 's3://bucket' }, gatewaySchema)).toEqual([
       { variable: 'ACCORD_OBJECT_STORE', reason: 'must be local:<dir> or minio:http(s)://host:port' },
     ]);
+  });
+
+  it('are exactly the common variables docs/runbook-cluster.md lists', () => {
+    expect(documentedVariables(readClusterRunbook(), COMMON_VARIABLES_HEADING)).toEqual(
+      Object.keys(commonEnvShape({ defaultPort: 1 })).sort(),
+    );
   });
 });

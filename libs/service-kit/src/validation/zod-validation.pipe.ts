@@ -1,5 +1,5 @@
 import { Body, Param, Query, type PipeTransform } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { RequestValidationError } from '../errors/accord.errors';
 
@@ -44,11 +44,25 @@ function describeOnMethod(target: object, key: string | symbol | undefined, deco
   if (descriptor) decorate(target, key, descriptor);
 }
 
+const VALIDATION_DOCUMENTED = 'accord:validation-failure-documented';
+
+/** Documents the 400 a failed validation answers, once per method however many parts it validates. */
+function describeValidationFailure(target: object, key: string | symbol | undefined): void {
+  if (key === undefined) return;
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  if (!descriptor || Reflect.getMetadata(VALIDATION_DOCUMENTED, descriptor.value)) return;
+  Reflect.defineMetadata(VALIDATION_DOCUMENTED, true, descriptor.value);
+  ApiBadRequestResponse({
+    description: 'validation_failed: a malformed path, query or body (details.issues: [{field, reason}])',
+  })(target, key, descriptor);
+}
+
 /** `@ZodBody(schema) body: z.output<typeof schema>`: validated JSON body, documented in OpenAPI. */
 export function ZodBody(schema: z.ZodType): ParameterDecorator {
   return (target, key, index) => {
     Body(new ZodValidationPipe(schema, 'body'))(target, key, index);
     describeOnMethod(target, key, ApiBody({ schema: openApiSchema(schema) }));
+    describeValidationFailure(target, key);
   };
 }
 
@@ -67,6 +81,7 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
         }),
       );
     }
+    describeValidationFailure(target, key);
   };
 }
 
@@ -74,5 +89,6 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
 export function ZodParams(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Param(new ZodValidationPipe(schema, 'params'))(target, key, index);
+    describeValidationFailure(target, key);
   };
 }

@@ -1,16 +1,25 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Roles, ZodBody, ZodParams } from '@accord/service-kit';
+import { Roles, ZodBody, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
 import { channelParamsSchema, idParamsSchema } from '../query/query.dto';
-import { emptyBodySchema, reasonBodySchema, requestBodySchema, type ReasonBody, type RequestBody } from './actions.dto';
+import {
+  actionQuerySchema,
+  emptyBodySchema,
+  reasonBodySchema,
+  requestBodySchema,
+  type ActionQuery,
+  type ReasonBody,
+  type RequestBody,
+} from './actions.dto';
 import { AccessActionsService, type SubmittedAction } from './access-actions.service';
 
 type Params<S extends z.ZodType> = z.output<S>;
@@ -23,8 +32,6 @@ type Params<S extends z.ZodType> = z.output<S>;
  */
 @ApiTags('actions')
 @Controller('v1/channels/:channel')
-@ApiNotFoundResponse({ description: 'channel_not_found, request_not_found or grant_not_found' })
-@ApiUnprocessableEntityResponse({ description: 'not_provider or not_requester: the rules would reject the tx' })
 @ApiAcceptedResponse({ description: 'Signed and submitted: {txId, envelope, receiptsUrl}' })
 @ApiServiceUnavailableResponse({
   description:
@@ -40,6 +47,8 @@ export class AccessActionsController {
     summary:
       'Request access to a dataset for a purpose and duration (access.request); answers with the expected outcome',
   })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
+  @ApiConflictResponse({ description: 'channel_halted' })
   request(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodBody(requestBodySchema) body: RequestBody,
@@ -51,43 +60,71 @@ export class AccessActionsController {
   @HttpCode(202)
   @Roles('user')
   @ApiOperation({ summary: "Withdraw this department's pending request (access.cancel)" })
+  @ApiForbiddenResponse({ description: 'not_requester: the request is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
+  @ApiConflictResponse({
+    description:
+      'request_not_pending, channel_halted, or request_not_applied: the ledger has the request (details.status: committed or pending) but it is not applied here yet (retry, or pass waitMs)',
+  })
   cancel(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(emptyBodySchema) _body: object,
+    @ZodQuery(actionQuerySchema) query: ActionQuery,
   ): Promise<SubmittedAction> {
-    return this.actions.cancel(channel, id);
+    return this.actions.cancel(channel, id, query.waitMs);
   }
 
   @Post('requests/:id/consent')
   @HttpCode(202)
   @Roles('dataadmin')
-  @ApiOperation({ summary: 'Consent to a pending request for one of our datasets (access.consent)' })
+  @ApiOperation({
+    summary:
+      'Consent to a pending request for one of our datasets (access.consent); ?waitMs=N waits for a request submitted just now to be applied here',
+  })
+  @ApiForbiddenResponse({ description: 'not_provider: the dataset is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
+  @ApiConflictResponse({
+    description:
+      'request_not_pending, channel_halted, or request_not_applied: the ledger has the request (details.status: committed or pending) but it is not applied here yet (retry, or pass waitMs)',
+  })
   consent(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(emptyBodySchema) _body: object,
+    @ZodQuery(actionQuerySchema) query: ActionQuery,
   ): Promise<SubmittedAction> {
-    return this.actions.consent(channel, id);
+    return this.actions.consent(channel, id, query.waitMs);
   }
 
   @Post('requests/:id/refuse')
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Refuse a pending request for one of our datasets (access.refuse)' })
+  @ApiForbiddenResponse({ description: 'not_provider: the dataset is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
+  @ApiConflictResponse({
+    description:
+      'request_not_pending, channel_halted, or request_not_applied: the ledger has the request (details.status: committed or pending) but it is not applied here yet (retry, or pass waitMs)',
+  })
   refuse(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(reasonBodySchema) body: ReasonBody,
+    @ZodQuery(actionQuerySchema) query: ActionQuery,
   ): Promise<SubmittedAction> {
-    return this.actions.refuse(channel, id, body);
+    return this.actions.refuse(channel, id, body, query.waitMs);
   }
 
   @Post('grants/:id/revoke')
   @HttpCode(202)
   @Roles('dataadmin')
   @ApiOperation({ summary: 'Revoke an active grant to one of our datasets (access.revoke)' })
+  @ApiForbiddenResponse({ description: 'not_provider: the dataset is not ours' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or grant_not_found' })
+  @ApiConflictResponse({ description: 'grant_not_active, grant_exhausted or channel_halted' })
   revoke(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,
     @ZodBody(reasonBodySchema) body: ReasonBody,
+    @ZodQuery(actionQuerySchema) query: ActionQuery,
   ): Promise<SubmittedAction> {
-    return this.actions.revoke(channel, id, body);
+    return this.actions.revoke(channel, id, body, query.waitMs);
   }
 }

@@ -8,6 +8,7 @@ import {
   findRequest,
   isLiveGrant,
   type Evaluation,
+  type RequestRecord,
   type RulesTxPayloads,
   type RulesTxType,
 } from '@accord/rules';
@@ -23,6 +24,7 @@ import {
 import { DEPARTMENT_SIGNER, type DepartmentSigner } from '../keys/department-signer.provider';
 import { RulesApplier, type ChannelRuntime } from '../pipeline/rules-applier.service';
 import type { ReasonBody, RequestBody } from './actions.dto';
+import { RecordLocator } from './record-locator.service';
 
 /** A tx this service signed for the department and handed to the channel's ordering topic. */
 export interface SubmittedAction {
@@ -54,6 +56,7 @@ export class AccessActionsService {
     @InjectEventBus() private readonly bus: EventBus,
     @Inject(DEPARTMENT_SIGNER) private readonly signer: DepartmentSigner,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly records: RecordLocator,
   ) {}
 
   async request(channel: string, body: RequestBody): Promise<SubmittedAction> {
@@ -67,22 +70,22 @@ export class AccessActionsService {
     return { ...(await this.submit(channel, 'access.request', body)), expected };
   }
 
-  async consent(channel: string, request: string): Promise<SubmittedAction> {
-    this.pendingRequestWeProvide(channel, request);
+  /** `waitMs` (here and below): how long to wait for the record to be applied here (docs/contracts.md). */
+  async consent(channel: string, request: string, waitMs = 0): Promise<SubmittedAction> {
+    await this.pendingRequestWeProvide(channel, request, waitMs);
     return this.submit(channel, 'access.consent', { request });
   }
 
-  async refuse(channel: string, request: string, body: ReasonBody): Promise<SubmittedAction> {
-    this.pendingRequestWeProvide(channel, request);
+  async refuse(channel: string, request: string, body: ReasonBody, waitMs = 0): Promise<SubmittedAction> {
+    await this.pendingRequestWeProvide(channel, request, waitMs);
     return this.submit(channel, 'access.refuse', {
       request,
       ...(body.reason === undefined ? {} : { reason: body.reason }),
     });
   }
 
-  async cancel(channel: string, request: string): Promise<SubmittedAction> {
-    const found = findRequest(this.runtime(channel).state, request);
-    if (found === undefined) throw requestNotFound(channel, request);
+  async cancel(channel: string, request: string, waitMs = 0): Promise<SubmittedAction> {
+    const found = await this.requestOnRecord(channel, request, waitMs);
     if (found.requester !== this.signer.department) {
       throw new ActionRejectedError(
         'not_requester',
@@ -94,7 +97,8 @@ export class AccessActionsService {
     return this.submit(channel, 'access.cancel', { request });
   }
 
-  async revoke(channel: string, grant: string, body: ReasonBody): Promise<SubmittedAction> {
+  async revoke(channel: string, grant: string, body: ReasonBody, waitMs = 0): Promise<SubmittedAction> {
+    await this.records.waitFor(channel, (state) => findGrant(state, grant) !== undefined, waitMs);
     const { state } = this.runtime(channel);
     const found = findGrant(state, grant);
     if (found === undefined)
@@ -127,9 +131,8 @@ export class AccessActionsService {
     });
   }
 
-  private pendingRequestWeProvide(channel: string, request: string): void {
-    const found = findRequest(this.runtime(channel).state, request);
-    if (found === undefined) throw requestNotFound(channel, request);
+  private async pendingRequestWeProvide(channel: string, request: string, waitMs: number): Promise<void> {
+    const found = await this.requestOnRecord(channel, request, waitMs);
     if (found.provider !== this.signer.department) {
       throw new ActionRejectedError(
         'not_provider',
@@ -138,6 +141,14 @@ export class AccessActionsService {
       );
     }
     if (found.status !== 'pending') throw notPending(channel, request, found.status);
+  }
+
+  /** The request once applied here (waiting up to `waitMs`); else 409 request_not_applied or 404 request_not_found. */
+  private async requestOnRecord(channel: string, request: string, waitMs: number): Promise<RequestRecord> {
+    await this.records.waitFor(channel, (state) => findRequest(state, request) !== undefined, waitMs);
+    const found = findRequest(this.runtime(channel).state, request);
+    if (found === undefined) throw await this.records.requestNotFound(channel, request);
+    return found;
   }
 
   private async submit<T extends RulesTxType>(
@@ -170,14 +181,6 @@ export class AccessActionsService {
     if (runtime.head.halted !== null) throw new ChannelHaltedError(channel, runtime.head.halted.message);
     return runtime;
   }
-}
-
-function requestNotFound(channel: string, request: string): RecordNotFoundError {
-  return new RecordNotFoundError(
-    'request_not_found',
-    `no access request ${request} is on record on ${channel} (not committed or not applied yet?)`,
-    { channel, request },
-  );
 }
 
 function notPending(channel: string, request: string, status: string): ActionRejectedError {

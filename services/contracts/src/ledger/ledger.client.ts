@@ -6,11 +6,24 @@ const TIMEOUT_MS = 10_000;
 /** Attempts of a GET that fails below HTTP (e.g. a keep-alive socket the server closed just then); GETs are idempotent. */
 const ATTEMPTS = 3;
 
+/** Where this department's ledger says a tx stands (GET /v1/txs/:txId). */
+export type LedgerTxStatus =
+  | { readonly status: 'pending'; readonly channel: string }
+  | {
+      readonly status: 'committed';
+      readonly channel: string;
+      readonly height: number;
+      readonly code: string;
+      /** The tx type from its envelope. */
+      readonly type: string;
+    };
+
 /**
- * Reads this department's ledger API (docs/ledger.md) for what a
+ * Reads this department's ledger API (docs/ledger-api.md) for what a
  * block.committed event may leave out: the channel configuration after a
- * block, and the txs of a block too large for one event. Every failure is
- * a LedgerUnavailableError: the block reader retries the batch later.
+ * block, and the txs of a block too large for one event; and where a tx
+ * stands, for actions on records not applied yet. Every failure is a
+ * LedgerUnavailableError: the block reader retries the batch later.
  */
 export class LedgerClient {
   constructor(
@@ -69,7 +82,35 @@ export class LedgerClient {
     }
   }
 
-  private async get(path: string): Promise<unknown> {
+  /** Where the ledger says a tx stands; null when it knows no such tx (404 tx_not_found). */
+  async txStatus(txId: string): Promise<LedgerTxStatus | null> {
+    const view = (await this.get(`/v1/txs/${encodeURIComponent(txId)}`, { notFound: null })) as Record<
+      string,
+      unknown
+    > | null;
+    if (view === null) return null;
+    const { status, channel, height, code, envelope } = view as {
+      status?: unknown;
+      channel?: unknown;
+      height?: unknown;
+      code?: unknown;
+      envelope?: { body?: { type?: unknown } };
+    };
+    if (status === 'pending' && typeof channel === 'string') return { status, channel };
+    const type = envelope?.body?.type;
+    if (
+      status === 'committed' &&
+      typeof channel === 'string' &&
+      typeof height === 'number' &&
+      typeof code === 'string' &&
+      typeof type === 'string'
+    )
+      return { status, channel, height, code, type };
+    throw new LedgerUnavailableError(`the ledger answered the status of tx ${txId} in an unexpected form`, { txId });
+  }
+
+  /** GET a JSON answer; with `notFound`, a 404 answers that value instead of failing. */
+  private async get(path: string, options: { readonly notFound?: null } = {}): Promise<unknown> {
     let response: Response | undefined;
     for (let attempt = 1; response === undefined; attempt++) {
       try {
@@ -89,6 +130,7 @@ export class LedgerClient {
       }
     }
     const text = await response.text().catch(() => '');
+    if (response.status === 404 && 'notFound' in options) return options.notFound;
     if (response.status !== 200) {
       throw new LedgerUnavailableError(`ledger API GET ${path} answered ${response.status}: ${text.slice(0, 300)}`, {
         path,

@@ -116,6 +116,6 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
     },
     BlocksReaderLifecycle,
   ],
-  exports: [RulesApplier, DEPARTMENT_SIGNER, ContractsPersistenceModule],
+  exports: [RulesApplier, DEPARTMENT_SIGNER, LEDGER_CLIENT, ContractsPersistenceModule],
 })
 export class PipelineModule {}

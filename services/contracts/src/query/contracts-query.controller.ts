@@ -38,10 +38,6 @@ type Params<S extends z.ZodType> = z.output<S>;
 @ApiTags('rules')
 @Controller('v1')
 @Roles(...ROLES)
-@ApiNotFoundResponse({
-  description:
-    'channel_not_found, request_not_found, grant_not_found, dataset_not_found, receipts_not_found or digest_not_found',
-})
 export class ContractsQueryController {
   constructor(private readonly query: ContractsQueryService) {}
 
@@ -55,12 +51,14 @@ export class ContractsQueryController {
 
   @Get('channels/:channel')
   @ApiOperation({ summary: 'A channel: head, state digest, rule parameters in force, record counts' })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   channel(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>): ChannelView {
     return this.query.channel(channel);
   }
 
   @Get('channels/:channel/accounts')
   @ApiOperation({ summary: 'Points (balance, held, score) and permission level of every member' })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   accounts(@ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>): {
     readonly channel: string;
     readonly height: number;
@@ -71,12 +69,14 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/accounts/:member')
   @ApiOperation({ summary: "A member's points and permission level (zeros for a department without points)" })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   account(@ZodParams(memberParamsSchema) { channel, member }: Params<typeof memberParamsSchema>): AccountView {
     return this.query.account(channel, member);
   }
 
   @Get('channels/:channel/datasets')
   @ApiOperation({ summary: 'Registered datasets with their usage terms (?owner=)' })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   datasets(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodQuery(datasetsQuerySchema) query: Params<typeof datasetsQuerySchema>,
@@ -86,6 +86,7 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/datasets/:owner/:name')
   @ApiOperation({ summary: 'A dataset and its history (registration, updates, deprecation, rejections)' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or dataset_not_found' })
   dataset(@ZodParams(datasetParamsSchema) { channel, owner, name }: Params<typeof datasetParamsSchema>) {
     return this.query.dataset(channel, `${owner}/${name}`);
   }
@@ -95,6 +96,7 @@ export class ContractsQueryController {
     summary:
       'Access requests in chain order (?requester=&provider=&dataset=&status=&after=&limit=), with the reasons of their decision',
   })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   requests(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodQuery(requestsQuerySchema) query: Params<typeof requestsQuerySchema>,
@@ -104,12 +106,14 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/requests/:id')
   @ApiOperation({ summary: 'An access request: status, reasons (checks), its grant, and every receipt about it' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
   request(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>): Promise<RequestView> {
     return this.query.request(channel, id);
   }
 
   @Get('channels/:channel/grants')
   @ApiOperation({ summary: 'Grants in chain order (?requester=&provider=&dataset=&status=&after=&limit=)' })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   grants(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodQuery(grantsQuerySchema) query: Params<typeof grantsQuerySchema>,
@@ -119,6 +123,7 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/grants/:id')
   @ApiOperation({ summary: 'A grant: terms, usage counters, whether it is live, and its history' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or grant_not_found' })
   grant(@ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>): Promise<GrantView> {
     return this.query.grant(channel, id);
   }
@@ -126,6 +131,9 @@ export class ContractsQueryController {
   @Get('txs/:txId/receipts')
   @ApiOperation({
     summary: "The rules' receipts of a tx (outcome and reasons); ?waitMs=N long-polls until it is applied",
+  })
+  @ApiNotFoundResponse({
+    description: 'receipts_not_found: not committed and applied (after the wait), invalid, or not a rules tx',
   })
   receipts(
     @ZodParams(txIdParamsSchema) { txId }: Params<typeof txIdParamsSchema>,
@@ -138,6 +146,7 @@ export class ContractsQueryController {
   @ApiOperation({
     summary: 'State digests by height, paged (?from=&limit=): what this department attests, for replay checks',
   })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   digests(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodQuery(digestsQuerySchema) query: Params<typeof digestsQuerySchema>,
@@ -147,6 +156,7 @@ export class ContractsQueryController {
 
   @Get('channels/:channel/digests/:height')
   @ApiOperation({ summary: 'The state digest after a height' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or digest_not_found' })
   digest(@ZodParams(heightParamsSchema) { channel, height }: Params<typeof heightParamsSchema>): Promise<StoredDigest> {
     return this.query.digest(channel, height);
   }
@@ -157,6 +167,7 @@ export class ContractsQueryController {
     summary:
       'Dry run: what an access request would get now and why, every check with pass/fail/skipped/pending; nothing is submitted',
   })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   evaluate(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodBody(evaluateBodySchema) body: EvaluateBody,

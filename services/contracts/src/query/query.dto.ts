@@ -57,9 +57,12 @@ export const grantsQuerySchema = z.object({
 
 export const digestsQuerySchema = z.object({ from: uintParam.optional(), limit: limitParam.optional() });
 
+/** Upper bound of one long-poll (receipts, actions waiting for their record). */
+export const MAX_WAIT_MS = 30_000;
+
 export const receiptsQuerySchema = z.object({
   /** Long-poll: wait up to this many ms for the tx's receipts (0 = answer at once, at most 30000). */
-  waitMs: uintParam.pipe(z.int().max(30_000)).optional(),
+  waitMs: uintParam.pipe(z.int().max(MAX_WAIT_MS)).optional(),
 });
 
 /**

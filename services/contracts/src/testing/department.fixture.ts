@@ -125,6 +125,41 @@ export class TxPublisher {
   }
 }
 
+/**
+ * Creates an alliance channel of `members` with the rules' test parameters
+ * through `dept`'s ledger (signed by the department's own member) and waits
+ * until its contracts service applied the genesis block.
+ */
+export async function createRulesChannel(
+  dept: DepartmentUnderTest,
+  channel: string,
+  members: readonly TestMember[],
+  rules: JsonObject,
+): Promise<void> {
+  const genesis = signTx(
+    {
+      v: 1,
+      channel,
+      type: 'channel.genesis',
+      from: dept.member.id,
+      nonce: 0,
+      ts: Date.now(),
+      payload: {
+        kind: 'alliance',
+        members: members.map((m) => ({ id: m.id, ed25519: m.keys.ed25519.publicKey, x25519: m.keys.x25519.publicKey })),
+        policy: { maxTxPerBlock: 50, batchTimeoutMs: 20, rules },
+      },
+    },
+    dept.member.signer,
+  );
+  const created = await api(dept.ledger).post('/v1/channels', genesis, dept.ledger.tokens.sysadmin);
+  if (created.status !== 202) throw new Error(`creating ${channel}: ${created.status} ${JSON.stringify(created.body)}`);
+  await waitFor(
+    `the contracts service to apply the genesis block of ${channel}`,
+    async () => (await api(dept.contracts).get(`/v1/channels/${channel}`)).status === 200,
+  );
+}
+
 /** HTTP calls to a service with one of its test tokens. */
 export function api(sut: ServiceUnderTest<ContractsConfig> | ServiceUnderTest<LedgerConfig>) {
   const auth = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];

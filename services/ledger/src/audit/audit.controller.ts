@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { openApiSchema, Roles, ZodBody, ZodParams } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ApiPathParams, channelParamsSchema } from '../query/query.dto';
@@ -25,6 +25,7 @@ export class AuditController {
     schema: openApiSchema(auditResponseSchema),
   })
   @ApiBadRequestResponse({ description: 'range_invalid: empty, reversed or beyond the head' })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
   audit(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
     @ZodBody(auditRequestSchema) body: z.output<typeof auditRequestSchema>,

@@ -17,6 +17,7 @@ const notice = (channel: string, height: number): CommittedBlockNotice => ({
   height,
   hash: '00'.repeat(32),
   txIds: [],
+  sigs: [],
 });
 
 /** A SelfAuditService over fakes: channels with the given heads, audits that record their calls and wait for `release`. */

@@ -1,7 +1,9 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBody,
+  ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
@@ -45,6 +47,11 @@ export class ChannelsController {
     description: 'Genesis published; block 0 follows',
     schema: openApiSchema(channelCreatedSchema),
   })
+  @ApiBadRequestResponse({
+    description:
+      'genesis_invalid (details.reason: what is wrong: form, payload, signer, owner, policy bounds, signature, or json.* when the body is not strict JSON)',
+  })
+  @ApiConflictResponse({ description: "channel_already_exists: the channel's log already holds records" })
   @ApiServiceUnavailableResponse({
     description:
       'dependency_unavailable (details.dependency: database or bus; Retry-After header): retry later or on another replica',

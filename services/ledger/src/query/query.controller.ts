@@ -1,5 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { membersSchema, type Members, type TxProof, txProofSchema } from '@accord/protocol';
 import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
 import { z } from 'zod';
@@ -85,6 +92,10 @@ export class QueryController {
       "Proof of a committed tx, verifiable offline with `accord verify-proof` and the members' keys at its height",
   })
   @ApiOkResponse({ schema: openApiSchema(txProofSchema) })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'tx_not_provable (its block precedes the genesis) or ledger_row_corrupt (stored txs do not match the header: run an audit)',
+  })
   proof(
     @ZodParams(txIdParamsSchema) { txId }: z.output<typeof txIdParamsSchema>,
     @ZodQuery(txProofQuerySchema) query: z.output<typeof txProofQuerySchema>,
@@ -95,8 +106,11 @@ export class QueryController {
   @Get('channels/:channel/consistency')
   @ApiPathParams(channelParamsSchema)
   @ApiOperation({
-    summary: 'RFC 6962 consistency proof between the chain up to `from` and up to `to` (leaves: block hashes)',
+    summary:
+      'RFC 6962 consistency proof between the chain up to height `from` and up to height `to` (leaves: block hashes; sizes = heights + 1)',
   })
+  @ApiBadRequestResponse({ description: 'range_invalid: from > to, to beyond the head, or no block yet' })
+  @ApiUnprocessableEntityResponse({ description: 'ledger_row_corrupt: blocks are missing below `to` (run an audit)' })
   consistency(
     @ZodParams(channelParamsSchema) { channel }: z.output<typeof channelParamsSchema>,
     @ZodQuery(consistencyQuerySchema) query: z.output<typeof consistencyQuerySchema>,

@@ -1,0 +1,213 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeTxId } from '@accord/protocol';
+import { testMember } from '@accord/protocol/testing';
+import {
+  checkErrorResponses,
+  shutdownTelemetry,
+  startServiceForTest,
+  type ErrorCase,
+  type ServiceUnderTest,
+  type UnproducedStatus,
+} from '@accord/service-kit';
+import request from 'supertest';
+import type { LedgerConfig } from './ledger.config';
+import { ledgerService } from './ledger.definition';
+import { TxFactory, writeKeysFile } from './testing/ledger-api.fixture';
+
+// The ledger's OpenAPI document against what the running ledger answers:
+// every error case below must be answered with a status the document lists
+// for its route, and every 4xx the document lists must be produced by a
+// case (or be excused below with the reason it cannot be produced here).
+const self = testMember('test-dept');
+const b = testMember('dept-b');
+const CHANNEL = 'openapi-channel';
+const UNKNOWN = 'no-such-channel';
+const MISSING_TX = 'ab'.repeat(32);
+const BAD = 'Not_A_Name';
+
+const UNPRODUCIBLE: readonly UnproducedStatus[] = [
+  {
+    method: 'GET',
+    route: '/v1/txs/{txId}/proof',
+    status: 422,
+    why: 'tx_not_provable needs a tx committed before the genesis, ledger_row_corrupt altered rows (ledger-api.spec)',
+  },
+  {
+    method: 'GET',
+    route: '/v1/channels/{channel}/consistency',
+    status: 422,
+    why: 'ledger_row_corrupt needs deleted block rows (ledger-api.spec covers the audit of altered rows)',
+  },
+];
+
+describe('ledger OpenAPI document vs. observed error responses', () => {
+  let sut: ServiceUnderTest<LedgerConfig>;
+  let dir: string;
+  const txs = new TxFactory(CHANNEL);
+  const genesis = txs.genesis(self, 'alliance', [self, b], { batchTimeoutMs: 20 });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'accord-ledger-openapi-'));
+    sut = await startServiceForTest(ledgerService, {
+      env: { ACCORD_KEYS_FILE: await writeKeysFile(dir, self), ACCORD_LEDGER_SIG_WORKERS: '0' },
+    });
+    const created = await request(sut.url)
+      .post('/v1/channels')
+      .set('Authorization', `Bearer ${sut.tokens.sysadmin}`)
+      .send(genesis);
+    expect(created.status).toBe(202);
+    const status = await request(sut.url)
+      .get(`/v1/txs/${computeTxId(genesis.body)}?waitMs=10000`)
+      .set('Authorization', `Bearer ${sut.tokens.user}`);
+    expect(status.body).toMatchObject({ status: 'committed', height: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sut?.close();
+    await shutdownTelemetry();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const errorCases = (): ErrorCase[] => {
+    const { user, sysadmin, dataadmin, operations } = sut.tokens;
+    const ch = `/v1/channels/${CHANNEL}`;
+    const none = (method: 'GET' | 'POST', path: string): ErrorCase => ({
+      method,
+      path,
+      token: null,
+      ...(method === 'POST' ? { body: {} } : {}),
+      status: 401,
+      error: 'unauthenticated',
+    });
+    const invalid = (path: string): ErrorCase => ({
+      method: 'GET',
+      path,
+      token: user,
+      status: 400,
+      error: 'validation_failed',
+    });
+    const missing = (path: string, error = 'channel_not_found'): ErrorCase => ({
+      method: 'GET',
+      path,
+      token: user,
+      status: 404,
+      error,
+    });
+    const reads = [
+      'head',
+      'blocks',
+      'blocks/0',
+      'blocks/0/attestations',
+      'consistency?from=0',
+      'members',
+      'members/keys',
+      `members/${b.id}/txs`,
+      'proposals',
+      'governance-events',
+    ];
+    return [
+      none('GET', '/v1/info'),
+      none('GET', '/v1/channels'),
+      none('GET', '/v1/alerts'),
+      none('GET', `/v1/txs/${MISSING_TX}`),
+      none('GET', `/v1/txs/${MISSING_TX}/proof`),
+      none('POST', '/v1/channels'),
+      none('POST', `${ch}/follow`),
+      none('POST', `${ch}/txs`),
+      none('POST', `${ch}/audit`),
+      ...reads.map((r) => none('GET', `${ch}/${r}`)),
+      ...reads.map((r) => missing(`/v1/channels/${UNKNOWN}/${r}`)),
+      ...reads.map((r) => invalid(`/v1/channels/${BAD}/${r}`)),
+      // Creating channels (sysadmin): a user is forbidden, bad genesis 400, an existing channel 409.
+      { method: 'POST', path: '/v1/channels', token: user, body: genesis, status: 403, error: 'forbidden' },
+      { method: 'POST', path: '/v1/channels', token: sysadmin, body: {}, status: 400, error: 'genesis_invalid' },
+      { method: 'POST', path: '/v1/channels', token: sysadmin, body: '{"body":', status: 400, error: 'bad_request' },
+      {
+        method: 'POST',
+        path: '/v1/channels',
+        token: sysadmin,
+        body: genesis,
+        status: 409,
+        error: 'channel_already_exists',
+      },
+      { method: 'POST', path: `${ch}/follow`, token: user, status: 403, error: 'forbidden' },
+      { method: 'POST', path: `/v1/channels/${BAD}/follow`, token: sysadmin, status: 400, error: 'validation_failed' },
+      // Submission (provider or user).
+      { method: 'POST', path: `${ch}/txs`, token: dataadmin, body: {}, status: 403, error: 'forbidden' },
+      { method: 'POST', path: `${ch}/txs`, token: user, body: {}, status: 400, error: 'envelope_invalid' },
+      {
+        method: 'POST',
+        path: `/v1/channels/${UNKNOWN}/txs`,
+        token: user,
+        body: txs.tx(b, 'test.note', {}, { channel: UNKNOWN }),
+        status: 404,
+        error: 'channel_not_found',
+      },
+      invalid(`/v1/txs/${MISSING_TX.toUpperCase()}`),
+      missing(`/v1/txs/${MISSING_TX}`, 'tx_not_found'),
+      invalid(`/v1/txs/${MISSING_TX}?waitMs=60001`),
+      // Reads of the known channel.
+      missing(`${ch}/blocks/7`, 'block_not_found'),
+      missing(`${ch}/blocks/7/attestations`, 'block_not_found'),
+      missing(`${ch}/members?height=7`, 'block_not_found'),
+      missing(`${ch}/members/keys?height=7`, 'block_not_found'),
+      missing(`${ch}/proposals?height=7`, 'block_not_found'),
+      invalid(`${ch}/blocks?limit=0`),
+      invalid(`${ch}/blocks/01`),
+      invalid(`${ch}/consistency`),
+      { method: 'GET', path: `${ch}/consistency?from=3`, token: user, status: 400, error: 'range_invalid' },
+      invalid(`${ch}/members/${b.id}/txs?after=1`),
+      invalid(`${ch}/governance-events?limit=501`),
+      // Proofs.
+      invalid(`/v1/txs/xyz/proof`),
+      missing(`/v1/txs/${MISSING_TX}/proof`, 'tx_not_found'),
+      // Audit (operations or dataadmin).
+      { method: 'POST', path: `${ch}/audit`, token: user, body: {}, status: 403, error: 'forbidden' },
+      {
+        method: 'POST',
+        path: `${ch}/audit`,
+        token: operations,
+        body: { toHeight: 5 },
+        status: 400,
+        error: 'range_invalid',
+      },
+      {
+        method: 'POST',
+        path: `${ch}/audit`,
+        token: operations,
+        body: { fromHeight: -1 },
+        status: 400,
+        error: 'validation_failed',
+      },
+      {
+        method: 'POST',
+        path: `/v1/channels/${UNKNOWN}/audit`,
+        token: dataadmin,
+        body: {},
+        status: 404,
+        error: 'channel_not_found',
+      },
+      // Alerts.
+      invalid('/v1/alerts?limit=0'),
+      invalid(`/v1/alerts?channel=${BAD}`),
+    ];
+  };
+
+  it('answers every error case with its expected status and code, each documented for its route', async () => {
+    const report = await checkErrorResponses(sut.url, sut.service.openApi, errorCases(), UNPRODUCIBLE);
+    expect({ unexpected: report.unexpected, undocumented: report.undocumented }).toEqual({
+      unexpected: [],
+      undocumented: [],
+    });
+  });
+
+  it('produces every documented 4xx of every route in some case (or says why it cannot here)', async () => {
+    const report = await checkErrorResponses(sut.url, sut.service.openApi, errorCases(), UNPRODUCIBLE);
+    expect({ unproduced: report.unproduced, staleExcuses: report.staleExcuses }).toEqual({
+      unproduced: [],
+      staleExcuses: [],
+    });
+  });
+});
