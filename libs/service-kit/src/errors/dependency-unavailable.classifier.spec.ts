@@ -67,7 +67,7 @@ describe('HttpExceptionFilter and unavailable dependencies', () => {
     };
     const host = {
       getType: () => 'http',
-      switchToHttp: () => ({ getRequest: () => ({ method: 'POST', url: '/x' }), getResponse: () => res }),
+      switchToHttp: () => ({ getRequest: () => ({ method: 'POST', url: '/x', headers: {} }), getResponse: () => res }),
     } as unknown as ArgumentsHost;
     const quiet = { pino: { warn: () => undefined, error: () => undefined } } as unknown as ServiceLogger;
     new HttpExceptionFilter(quiet).catch(exception, host);
