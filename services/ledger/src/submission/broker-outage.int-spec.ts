@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import request from 'supertest';
+import { computeTxId, type TxEnvelope } from '@accord/protocol';
+import { testMember } from '@accord/protocol/testing';
+import {
+  REQUEST_PUBLISH_TIMEOUT_MS,
+  shutdownTelemetry,
+  startServiceForTest,
+  type ServiceUnderTest,
+} from '@accord/service-kit';
+import type { LedgerConfig } from '../ledger.config';
+import { ledgerService } from '../ledger.definition';
+import { TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
+import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
+import { waitFor } from '../testing/ledger-pipeline.fixture';
+
+jest.setTimeout(180_000);
+
+const kafkaScript = resolve(__dirname, '../../../../scripts/infra/kafka.sh');
+/** Stops or starts the test broker with the script that started it (same ACCORD_RUN); start waits until it is ready. */
+const kafka = (action: 'stop' | 'start') => promisify(execFile)('bash', [kafkaScript, action], { env: process.env });
+
+/**
+ * A ledger on the real Kafka and PostgreSQL while the broker is stopped:
+ * a submission fails fast with 503 dependency_unavailable naming the bus
+ * (it does not hang until the client gives up), readiness reports the
+ * outage, and after the broker restarts the same submission commits.
+ */
+describe('ledger while the Kafka broker is down', () => {
+  const { pgUrl, kafkaBrokers } = ledgerInfraForTest();
+  const run = randomBytes(4).toString('hex');
+  const channel = `busout-${run}`;
+  const member = testMember(`dept-bus-${run}`);
+  const schema = `ledger_busout_${run}`;
+  const txs = new TxFactory(channel);
+  let ledger: ServiceUnderTest<LedgerConfig>;
+  let dir: string;
+
+  const submit = (envelope: TxEnvelope) =>
+    request(ledger.url)
+      .post(`/v1/channels/${channel}/txs`)
+      .set('Authorization', `Bearer ${ledger.tokens.user}`)
+      .send(envelope);
+  const ready = () => request(ledger.url).get('/health/ready');
+  const committed = (txId: string) =>
+    waitFor(`tx ${txId} committed`, async () => {
+      const res = await request(ledger.url)
+        .get(`/v1/txs/${txId}?waitMs=5000`)
+        .set('Authorization', `Bearer ${ledger.tokens.user}`);
+      return res.status === 200 && res.body.status === 'committed' ? (res.body as { code: string }) : undefined;
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ledger-busout-'));
+    ledger = await startServiceForTest(ledgerService, {
+      env: {
+        ACCORD_DEPARTMENT: member.id,
+        ACCORD_DATABASE: pgUrl,
+        ACCORD_DATABASE_SCHEMA: schema,
+        ACCORD_BUS: `kafka:${kafkaBrokers.join(',')}`,
+        ACCORD_KEYS_FILE: await writeKeysFile(dir, member),
+        ACCORD_LEDGER_SIG_WORKERS: '1',
+        ACCORD_LOG_LEVEL: 'fatal',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await kafka('start'); // whatever happened, the next suites find their broker
+    await ledger?.close();
+    const pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pg.end();
+    await rm(dir, { recursive: true, force: true });
+    await shutdownTelemetry();
+  });
+
+  it('answers 503 naming the bus at once while the broker is down, and commits once it is back', async () => {
+    const genesis = txs.genesis(member, 'alliance', [member], { batchTimeoutMs: 50 });
+    await request(ledger.url)
+      .post('/v1/channels')
+      .set('Authorization', `Bearer ${ledger.tokens.sysadmin}`)
+      .send(genesis)
+      .expect(202);
+    await committed(computeTxId(genesis.body));
+
+    await kafka('stop');
+    const during = txs.tx(member, 'test.note', { note: 'while the broker is down' });
+    // Fail fast: within the request-path publish deadline, not after the client's patience
+    // (kafkajs's own retries alone took ~13 s here before publishForRequest).
+    const refused = await submit(during).timeout(REQUEST_PUBLISH_TIMEOUT_MS + 4_000);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.body).toMatchObject({ error: 'dependency_unavailable', details: { dependency: 'bus' } });
+    await waitFor('not ready while the broker is down', async () =>
+      (await ready()).status === 503 ? true : undefined,
+    );
+
+    await kafka('start');
+    await waitFor('ready again', async () => ((await ready()).status === 200 ? true : undefined));
+    const accepted = await submit(during);
+    expect(accepted.status).toBe(202);
+    expect((await committed(accepted.body.txId as string)).code).toBe('valid');
+  });
+});

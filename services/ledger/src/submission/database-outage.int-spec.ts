@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { computeTxId, type TxEnvelope } from '@accord/protocol';
+import { testMember } from '@accord/protocol/testing';
+import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import type { LedgerConfig } from '../ledger.config';
+import { ledgerService } from '../ledger.definition';
+import { TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
+import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
+import { waitFor } from '../testing/ledger-pipeline.fixture';
+import { TcpProxy } from '../testing/tcp-proxy';
+
+jest.setTimeout(120_000);
+
+/**
+ * A ledger on the real PostgreSQL (through a loopback relay the test can
+ * cut) and the real Kafka: while its database is unreachable, submissions
+ * are 503 dependency_unavailable with Retry-After and readiness names the
+ * database; once it is back, the same submission commits and the service is
+ * ready again on its own.
+ */
+describe('ledger while its PostgreSQL is unreachable', () => {
+  const { pgUrl, kafkaBrokers } = ledgerInfraForTest();
+  const run = randomBytes(4).toString('hex');
+  const channel = `pgout-${run}`;
+  const member = testMember(`dept-pg-${run}`);
+  const schema = `ledger_pgout_${run}`;
+  const txs = new TxFactory(channel);
+  let proxy: TcpProxy;
+  let ledger: ServiceUnderTest<LedgerConfig>;
+  let dir: string;
+
+  const submit = (envelope: TxEnvelope) =>
+    request(ledger.url)
+      .post(`/v1/channels/${channel}/txs`)
+      .set('Authorization', `Bearer ${ledger.tokens.user}`)
+      .send(envelope);
+  const ready = () => request(ledger.url).get('/health/ready');
+  const committed = (txId: string) =>
+    waitFor(`tx ${txId} committed`, async () => {
+      const res = await request(ledger.url)
+        .get(`/v1/txs/${txId}?waitMs=5000`)
+        .set('Authorization', `Bearer ${ledger.tokens.user}`);
+      return res.status === 200 && res.body.status === 'committed' ? (res.body as { code: string }) : undefined;
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ledger-pgout-'));
+    const target = new URL(pgUrl);
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const relayed = new URL(pgUrl);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(proxy.port);
+    ledger = await startServiceForTest(ledgerService, {
+      env: {
+        ACCORD_DEPARTMENT: member.id,
+        ACCORD_DATABASE: relayed.toString(),
+        ACCORD_DATABASE_SCHEMA: schema,
+        ACCORD_BUS: `kafka:${kafkaBrokers.join(',')}`,
+        ACCORD_KEYS_FILE: await writeKeysFile(dir, member),
+        ACCORD_LEDGER_SIG_WORKERS: '1',
+        ACCORD_LOG_LEVEL: 'fatal',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await proxy?.restore();
+    await ledger?.close();
+    await proxy?.cut();
+    const pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pg.end();
+    await rm(dir, { recursive: true, force: true });
+    await shutdownTelemetry();
+  });
+
+  it('answers 503 naming the database while it is gone, and commits again once it is back', async () => {
+    const genesis = txs.genesis(member, 'alliance', [member], { batchTimeoutMs: 50 });
+    await request(ledger.url)
+      .post('/v1/channels')
+      .set('Authorization', `Bearer ${ledger.tokens.sysadmin}`)
+      .send(genesis)
+      .expect(202);
+    await committed(computeTxId(genesis.body));
+    expect((await committed((await submit(txs.tx(member)).expect(202)).body.txId as string)).code).toBe('valid');
+
+    await proxy.cut();
+    const during = txs.tx(member, 'test.note', { note: 'while the database is gone' });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const res = await submit(during);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).toMatchObject({ error: 'dependency_unavailable', details: { dependency: 'database' } });
+    }
+    const notReady = await ready();
+    expect(notReady.status).toBe(503);
+    expect(notReady.body.error).toHaveProperty('database.status', 'down');
+
+    await proxy.restore();
+    await waitFor('ready again', async () => ((await ready()).status === 200 ? true : undefined));
+    const accepted = await submit(during).expect(202);
+    expect((await committed(accepted.body.txId as string)).code).toBe('valid');
+  });
+});
