@@ -21,3 +21,6 @@ export { decide, expire, reconcileMembership } from './engine/rules.decider';
 export type { DecisionEnv } from './engine/rules.decider';
 export { evolve } from './engine/rules.evolver';
 export * from './engine/rules.engine';
+export * from './applier/block-applier.events';
+export { applyBlockRecords, decideBlockRecord } from './applier/block-applier.decider';
+export { evolveAppliedChannels, initialAppliedChannel } from './applier/block-applier.evolver';

@@ -1,36 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { channelConfigSchema, type ChannelConfig } from '@accord/ledger-core';
-import { initialRulesState, parseRulesState, stateDigest, type RulesState } from '@accord/rules';
+import {
+  initialRulesState,
+  parseRulesState,
+  stateDigest,
+  type ChannelHalt,
+  type ChannelHead,
+  type RulesState,
+} from '@accord/rules';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CorruptStateError } from '../contracts.errors';
 import type { ChannelStateRow } from './channel-state.entity';
 import { insertRows } from '@accord/persistence';
 import { parseJson, toInt, toJsonText } from './row.mapper';
 
-/** Why a channel stopped applying blocks (docs/contracts.md "Halted channels"). */
-export interface ChannelHalt {
-  /** The height that could not be applied. */
-  readonly height: number;
-  readonly code: string;
-  readonly message: string;
-  /** ISO time of the halt (wall clock: operators read it, the rules never do). */
-  readonly at: string;
-}
-
-/** A channel's position: the block its rule state is at and what has been announced. */
-export interface ChannelHead {
-  readonly channel: string;
-  /** Height of the last applied block; -1 before the first. */
-  readonly height: number;
-  readonly blockHash: string | null;
-  readonly time: number;
-  readonly digest: string | null;
-  /** Channel configuration after the last applied block (null before the genesis). */
-  readonly config: ChannelConfig | null;
-  /** Highest height whose attestation and decision events were published; -1 for none. */
-  readonly publishedHeight: number;
-  readonly halted: ChannelHalt | null;
-}
+// A channel's head and halt are the block applier's (libs/rules); this repository stores them.
+export type { ChannelHalt, ChannelHead } from '@accord/rules';
 
 const CHANNEL_COLUMNS =
   'channel, height, block_hash, time, digest, params, rules_hash, config, published_height, halted, updated_at';

@@ -1,6 +1,7 @@
 import { isEnvelopeEntry, NAME_PATTERN, type Block, type JsonObject } from '@accord/protocol';
 import {
   DATASET_ID_PATTERN,
+  type BlockApplierEvent,
   findDataset,
   TOKEN_PATTERN,
   type Check,
@@ -9,6 +10,7 @@ import {
   type Receipt,
   type RulesState,
 } from '@accord/rules';
+import type { AppliedBlockRows, StoredReceipt } from '../persistence/receipt.repository';
 import type { UnkeptRequest } from '../persistence/rules-state.repository';
 
 /** How a request was last decided, kept with its query row: the reasons the API shows. */
@@ -178,4 +180,58 @@ export function unkeptRequest(
     };
   }
   return null;
+}
+
+/** The rows an applied block adds: its digest and receipts, the requests the state does not keep, and request decisions by subject. */
+export interface AppliedBlockChanges {
+  readonly rows: AppliedBlockRows;
+  readonly unkept: readonly UnkeptRequest[];
+  readonly decisions: ReadonlyMap<string, RequestDecision>;
+}
+
+/**
+ * What a block.applied event of the block applier writes; `department` is
+ * this service's department, which attests the digest while it is an active
+ * member of the configuration after the block.
+ */
+export function appliedBlockChanges(
+  event: Extract<BlockApplierEvent, { type: 'block.applied' }>,
+  department: string,
+): AppliedBlockChanges {
+  const { channel, block, config, result } = event;
+  const { header, hash } = block;
+  const receipts: StoredReceipt[] = result.receipts.map((receipt, seq) => ({
+    channel,
+    height: header.height,
+    seq,
+    txId: receipt.txId,
+    subject: receiptSubject(receipt, block),
+    receipt,
+  }));
+  const unkept: UnkeptRequest[] = [];
+  const decisions = new Map<string, RequestDecision>();
+  for (const r of receipts) {
+    const request = unkeptRequest(channel, r.receipt, block, result.state);
+    if (request !== null) {
+      unkept.push(request);
+      continue;
+    }
+    const decision = requestDecision(r.receipt);
+    if (decision !== undefined && r.subject !== null) decisions.set(r.subject, decision);
+  }
+  const attest = config?.members.some((m) => m.id === department && m.status === 'active') ?? false;
+  const rows: AppliedBlockRows = {
+    digest: {
+      channel,
+      height: header.height,
+      blockHash: hash,
+      time: header.time,
+      digest: result.digest,
+      attest,
+      txCount: header.txCount,
+      receiptCount: receipts.length,
+    },
+    receipts,
+  };
+  return { rows, unkept, decisions };
 }
