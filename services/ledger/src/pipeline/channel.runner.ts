@@ -2,25 +2,26 @@ import {
   BlockBuilder,
   InMemoryNonceRegistry,
   encodeCutMarker,
-  prepareRecord,
   type ChannelConfig,
   type OpenBlockInfo,
-  type PreparedRecord,
 } from '@accord/ledger-core';
-import { canonicalize } from '@accord/protocol';
-import type { EventBus, LogMessage } from '@accord/event-bus';
+import type { EventBus } from '@accord/event-bus';
 import type { Logger } from 'pino';
 import { LedgerDivergenceError } from '../ledger.errors';
-import { attestTopic, departmentBlocksTopic, KIND_HEADER, recordKind, txTopic } from '../ledger.events';
+import { attestTopic, departmentBlocksTopic, KIND_HEADER, txTopic } from '../ledger.events';
 import type { AlertRepository } from '../persistence/alert.repository';
-import type { BlockRepository, BlockToCommit, BlockTxRecord } from '../persistence/block.repository';
+import type { BlockRepository } from '../persistence/block.repository';
 import type { ChannelRepository, ChannelState } from '../persistence/channel.repository';
 import { PreverifiedSignatures } from '../verification/preverified-signatures.cache';
-import type { SignatureCheck, SignatureVerifierPool } from '../verification/signature-verifier.pool';
+import type { SignatureVerifierPool } from '../verification/signature-verifier.pool';
+import { BlockAssembler, type PendingBlock } from './block.assembler';
 import type { BlockCommitter } from './block-committer.service';
+import { ChunkedSignatureVerifier } from './chunked-signature.verifier';
 import type { CommitNotifier } from './commit.notifier';
 import type { CommitPublisher, CommittedBlock } from './commit-publisher.service';
 import { CutMarkerTimer } from './cut-marker.timer';
+import { GroupCommitQueue } from './group-commit.queue';
+import { TxTopicReader } from './tx-topic.reader';
 import type { LedgerPipelineMetrics } from './ledger-pipeline.metrics';
 
 export type RunnerState = 'starting' | 'running' | 'retrying' | 'diverged' | 'stopped';
@@ -70,15 +71,6 @@ export interface ChannelRunnerOptions {
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
 }
-
-interface PendingBlock {
-  readonly item: BlockToCommit;
-  /** Local time the builder closed it (commit latency). */
-  readonly closedAt: number;
-}
-
-/** Records per signature pre-verification round (see run()). */
-const VERIFY_CHUNK = 512;
 
 /** Raised inside run() to leave it when stop() was called. */
 class Stopped extends Error {}
@@ -219,130 +211,81 @@ export class ChannelRunner {
 
   /** One life of the runner: resume from the database, then follow until stopped or a failure. */
   private async run(): Promise<void> {
-    const { bus, channels, blocks } = this.deps;
-    const topic = txTopic(this.channel);
     this.state = 'starting';
     this.builder = null;
-    await bus.ensureTopic(topic);
+    const state = await this.resume();
+    const signatures = new PreverifiedSignatures();
+    const builder = await this.newBuilder(state, signatures);
+    const verifier = new ChunkedSignatureVerifier(this.deps.pool, signatures);
+    const assembler = new BlockAssembler(state.snapshot.config, this.clock);
+    const queue = new GroupCommitQueue<PendingBlock>(
+      (group) => this.commitGroup(group),
+      { groupSize: this.options.groupCommit, maxPending: this.maxPendingBlocks },
+      (count) => (this.pendingCount = count),
+    );
+    this.readOffset = state.snapshot.nextOffset;
+    const reader = new TxTopicReader(this.deps.bus, txTopic(this.channel), this.readBatch, this.readOffset, (p) => {
+      this.readOffset = p.readOffset;
+      this.atEndOfLog = p.atEndOfLog;
+    });
+    const timer = new CutMarkerTimer();
+    this.state = 'running';
+    this.lastError = null;
+    try {
+      while (!this.stopping) {
+        queue.throwIfFailed();
+        if (await queue.waitWhileFull()) continue;
+        const prepared = await reader.next();
+        if (prepared.length > 0) {
+          // Closed blocks go to the queue as they close; they are committed from the kick on.
+          const counts = await verifier.feedVerified(
+            prepared,
+            (record) => builder.signingKey(record),
+            (record) => {
+              const closed = assembler.feed(builder, record);
+              if (closed !== undefined) queue.push(closed);
+            },
+          );
+          this.countSignatureChecks(counts);
+          queue.kick();
+        }
+        this.requestCutIfDue(timer, builder);
+        if (prepared.length === 0) await this.sleep(this.pollIntervalMs);
+      }
+    } finally {
+      // Never leave a commit running behind a restart or stop.
+      await queue.drain();
+    }
+    if (queue.failure !== undefined && !this.stopping) throw queue.failure;
+  }
+
+  /** Makes sure the topics exist, loads the channel from the database and republishes what may not have gone out. */
+  private async resume(): Promise<ChannelState> {
+    const { bus, channels } = this.deps;
+    await bus.ensureTopic(txTopic(this.channel));
     await bus.ensureTopic(attestTopic(this.channel));
     await bus.ensureTopic(departmentBlocksTopic(this.deps.publisher.department));
     const state = await channels.get(this.channel);
     this.committed = state.snapshot;
     this.deps.metrics?.setHead(this.channel, state.snapshot.nextHeight - 1);
     await this.republish(state);
-
-    const nonces = new InMemoryNonceRegistry();
-    for (const { from, nonce } of await blocks.burnedNonces(this.channel, state.snapshot.nextHeight))
-      nonces.add(from, nonce);
-    const signatures = new PreverifiedSignatures();
-    const builder = new BlockBuilder(state.snapshot, { verify: signatures.verify, nonces });
-    this.builder = builder;
-    let lastConfig = configKey(state.snapshot.config);
-    this.readOffset = state.snapshot.nextOffset;
-    const timer = new CutMarkerTimer();
-    const pending: PendingBlock[] = [];
-    let blockRecords: BlockTxRecord[] = [];
-    let inflight: Promise<void> | undefined;
-    let commitError: unknown;
-    this.state = 'running';
-    this.lastError = null;
-
-    const kick = (): void => {
-      if (inflight !== undefined || pending.length === 0 || commitError !== undefined) return;
-      const group = pending.splice(0, this.options.groupCommit);
-      inflight = this.commitGroup(group)
-        .catch((error: unknown) => {
-          commitError = error;
-        })
-        .finally(() => {
-          inflight = undefined;
-          this.pendingCount = pending.length;
-          kick();
-        });
-    };
-
-    const fetch = async (from: number): Promise<{ records: PreparedRecord[] }> => ({
-      records: (await bus.read(topic, from, this.readBatch)).map(toPreparedRecord),
-    });
-    let ahead: Promise<{ records: PreparedRecord[] }> | undefined;
-
-    try {
-      while (!this.stopping) {
-        if (commitError !== undefined) throw commitError;
-        if (pending.length >= this.maxPendingBlocks && inflight !== undefined) {
-          await inflight;
-          continue;
-        }
-        const batch = await (ahead ?? fetch(this.readOffset));
-        ahead = undefined;
-        const prepared = batch.records;
-        this.atEndOfLog = prepared.length < this.readBatch;
-        if (prepared.length > 0) {
-          this.readOffset = prepared[prepared.length - 1].offset + 1;
-          if (!this.atEndOfLog) {
-            // Read and parse the next batch while this one's signatures are verified on the pool.
-            ahead = fetch(this.readOffset);
-            ahead.catch(() => undefined);
-          }
-          // Chunk by chunk, the next chunk's signatures are verified on the pool while this one is fed
-          // to the builder; its keys are guessed from the state one chunk back, so a membership change
-          // (e.g. the genesis) costs at most one chunk of inline checks.
-          const chunks: PreparedRecord[][] = [];
-          for (let i = 0; i < prepared.length; i += VERIFY_CHUNK) chunks.push(prepared.slice(i, i + VERIFY_CHUNK));
-          let verified = this.preverify(builder, chunks[0], signatures);
-          for (let c = 0; c < chunks.length; c++) {
-            await verified;
-            if (c + 1 < chunks.length) verified = this.preverify(builder, chunks[c + 1], signatures);
-            for (const record of chunks[c]) {
-              if (record.kind === 'tx') blockRecords.push({ offset: record.offset, value: record.value });
-              const closed = builder.push(record);
-              if (closed === undefined) continue;
-              const key = configKey(closed.config);
-              pending.push({
-                item: { closed, records: blockRecords, configChanged: key !== lastConfig },
-                closedAt: this.clock(),
-              });
-              lastConfig = key;
-              blockRecords = [];
-            }
-          }
-          signatures.clear();
-          const counts = signatures.takeCounts();
-          if (counts.hits > 0)
-            this.deps.metrics?.signatureChecks.add(counts.hits, { channel: this.channel, where: 'pool' });
-          if (counts.misses > 0)
-            this.deps.metrics?.signatureChecks.add(counts.misses, { channel: this.channel, where: 'inline' });
-          this.pendingCount = pending.length;
-          kick();
-        }
-        const now = this.clock();
-        timer.observe(builder.openBlock(), now);
-        const cut = timer.due(now, builder.limits().batchTimeoutMs, this.atEndOfLog);
-        if (cut !== undefined) this.requestCut(timer, cut);
-        if (prepared.length === 0) await this.sleep(this.pollIntervalMs);
-      }
-    } finally {
-      // Never leave a commit running behind a restart or stop.
-      while (inflight !== undefined) await inflight;
-    }
-    if (commitError !== undefined && !this.stopping) throw commitError;
+    return state;
   }
 
-  /** Verifies the batch's signatures on the pool with the keys the builder would use now. */
-  private async preverify(
-    builder: BlockBuilder,
-    records: readonly PreparedRecord[],
-    signatures: PreverifiedSignatures,
-  ): Promise<void> {
-    const checks: SignatureCheck[] = [];
-    for (const record of records) {
-      if (record.kind !== 'tx' || record.tx === null) continue;
-      const key = builder.signingKey(record);
-      if (key !== undefined)
-        checks.push({ publicKey: key, message: record.tx.txIdBytes, signature: record.tx.envelope.sig });
-    }
-    // A handful of checks is cheaper inline than a round trip to a worker.
-    if (checks.length >= 8) await signatures.prefetch(this.deps.pool, checks);
+  /** A block builder resuming after the last committed block, with the nonces its blocks burned. */
+  private async newBuilder(state: ChannelState, signatures: PreverifiedSignatures): Promise<BlockBuilder> {
+    const nonces = new InMemoryNonceRegistry();
+    for (const { from, nonce } of await this.deps.blocks.burnedNonces(this.channel, state.snapshot.nextHeight))
+      nonces.add(from, nonce);
+    const builder = new BlockBuilder(state.snapshot, { verify: signatures.verify, nonces });
+    this.builder = builder;
+    return builder;
+  }
+
+  private countSignatureChecks(counts: { hits: number; misses: number }): void {
+    if (counts.hits > 0) this.deps.metrics?.signatureChecks.add(counts.hits, { channel: this.channel, where: 'pool' });
+    if (counts.misses > 0)
+      this.deps.metrics?.signatureChecks.add(counts.misses, { channel: this.channel, where: 'inline' });
   }
 
   private async commitGroup(group: readonly PendingBlock[]): Promise<void> {
@@ -436,6 +379,14 @@ export class ChannelRunner {
     }
   }
 
+  /** Asks for a cut of the open block once it has been idle past its batch timeout. */
+  private requestCutIfDue(timer: CutMarkerTimer, builder: BlockBuilder): void {
+    const now = this.clock();
+    timer.observe(builder.openBlock(), now);
+    const cut = timer.due(now, builder.limits().batchTimeoutMs, this.atEndOfLog);
+    if (cut !== undefined) this.requestCut(timer, cut);
+  }
+
   private requestCut(timer: CutMarkerTimer, height: number): void {
     timer.requestedFor(height);
     const value = encodeCutMarker({ channel: this.channel, height, from: this.deps.publisher.department });
@@ -460,14 +411,4 @@ export class ChannelRunner {
       this.sleepers.add(done);
     });
   }
-}
-
-/** Bus message -> ledger-core log record; odd timestamps become 0 (block time never goes back anyway). */
-function toPreparedRecord(message: LogMessage): PreparedRecord {
-  const timestamp = Number.isSafeInteger(message.timestamp) && message.timestamp >= 0 ? message.timestamp : 0;
-  return prepareRecord({ offset: message.offset, timestamp, kind: recordKind(message.headers), value: message.value });
-}
-
-function configKey(config: ChannelConfig | null): string {
-  return config === null ? 'null' : canonicalize(config);
 }

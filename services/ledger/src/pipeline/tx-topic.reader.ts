@@ -1,0 +1,57 @@
+import { prepareRecord, type PreparedRecord } from '@accord/ledger-core';
+import type { EventBus, LogMessage } from '@accord/event-bus';
+import { recordKind } from '../ledger.events';
+
+/** Where the reader is: the next offset to read, and whether the last read reached the end of the log. */
+export interface ReadProgress {
+  readonly readOffset: number;
+  readonly atEndOfLog: boolean;
+}
+
+/**
+ * Reads a channel's tx topic in batches of `readBatch` records from an
+ * offset, parsing each record once. After a full batch the next one is
+ * read and parsed while the caller verifies and builds this one (a short
+ * batch means the end of the log: the next read waits for the caller).
+ */
+export class TxTopicReader {
+  private ahead: Promise<PreparedRecord[]> | undefined;
+  private offset: number;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly topic: string,
+    private readonly readBatch: number,
+    from: number,
+    private readonly onProgress: (progress: ReadProgress) => void = () => undefined,
+  ) {
+    this.offset = from;
+  }
+
+  /** The next batch, in log order; empty at the end of the log. */
+  async next(): Promise<PreparedRecord[]> {
+    const prepared = await (this.ahead ?? this.fetch(this.offset));
+    this.ahead = undefined;
+    const atEndOfLog = prepared.length < this.readBatch;
+    if (prepared.length > 0) {
+      this.offset = prepared[prepared.length - 1].offset + 1;
+      if (!atEndOfLog) {
+        this.ahead = this.fetch(this.offset);
+        // Its failure surfaces at the next call; never as an unhandled rejection.
+        this.ahead.catch(() => undefined);
+      }
+    }
+    this.onProgress({ readOffset: this.offset, atEndOfLog });
+    return prepared;
+  }
+
+  private async fetch(offset: number): Promise<PreparedRecord[]> {
+    return (await this.bus.read(this.topic, offset, this.readBatch)).map(toPreparedRecord);
+  }
+}
+
+/** Bus message -> ledger-core log record; odd timestamps become 0 (block time never goes back anyway). */
+export function toPreparedRecord(message: LogMessage): PreparedRecord {
+  const timestamp = Number.isSafeInteger(message.timestamp) && message.timestamp >= 0 ? message.timestamp : 0;
+  return prepareRecord({ offset: message.offset, timestamp, kind: recordKind(message.headers), value: message.value });
+}
