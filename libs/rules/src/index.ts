@@ -21,3 +21,4 @@ export { decide, expire, reconcileMembership } from './engine/rules.decider';
 export type { DecisionEnv } from './engine/rules.decider';
 export { evolve } from './engine/rules.evolver';
 export * from './engine/rules.engine';
+export * from './engine/rules.dry-run';
