@@ -7,7 +7,6 @@ import {
   findRequest,
   rejectionOf,
   type Evaluation,
-  type RequestRecord,
   type RulesTxPayloads,
   type RulesTxType,
 } from '@accord/rules';
@@ -98,12 +97,11 @@ export class AccessActionsService {
     });
   }
 
-  /** The request once applied here (waiting up to `waitMs`); else 409 request_not_applied or 404 request_not_found. */
-  private async requestOnRecord(channel: string, request: string, waitMs: number): Promise<RequestRecord> {
+  /** Returns once the request is applied here (waiting up to `waitMs`); else 409 request_not_applied or 404 request_not_found. */
+  private async requestOnRecord(channel: string, request: string, waitMs: number): Promise<void> {
     await this.records.waitFor(channel, (state) => findRequest(state, request) !== undefined, waitMs);
-    const found = findRequest(this.channels.runtime(channel).state, request);
-    if (found === undefined) throw await this.records.requestNotFound(channel, request);
-    return found;
+    if (findRequest(this.channels.runtime(channel).state, request) === undefined)
+      throw await this.records.requestNotFound(channel, request);
   }
 
   /** Dry-runs the tx on the applied state, then has the department tx publisher sign and publish it. */
