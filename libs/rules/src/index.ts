@@ -24,3 +24,4 @@ export * from './engine/rules.engine';
 export * from './applier/block-applier.events';
 export { applyBlockRecords, decideBlockRecord } from './applier/block-applier.decider';
 export { evolveAppliedChannels, initialAppliedChannel } from './applier/block-applier.evolver';
+export * from './engine/rules.dry-run';

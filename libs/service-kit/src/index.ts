@@ -105,3 +105,5 @@ export {
   readClusterRunbook,
   runbookDrift,
 } from './harness/env-docs';
+
+export * from './tx-publisher';

@@ -148,6 +148,9 @@ describe('contracts OpenAPI document vs. observed error responses', () => {
       post(`${ch}/requests`, dataadmin, evaluation, 403, 'forbidden'),
       post(`${ch}/requests`, user, { ...evaluation, purpose: 'Not a token' }, 400, 'validation_failed'),
       post(`/v1/channels/${UNKNOWN}/requests`, user, evaluation, 404, 'channel_not_found'),
+      // What the rules' dry run rejects is refused before signing, with the decider's code.
+      post(`${ch}/requests`, user, { ...evaluation, dataset: 'dept-b/nothing' }, 404, 'unknown_dataset'),
+      post(`${ch}/requests`, user, { ...evaluation, dataset: 'test-dept/permits' }, 422, 'own_dataset'),
       // Consent and refusal (dataadmin): only the provider may decide, only a pending request.
       ...['consent', 'refuse'].flatMap((action) => [
         post(`${ch}/requests/${ids.ours}/${action}`, user, {}, 403, 'forbidden'),

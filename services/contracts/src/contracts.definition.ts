@@ -11,6 +11,14 @@ export const contractsErrorStatus: ErrorStatusMap = {
   channel_halted: 409,
   not_provider: 403,
   not_requester: 403,
+  // Rejections of the rules' dry run that an action may meet (the others keep the 422 of a refused rule).
+  unknown_dataset: 404,
+  unknown_request: 404,
+  unknown_grant: 404,
+  duplicate_request: 409,
+  dataset_deprecated: 409,
+  requester_not_member: 409,
+  provider_not_member: 409,
 };
 
 /** How main.ts, tests and `accord up` start the contracts service. */

@@ -1,3 +1,4 @@
+import type { RejectionCode } from '@accord/rules';
 import { AccordError } from '@accord/service-kit';
 
 /**
@@ -29,13 +30,14 @@ export class RecordNotFoundError extends ContractsError {
 }
 
 /**
- * An action the rules would reject for sure, refused before it is signed
- * (e.g. a consent to a request another department provides). `code` is the
- * rules' rejection code (docs/rules.md).
+ * An action the rules would reject, refused before it is signed: the dry
+ * run of the rules decider on the state applied here gave it a `rejected`
+ * receipt (e.g. a consent to a request another department provides).
+ * `code` and message are the decider's (docs/rules.md "Receipts").
  */
 export class ActionRejectedError extends ContractsError {
   constructor(
-    readonly code: 'not_provider' | 'not_requester' | 'request_not_pending' | 'grant_not_active' | 'grant_exhausted',
+    readonly code: RejectionCode,
     message: string,
     details?: Readonly<Record<string, unknown>>,
   ) {

@@ -1,6 +1,6 @@
 import type { Members } from '@accord/protocol';
 import type { ChannelConfig, MemberRecord, MemberStatus, Proposal } from './channel-config.schema';
-import type { Quorum } from './governance-tx.schema';
+import { PRE_GENESIS_LIMITS, type Quorum } from './governance-tx.schema';
 
 /** Members of the channel (sorted by id), optionally only those with a status. */
 export function listMembers(config: ChannelConfig, status?: MemberStatus): MemberRecord[] {
@@ -73,4 +73,9 @@ export function quorumSize(quorum: Quorum, activeMembers: number): number {
 /** The finality quorum of a configuration: its policy applied to its active members. */
 export function finalityQuorum(config: ChannelConfig): number {
   return quorumSize(config.policy.quorum, config.members.filter((m) => m.status === 'active').length);
+}
+
+/** The size limit of a tx envelope on the channel: its policy's, or the pre-genesis limit before a configuration exists. */
+export function maxTxBytesOf(config: ChannelConfig | null): number {
+  return config?.policy.maxTxBytes ?? PRE_GENESIS_LIMITS.maxTxBytes;
 }

@@ -25,6 +25,11 @@ export type RulesCommand = {
 export function parseRulesCommand(envelope: TxEnvelope, tx: TxContext): RulesCommand | RejectedReceipt | null {
   const { type, payload } = envelope.body;
   if (!isRulesTxType(type)) return null;
+  return rulesCommandOf(type, payload, tx);
+}
+
+/** The command of a rules tx type and payload, or a `rejected` receipt (invalid_payload) when the payload fails its schema. */
+export function rulesCommandOf(type: RulesTxType, payload: unknown, tx: TxContext): RulesCommand | RejectedReceipt {
   const result = RULES_TX_SCHEMAS[type].safeParse(payload);
   if (!result.success) {
     const issues = zodIssues(result.error, 'payload');

@@ -95,7 +95,8 @@ export function apply(state: RulesState, block: Block, config: ChannelConfig | n
   return { state: draft, receipts, digest: stateDigest(draft) };
 }
 
-function activeMembers(config: ChannelConfig): ReadonlySet<string> {
+/** Ids of the configuration's active members (what the decider's DecisionEnv.members holds). */
+export function activeMembers(config: ChannelConfig): ReadonlySet<string> {
   return new Set(config.members.filter((m) => m.status === 'active').map((m) => m.id));
 }
 

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Roles, ZodBody, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
@@ -25,14 +26,19 @@ import { AccessActionsService, type SubmittedAction } from './access-actions.ser
 type Params<S extends z.ZodType> = z.output<S>;
 
 /**
- * The department's access actions: each builds a rules tx, signs it with
- * the department key and submits it to the channel (202: accepted for
- * ordering; the outcome is in its receipts). Requests and cancellations
- * need the `user` role; consent, refusal and revocation the `dataadmin` role.
+ * The department's access actions: each builds a rules tx, checks it with a
+ * dry run of the rules (what they would reject is refused with the rules'
+ * code), signs it with the department key and submits it to the channel
+ * (202: accepted for ordering; the outcome is in its receipts). Requests
+ * and cancellations need the `user` role; consent, refusal and revocation
+ * the `dataadmin` role. A tx the ledger's submission API would refuse is
+ * refused alike: 400 envelope_invalid (details.reason, e.g. tx.too_large).
  */
 @ApiTags('actions')
 @Controller('v1/channels/:channel')
-@ApiAcceptedResponse({ description: 'Signed and submitted: {txId, envelope, receiptsUrl}' })
+@ApiAcceptedResponse({
+  description: 'Signed and submitted: {txId, status: pending, statusUrl (on the ledger API), envelope, receiptsUrl}',
+})
 @ApiServiceUnavailableResponse({
   description:
     'dependency_unavailable (details.dependency: bus; Retry-After header): the tx could not be submitted now',
@@ -47,8 +53,11 @@ export class AccessActionsController {
     summary:
       'Request access to a dataset for a purpose and duration (access.request); answers with the expected outcome',
   })
-  @ApiNotFoundResponse({ description: 'channel_not_found' })
-  @ApiConflictResponse({ description: 'channel_halted' })
+  @ApiNotFoundResponse({ description: 'channel_not_found or unknown_dataset' })
+  @ApiConflictResponse({
+    description: 'channel_halted, duplicate_request, dataset_deprecated, requester_not_member or provider_not_member',
+  })
+  @ApiUnprocessableEntityResponse({ description: 'own_dataset (or another rejection of the rules, details.type)' })
   request(
     @ZodParams(channelParamsSchema) { channel }: Params<typeof channelParamsSchema>,
     @ZodBody(requestBodySchema) body: RequestBody,
@@ -85,7 +94,7 @@ export class AccessActionsController {
   @ApiNotFoundResponse({ description: 'channel_not_found or request_not_found' })
   @ApiConflictResponse({
     description:
-      'request_not_pending, channel_halted, or request_not_applied: the ledger has the request (details.status: committed or pending) but it is not applied here yet (retry, or pass waitMs)',
+      'request_not_pending, requester_not_member, channel_halted, or request_not_applied: the ledger has the request (details.status: committed or pending) but it is not applied here yet (retry, or pass waitMs)',
   })
   consent(
     @ZodParams(idParamsSchema) { channel, id }: Params<typeof idParamsSchema>,

@@ -1,14 +1,31 @@
 import { Module } from '@nestjs/common';
-import { clockProvider } from '../clock.provider';
+import { NONCE_LANES, txPublisherProvider } from '@accord/service-kit';
+import { CLOCK, clockProvider } from '../clock.provider';
+import { KIND_HEADER, txTopic } from '../contracts.events';
+import { DEPARTMENT_SIGNER } from '../keys/department-signer.provider';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { AccessActionsController } from './access-actions.controller';
 import { AccessActionsService } from './access-actions.service';
+import { ContractsTxChannels } from './contracts-tx-channels.service';
 import { RecordLocator } from './record-locator.service';
 
-/** Access actions signed with the department key and submitted to the channels. */
+/** Access actions, checked by a dry run of the rules and signed and published by the department tx publisher. */
 @Module({
   imports: [PipelineModule],
   controllers: [AccessActionsController],
-  providers: [AccessActionsService, RecordLocator, clockProvider],
+  providers: [
+    AccessActionsService,
+    RecordLocator,
+    clockProvider,
+    ContractsTxChannels,
+    txPublisherProvider({
+      signer: DEPARTMENT_SIGNER,
+      channels: ContractsTxChannels,
+      clock: CLOCK,
+      lane: NONCE_LANES.contracts,
+      topic: txTopic,
+      headers: { [KIND_HEADER]: 'tx' },
+    }),
+  ],
 })
 export class ActionsModule {}

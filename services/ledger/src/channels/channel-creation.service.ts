@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { canonicalBytes, isProtocolError, parseEnvelope, verifyEnvelopeSignature } from '@accord/protocol';
 import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { InjectEventBus, publishForRequest } from '@accord/service-kit';
+import { InjectEventBus, publishForRequest, readStrictJson } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
 import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
-import { readStrictJson } from '../submission/request-body.mapper';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
 
 export interface ChannelCreated {

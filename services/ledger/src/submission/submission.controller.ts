@@ -9,7 +9,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { openApiSchema, RawJsonBody, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
+import { openApiSchema, RawJsonBody, ROLES, Roles, txStatusUrl, ZodParams, ZodQuery } from '@accord/service-kit';
 import type { z } from 'zod';
 import { ApiPathParams, channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
 import {
@@ -85,7 +85,7 @@ function toSubmitResponse(status: TxStatus, sig: string, duplicate: boolean): Su
   const base = {
     txId: status.txId,
     status: status.status,
-    statusUrl: `/v1/txs/${status.txId}?sig=${sig}`,
+    statusUrl: txStatusUrl(status.txId, sig),
     duplicate,
     channel: status.channel,
   };

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalBytes, isProtocolError, parseEnvelope } from '@accord/protocol';
-import { PRE_GENESIS_LIMITS } from '@accord/ledger-core';
+import { maxTxBytesOf } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { InjectEventBus, publishForRequest } from '@accord/service-kit';
+import { checkTxEnvelope, InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
 import { KIND_HEADER, txTopic } from '../ledger.events';
 import { ChannelRepository } from '../persistence/channel.repository';
-import { readStrictJson } from './request-body.mapper';
-import { EnvelopeRejectedError } from './submission.errors';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 
 export interface SubmissionOutcome {
@@ -43,8 +40,8 @@ export class TxSubmissionService {
   async submit(channel: string, body: Uint8Array | undefined): Promise<SubmissionOutcome> {
     const state = await this.channels.find(channel);
     if (state === undefined || !state.following) throw new ChannelNotFoundError(channel);
-    const maxTxBytes = state.snapshot.config?.policy.maxTxBytes ?? PRE_GENESIS_LIMITS.maxTxBytes;
-    const { bytes, txId, sig } = checkEnvelope(body, channel, maxTxBytes);
+    // The envelope checks the department's tx publisher applies too (docs/tx-publisher.md).
+    const { bytes, txId, sig } = checkTxEnvelope(body, channel, maxTxBytesOf(state.snapshot.config));
     const key = `${txId}:${sig}`;
 
     const running = this.inFlight.get(key);
@@ -78,37 +75,4 @@ export class TxSubmissionService {
   private async currentStatus(txId: string, sig: string, channel: string): Promise<TxStatus> {
     return (await this.txs.status(txId, sig)) ?? { txId, status: 'pending', channel };
   }
-}
-
-/**
- * The envelope's log bytes (its canonical JSON) and txId, or
- * EnvelopeRejectedError. The body is read as received with the protocol's
- * strict JSON rules, so what the log would refuse for its value (duplicate
- * keys, `1.0`, exponents, unsafe integers, a BOM, invalid UTF-8, lone
- * surrogates) is refused here with the same reason instead of being
- * re-serialised into something else. Only layout is normalised (whitespace,
- * member order, escape spelling, `-0`): it does not change the value, and
- * the txId covers the body's canonical JSON either way.
- */
-export function checkEnvelope(
-  body: Uint8Array | undefined,
-  channel: string,
-  maxTxBytes: number,
-): { bytes: Uint8Array; txId: string; sig: string } {
-  try {
-    const bytes = canonicalBytes(readStrictJson(body));
-    const { txId, envelope } = parseEnvelope(bytes, { maxTxBytes, channel });
-    return { bytes, txId, sig: envelope.sig };
-  } catch (error) {
-    if (!isProtocolError(error)) throw error;
-    return rejectWith(error.code, error.message, error.details);
-  }
-}
-
-function rejectWith(reason: string, message: string, details: Readonly<Record<string, unknown>> | undefined): never {
-  const { issues, size, maxTxBytes, channel, expected } = details ?? {};
-  const kept = Object.fromEntries(
-    Object.entries({ issues, size, maxTxBytes, channel, expected }).filter(([, v]) => v !== undefined),
-  );
-  throw new EnvelopeRejectedError(reason, message, kept);
 }
