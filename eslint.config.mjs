@@ -1,6 +1,13 @@
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
+// Another package is reached through its entry points only: `@accord/<pkg>`,
+// or `@accord/<pkg>/testing` for its test helpers (libs/<pkg>/src/testing/index.ts).
+const deepImports = {
+  group: ['@accord/*/src', '@accord/*/src/**', '@accord/*/dist', '@accord/*/dist/**'],
+  message: "Import another package through its entry point: '@accord/<pkg>' or '@accord/<pkg>/testing'.",
+};
+
 // Module boundaries (docs/architecture.md): the pure protocol core may depend
 // on nothing but other pure code; infrastructure adapters never import
 // services; only apps (services, CLI) sit on top of everything.
@@ -12,6 +19,7 @@ export default tseslint.config(
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: [deepImports] }],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -35,6 +43,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            deepImports,
             {
               group: [
                 '@nestjs/*',

@@ -5,16 +5,15 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { signTx, type JsonObject } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import { contractsInfraForTest } from './testing/contracts-infra-test.config';
 import {
   api,
   startContracts,
   startDepartment,
   TxPublisher,
-  waitFor,
   writeKeysFile,
   type DepartmentUnderTest,
 } from './testing/department.fixture';

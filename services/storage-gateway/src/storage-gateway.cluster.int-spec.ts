@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
-import { clusterServiceEnv } from '@accord/service-kit/src/testing/cluster-test.config';
+import { clusterServiceEnv } from '@accord/service-kit/testing';
 import { storageGatewayService } from './storage-gateway.definition';
 import type { StorageGatewayConfig } from './storage-gateway.config';
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@accord/event-bus';
+import { waitFor } from '@accord/event-bus/testing';
 import {
   computeTxId,
   encodeEnvelope,
@@ -174,19 +175,4 @@ export function api(sut: ServiceUnderTest<ContractsConfig> | ServiceUnderTest<Le
         .set(...auth(token))
         .send(body),
   };
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

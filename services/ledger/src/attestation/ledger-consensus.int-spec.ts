@@ -19,6 +19,7 @@ import {
 } from '@accord/protocol';
 import { testMember, type TestMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import {
@@ -29,7 +30,6 @@ import {
   writeKeysFile,
 } from '../testing/ledger-api.fixture';
 import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
 
 jest.setTimeout(120_000);
 

@@ -15,11 +15,11 @@ import {
   type DepartmentKeys,
   type ServiceUnderTest,
 } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { recordKind, txTopic } from '../ledger.events';
 import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
 
 jest.setTimeout(120_000);
 

@@ -14,11 +14,11 @@ import {
   startServiceForTest,
   type ServiceUnderTest,
 } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
 import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
 
 jest.setTimeout(180_000);
 

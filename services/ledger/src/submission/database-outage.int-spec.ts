@@ -7,11 +7,11 @@ import request from 'supertest';
 import { computeTxId, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
 import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
 import { TcpProxy } from '../testing/tcp-proxy';
 
 jest.setTimeout(120_000);

@@ -1,0 +1,2 @@
+// Test helpers for services: `@accord/service-kit/testing` (not part of the built package).
+export * from './cluster-test.config';
