@@ -1,2 +1,3 @@
 // Test helpers for services: `@accord/service-kit/testing` (not part of the built package).
 export * from './cluster-test.config';
+export * from './service-boot.contract';
