@@ -11,13 +11,10 @@ import {
   type TxEnvelope,
 } from '@accord/protocol';
 import type { TestMember } from '@accord/protocol/testing';
+// Tests boot the real ledger next to the contracts service: it produces the committed blocks the rules apply.
+import { ledgerService, type LedgerConfig } from '@accord/ledger-service';
 import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
 import request from 'supertest';
-// Tests boot the real ledger next to the contracts service: it produces the committed blocks the rules apply.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import type { LedgerConfig } from '../../../ledger/src/ledger.config';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { ledgerService } from '../../../ledger/src/ledger.definition';
 import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
 import { txTopic } from '../contracts.events';
