@@ -8,12 +8,12 @@ import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
 import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
 import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import {
   api,
   startContracts,
   startDepartment,
   TxPublisher,
-  writeKeysFile,
   type DepartmentUnderTest,
 } from './testing/department.fixture';
 

@@ -23,11 +23,11 @@ import {
   startContracts,
   startDepartment,
   TxPublisher,
-  writeKeysFile,
   type DepartmentUnderTest,
 } from './testing/department.fixture';
 import type { ServiceUnderTest } from '@accord/service-kit';
 import { waitFor } from '@accord/event-bus/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 
 // One department's ledger and contracts service in-process (PGlite in
 // memory, embedded log), on an alliance channel with two other members

@@ -1,31 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EventBus } from '@accord/event-bus';
 import { waitFor } from '@accord/event-bus/testing';
-import {
-  computeTxId,
-  encodeEnvelope,
-  encodeMemberKeyFile,
-  signTx,
-  type JsonObject,
-  type TxEnvelope,
-} from '@accord/protocol';
+import { computeTxId, encodeEnvelope, signTx, type JsonObject, type TxEnvelope } from '@accord/protocol';
 import type { TestMember } from '@accord/protocol/testing';
 // Tests boot the real ledger next to the contracts service: it produces the committed blocks the rules apply.
 import { ledgerService, type LedgerConfig } from '@accord/ledger-service';
 import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
 import { txTopic } from '../contracts.events';
-
-/** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
-export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${member.id}-keys.json`);
-  await writeFile(path, JSON.stringify(encodeMemberKeyFile(member.id, member.keys)), { mode: 0o600 });
-  return path;
-}
 
 export interface DepartmentUnderTest {
   readonly member: TestMember;

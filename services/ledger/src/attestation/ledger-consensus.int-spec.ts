@@ -21,15 +21,10 @@ import { testMember, type TestMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
 import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
 import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import {
-  blockAttestation,
-  getJson,
-  publishAttestations,
-  TxFactory,
-  writeKeysFile,
-} from '../testing/ledger-api.fixture';
+import { blockAttestation, getJson, publishAttestations, TxFactory } from '../testing/ledger-api.fixture';
 
 jest.setTimeout(120_000);
 
