@@ -1,9 +1,27 @@
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
+// Another package is reached through its entry points only: `@accord/<pkg>`,
+// or `@accord/<pkg>/testing` for its test helpers (libs/<pkg>/src/testing/index.ts).
+const deepImports = {
+  group: ['@accord/*/src', '@accord/*/src/**', '@accord/*/dist', '@accord/*/dist/**'],
+  message: "Import another package through its entry point: '@accord/<pkg>' or '@accord/<pkg>/testing'.",
+};
+
 // Module boundaries (docs/architecture.md): the pure protocol core may depend
 // on nothing but other pure code; infrastructure adapters never import
-// services; only apps (services, CLI) sit on top of everything.
+// services; only apps (services, CLI) sit on top of everything. `appExtras`:
+// tags apps may depend on besides (none in production code).
+const moduleBoundaries = (appExtras) => ({
+  allow: [],
+  depConstraints: [
+    { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },
+    { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:pure', 'type:infra'] },
+    { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: ['type:pure', 'type:infra'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:infra', 'type:service-kit', ...appExtras] },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.nx/**'] },
   ...tseslint.configs.recommended,
@@ -12,19 +30,16 @@ export default tseslint.config(
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:pure', 'type:infra'] },
-            { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: ['type:pure', 'type:infra'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:infra', 'type:service-kit'] },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [deepImports] }],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries([])],
     },
+  },
+  {
+    // A service's specs and test fixtures may boot another service through
+    // its public entry, `@accord/<name>-service` (the contracts specs run the
+    // real ledger that commits the blocks they apply); its production code may not.
+    files: ['services/*/src/**/*.spec.ts', 'services/*/src/**/*.int-spec.ts', 'services/*/src/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service'])] },
   },
   {
     // The protocol, ledger and rules cores are pure: no frameworks, no I/O, no clocks or randomness.
@@ -35,6 +50,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            deepImports,
             {
               group: [
                 '@nestjs/*',

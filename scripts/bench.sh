@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Runs the benchmark scripts against the real infrastructure (started here if
-# needed, stopped again unless ACCORD_KEEP_INFRA=1). Prints tables; asserts nothing.
+# needed; what was started here is stopped again unless ACCORD_KEEP_INFRA=1).
+# Prints tables; asserts nothing.
 # Usage: bash scripts/bench.sh [foundation|ledger|all]   (BENCH_SCALE=0.1 for a quick run)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 which=${1:-all}
 bash scripts/ensure-deps.sh
-if [[ "${ACCORD_KEEP_INFRA:-0}" != 1 ]]; then trap 'bash scripts/infra/down.sh || true' EXIT; fi
-bash scripts/infra/up.sh
-# shellcheck disable=SC1090
+# On exit, stop only the servers this run started (as scripts/test.sh does).
+started=$(mktemp)
+if [[ "${ACCORD_KEEP_INFRA:-0}" != 1 ]]; then
+  trap 'bash scripts/infra/down.sh --recorded "$started" || true; rm -f "$started"' EXIT
+else
+  trap 'rm -f "$started"' EXIT
+fi
+bash scripts/infra/up.sh --record "$started"
+# shellcheck disable=SC1090,SC1091  # written by scripts/infra at run time
 source "${ACCORD_RUN:-$HOME/.cache/accord/run}/infra.env"
 case $which in
   foundation) node tools/bench/dist/foundation.bench.js ;;

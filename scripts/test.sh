@@ -24,12 +24,13 @@ unit_rc=0
 npx jest --selectProjects unit --ci --forceExit --maxWorkers=2 --json --outputFile="$results/unit.json" || unit_rc=$?
 
 echo "[accord] starting real infrastructure (Kafka, PostgreSQL, MinIO)" >&2
-started_here=0
-if [[ "${ACCORD_KEEP_INFRA:-0}" != 1 ]]; then started_here=1; fi
-cleanup() { if [[ $started_here == 1 ]]; then bash scripts/infra/down.sh || true; fi; }
-trap cleanup EXIT
-bash scripts/infra/up.sh
-# shellcheck disable=SC1090
+# On exit, stop only the servers this run started (up.sh records them); those
+# already running before (another run's, a developer's) stay up.
+# ACCORD_KEEP_INFRA=1 leaves running what this run started as well.
+started="$results/infra-started"
+if [[ "${ACCORD_KEEP_INFRA:-0}" != 1 ]]; then trap 'bash scripts/infra/down.sh --recorded "$started" || true' EXIT; fi
+bash scripts/infra/up.sh --record "$started"
+# shellcheck disable=SC1090,SC1091  # written by scripts/infra at run time
 source "${ACCORD_RUN:-$HOME/.cache/accord/run}/infra.env"
 
 echo "[accord] integration tests (real Kafka, PostgreSQL, MinIO)" >&2

@@ -2,20 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { signTx, type JsonObject } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
-import { contractsInfraForTest } from './testing/contracts-infra-test.config';
+import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
+import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import {
   api,
   startContracts,
   startDepartment,
   TxPublisher,
-  waitFor,
-  writeKeysFile,
   type DepartmentUnderTest,
 } from './testing/department.fixture';
 
@@ -37,7 +35,8 @@ interface Digest {
  * genesis on a fresh schema reaches the same digests.
  */
 describe('contracts of three departments on Kafka + PostgreSQL', () => {
-  const { pgUrl, kafkaBrokers } = contractsInfraForTest();
+  const pgUrl = postgresTestUrl();
+  const kafkaBrokers = kafkaTestBrokers().join(',');
   const run = randomBytes(4).toString('hex');
   const channel = `rules-${run}`;
   const members = ['a', 'b', 'c'].map((d) => testMember(`dept-${d}-${run}`));
@@ -126,13 +125,7 @@ describe('contracts of three departments on Kafka + PostgreSQL', () => {
 
   afterAll(async () => {
     for (const dept of departments.reverse()) await dept.close();
-    const client = new Client({ connectionString: pgUrl });
-    await client.connect();
-    try {
-      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
+    await dropTestSchema(pgUrl, ...schemas);
     await rm(dir, { recursive: true, force: true });
     await shutdownTelemetry();
   });

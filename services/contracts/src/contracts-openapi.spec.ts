@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { checkErrorResponses, shutdownTelemetry, type ErrorCase, type UnproducedStatus } from '@accord/service-kit';
 import {
   api,

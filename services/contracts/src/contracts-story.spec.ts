@@ -12,8 +12,7 @@ import {
   type TxEnvelope,
 } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
 import type { ContractsConfig } from './contracts.config';
 import { LedgerClient } from './ledger/ledger.client';
@@ -24,11 +23,11 @@ import {
   startContracts,
   startDepartment,
   TxPublisher,
-  waitFor,
-  writeKeysFile,
   type DepartmentUnderTest,
 } from './testing/department.fixture';
 import type { ServiceUnderTest } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 
 // One department's ledger and contracts service in-process (PGlite in
 // memory, embedded log), on an alliance channel with two other members

@@ -18,11 +18,12 @@ import {
 import { testMember } from '@accord/protocol/testing';
 import type { EventBus } from '@accord/event-bus';
 import { EVENT_BUS, shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { LedgerConfig } from './ledger.config';
 import { ledgerService } from './ledger.definition';
-import { waitFor } from './testing/ledger-pipeline.fixture';
 import {
   blockAttestation,
   getJson,
@@ -30,7 +31,6 @@ import {
   runAccordCli,
   stateAttestation,
   TxFactory,
-  writeKeysFile,
 } from './testing/ledger-api.fixture';
 
 // The ledger booted in-process (PGlite in memory, embedded log) and driven

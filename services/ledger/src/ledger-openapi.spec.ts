@@ -11,10 +11,11 @@ import {
   type ServiceUnderTest,
   type UnproducedStatus,
 } from '@accord/service-kit';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import type { LedgerConfig } from './ledger.config';
 import { ledgerService } from './ledger.definition';
-import { TxFactory, writeKeysFile } from './testing/ledger-api.fixture';
+import { TxFactory } from './testing/ledger-api.fixture';
 
 // The ledger's OpenAPI document against what the running ledger answers:
 // every error case below must be answered with a status the document lists

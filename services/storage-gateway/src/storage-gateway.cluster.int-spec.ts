@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
-import { clusterServiceEnv } from '@accord/service-kit/src/testing/cluster-test.config';
+import { dropTestSchema } from '@accord/persistence/testing';
+import { clusterServiceEnv } from '@accord/service-kit/testing';
 import { storageGatewayService } from './storage-gateway.definition';
 import type { StorageGatewayConfig } from './storage-gateway.config';
 
@@ -16,10 +17,8 @@ describe('storage-gateway service in cluster mode', () => {
   });
 
   afterAll(async () => {
-    if (sut) {
-      await sut.service.app.get(DataSource).query(`DROP SCHEMA IF EXISTS "${env.ACCORD_DATABASE_SCHEMA}" CASCADE`);
-      await sut.close();
-    }
+    await sut?.close();
+    await dropTestSchema(env.ACCORD_DATABASE, env.ACCORD_DATABASE_SCHEMA);
     await shutdownTelemetry();
   });
 

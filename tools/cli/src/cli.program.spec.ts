@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519Signer, validateMembers, verifyEd25519 } from '@accord/protocol';
-import { TestChain, testMember } from '@accord/protocol/src/testing';
+import { TestChain, testMember } from '@accord/protocol/testing';
 import { loadDepartmentSigner } from '@accord/service-kit';
 import { runCli } from './cli.program';
 

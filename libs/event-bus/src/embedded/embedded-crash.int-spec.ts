@@ -5,7 +5,7 @@ import type { EventBusLogger } from '../event-bus.logger';
 import type { LogMessage } from '../event-bus.port';
 import { readLines, killHard, runConsumerCrashScenario, spawnChild } from '../testing/crash.harness';
 import { producedValue, type CrashProducerArgs } from '../testing/crash-scenario.model';
-import { waitFor } from '../testing/event-bus.contract';
+import { waitFor } from '../testing/wait-for';
 import { EmbeddedEventBus } from './embedded-event-bus.adapter';
 
 // jest.config's per-project testTimeout is not applied by Jest (it is a global option).

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyValue, INITIAL_STATE, type CrashConsumerArgs, type CrashConsumerState } from './crash-scenario.model';
-import { waitFor } from './event-bus.contract';
+import { waitFor } from './wait-for';
 
 const SWC_REGISTER = join(__dirname, 'swc-register.js');
 

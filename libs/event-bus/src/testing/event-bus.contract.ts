@@ -7,6 +7,7 @@ import {
   TopicNotFoundError,
 } from '../event-bus.errors';
 import type { EventBus, LogMessage, OutgoingMessage, SubscribeOptions, Subscription } from '../event-bus.port';
+import { waitFor } from './wait-for';
 
 /**
  * The shared contract of the EventBus port, run against every adapter (as
@@ -32,14 +33,6 @@ const msg = (value: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessa
   ...extra,
 });
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-export async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 interface Collector {
   readonly subscription: Subscription;
@@ -96,12 +89,13 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         batches,
         messages,
         offsets: () => messages().map((m) => m.offset),
-        waitForCount: (count) =>
-          waitFor(
+        waitForCount: async (count) => {
+          await waitFor(
             `${count} messages (have ${messages().length})`,
             () => messages().length >= count,
             harness.deliveryTimeoutMs,
-          ),
+          );
+        },
       };
     }
 

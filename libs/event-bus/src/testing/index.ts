@@ -1,2 +1,3 @@
-export { describeEventBusContract, waitFor, type EventBusContractHarness } from './event-bus.contract';
+export { describeEventBusContract, type EventBusContractHarness } from './event-bus.contract';
+export { waitFor } from './wait-for';
 export { kafkaTestBrokers } from './kafka-test.config';

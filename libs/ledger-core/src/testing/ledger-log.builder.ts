@@ -8,7 +8,7 @@ import {
   signTx,
   TxEnvelope,
 } from '@accord/protocol';
-import { deterministicRandom, TestMember, testMember } from '@accord/protocol/src/testing';
+import { deterministicRandom, TestMember, testMember } from '@accord/protocol/testing';
 import { encodeCutMarker, LogRecord } from '../block/log-record.parser';
 import type { ChannelKind, ChannelPolicy } from '../governance/governance-tx.schema';
 

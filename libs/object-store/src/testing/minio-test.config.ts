@@ -2,12 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'minio';
 import type { MinioObjectStoreConfig } from '../minio-object-store.adapter';
 
+export interface MinioTestSettings {
+  /** e.g. `http://127.0.0.1:9000`. */
+  readonly endpoint: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+}
+
 /**
  * The one place integration tests read the MinIO settings that
  * scripts/infra/minio.sh records in ~/.cache/accord/run/infra.env.
  * Missing variables fail the test with instructions; they never skip it.
  */
-export function minioTestConfig(bucket: string): MinioObjectStoreConfig {
+export function minioTestSettings(): MinioTestSettings {
   const names = ['ACCORD_TEST_MINIO_ENDPOINT', 'ACCORD_TEST_MINIO_ACCESS_KEY', 'ACCORD_TEST_MINIO_SECRET_KEY'] as const;
   const missing = names.filter((n) => !process.env[n]);
   if (missing.length > 0) {
@@ -16,14 +23,24 @@ export function minioTestConfig(bucket: string): MinioObjectStoreConfig {
         'then `source ~/.cache/accord/run/infra.env` (npm test does both).',
     );
   }
-  const endpoint = new URL(process.env['ACCORD_TEST_MINIO_ENDPOINT'] as string);
+  return {
+    endpoint: process.env['ACCORD_TEST_MINIO_ENDPOINT'] as string,
+    accessKey: process.env['ACCORD_TEST_MINIO_ACCESS_KEY'] as string,
+    secretKey: process.env['ACCORD_TEST_MINIO_SECRET_KEY'] as string,
+  };
+}
+
+/** Adapter config for the test MinIO and `bucket`. */
+export function minioTestConfig(bucket: string): MinioObjectStoreConfig {
+  const settings = minioTestSettings();
+  const endpoint = new URL(settings.endpoint);
   const useSSL = endpoint.protocol === 'https:';
   return {
     endPoint: endpoint.hostname,
     port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
     useSSL,
-    accessKey: process.env['ACCORD_TEST_MINIO_ACCESS_KEY'] as string,
-    secretKey: process.env['ACCORD_TEST_MINIO_SECRET_KEY'] as string,
+    accessKey: settings.accessKey,
+    secretKey: settings.secretKey,
     bucket,
   };
 }

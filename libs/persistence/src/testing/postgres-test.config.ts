@@ -22,12 +22,12 @@ export function uniqueTestSchema(prefix = 'accord_test'): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/** Drops a test schema and everything in it. */
-export async function dropTestSchema(url: string, schema: string): Promise<void> {
+/** Drops test schemas and everything in them (the teardown of every PostgreSQL integration test). */
+export async function dropTestSchema(url: string, ...schemas: readonly string[]): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await client.end();
   }

@@ -2,3 +2,4 @@
 export * from './deterministic-random';
 export * from './test-chain.builder';
 export * from './json.arbitrary';
+export * from './reference-merkle';

@@ -1,7 +1,6 @@
 import type { ChannelKind, ClosedBlock } from '@accord/ledger-core';
 import { JsonObject, sha256Hex } from '@accord/protocol';
-import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
-import { AppendedTx, testMember, TestMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { LedgerHarness, AppendedTx, testMember, TestMember } from '@accord/ledger-core/testing';
 import { apply, ApplyResult, evaluate } from '../engine/rules.engine';
 import { Evaluation } from '../engine/access.evaluator';
 import { RuleParamsInput } from '../params/rule-params.schema';

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { kafkaTestBrokers } from '@accord/event-bus/testing';
+import { minioTestSettings } from '@accord/object-store/testing';
+import { postgresTestUrl } from '@accord/persistence/testing';
 import type { Env } from '../config/common.config';
 
 /**
  * Connection settings of the real PostgreSQL, Kafka and MinIO that
- * scripts/infra starts (the test runner sources ~/.cache/accord/run/infra.env).
- * A missing variable fails the test with a clear message: never a skip.
+ * scripts/infra starts (the test runner sources ~/.cache/accord/run/infra.env),
+ * read by each adapter package's own test reader. A missing variable fails
+ * the test with a clear message: never a skip.
  */
 export interface ClusterTestSettings {
   readonly pgUrl: string;
@@ -15,21 +19,13 @@ export interface ClusterTestSettings {
 }
 
 export function clusterTestSettings(): ClusterTestSettings {
-  const read = (name: string): string => {
-    const value = process.env[name];
-    if (!value) {
-      throw new Error(
-        `${name} is not set: start the servers with scripts/infra/up.sh and source ~/.cache/accord/run/infra.env (npm test does both)`,
-      );
-    }
-    return value;
-  };
+  const minio = minioTestSettings();
   return {
-    pgUrl: read('ACCORD_TEST_PG_URL'),
-    kafkaBrokers: read('ACCORD_TEST_KAFKA_BROKERS'),
-    minioEndpoint: read('ACCORD_TEST_MINIO_ENDPOINT'),
-    minioAccessKey: read('ACCORD_TEST_MINIO_ACCESS_KEY'),
-    minioSecretKey: read('ACCORD_TEST_MINIO_SECRET_KEY'),
+    pgUrl: postgresTestUrl(),
+    kafkaBrokers: kafkaTestBrokers().join(','),
+    minioEndpoint: minio.endpoint,
+    minioAccessKey: minio.accessKey,
+    minioSecretKey: minio.secretKey,
   };
 }
 
@@ -40,7 +36,7 @@ export function clusterTestSettings(): ClusterTestSettings {
  */
 export function clusterServiceEnv(
   settings: ClusterTestSettings = clusterTestSettings(),
-): Env & { ACCORD_DEPARTMENT: string; ACCORD_DATABASE_SCHEMA: string } {
+): Env & { ACCORD_DEPARTMENT: string; ACCORD_DATABASE: string; ACCORD_DATABASE_SCHEMA: string } {
   const run = randomBytes(4).toString('hex');
   return {
     ACCORD_DEPARTMENT: `it-${run}`,

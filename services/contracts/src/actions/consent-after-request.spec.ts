@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { registration, TEST_RULES } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import { BlocksReader } from '../pipeline/blocks.reader';
 import { RulesApplier } from '../pipeline/rules-applier.service';
 import {
@@ -13,7 +13,6 @@ import {
   createRulesChannel,
   startDepartment,
   TxPublisher,
-  waitFor,
   type DepartmentUnderTest,
 } from '../testing/department.fixture';
 

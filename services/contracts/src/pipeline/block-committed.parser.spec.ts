@@ -1,6 +1,5 @@
 import { canonicalBytes, computeBlockHash, type Block } from '@accord/protocol';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { RulesHarness, testMember } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, RulesHarness, testMember } from '@accord/rules/testing';
 import { BlockEventInvalidError } from '../contracts.errors';
 import { blockCommittedMessage } from '../testing/block-events.builder';
 import { parseBlockCommitted } from './block-committed.parser';

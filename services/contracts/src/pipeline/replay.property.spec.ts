@@ -1,12 +1,5 @@
 import type { JsonObject } from '@accord/protocol';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import {
-  contentHash,
-  RulesHarness,
-  TEST_RULES,
-  testMember,
-  type AppendedTx,
-} from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, contentHash, RulesHarness, TEST_RULES, testMember, type AppendedTx } from '@accord/rules/testing';
 import fc from 'fast-check';
 import { departmentBlocksTopic } from '../contracts.events';
 import { ApplierFixture } from '../testing/applier.fixture';

@@ -1,8 +1,7 @@
-import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
+import { LedgerHarness } from '@accord/ledger-core/testing';
 import { canonicalBytes, type JsonObject } from '@accord/protocol';
 import { stateDigest, type RulesState } from '@accord/rules';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { RulesHarness, TEST_RULES, testMember } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, RulesHarness, TEST_RULES, testMember } from '@accord/rules/testing';
 import { departmentBlocksTopic } from '../contracts.events';
 import { ConcurrentWriterError } from '../contracts.errors';
 import { ApplierFixture } from '../testing/applier.fixture';

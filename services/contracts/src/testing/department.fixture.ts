@@ -1,33 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EventBus } from '@accord/event-bus';
-import {
-  computeTxId,
-  encodeEnvelope,
-  encodeMemberKeyFile,
-  signTx,
-  type JsonObject,
-  type TxEnvelope,
-} from '@accord/protocol';
+import { waitFor } from '@accord/event-bus/testing';
+import { computeTxId, encodeEnvelope, signTx, type JsonObject, type TxEnvelope } from '@accord/protocol';
 import type { TestMember } from '@accord/protocol/testing';
-import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
-import request from 'supertest';
 // Tests boot the real ledger next to the contracts service: it produces the committed blocks the rules apply.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import type { LedgerConfig } from '../../../ledger/src/ledger.config';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { ledgerService } from '../../../ledger/src/ledger.definition';
+import { ledgerService, type LedgerConfig } from '@accord/ledger-service';
+import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
+import { writeKeysFile } from '@accord/service-kit/testing';
+import request from 'supertest';
 import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
 import { txTopic } from '../contracts.events';
-
-/** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
-export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${member.id}-keys.json`);
-  await writeFile(path, JSON.stringify(encodeMemberKeyFile(member.id, member.keys)), { mode: 0o600 });
-  return path;
-}
 
 export interface DepartmentUnderTest {
   readonly member: TestMember;
@@ -174,19 +156,4 @@ export function api(sut: ServiceUnderTest<ContractsConfig> | ServiceUnderTest<Le
         .set(...auth(token))
         .send(body),
   };
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

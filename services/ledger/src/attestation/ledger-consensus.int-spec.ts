@@ -19,17 +19,12 @@ import {
 } from '@accord/protocol';
 import { testMember, type TestMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
+import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import {
-  blockAttestation,
-  getJson,
-  publishAttestations,
-  TxFactory,
-  writeKeysFile,
-} from '../testing/ledger-api.fixture';
-import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
+import { blockAttestation, getJson, publishAttestations, TxFactory } from '../testing/ledger-api.fixture';
 
 jest.setTimeout(120_000);
 
@@ -53,7 +48,8 @@ interface Status {
  * audit and by the other members' attestations.
  */
 describe('alliance channel on Kafka + PostgreSQL: governance, finality, proofs, tamper detection', () => {
-  const { pgUrl, kafkaBrokers } = ledgerInfraForTest();
+  const pgUrl = postgresTestUrl();
+  const kafkaBrokers = kafkaTestBrokers();
   const run = randomBytes(4).toString('hex');
   const channel = `cons-${run}`;
   const members: TestMember[] = ['a', 'b', 'c'].map((d) => testMember(`dept-${d}-${run}`));
@@ -140,10 +136,8 @@ describe('alliance channel on Kafka + PostgreSQL: governance, finality, proofs, 
   afterAll(async () => {
     for (const ledger of ledgers) await ledger.close();
     await bus?.close();
-    if (pg !== undefined) {
-      for (const schema of schemas) await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pg.end();
-    }
+    await pg?.end();
+    await dropTestSchema(pgUrl, ...schemas);
     await rm(dir, { recursive: true, force: true });
     await shutdownTelemetry();
   });

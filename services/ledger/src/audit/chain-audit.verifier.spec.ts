@@ -1,6 +1,5 @@
 import { Block, buildBlock, isEnvelopeEntry, signTx } from '@accord/protocol';
-import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
-import { testMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { LedgerHarness, testMember } from '@accord/ledger-core/testing';
 import { auditChain, AuditFailure, UnreadablePageError } from './chain-audit.verifier';
 
 const a = testMember('dept-a');

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { canonicalBytes, computeTxId, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { getJson, TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
+import { getJson, TxFactory } from '../testing/ledger-api.fixture';
 
 // The ledger finds tampered rows by itself: nobody calls POST .../audit here.
 const self = testMember('test-dept');

@@ -10,9 +10,9 @@ import {
   type DepartmentKeys,
   type ServiceUnderTest,
 } from '@accord/service-kit';
+import { waitFor } from '@accord/event-bus/testing';
 import { ledgerService } from '../ledger.definition';
 import type { LedgerConfig } from '../ledger.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
 
 const partner = testMember('partner');
 

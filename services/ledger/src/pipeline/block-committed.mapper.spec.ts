@@ -1,6 +1,5 @@
 import { canonicalBytes, parseCanonicalJson } from '@accord/protocol';
-import { LedgerHarness } from '@accord/ledger-core/src/testing/ledger.harness';
-import { testMember } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { LedgerHarness, testMember } from '@accord/ledger-core/testing';
 import { encodeBlockCommitted, encodeBlockCommittedHeaderOnly } from './block-committed.mapper';
 
 const a = testMember('dept-a');

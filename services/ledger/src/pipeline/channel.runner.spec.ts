@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockBuilder, type ClosedBlock } from '@accord/ledger-core';
-import { rotatedMember, testMember, TestLog } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { rotatedMember, testMember, TestLog } from '@accord/ledger-core/testing';
 import { createEventBus, silentEventBusLogger, type EventBus, type LogMessage } from '@accord/event-bus';
 import { withTransaction } from '@accord/persistence';
 import { parseAttestation, parseCanonicalJson, verifyAttestation, type ValidityCode } from '@accord/protocol';
+import { waitFor } from '@accord/event-bus/testing';
 import { attestTopic, departmentBlocksTopic, recordKind, txTopic } from '../ledger.events';
 import type { BlockToCommit } from '../persistence/block.repository';
-import { PipelineFixture, waitFor } from '../testing/ledger-pipeline.fixture';
+import { PipelineFixture } from '../testing/ledger-pipeline.fixture';
 import type { ChannelRunner } from './channel.runner';
 
 const a = testMember('dept-a');

@@ -15,11 +15,11 @@ import {
   type DepartmentKeys,
   type ServiceUnderTest,
 } from '@accord/service-kit';
+import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
+import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { recordKind, txTopic } from '../ledger.events';
-import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +35,8 @@ interface ChannelView {
  * also when one of them is closed mid-stream and started again.
  */
 describe('three ledgers on Kafka + PostgreSQL', () => {
-  const { pgUrl, kafkaBrokers } = ledgerInfraForTest();
+  const pgUrl = postgresTestUrl();
+  const kafkaBrokers = kafkaTestBrokers();
   const run = randomBytes(4).toString('hex');
   const channel = `int-${run}`;
   const departments = ['a', 'b', 'c'].map((d) => `dept-${d}-${run}`);
@@ -127,13 +128,7 @@ describe('three ledgers on Kafka + PostgreSQL', () => {
   afterAll(async () => {
     for (const sut of services) await sut?.close();
     await bus?.close();
-    const client = new Client({ connectionString: pgUrl });
-    await client.connect();
-    try {
-      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
+    await dropTestSchema(pgUrl, ...schemas);
     await rm(dir, { recursive: true, force: true });
     await shutdownTelemetry();
   });

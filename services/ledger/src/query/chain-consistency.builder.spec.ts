@@ -1,5 +1,5 @@
 import { fromHex, sha256Hex, verifyConsistency } from '@accord/protocol';
-import { refLeafHash, refRoot } from '@accord/protocol/src/testing/reference-merkle';
+import { refLeafHash, refRoot } from '@accord/protocol/testing';
 import { buildChainConsistencyProof } from './chain-consistency.builder';
 import { HeightRangeInvalidError } from './query.errors';
 

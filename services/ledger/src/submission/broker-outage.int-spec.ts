@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import request from 'supertest';
 import { computeTxId, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
@@ -14,11 +13,12 @@ import {
   startServiceForTest,
   type ServiceUnderTest,
 } from '@accord/service-kit';
+import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
+import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
-import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
+import { TxFactory } from '../testing/ledger-api.fixture';
 
 jest.setTimeout(180_000);
 
@@ -33,7 +33,8 @@ const kafka = (action: 'stop' | 'start') => promisify(execFile)('bash', [kafkaSc
  * outage, and after the broker restarts the same submission commits.
  */
 describe('ledger while the Kafka broker is down', () => {
-  const { pgUrl, kafkaBrokers } = ledgerInfraForTest();
+  const pgUrl = postgresTestUrl();
+  const kafkaBrokers = kafkaTestBrokers();
   const run = randomBytes(4).toString('hex');
   const channel = `busout-${run}`;
   const member = testMember(`dept-bus-${run}`);
@@ -74,10 +75,7 @@ describe('ledger while the Kafka broker is down', () => {
   afterAll(async () => {
     await kafka('start'); // whatever happened, the next suites find their broker
     await ledger?.close();
-    const pg = new Client({ connectionString: pgUrl });
-    await pg.connect();
-    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await pg.end();
+    await dropTestSchema(pgUrl, schema);
     await rm(dir, { recursive: true, force: true });
     await shutdownTelemetry();
   });

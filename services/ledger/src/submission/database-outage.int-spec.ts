@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { computeTxId, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
+import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
-import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
-import { waitFor } from '../testing/ledger-pipeline.fixture';
+import { TxFactory } from '../testing/ledger-api.fixture';
 import { TcpProxy } from '../testing/tcp-proxy';
 
 jest.setTimeout(120_000);
@@ -24,7 +24,8 @@ jest.setTimeout(120_000);
  * ready again on its own.
  */
 describe('ledger while its PostgreSQL is unreachable', () => {
-  const { pgUrl, kafkaBrokers } = ledgerInfraForTest();
+  const pgUrl = postgresTestUrl();
+  const kafkaBrokers = kafkaTestBrokers();
   const run = randomBytes(4).toString('hex');
   const channel = `pgout-${run}`;
   const member = testMember(`dept-pg-${run}`);
@@ -72,10 +73,7 @@ describe('ledger while its PostgreSQL is unreachable', () => {
     await proxy?.restore();
     await ledger?.close();
     await proxy?.cut();
-    const pg = new Client({ connectionString: pgUrl });
-    await pg.connect();
-    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await pg.end();
+    await dropTestSchema(pgUrl, schema);
     await rm(dir, { recursive: true, force: true });
     await shutdownTelemetry();
   });

@@ -5,10 +5,11 @@ import { computeTxId, encodeEnvelope, signTx, type TxEnvelope, type TxProof } fr
 import { testMember } from '@accord/protocol/testing';
 import { rotatedMember } from '@accord/ledger-core/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
+import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { getJson, TxFactory, writeKeysFile } from '../testing/ledger-api.fixture';
+import { getJson, TxFactory } from '../testing/ledger-api.fixture';
 
 // The submission API booted in-process (PGlite, embedded log). A duplicate is
 // the same envelope (txId and signature): a forged copy of a member's body

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   encodeAttestation,
-  encodeMemberKeyFile,
   signAttestation,
   signTx,
   type Attestation,
@@ -16,14 +14,6 @@ import type { EventBus } from '@accord/event-bus';
 import type { ChannelPolicy } from '@accord/ledger-core';
 import request from 'supertest';
 import { attestTopic } from '../ledger.events';
-
-/** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
-export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
-  const path = join(dir, `${member.id}-keys.json`);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify(encodeMemberKeyFile(member.id, member.keys)), { mode: 0o600 });
-  return path;
-}
 
 /** Signs txs of test members on one channel with increasing nonces per member. */
 export class TxFactory {

@@ -102,19 +102,3 @@ export class PipelineFixture {
     await closeDatabase(this.dataSource);
   }
 }
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(
-  what: string | (() => string),
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

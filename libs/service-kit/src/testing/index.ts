@@ -1,0 +1,4 @@
+// Test helpers for services: `@accord/service-kit/testing` (not part of the built package).
+export * from './cluster-test.config';
+export * from './keys-file';
+export * from './service-boot.contract';
