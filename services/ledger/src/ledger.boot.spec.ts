@@ -23,7 +23,7 @@ describe('ledger service', () => {
   it('is ready once its database and bus answer', async () => {
     const res = await request(sut.url).get('/health/ready').expect(200);
     expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.info).sort()).toEqual(['bus', 'channels', 'database']);
+    expect(Object.keys(res.body.info).sort()).toEqual(['bus', 'channels', 'database', 'events']);
   });
 
   it('tells an authenticated caller who it is', async () => {
