@@ -107,3 +107,11 @@ export {
 } from './harness/env-docs';
 
 export * from './tx-publisher';
+export type { DeliveredEvent, EventBatch, EventCheckpoints, EventSubscription } from './events/event-subscription';
+export { EventSubscriptionRegistry } from './events/event-subscription.registry';
+export { EventBusContext } from './events/event-bus.context';
+export { EventBusTransport, type EventBusTransportOptions } from './events/event-bus.transport';
+export { EventBusClient, EVENT_PATTERN_HEADER, type EmittedEvents } from './events/event-bus.client';
+export { parkedTopic, startEventTransport } from './events/event-transport.starter';
+export { DEFAULT_READER_TIMINGS, type ReaderStatus, type ReaderTimings } from './events/topic.reader';
+export { TracedEventBus, traceHeaders, messageSpanContext, batchTraceRelation } from './events/trace-context';

@@ -3,6 +3,6 @@ import { ledgerService } from './ledger.definition';
 
 describeServiceBoot(ledgerService, {
   info: { service: 'ledger', version: '0.1.0' },
-  readinessChecks: ['bus', 'channels', 'database'],
+  readinessChecks: ['bus', 'channels', 'database', 'events'],
   openApiTitle: 'Accord ledger',
 });

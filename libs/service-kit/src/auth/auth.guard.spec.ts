@@ -23,9 +23,11 @@ class Handlers {
 function contextFor(
   handler: keyof Handlers,
   headers: Record<string, string>,
+  type: 'http' | 'rpc' = 'http',
 ): { ctx: ExecutionContext; request: Record<string, unknown> } {
   const request: Record<string, unknown> = { method: 'GET', url: '/x', headers };
   const ctx = {
+    getType: () => type,
     getHandler: () => Handlers.prototype[handler],
     getClass: () => Handlers,
     switchToHttp: () => ({ getRequest: () => request }),
@@ -48,6 +50,10 @@ function guardWith(...extra: Authenticator[]): AuthGuard {
 describe('AuthGuard', () => {
   it('lets anyone reach @Public routes', async () => {
     await expect(guardWith().canActivate(contextFor('health', {}).ctx)).resolves.toBe(true);
+  });
+
+  it('lets events from the log through: they carry signatures, not tokens', async () => {
+    await expect(guardWith().canActivate(contextFor('anyAuthenticated', {}, 'rpc').ctx)).resolves.toBe(true);
   });
 
   it('rejects a request without credentials (401) and says how to authenticate', async () => {

@@ -8,6 +8,8 @@ import type { DestinationStream } from 'pino';
 import { loadConfig, type CommonConfig, type Env } from '../config/common.config';
 import { ConfigError } from '../config/config.errors';
 import { ServiceStartError } from '../errors/accord.errors';
+import { EventSubscriptionRegistry } from '../events/event-subscription.registry';
+import { startEventTransport } from '../events/event-transport.starter';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { createPinoLogger, ServiceLogger } from '../logging/service-logger';
 import { createOpenApiDocument, serveOpenApi } from '../openapi/openapi.document';
@@ -103,6 +105,7 @@ export async function bootstrapService<C extends CommonConfig>(
     readiness: new ReadinessRegistry(),
     shutdown: new ShutdownRegistry(),
     errorStatus: definition.errorStatus ?? {},
+    subscriptions: new EventSubscriptionRegistry(),
   };
 
   if (telemetry.expressLoadedEarly) {
@@ -128,6 +131,8 @@ export async function bootstrapService<C extends CommonConfig>(
     app.use(tracingMiddleware(definition.name), requestLoggingMiddleware(log.pino), httpMetricsMiddleware(kit.metrics));
     const openApi = createOpenApiDocument(app, definition);
     serveOpenApi(app, openApi);
+    await app.init();
+    await startEventTransport(app, kit);
     await app.listen(config.httpPort, config.httpHost);
     const url = baseUrl(config.httpHost, (app.getHttpServer() as Server).address() as AddressInfo);
     log.pino.info({ url, version: definition.version, mode: context.mode }, `${definition.name} started`);

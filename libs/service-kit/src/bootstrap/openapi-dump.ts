@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig, type CommonConfig, type Env } from '../config/common.config';
+import { EventSubscriptionRegistry } from '../events/event-subscription.registry';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { createPinoLogger, ServiceLogger } from '../logging/service-logger';
 import { createOpenApiDocument } from '../openapi/openapi.document';
@@ -55,6 +56,7 @@ export async function buildOpenApiDocument<C extends CommonConfig>(
     readiness: new ReadinessRegistry(),
     shutdown: new ShutdownRegistry(),
     errorStatus: definition.errorStatus ?? {},
+    subscriptions: new EventSubscriptionRegistry(),
   };
   const app = await NestFactory.create(ServiceRootModule.wrap(kit, definition.rootModule), new ExpressAdapter(), {
     preview: true,

@@ -9,6 +9,7 @@ import { dependencyPorts } from '../errors/dependency-unavailable.classifier';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { HealthController } from '../health/health.controller';
 import { ReadinessRegistry } from '../health/readiness.registry';
+import { EventSubscriptionRegistry } from '../events/event-subscription.registry';
 import { ServiceLogger } from '../logging/service-logger';
 import { MetricsController } from '../telemetry/metrics.controller';
 import { ServiceMetrics } from '../telemetry/service-metrics';
@@ -25,6 +26,7 @@ export interface ServiceKitInput {
   readonly readiness: ReadinessRegistry;
   readonly shutdown: ShutdownRegistry;
   readonly errorStatus: ErrorStatusMap;
+  readonly subscriptions: EventSubscriptionRegistry;
 }
 
 /** Global providers and the kit's endpoints (health, metrics, info) for one service app. */
@@ -44,6 +46,7 @@ export class ServiceKitModule {
         { provide: ServiceMetrics, useValue: input.metrics },
         { provide: ReadinessRegistry, useValue: input.readiness },
         { provide: ShutdownRegistry, useValue: input.shutdown },
+        { provide: EventSubscriptionRegistry, useValue: input.subscriptions },
         {
           provide: AuthenticatorRegistry,
           useFactory: () => {
@@ -67,6 +70,7 @@ export class ServiceKitModule {
         ServiceMetrics,
         ReadinessRegistry,
         ShutdownRegistry,
+        EventSubscriptionRegistry,
         AuthenticatorRegistry,
       ],
     };

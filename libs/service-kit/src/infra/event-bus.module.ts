@@ -3,6 +3,7 @@ import { createEventBus, type EventBus, type EventBusLogger } from '@accord/even
 import { SERVICE_CONTEXT, type ServiceContext } from '../bootstrap/service-context';
 import { SHARED_RESOURCES, type SharedResources } from '../bootstrap/shared-resources';
 import { CLOSE_ORDER, ShutdownRegistry } from '../bootstrap/shutdown.registry';
+import { TracedEventBus } from '../events/trace-context';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { ServiceLogger } from '../logging/service-logger';
 
@@ -53,7 +54,8 @@ export class EventBusModule {
             }
             const ready = bus;
             readiness.register('bus', async () => ready.isHealthy());
-            return ready;
+            // Every publish carries the caller's trace context (docs/event-bus.md "Traces").
+            return new TracedEventBus(ready);
           },
         },
       ],

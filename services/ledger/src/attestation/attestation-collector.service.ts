@@ -1,68 +1,65 @@
-import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { isProtocolError, parseAttestation, verifyAttestation, type Attestation } from '@accord/protocol';
-import { TopicNotFoundError, type EventBus } from '@accord/event-bus';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { parseAttestation, verifyAttestation, type Attestation } from '@accord/protocol';
+import type { LogMessage } from '@accord/event-bus';
 import { withTransaction } from '@accord/persistence';
-import { InjectEventBus, ServiceLogger, ServiceMetrics } from '@accord/service-kit';
+import {
+  EventSubscriptionRegistry,
+  ServiceLogger,
+  ServiceMetrics,
+  type EventBatch,
+  type EventCheckpoints,
+} from '@accord/service-kit';
 import type { Counter } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
 import { attestTopic } from '../ledger.events';
 import { AttestationRepository } from '../persistence/attestation.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
+import { CommitNotifier } from '../pipeline/commit.notifier';
 import { ConfigHistoryService } from '../query/config-history.service';
 import { FinalityService } from './finality.service';
 
-/** Timings of the collector; tests shorten them. */
-export interface CollectorTimings {
-  /** How often the followed-channel list is re-read. */
-  readonly discoverMs: number;
-  /** Pause when the attest topic has nothing new. */
-  readonly idleMs: number;
-  /** Pause after a failed read or store. */
-  readonly retryMs: number;
-}
+/** The `@EventPattern` of attestations (docs/event-bus.md "Event transport"). */
+export const ATTESTATIONS = 'attestations';
 
-export const DEFAULT_COLLECTOR_TIMINGS: CollectorTimings = { discoverMs: 1000, idleMs: 100, retryMs: 1000 };
-export const COLLECTOR_TIMINGS = 'accord:ledger:collector-timings';
-
-const READ_BATCH = 500;
-/** The newest non-final attested heights re-evaluated at start, in case the last run stopped between storing and evaluating. */
+/** The newest non-final attested heights re-evaluated when a channel is first read, in case the last run stopped between storing and evaluating. */
 const STARTUP_SWEEP = 1000;
 
 /**
- * Reads every followed channel's attestation topic from the offset stored in
- * the database (the truth; no consumer group), checks each attestation
+ * The consumer of every followed channel's attestation topic, run by the
+ * event transport (AttestationEventsController): checks each attestation
  * against the key its member had at that height, stores each distinct one
- * together with the new offset in one transaction, then
+ * together with the topic's checkpoint in one transaction, then
  * re-evaluates finality of the heights it touched. Attestations of blocks
- * not committed here yet are re-evaluated once the block is. Garbage on the
- * topic is counted and skipped, never fatal.
+ * not committed here yet are re-evaluated when this ledger commits the
+ * block (CommitNotifier). A record that is not an attestation of the
+ * topic's channel fails the parse and is parked by the transport, counted.
  */
 @Injectable()
-export class AttestationCollectorService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly readers = new Map<string, ChannelReader>();
-  private readonly timings: CollectorTimings;
+export class AttestationCollectorService implements EventCheckpoints, OnModuleDestroy {
   private readonly log: ServiceLogger;
   private readonly received: Counter;
-  private readonly garbage: Counter;
   private readonly dropped: Counter;
-  private discovery: Promise<void> | undefined;
-  private stopped = false;
-  private wakeDiscovery: (() => void) | undefined;
+  private readonly channelByTopic = new Map<string, string>();
+  /** Heights attested before their block was committed here, by channel. */
+  private readonly deferred = new Map<string, Set<number>>();
+  private readonly swept = new Set<string>();
+  /** One finality evaluation at a time per channel. */
+  private readonly evaluations = new Map<string, Promise<unknown>>();
+  private readonly stopListening: () => void;
 
   constructor(
-    @InjectEventBus() private readonly bus: EventBus,
     private readonly dataSource: DataSource,
     private readonly channels: ChannelRepository,
     private readonly attestations: AttestationRepository,
     private readonly reads: LedgerReadRepository,
     private readonly finality: FinalityService,
     private readonly configs: ConfigHistoryService,
+    notifier: CommitNotifier,
+    subscriptions: EventSubscriptionRegistry,
     metrics: ServiceMetrics,
     log: ServiceLogger,
-    @Optional() @Inject(COLLECTOR_TIMINGS) timings?: CollectorTimings,
   ) {
-    this.timings = timings ?? DEFAULT_COLLECTOR_TIMINGS;
     this.log = log.forContext('attestations');
     this.received = metrics.counter('accord_ledger_attestations_received', {
       description: 'Attestations read from accord.<channel>.attest, by channel and kind',
@@ -71,96 +68,65 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
       description:
         'Attestations of committed heights not stored: not by an active member, bad signature, or before genesis',
     });
-    this.garbage = metrics.counter('accord_ledger_attestations_garbage', {
-      description: 'Records on accord.<channel>.attest that are not attestations of that channel',
+    subscriptions.register<Attestation>({
+      pattern: ATTESTATIONS,
+      consumer: 'attestations',
+      topics: () => this.topics(),
+      parse: (message) => this.parse(message),
+      checkpoints: this,
+    });
+    this.stopListening = notifier.subscribe((blocks) => {
+      for (const channel of new Set(blocks.map((b) => b.channel))) this.evaluateDeferred(channel);
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.discovery = this.discoverLoop();
+  onModuleDestroy(): void {
+    this.stopListening();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    this.wakeDiscovery?.();
-    await this.discovery;
-    await Promise.all([...this.readers.values()].map((r) => r.stop()));
-    this.readers.clear();
-  }
-
-  /** Starts collecting for a channel now instead of at the next discovery round (idempotent). */
-  follow(channel: string): void {
-    if (this.stopped || this.readers.has(channel)) return;
-    const reader = new ChannelReader(channel, this, this.timings);
-    this.readers.set(channel, reader);
-    reader.start();
-  }
-
-  /** Channels being collected. */
-  collecting(): string[] {
-    return [...this.readers.keys()].sort();
-  }
-
-  private async discoverLoop(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const followed = await this.channels.list({ followingOnly: true });
-        const names = new Set(followed.map((c) => c.channel));
-        for (const name of names) this.follow(name);
-        for (const [name, reader] of this.readers) {
-          if (names.has(name)) continue;
-          this.readers.delete(name);
-          await reader.stop();
-        }
-      } catch (error) {
-        if (!this.stopped) this.log.pino.warn({ err: error }, 'cannot list followed channels; retrying');
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.timings.discoverMs);
-        this.wakeDiscovery = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+  /** The attestation topics of the followed channels; a channel read for the first time gets its startup sweep. */
+  private async topics(): Promise<string[]> {
+    const followed = await this.channels.list({ followingOnly: true });
+    for (const { channel } of followed) {
+      this.channelByTopic.set(attestTopic(channel), channel);
+      if (this.swept.has(channel)) continue;
+      this.defer(channel, await this.serially(channel, () => this.startupSweep(channel)));
+      this.swept.add(channel);
     }
+    return followed.map((c) => attestTopic(c.channel));
   }
 
-  /**
-   * @internal One round for a channel: read a batch, store it with the
-   * cursor, evaluate. Returns the next offset (the same one when idle) and
-   * the heights that could not be evaluated because their block is not
-   * committed here yet.
-   */
-  async collectOnce(channel: string, offset: number): Promise<{ next: number; deferred: number[] }> {
-    const messages = await this.bus.read(attestTopic(channel), offset, READ_BATCH);
-    if (messages.length === 0) return { next: offset, deferred: [] };
-    const items: { attestation: Attestation; offset: number }[] = [];
-    for (const message of messages) {
-      const attestation = parseOrNull(message.value);
-      if (attestation === null || attestation.body.channel !== channel) {
-        this.garbage.add(1, { channel });
-        this.log.pino.debug(
-          { channel, offset: message.offset },
-          'skipping a record that is not an attestation of this channel',
-        );
-        continue;
-      }
-      this.received.add(1, { channel, kind: attestation.body.kind });
-      items.push({ attestation, offset: message.offset });
-    }
+  private parse(message: LogMessage): Attestation {
+    const channel = this.channelOf(message.topic);
+    const attestation = parseAttestation(message.value);
+    if (attestation.body.channel !== channel)
+      throw new Error(`an attestation of channel ${attestation.body.channel} on the topic of ${channel}`);
+    return attestation;
+  }
+
+  async next(topic: string): Promise<number> {
+    return this.attestations.cursor(this.channelOf(topic));
+  }
+
+  async skipTo(topic: string, next: number): Promise<void> {
+    const channel = this.channelOf(topic);
+    await withTransaction(this.dataSource, (manager) => this.attestations.advanceCursor(manager, channel, next));
+  }
+
+  /** Stores a batch with its checkpoint, then evaluates the heights it touched. */
+  async collect(batch: EventBatch<Attestation>): Promise<void> {
+    const channel = this.channelOf(batch.topic);
+    const items = batch.events.map(({ event, offset }) => {
+      this.received.add(1, { channel, kind: event.body.kind });
+      return { attestation: event, offset };
+    });
     const kept = await this.screen(channel, items);
-    const next = messages[messages.length - 1].offset + 1;
     await withTransaction(this.dataSource, async (manager) => {
       await this.attestations.insertMany(kept, manager);
-      await this.attestations.advanceCursor(manager, channel, next);
+      await this.attestations.advanceCursor(manager, channel, batch.nextOffset);
     });
-    return {
-      next,
-      deferred: await this.evaluate(
-        channel,
-        kept.map((i) => i.attestation.body.height),
-      ),
-    };
+    const heights = kept.map((i) => i.attestation.body.height);
+    this.defer(channel, await this.serially(channel, () => this.evaluate(channel, heights)));
   }
 
   /**
@@ -207,109 +173,54 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
     return kept;
   }
 
-  /** @internal Evaluates heights; returns those whose block is not committed here yet. */
-  async evaluate(channel: string, heights: readonly number[]): Promise<number[]> {
+  /** Evaluates heights; returns those whose block is not committed here yet. */
+  private async evaluate(channel: string, heights: readonly number[]): Promise<number[]> {
     if (heights.length === 0) return [];
     const done = new Set((await this.finality.evaluate(channel, heights)).map((r) => r.height));
     return [...new Set(heights)].filter((h) => !done.has(h));
   }
 
-  /** @internal Evaluates the deferred heights whose block is committed by now; returns the rest. */
-  async evaluateDeferred(channel: string, deferred: ReadonlySet<number>): Promise<Set<number>> {
-    const head = ((await this.channels.find(channel))?.snapshot.nextHeight ?? 0) - 1;
-    const ready = [...deferred].filter((h) => h <= head);
-    // A committed height that still cannot be evaluated (no configuration: before genesis) never will be.
-    if (ready.length > 0) await this.finality.evaluate(channel, ready);
-    return new Set([...deferred].filter((h) => h > head));
+  /** After a commit: evaluates the deferred heights whose block is committed by now. */
+  private evaluateDeferred(channel: string): void {
+    const waiting = this.deferred.get(channel);
+    if (waiting === undefined || waiting.size === 0) return;
+    this.serially(channel, async () => {
+      const head = ((await this.channels.find(channel))?.snapshot.nextHeight ?? 0) - 1;
+      const ready = [...waiting].filter((h) => h <= head);
+      if (ready.length === 0) return;
+      // A committed height that still cannot be evaluated (no configuration: before genesis) never will be.
+      await this.finality.evaluate(channel, ready);
+      for (const h of ready) waiting.delete(h);
+    }).catch((error: unknown) =>
+      this.log.pino.warn(
+        { err: error, channel },
+        'evaluating deferred finality failed; retrying after the next commit',
+      ),
+    );
   }
 
-  /** @internal At start: the newest non-final heights that have attestations. */
-  async startupSweep(channel: string): Promise<number[]> {
+  /** The newest non-final heights that have attestations. */
+  private async startupSweep(channel: string): Promise<number[]> {
     return this.evaluate(channel, await this.reads.nonFinalAttestedHeights(channel, STARTUP_SWEEP));
   }
 
-  /** @internal */
-  cursor(channel: string): Promise<number> {
-    return this.attestations.cursor(channel);
+  private defer(channel: string, heights: readonly number[]): void {
+    if (heights.length === 0) return;
+    const waiting = this.deferred.get(channel) ?? new Set<number>();
+    for (const h of heights) waiting.add(h);
+    this.deferred.set(channel, waiting);
   }
 
-  /** @internal */
-  warn(error: unknown, channel: string, what: string): void {
-    if (this.stopped) return;
-    // The channel's runner creates the topic when it starts following; until then there is nothing to read.
-    if (error instanceof TopicNotFoundError)
-      this.log.pino.debug({ channel }, 'attestation topic does not exist yet; retrying');
-    else this.log.pino.warn({ err: error, channel }, `${what}; retrying`);
-  }
-}
-
-/** The read loop of one channel. */
-class ChannelReader {
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private wake: (() => void) | undefined;
-
-  constructor(
-    private readonly channel: string,
-    private readonly collector: AttestationCollectorService,
-    private readonly timings: CollectorTimings,
-  ) {}
-
-  start(): void {
-    this.running = this.loop();
+  private serially<T>(channel: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.evaluations.get(channel) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.evaluations.set(channel, next);
+    return next;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
-  }
-
-  private async loop(): Promise<void> {
-    let offset: number | undefined;
-    let swept = false;
-    // Heights attested before their block was committed here: re-evaluated while idle until it is.
-    let deferred = new Set<number>();
-    while (!this.stopped) {
-      let pause = 0;
-      try {
-        offset ??= await this.collector.cursor(this.channel);
-        if (!swept) {
-          for (const h of await this.collector.startupSweep(this.channel)) deferred.add(h);
-          swept = true;
-        }
-        const { next, deferred: later } = await this.collector.collectOnce(this.channel, offset);
-        for (const h of later) deferred.add(h);
-        if (next === offset) {
-          if (deferred.size > 0) deferred = await this.collector.evaluateDeferred(this.channel, deferred);
-          pause = this.timings.idleMs;
-        }
-        offset = next;
-      } catch (error) {
-        this.collector.warn(error, this.channel, 'attestation collection failed');
-        offset = undefined;
-        pause = this.timings.retryMs;
-      }
-      if (pause > 0 && !this.stopped) await this.sleep(pause);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-}
-
-function parseOrNull(value: Uint8Array): Attestation | null {
-  try {
-    return parseAttestation(value);
-  } catch (error) {
-    if (isProtocolError(error)) return null;
-    throw error;
+  private channelOf(topic: string): string {
+    const channel = this.channelByTopic.get(topic);
+    if (channel === undefined) throw new Error(`${topic} is not the attestation topic of a followed channel`);
+    return channel;
   }
 }

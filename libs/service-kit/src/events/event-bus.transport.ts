@@ -1,0 +1,177 @@
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { EventBus, LogMessage, OutgoingMessage } from '@accord/event-bus';
+import type { Logger } from 'pino';
+import { EventBusContext } from './event-bus.context';
+import type { EventBatch, EventSubscription } from './event-subscription';
+import type { EventSubscriptionRegistry } from './event-subscription.registry';
+import {
+  DEFAULT_READER_TIMINGS,
+  TopicReader,
+  type ParkReason,
+  type ReaderStatus,
+  type ReaderTimings,
+} from './topic.reader';
+
+export interface EventBusTransportOptions {
+  readonly bus: EventBus;
+  readonly subscriptions: EventSubscriptionRegistry;
+  /** Topic of parked messages for a consumer. */
+  readonly deadLetterTopic: (consumer: string) => string;
+  readonly isUnavailable: (error: unknown) => boolean;
+  readonly log: Logger;
+  /** How often each subscription's topic list is asked again (default 1 s). */
+  readonly discoverMs?: number;
+  readonly timings?: Partial<ReaderTimings>;
+  /** Called with the count of parked messages, by consumer and reason. */
+  readonly onParked?: (count: number, consumer: string, reason: ParkReason) => void;
+}
+
+/** Error text kept in a parked message's header. */
+const MAX_ERROR_HEADER = 500;
+
+/**
+ * The NestJS microservice transport over the event-bus port (Kafka or the
+ * embedded log alike): services declare `@EventPattern(pattern)` handlers
+ * and register an EventSubscription for each pattern; the transport runs
+ * one TopicReader per (subscription, topic) — ordered delivery per topic,
+ * checkpoints in the consumer's own store, retries with backoff, parking of
+ * invalid or poisonous messages — follows topics as they appear, and drains
+ * in-flight batches on close. docs/event-bus.md "Event transport".
+ */
+export class EventBusTransport extends Server implements CustomTransportStrategy {
+  private readonly readers = new Map<string, TopicReader>();
+  private readonly timings: ReaderTimings;
+  private discovery: Promise<void> | undefined;
+  private closed = false;
+  private wakeDiscovery: (() => void) | undefined;
+  private unsubscribeRefresh: (() => void) | undefined;
+
+  constructor(private readonly options: EventBusTransportOptions) {
+    super();
+    this.timings = { ...DEFAULT_READER_TIMINGS, ...options.timings };
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    for (const subscription of this.options.subscriptions.all()) {
+      if (this.getHandlerByPattern(subscription.pattern) === null) {
+        callback(
+          new Error(`no @EventPattern('${subscription.pattern}') handler for consumer ${subscription.consumer}`),
+        );
+        return;
+      }
+    }
+    this.closed = false;
+    this.unsubscribeRefresh = this.options.subscriptions.onRefresh(() => this.wakeDiscovery?.());
+    this.discovery = this.discoverLoop();
+    callback();
+  }
+
+  /** Stops discovery, then every reader after its batch in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribeRefresh?.();
+    this.wakeDiscovery?.();
+    await this.discovery;
+    await Promise.all([...this.readers.values()].map((r) => r.stop()));
+    this.readers.clear();
+  }
+
+  /** Where each reader stands (readiness, operators). */
+  statuses(): ReaderStatus[] {
+    return [...this.readers.values()].map((r) => r.status());
+  }
+
+  on(): never {
+    throw new Error('EventBusTransport has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.options.bus as T;
+  }
+
+  private async discoverLoop(): Promise<void> {
+    while (!this.closed) {
+      const discoverMs = Math.min(
+        this.options.discoverMs ?? 1000,
+        ...this.options.subscriptions.all().map((s) => s.timings?.discoverMs ?? Infinity),
+      );
+      for (const subscription of this.options.subscriptions.all()) {
+        try {
+          await this.follow(subscription, await subscription.topics());
+        } catch (error) {
+          if (!this.closed)
+            this.options.log.warn({ err: error, consumer: subscription.consumer }, 'cannot list topics; retrying');
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, discoverMs);
+        this.wakeDiscovery = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async follow(subscription: EventSubscription, topics: readonly string[]): Promise<void> {
+    const wanted = new Set(topics.map((topic) => readerKey(subscription, topic)));
+    for (const topic of topics) {
+      const id = readerKey(subscription, topic);
+      if (this.closed || this.readers.has(id)) continue;
+      const reader = new TopicReader(topic, {
+        bus: this.options.bus,
+        subscription,
+        deliver: (batch) => this.deliver(subscription, batch),
+        park: (messages, reason, error) => this.park(subscription.consumer, messages, reason, error),
+        isUnavailable: this.options.isUnavailable,
+        log: this.options.log,
+        timings: { ...this.timings, ...subscription.timings },
+      });
+      this.readers.set(id, reader);
+      reader.start();
+    }
+    for (const [id, reader] of this.readers) {
+      if (!id.startsWith(`${subscription.consumer}\u0000`) || wanted.has(id)) continue;
+      this.readers.delete(id);
+      await reader.stop();
+    }
+  }
+
+  private async deliver(subscription: EventSubscription, batch: EventBatch): Promise<void> {
+    const handler = this.getHandlerByPattern(subscription.pattern);
+    if (handler === null) throw new Error(`no handler for ${subscription.pattern}`);
+    const ctx = new EventBusContext([batch.topic, subscription.consumer]);
+    const result = await handler(batch, ctx);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private async park(
+    consumer: string,
+    messages: readonly LogMessage[],
+    reason: ParkReason,
+    error: unknown,
+  ): Promise<void> {
+    const text = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_HEADER);
+    const parked: OutgoingMessage[] = messages.map((m) => ({
+      value: m.value,
+      ...(m.key === undefined ? {} : { key: m.key }),
+      headers: {
+        ...m.headers,
+        'accord-parked-topic': m.topic,
+        'accord-parked-offset': String(m.offset),
+        'accord-parked-consumer': consumer,
+        'accord-parked-reason': reason,
+        'accord-parked-error': text,
+      },
+    }));
+    const topic = this.options.deadLetterTopic(consumer);
+    await this.options.bus.ensureTopic(topic);
+    await this.options.bus.publish(topic, parked);
+    this.options.onParked?.(messages.length, consumer, reason);
+  }
+}
+
+function readerKey(subscription: EventSubscription, topic: string): string {
+  return `${subscription.consumer}\u0000${topic}`;
+}

@@ -1,0 +1,257 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { EventBus, LogMessage } from '@accord/event-bus';
+import type { Logger } from 'pino';
+import type { DeliveredEvent, EventBatch, EventSubscription } from './event-subscription';
+import { batchTraceRelation } from './trace-context';
+
+/** Why the transport parked messages instead of delivering them. */
+export type ParkReason = 'schema' | 'handler';
+
+export interface ReaderTimings {
+  /** Pause when the topic has nothing new. */
+  readonly idleMs: number;
+  /** First and largest pause between attempts of a failing batch. */
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  /** Attempts of a batch whose handler fails for another reason than an unavailable dependency, before it is parked. */
+  readonly maxAttempts: number;
+}
+
+export const DEFAULT_READER_TIMINGS: ReaderTimings = {
+  idleMs: 100,
+  retryInitialMs: 100,
+  retryMaxMs: 5000,
+  maxAttempts: 5,
+};
+
+export interface TopicReaderDeps {
+  readonly bus: EventBus;
+  readonly subscription: EventSubscription;
+  /** Runs the `@EventPattern` handler; resolves once it finished. */
+  readonly deliver: (batch: EventBatch) => Promise<void>;
+  /** Dead-letters messages with the reason and error. */
+  readonly park: (messages: readonly LogMessage[], reason: ParkReason, error: unknown) => Promise<void>;
+  /** True for errors of an unavailable dependency: retried without limit, never parked. */
+  readonly isUnavailable: (error: unknown) => boolean;
+  readonly log: Logger;
+  readonly timings: ReaderTimings;
+}
+
+/** Where one topic's reader stands, for readiness and the operators' view. */
+export interface ReaderStatus {
+  readonly consumer: string;
+  readonly topic: string;
+  readonly state: 'starting' | 'catching-up' | 'live' | 'retrying';
+  readonly nextOffset: number | null;
+  /** The log end when the reader started: it is catching up until it got there. */
+  readonly catchUpTo: number | null;
+  readonly parked: number;
+  readonly lastError?: string;
+}
+
+const tracer = trace.getTracer('accord-event-transport');
+
+/**
+ * The consumer loop of one topic for one subscription: reads from the
+ * consumer's checkpoint, parks what does not parse, hands consecutive valid
+ * events to the handler one batch at a time, retries a failing batch with a
+ * capped exponential backoff (re-reading the checkpoint, since the handler's
+ * transaction may have committed). A batch whose handler keeps failing for
+ * another reason than an unavailable dependency is retried one message at a
+ * time, and the message that still fails is parked with its error.
+ */
+export class TopicReader {
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private state: ReaderStatus['state'] = 'starting';
+  private next: number | null = null;
+  private catchUpTo: number | null = null;
+  private parked = 0;
+  private lastError: string | undefined;
+  /** After a batch kept failing: one message at a time up to this offset, so only the culprit is parked. */
+  private singlesUntil = 0;
+
+  constructor(
+    readonly topic: string,
+    private readonly deps: TopicReaderDeps,
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.run().finally(() => (this.running = undefined));
+  }
+
+  /** Stops reading and waits for the batch in flight (drain). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  status(): ReaderStatus {
+    return {
+      consumer: this.deps.subscription.consumer,
+      topic: this.topic,
+      state: this.state,
+      nextOffset: this.next,
+      catchUpTo: this.catchUpTo,
+      parked: this.parked,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
+  }
+
+  private async run(): Promise<void> {
+    const { timings } = this.deps;
+    let backoff = timings.retryInitialMs;
+    let attempts = 0;
+    while (!this.stopping) {
+      let batch: readonly LogMessage[] = [];
+      try {
+        if (this.next === null) await this.open();
+        const from = this.next as number;
+        batch = await this.deps.bus.read(
+          this.topic,
+          from,
+          from < this.singlesUntil ? 1 : (this.deps.subscription.maxBatch ?? 500),
+        );
+        if (batch.length === 0) {
+          this.state = 'live';
+          await this.sleep(timings.idleMs);
+          continue;
+        }
+        await this.take(batch);
+        this.next = batch[batch.length - 1].offset + 1;
+        if (this.state !== 'live') this.state = this.next >= (this.catchUpTo ?? 0) ? 'live' : 'catching-up';
+        this.lastError = undefined;
+        backoff = timings.retryInitialMs;
+        attempts = 0;
+      } catch (error) {
+        if (this.stopping) break;
+        const unavailable = this.deps.isUnavailable(error);
+        if (!unavailable) attempts += 1;
+        this.state = 'retrying';
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.next = null; // the handler's transaction may have committed: read the checkpoint again
+        if (!unavailable && attempts >= timings.maxAttempts && batch.length > 0) {
+          attempts = 0;
+          if (batch.length > 1) this.singlesUntil = batch[batch.length - 1].offset + 1;
+          else await this.parkFailing(batch, error);
+          continue;
+        }
+        this.deps.log.warn(
+          { err: error, consumer: this.deps.subscription.consumer, topic: this.topic, attempts, retryInMs: backoff },
+          'consuming events failed; retrying',
+        );
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, timings.retryMaxMs);
+      }
+    }
+  }
+
+  private async open(): Promise<void> {
+    await this.deps.bus.ensureTopic(this.topic);
+    this.next = await this.deps.subscription.checkpoints.next(this.topic);
+    this.catchUpTo ??= await this.deps.bus.endOffset(this.topic);
+    if (this.state === 'starting') this.state = this.next >= this.catchUpTo ? 'live' : 'catching-up';
+  }
+
+  /** Parks what does not parse, delivers the rest (or only moves the checkpoint when nothing is left). */
+  private async take(batch: readonly LogMessage[]): Promise<void> {
+    const { subscription } = this.deps;
+    const events: DeliveredEvent[] = [];
+    const invalid: LogMessage[] = [];
+    let parseError: unknown;
+    for (const message of batch) {
+      try {
+        const event = subscription.parse(message);
+        events.push({
+          offset: message.offset,
+          timestamp: message.timestamp,
+          headers: message.headers,
+          event,
+          ...key(message),
+        });
+      } catch (error) {
+        invalid.push(message);
+        parseError ??= error;
+      }
+    }
+    const nextOffset = batch[batch.length - 1].offset + 1;
+    if (invalid.length > 0) {
+      this.deps.log.error(
+        { err: parseError, consumer: subscription.consumer, topic: this.topic, offsets: invalid.map((m) => m.offset) },
+        'events that do not fit their schema: parked',
+      );
+      await this.deps.park(invalid, 'schema', parseError);
+      this.parked += invalid.length;
+    }
+    if (events.length === 0) {
+      await subscription.checkpoints.skipTo(this.topic, nextOffset);
+      return;
+    }
+    await this.deliverTraced({ topic: this.topic, events, nextOffset }, batch);
+  }
+
+  private deliverTraced(batch: EventBatch, messages: readonly LogMessage[]): Promise<void> {
+    const { parent, links } = batchTraceRelation(messages);
+    const name = `${this.deps.subscription.pattern} process`;
+    const attributes = {
+      'messaging.system': 'accord-event-bus',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': this.topic,
+      'messaging.consumer.group.name': this.deps.subscription.consumer,
+      'messaging.batch.message_count': messages.length,
+    };
+    return tracer.startActiveSpan(
+      name,
+      { kind: SpanKind.CONSUMER, links, attributes },
+      parent ?? context.active(),
+      async (span) => {
+        try {
+          await this.deps.deliver(batch);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async parkFailing(batch: readonly LogMessage[], error: unknown): Promise<void> {
+    const { subscription } = this.deps;
+    const nextOffset = batch[batch.length - 1].offset + 1;
+    try {
+      this.deps.log.error(
+        { err: error, consumer: subscription.consumer, topic: this.topic, from: batch[0].offset, to: nextOffset - 1 },
+        'a batch kept failing: parked with its error',
+      );
+      await this.deps.park(batch, 'handler', error);
+      await subscription.checkpoints.skipTo(this.topic, nextOffset);
+      this.parked += batch.length;
+    } catch (parkError) {
+      this.deps.log.warn({ err: parkError, topic: this.topic }, 'parking failed; retrying the batch');
+      await this.sleep(this.deps.timings.retryMaxMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+function key(message: LogMessage): { key?: string } {
+  return message.key === undefined ? {} : { key: message.key };
+}
