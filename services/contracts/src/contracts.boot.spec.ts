@@ -4,7 +4,7 @@ import { contractsService } from './contracts.definition';
 describeServiceBoot(contractsService, {
   info: { service: 'contracts', version: '0.1.0' },
   // Ready once the rule state is loaded, which may take a moment after the boot.
-  readinessChecks: ['bus', 'database', 'rules'],
+  readinessChecks: ['bus', 'database', 'events'],
   readyWithinMs: 5000,
   openApiTitle: 'Accord contracts',
   openApiPaths: [

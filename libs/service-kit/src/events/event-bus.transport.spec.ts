@@ -217,6 +217,21 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     expect(await bus.endOffset(parkedTopic('test-dept', 'notes')).catch(() => 0)).toBe(0);
   });
 
+  it('pauses a consumer after its batch in flight and resumes it from its checkpoint', async () => {
+    const { service } = await start();
+    const subscriptions = service.app.get(EventSubscriptionRegistry);
+    await bus.ensureTopic('notes.a');
+    await bus.publish('notes.a', [note('1')]);
+    await until('the first note', () => notesOn('notes.a').length === 1);
+    await subscriptions.pause('notes');
+    await bus.publish('notes.a', [note('2')]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(notesOn('notes.a')).toEqual(['1']);
+    subscriptions.resume('notes');
+    await until('the second note', () => notesOn('notes.a').length === 2);
+    expect(notesOn('notes.a')).toEqual(['1', '2']);
+  });
+
   it('follows a topic that appears later, and stops on close only after the batch in flight', async () => {
     await start();
     await bus.ensureTopic('notes.b');

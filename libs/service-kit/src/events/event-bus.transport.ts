@@ -63,6 +63,7 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
     }
     this.closed = false;
     this.unsubscribeRefresh = this.options.subscriptions.onRefresh(() => this.wakeDiscovery?.());
+    this.options.subscriptions.onPause((consumer) => this.stopReaders(consumer));
     this.discovery = this.discoverLoop();
     callback();
   }
@@ -98,7 +99,8 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
       );
       for (const subscription of this.options.subscriptions.all()) {
         try {
-          await this.follow(subscription, await subscription.topics());
+          const paused = this.options.subscriptions.isPaused(subscription.consumer);
+          await this.follow(subscription, paused ? [] : await subscription.topics());
         } catch (error) {
           if (!this.closed)
             this.options.log.warn({ err: error, consumer: subscription.consumer }, 'cannot list topics; retrying');
@@ -118,7 +120,7 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
     const wanted = new Set(topics.map((topic) => readerKey(subscription, topic)));
     for (const topic of topics) {
       const id = readerKey(subscription, topic);
-      if (this.closed || this.readers.has(id)) continue;
+      if (this.closed || this.readers.has(id) || this.options.subscriptions.isPaused(subscription.consumer)) continue;
       const reader = new TopicReader(topic, {
         bus: this.options.bus,
         subscription,
@@ -136,6 +138,16 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
       this.readers.delete(id);
       await reader.stop();
     }
+  }
+
+  private async stopReaders(consumer: string): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const [id, reader] of this.readers) {
+      if (!id.startsWith(`${consumer}\u0000`)) continue;
+      this.readers.delete(id);
+      stopping.push(reader.stop());
+    }
+    await Promise.all(stopping);
   }
 
   private async deliver(subscription: EventSubscription, batch: EventBatch): Promise<void> {

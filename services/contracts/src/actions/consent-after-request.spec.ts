@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { JsonObject } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
-import { shutdownTelemetry } from '@accord/service-kit';
+import { EventSubscriptionRegistry, shutdownTelemetry } from '@accord/service-kit';
 import { waitFor } from '@accord/event-bus/testing';
-import { BlocksReader } from '../pipeline/blocks.reader';
+import { BLOCKS_CONSUMER } from '../pipeline/rules-applier.service';
 import { RulesApplier } from '../pipeline/rules-applier.service';
 import {
   api,
@@ -18,7 +18,7 @@ import {
 
 // A provider acts on a request right after it was submitted, before its own
 // contracts service applied the request's block (the ledger already
-// committed it). The department's blocks reader is held stopped to make that
+// committed it). The department's blocks consumer is held paused to make that
 // moment last: without waitMs the answer is 409 request_not_applied with the
 // ledger's status; with waitMs the action waits for the block and succeeds.
 const self = testMember('test-dept');
@@ -29,14 +29,14 @@ describe('actions on a request right after its submission', () => {
   let dir: string;
   let dept: DepartmentUnderTest;
   let txs: TxPublisher;
-  let reader: BlocksReader;
+  let subscriptions: EventSubscriptionRegistry;
   let http: ReturnType<typeof api>;
 
   const appliedHeight = async (): Promise<number> => (await http.get(`/v1/channels/${CHANNEL}`)).body.height as number;
 
-  /** b asks for one of our datasets (consent required) while our blocks reader is stopped; resolves once the ledger committed it. */
+  /** b asks for one of our datasets (consent required) while our blocks consumer is paused; resolves once the ledger committed it. */
   const unappliedRequest = async (name: string): Promise<{ id: string; height: number }> => {
-    await reader.stop();
+    await subscriptions.pause(BLOCKS_CONSUMER);
     const id = await txs.send(b, 'access.request', {
       dataset: `test-dept/${name}`,
       purpose: 'statistics',
@@ -51,7 +51,7 @@ describe('actions on a request right after its submission', () => {
     dir = await mkdtemp(join(tmpdir(), 'accord-consent-wait-'));
     dept = await startDepartment({ member: self, dir });
     http = api(dept.contracts);
-    reader = dept.contracts.service.app.get(BlocksReader);
+    subscriptions = dept.contracts.service.app.get(EventSubscriptionRegistry);
     await createRulesChannel(dept, CHANNEL, [self, b], TEST_RULES as unknown as JsonObject);
     txs = new TxPublisher(dept.bus, CHANNEL);
     await txs.send(b, 'dataset.register', registration('roads') as unknown as JsonObject);
@@ -64,7 +64,7 @@ describe('actions on a request right after its submission', () => {
     }
   }, 60_000);
 
-  afterEach(() => reader.start());
+  afterEach(() => subscriptions.resume(BLOCKS_CONSUMER));
 
   afterAll(async () => {
     await dept?.close();
@@ -122,7 +122,7 @@ describe('actions on a request right after its submission', () => {
     const answered = consent.then((res) => res);
     // The consent is waiting once it looked at the applied state several times; only then is the block applied.
     await waitFor('the consent to wait for its request', () => looks.mock.calls.length >= 3);
-    reader.start();
+    subscriptions.resume(BLOCKS_CONSUMER);
     const res = await answered;
     looks.mockRestore();
     expect(res.status).toBe(202);

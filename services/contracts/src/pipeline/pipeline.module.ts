@@ -1,6 +1,6 @@
-import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
-import { EVENT_BUS, ReadinessRegistry, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
+import { EVENT_BUS, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { ContractsConfig } from '../contracts.config';
 import { DEPARTMENT_SIGNER, loadDepartmentSigner, type DepartmentSigner } from '../keys/department-signer.provider';
@@ -8,38 +8,23 @@ import { LedgerClient } from '../ledger/ledger.client';
 import { ContractsPersistenceModule } from '../persistence/contracts-persistence.module';
 import { ReceiptRepository } from '../persistence/receipt.repository';
 import { RulesStateRepository } from '../persistence/rules-state.repository';
-import { BlocksReader } from './blocks.reader';
+import { BlocksEventsController } from './blocks-events.controller';
+import { BlocksSubscription } from './blocks.subscription';
 import { ContractsPipelineMetrics } from './contracts-pipeline.metrics';
 import { RulesApplier } from './rules-applier.service';
+import { StatePublicationService } from './state-publication.service';
 import { StatePublisher } from './state-publisher.service';
 
 export const LEDGER_CLIENT = 'contracts:ledger-client';
 
-/** Starts the blocks reader once the app is up, gates readiness on its first load, stops it before the bus closes. */
-@Injectable()
-export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
-  constructor(
-    private readonly reader: BlocksReader,
-    readiness: ReadinessRegistry,
-  ) {
-    readiness.register('rules', async () => this.reader.ready);
-  }
-
-  onApplicationBootstrap(): void {
-    this.reader.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.reader.stop();
-  }
-}
-
 /**
  * The rule pipeline: department signer, ledger client, applier (the use
- * case), publisher of attestations and decisions, and the blocks reader.
+ * case), publisher of attestations and decisions, and the consumer of the
+ * department's blocks topic (a subscription of the event transport).
  */
 @Module({
   imports: [ContractsPersistenceModule],
+  controllers: [BlocksEventsController],
   providers: [
     ContractsPipelineMetrics,
     {
@@ -94,27 +79,8 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
         metrics: ContractsPipelineMetrics,
       ) => new StatePublisher(bus, signer, receipts, states, metrics),
     },
-    {
-      provide: BlocksReader,
-      inject: [EVENT_BUS, RulesApplier, StatePublisher, ServiceLogger, SERVICE_CONFIG, ContractsPipelineMetrics],
-      useFactory: (
-        bus: EventBus,
-        applier: RulesApplier,
-        publisher: StatePublisher,
-        log: ServiceLogger,
-        config: ContractsConfig,
-        metrics: ContractsPipelineMetrics,
-      ) =>
-        new BlocksReader(
-          bus,
-          applier,
-          publisher,
-          log.pino,
-          { pollIntervalMs: config.pollIntervalMs, batchSize: config.batchSize },
-          metrics,
-        ),
-    },
-    BlocksReaderLifecycle,
+    BlocksSubscription,
+    StatePublicationService,
   ],
   exports: [RulesApplier, DEPARTMENT_SIGNER, LEDGER_CLIENT, ContractsPersistenceModule],
 })

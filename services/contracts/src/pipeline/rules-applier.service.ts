@@ -136,6 +136,19 @@ export class RulesApplier {
     }
   }
 
+  /**
+   * Moves the checkpoint past records the event transport parked without
+   * applying them (a batch that kept failing): the next block then shows a
+   * height gap and halts its channel, visibly, instead of vanishing.
+   */
+  async skipTo(nextOffset: number): Promise<void> {
+    if (nextOffset <= this.next) return;
+    await withTransaction(this.deps.dataSource, async (m) => {
+      await this.checkpoints.advance(m, BLOCKS_CONSUMER, this.topic, nextOffset);
+    });
+    this.next = nextOffset;
+  }
+
   /** Applies a batch of consecutive records of the blocks topic, starting at nextOffset, in one transaction. */
   async applyBatch(messages: readonly LogMessage[]): Promise<BatchOutcome> {
     if (messages.length === 0) return { nextOffset: this.next, touched: [] };
