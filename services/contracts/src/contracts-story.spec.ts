@@ -18,7 +18,7 @@ import { shutdownTelemetry } from '@accord/service-kit';
 import type { ContractsConfig } from './contracts.config';
 import { LedgerClient } from './ledger/ledger.client';
 import { ApplierFixture } from './testing/applier.fixture';
-import { attestTopic, decisionsTopic, departmentBlocksTopic, type DecisionEvent } from './contracts.events';
+import { attestTopic, decisionsTopic, blocksTopic, type DecisionEvent } from '@accord/events';
 import {
   api,
   startContracts,
@@ -462,9 +462,9 @@ describe('contracts service with a real ledger (in-process)', () => {
   it('skips redelivered block.committed events and changes nothing', async () => {
     const before = await digests(dept.contracts);
     const receipts = (await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.receipts;
-    const events = await readAll(departmentBlocksTopic(self.id));
+    const events = await readAll(blocksTopic(self.id));
     await dept.bus.publish(
-      departmentBlocksTopic(self.id),
+      blocksTopic(self.id),
       events.map((m) => ({ value: m.value, headers: m.headers })),
     );
     await waitFor('the redelivered blocks to be skipped', async () => {
@@ -534,7 +534,7 @@ describe('contracts service with a real ledger (in-process)', () => {
 
   it('applies header-only events, fetching the txs and the configuration from the ledger API', async () => {
     // The ledger sends {header, hash} instead of the block when an event would be too large; here every one is.
-    const headerOnly = (await readAll(departmentBlocksTopic(self.id))).map((m, offset) => {
+    const headerOnly = (await readAll(blocksTopic(self.id))).map((m, offset) => {
       const event = JSON.parse(Buffer.from(m.value).toString('utf8'));
       const value = canonicalBytes({ ...event, block: { header: event.block.header, hash: event.block.hash } });
       return { ...m, offset, value };

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { createEventBus, silentEventBusLogger, type EventBus } from '@accord/event-bus';
+import { attestTopic, blocksTopic, deadLetterTopic, txTopic } from '@accord/events';
 import {
   ed25519Signer,
   encodeAttestation,
@@ -29,7 +30,7 @@ import {
 } from '@accord/protocol';
 import { departmentLayout, ensureDepartmentKeys, ensureDevApiToken, type DepartmentKeys } from '@accord/service-kit';
 import { measureRate, median, percentile, printTable, summarize, withNote, type Measurement } from './bench-stats';
-import { CommitTracker, type TrackedOutcome } from './commit-tracker';
+import { CommitTracker, TRACKER_CONSUMER, type TrackedOutcome } from './commit-tracker';
 import { cpuDelta, sampleCpu, type CpuDelta } from './cpu-usage';
 import { deleteTopics, rawKafkaProduceConsume } from './kafka-baseline';
 import { LedgerApiClient } from './ledger-api.client';
@@ -55,8 +56,6 @@ const TARGETS = {
   auditTxs: 1_000_000,
 };
 
-const txTopic = (channel: string): string => `accord.${channel}.tx`;
-const attestTopic = (channel: string): string => `accord.${channel}.attest`;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -743,7 +742,12 @@ async function main(): Promise<void> {
     ),
     signing: new TxSigningPool(),
     schemas: [],
-    topics: [txTopic(channel), attestTopic(channel), ...departments.map((d) => `accord.dept.${d.id}.blocks`)],
+    topics: [
+      txTopic(channel),
+      attestTopic(channel),
+      ...departments.map((d) => blocksTopic(d.id)),
+      ...departments.map((d) => deadLetterTopic(d.id, TRACKER_CONSUMER)),
+    ],
     used: 0,
   };
   const cpu = cpus();

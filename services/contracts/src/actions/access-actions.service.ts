@@ -14,7 +14,7 @@ import {
 } from '@accord/rules';
 import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { CLOCK, type Clock } from '../clock.provider';
-import { KIND_HEADER, txTopic } from '../contracts.events';
+import { KIND_HEADER, txTopic } from '@accord/events';
 import {
   ActionRejectedError,
   ChannelHaltedError,

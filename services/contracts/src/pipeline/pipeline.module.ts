@@ -1,6 +1,6 @@
 import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
-import { EVENT_BUS, ReadinessRegistry, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
+import { DeadLetterPublisher, EVENT_BUS, ReadinessRegistry, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { ContractsConfig } from '../contracts.config';
 import { DEPARTMENT_SIGNER, loadDepartmentSigner, type DepartmentSigner } from '../keys/department-signer.provider';
@@ -10,7 +10,7 @@ import { ReceiptRepository } from '../persistence/receipt.repository';
 import { RulesStateRepository } from '../persistence/rules-state.repository';
 import { BlocksReader } from './blocks.reader';
 import { ContractsPipelineMetrics } from './contracts-pipeline.metrics';
-import { RulesApplier } from './rules-applier.service';
+import { BLOCKS_CONSUMER, RulesApplier } from './rules-applier.service';
 import { StatePublisher } from './state-publisher.service';
 
 export const LEDGER_CLIENT = 'contracts:ledger-client';
@@ -63,6 +63,7 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
         SERVICE_CONFIG,
         ServiceLogger,
         ContractsPipelineMetrics,
+        EVENT_BUS,
       ],
       useFactory: (
         dataSource: DataSource,
@@ -72,6 +73,7 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
         config: ContractsConfig,
         log: ServiceLogger,
         metrics: ContractsPipelineMetrics,
+        bus: EventBus,
       ) =>
         new RulesApplier({
           dataSource,
@@ -79,6 +81,13 @@ export class BlocksReaderLifecycle implements OnApplicationBootstrap, OnModuleDe
           receipts,
           ledger,
           department: config.department,
+          deadLetters: new DeadLetterPublisher({
+            bus,
+            department: config.department,
+            consumer: BLOCKS_CONSUMER,
+            log: log.pino,
+            counter: metrics.parked,
+          }),
           log: log.pino,
           metrics,
         }),

@@ -1,11 +1,12 @@
 import type { ChannelConfig } from '@accord/ledger-core';
 import type { LogMessage } from '@accord/event-bus';
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
+import type { DeadLetterPublisher } from '@accord/service-kit';
 import { computeBlockHash, computeTxId, GENESIS_PREV_HASH, isEnvelopeEntry, type Block } from '@accord/protocol';
 import { apply, initialRulesState, isRulesError, type ApplyResult, type RulesState } from '@accord/rules';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { departmentBlocksTopic } from '../contracts.events';
+import { blocksTopic } from '@accord/events';
 import { BlockEventInvalidError, ConcurrentWriterError, CorruptStateError } from '../contracts.errors';
 import type { LedgerClient } from '../ledger/ledger.client';
 import type { AppliedBlockRows, ReceiptRepository, StoredReceipt } from '../persistence/receipt.repository';
@@ -35,6 +36,8 @@ export interface RulesApplierDeps {
   /** This department's ledger API, or null when not configured. */
   readonly ledger: LedgerClient | null;
   readonly department: string;
+  /** Where records of the blocks topic that do not parse or verify are parked (deadLetterTopic(department, 'contracts')). */
+  readonly deadLetters: DeadLetterPublisher;
   readonly log: Logger;
   readonly metrics?: ContractsPipelineMetrics;
   /** Wall clock for halt records (operators read it; the rules never do). */
@@ -77,7 +80,9 @@ interface Work {
  * heights already applied (at-least-once delivery, ledger restarts) and
  * halting a channel — never skipping a height — on a gap, a redelivered
  * height with another hash, a broken hash link, a block or configuration
- * it cannot obtain, or an event that does not verify. One database
+ * it cannot obtain, or an event that does not verify. Such an event is
+ * also parked on the dead-letter topic, before the checkpoint moves past
+ * it; one that names no channel is only parked. One database
  * transaction per batch holds the new state rows, receipts and digests of
  * every block in it and the blocks-topic checkpoint; the in-memory state
  * moves only after that transaction commits.
@@ -89,7 +94,7 @@ export class RulesApplier {
   readonly topic: string;
 
   constructor(private readonly deps: RulesApplierDeps) {
-    this.topic = departmentBlocksTopic(deps.department);
+    this.topic = blocksTopic(deps.department);
   }
 
   /** Offset of the next record of the blocks topic to apply. */
@@ -145,11 +150,15 @@ export class RulesApplier {
   async applyBatch(messages: readonly LogMessage[]): Promise<BatchOutcome> {
     if (messages.length === 0) return { nextOffset: this.next, touched: [] };
     const started = performance.now();
-    const records = messages
-      .filter((m) => m.offset >= this.next)
-      .map((m): ParsedRecord => ({ offset: m.offset, event: parseOrError(m.value) }));
+    const fresh = messages.filter((m) => m.offset >= this.next);
+    const records = fresh.map((m): ParsedRecord => ({ offset: m.offset, event: parseOrError(m.value) }));
     const last = messages[messages.length - 1].offset;
     if (records.length === 0) return { nextOffset: this.next, touched: [] };
+    await this.deps.deadLetters.park(
+      records.flatMap(({ event }, i) =>
+        event instanceof BlockEventInvalidError ? [{ message: fresh[i], reason: event }] : [],
+      ),
+    );
     const extras = await this.prefetch(records);
     const work = new Map<string, Work>();
     await withTransaction(this.deps.dataSource, async (m) => {
@@ -301,7 +310,7 @@ export class RulesApplier {
         this.deps.metrics?.invalidEvents.add(1);
         this.deps.log.error(
           { offset: record.offset, topic: this.topic, err: event },
-          `skipped a record of ${this.topic} that names no channel: ${event.message}`,
+          `parked a record of ${this.topic} that names no channel: ${event.message}`,
         );
         return;
       }

@@ -19,7 +19,7 @@ import type { LedgerConfig } from '../../../ledger/src/ledger.config';
 import { ledgerService } from '../../../ledger/src/ledger.definition';
 import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
-import { txTopic } from '../contracts.events';
+import { txTopic } from '@accord/events';
 
 /** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {

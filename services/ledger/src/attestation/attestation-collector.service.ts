@@ -5,7 +5,7 @@ import { withTransaction } from '@accord/persistence';
 import { InjectEventBus, ServiceLogger, ServiceMetrics } from '@accord/service-kit';
 import type { Counter } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
-import { attestTopic } from '../ledger.events';
+import { attestTopic } from '@accord/events';
 import { AttestationRepository } from '../persistence/attestation.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';

@@ -4,7 +4,7 @@ import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@acco
 import type { EventBus } from '@accord/event-bus';
 import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
-import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
+import { attestTopic, KIND_HEADER, txTopic } from '@accord/events';
 import { readStrictJson } from '../submission/request-body.mapper';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
 

@@ -11,7 +11,7 @@ import { canonicalize } from '@accord/protocol';
 import type { EventBus, LogMessage } from '@accord/event-bus';
 import type { Logger } from 'pino';
 import { LedgerDivergenceError } from '../ledger.errors';
-import { attestTopic, departmentBlocksTopic, KIND_HEADER, recordKind, txTopic } from '../ledger.events';
+import { attestTopic, blocksTopic, KIND_HEADER, recordKind, txTopic } from '@accord/events';
 import type { AlertRepository } from '../persistence/alert.repository';
 import type { BlockRepository, BlockToCommit, BlockTxRecord } from '../persistence/block.repository';
 import type { ChannelRepository, ChannelState } from '../persistence/channel.repository';
@@ -225,7 +225,7 @@ export class ChannelRunner {
     this.builder = null;
     await bus.ensureTopic(topic);
     await bus.ensureTopic(attestTopic(this.channel));
-    await bus.ensureTopic(departmentBlocksTopic(this.deps.publisher.department));
+    await bus.ensureTopic(blocksTopic(this.deps.publisher.department));
     const state = await channels.get(this.channel);
     this.committed = state.snapshot;
     this.deps.metrics?.setHead(this.channel, state.snapshot.nextHeight - 1);

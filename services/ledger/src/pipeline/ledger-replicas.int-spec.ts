@@ -17,7 +17,7 @@ import {
 } from '@accord/service-kit';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { recordKind, txTopic } from '../ledger.events';
+import { recordKind, txTopic } from '@accord/events';
 import { ledgerInfraForTest } from '../testing/ledger-infra-test.config';
 import { waitFor } from '../testing/ledger-pipeline.fixture';
 

@@ -4,7 +4,7 @@ import { PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
 import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
-import { KIND_HEADER, txTopic } from '../ledger.events';
+import { KIND_HEADER, txTopic } from '@accord/events';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { readStrictJson } from './request-body.mapper';
 import { EnvelopeRejectedError } from './submission.errors';

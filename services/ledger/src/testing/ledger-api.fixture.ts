@@ -15,7 +15,7 @@ import type { TestMember } from '@accord/protocol/testing';
 import type { EventBus } from '@accord/event-bus';
 import type { ChannelPolicy } from '@accord/ledger-core';
 import request from 'supertest';
-import { attestTopic } from '../ledger.events';
+import { attestTopic } from '@accord/events';
 
 /** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
