@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { isProtocolError, parseAttestation, verifyAttestation, type Attestation } from '@accord/protocol';
-import { TopicNotFoundError, type EventBus } from '@accord/event-bus';
+import { verifyAttestation, type Attestation } from '@accord/protocol';
+import { TopicNotFoundError, type EventBus, type LogMessage } from '@accord/event-bus';
+import { attestTopic, decodeAttestationEvent, type ParkReason } from '@accord/events';
 import { withTransaction } from '@accord/persistence';
-import { InjectEventBus, ServiceLogger, ServiceMetrics } from '@accord/service-kit';
+import { DeadLetterPublisher, InjectEventBus, ServiceLogger, ServiceMetrics } from '@accord/service-kit';
 import type { Counter } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
-import { attestTopic } from '@accord/events';
 import { AttestationRepository } from '../persistence/attestation.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
@@ -26,6 +26,8 @@ export const DEFAULT_COLLECTOR_TIMINGS: CollectorTimings = { discoverMs: 1000, i
 export const COLLECTOR_TIMINGS = 'accord:ledger:collector-timings';
 
 const READ_BATCH = 500;
+/** The collector's name as a consumer: its dead letters go to deadLetterTopic(department, 'ledger-attestations'). */
+export const ATTESTATIONS_CONSUMER = 'ledger-attestations';
 /** The newest non-final attested heights re-evaluated at start, in case the last run stopped between storing and evaluating. */
 const STARTUP_SWEEP = 1000;
 
@@ -35,8 +37,10 @@ const STARTUP_SWEEP = 1000;
  * against the key its member had at that height, stores each distinct one
  * together with the new offset in one transaction, then
  * re-evaluates finality of the heights it touched. Attestations of blocks
- * not committed here yet are re-evaluated once the block is. Garbage on the
- * topic is counted and skipped, never fatal.
+ * not committed here yet are re-evaluated once the block is. A record that
+ * is not an attestation of the channel is counted, logged with its offset
+ * and parked on the dead-letter topic before the cursor moves past it,
+ * never fatal.
  */
 @Injectable()
 export class AttestationCollectorService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -46,6 +50,7 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
   private readonly received: Counter;
   private readonly garbage: Counter;
   private readonly dropped: Counter;
+  private readonly deadLetters: DeadLetterPublisher;
   private discovery: Promise<void> | undefined;
   private stopped = false;
   private wakeDiscovery: (() => void) | undefined;
@@ -73,6 +78,15 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
     });
     this.garbage = metrics.counter('accord_ledger_attestations_garbage', {
       description: 'Records on accord.<channel>.attest that are not attestations of that channel',
+    });
+    this.deadLetters = new DeadLetterPublisher({
+      bus,
+      department: metrics.department,
+      consumer: ATTESTATIONS_CONSUMER,
+      log: this.log.pino,
+      counter: metrics.counter('accord_ledger_events_parked', {
+        description: 'Records the ledger could not read (by topic and reason code), parked on its dead-letter topic',
+      }),
     });
   }
 
@@ -135,19 +149,24 @@ export class AttestationCollectorService implements OnApplicationBootstrap, OnMo
     const messages = await this.bus.read(attestTopic(channel), offset, READ_BATCH);
     if (messages.length === 0) return { next: offset, deferred: [] };
     const items: { attestation: Attestation; offset: number }[] = [];
+    const garbage: { message: LogMessage; reason: ParkReason }[] = [];
     for (const message of messages) {
-      const attestation = parseOrNull(message.value);
-      if (attestation === null || attestation.body.channel !== channel) {
+      const decoded = decodeAttestationEvent(message.value);
+      if (!decoded.ok || decoded.event.body.channel !== channel) {
         this.garbage.add(1, { channel });
-        this.log.pino.debug(
-          { channel, offset: message.offset },
-          'skipping a record that is not an attestation of this channel',
-        );
+        garbage.push({
+          message,
+          reason: decoded.ok
+            ? { code: 'attestation_wrong_channel', message: `an attestation of channel ${decoded.event.body.channel}` }
+            : decoded.failure,
+        });
         continue;
       }
+      const attestation = decoded.event;
       this.received.add(1, { channel, kind: attestation.body.kind });
       items.push({ attestation, offset: message.offset });
     }
+    await this.deadLetters.park(garbage);
     const kept = await this.screen(channel, items);
     const next = messages[messages.length - 1].offset + 1;
     await withTransaction(this.dataSource, async (manager) => {
@@ -302,14 +321,5 @@ class ChannelReader {
         resolve();
       };
     });
-  }
-}
-
-function parseOrNull(value: Uint8Array): Attestation | null {
-  try {
-    return parseAttestation(value);
-  } catch (error) {
-    if (isProtocolError(error)) return null;
-    throw error;
   }
 }
