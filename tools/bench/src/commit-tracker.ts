@@ -8,7 +8,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { EventBus, LogMessage, Subscription } from '@accord/event-bus';
-import { blockCommittedTxIdsSchema, blocksTopic, decodeEvent, type BlockCommittedTxIds } from '@accord/events';
+import {
+  BLOCK_COMMITTED,
+  blockCommittedTxIdsSchema,
+  blocksTopic,
+  decodeEvent,
+  type BlockCommittedTxIds,
+} from '@accord/events';
 import { DeadLetterPublisher } from '@accord/service-kit';
 
 /** The tracker's name as a consumer: its dead letters go to deadLetterTopic(department, 'bench'). */
@@ -130,7 +136,7 @@ export class CommitTracker {
     const bit = 1 << department;
     for (const message of batch) {
       // The txIds projection of the block.committed schema: the bench reads only txIds and codes.
-      const decoded = decodeEvent(blockCommittedTxIdsSchema, message.value, 'block.committed');
+      const decoded = decodeEvent(blockCommittedTxIdsSchema, message.value, BLOCK_COMMITTED);
       if (!decoded.ok) {
         this.unreadable++;
         await this.deadLetters[department].park([{ message, reason: decoded.failure }]);
