@@ -14,7 +14,7 @@ import {
 } from '@accord/rules';
 import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { CLOCK, type Clock } from '../clock.provider';
-import { KIND_HEADER, txTopic } from '@accord/events';
+import { txRecordHeaders, txTopic } from '@accord/events';
 import {
   ActionRejectedError,
   ChannelHaltedError,
@@ -169,7 +169,7 @@ export class AccessActionsService {
       this.signer.signer,
     );
     await publishForRequest(this.bus, txTopic(channel), [
-      { value: encodeEnvelope(envelope), headers: { [KIND_HEADER]: 'tx' } },
+      { value: encodeEnvelope(envelope), headers: txRecordHeaders('tx') },
     ]);
     const txId = computeTxId(envelope.body);
     return { txId, channel, type, envelope, receiptsUrl: `/v1/txs/${txId}/receipts` };

@@ -19,7 +19,7 @@ import type { LedgerConfig } from '../../../ledger/src/ledger.config';
 import { ledgerService } from '../../../ledger/src/ledger.definition';
 import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
-import { txTopic } from '@accord/events';
+import { txRecordHeaders, txTopic } from '@accord/events';
 
 /** Writes a department key file (the format of `accord keygen`) for a test member; returns its path. */
 export async function writeKeysFile(dir: string, member: TestMember): Promise<string> {
@@ -120,7 +120,9 @@ export class TxPublisher {
 
   async send(from: TestMember, type: string, payload: JsonObject): Promise<string> {
     const envelope = this.envelope(from, type, payload);
-    await this.bus.publish(txTopic(this.channel), [{ value: encodeEnvelope(envelope), headers: { kind: 'tx' } }]);
+    await this.bus.publish(txTopic(this.channel), [
+      { value: encodeEnvelope(envelope), headers: txRecordHeaders('tx') },
+    ]);
     return computeTxId(envelope.body);
   }
 }

@@ -11,7 +11,7 @@ import { canonicalize } from '@accord/protocol';
 import type { EventBus, LogMessage } from '@accord/event-bus';
 import type { Logger } from 'pino';
 import { LedgerDivergenceError } from '../ledger.errors';
-import { attestTopic, blocksTopic, KIND_HEADER, recordKind, txTopic } from '@accord/events';
+import { attestTopic, blocksTopic, recordKind, txRecordHeaders, txTopic } from '@accord/events';
 import type { AlertRepository } from '../persistence/alert.repository';
 import type { BlockRepository, BlockToCommit, BlockTxRecord } from '../persistence/block.repository';
 import type { ChannelRepository, ChannelState } from '../persistence/channel.repository';
@@ -439,7 +439,7 @@ export class ChannelRunner {
   private requestCut(timer: CutMarkerTimer, height: number): void {
     timer.requestedFor(height);
     const value = encodeCutMarker({ channel: this.channel, height, from: this.deps.publisher.department });
-    this.deps.bus.publish(txTopic(this.channel), [{ value, headers: { [KIND_HEADER]: 'cut' } }]).then(
+    this.deps.bus.publish(txTopic(this.channel), [{ value, headers: txRecordHeaders('cut') }]).then(
       () => this.deps.metrics?.cutMarkers.add(1, { channel: this.channel }),
       (error: unknown) => {
         timer.failed(height);

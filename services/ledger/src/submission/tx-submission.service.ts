@@ -4,7 +4,7 @@ import { PRE_GENESIS_LIMITS } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
 import { InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
-import { KIND_HEADER, txTopic } from '@accord/events';
+import { txRecordHeaders, txTopic } from '@accord/events';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { readStrictJson } from './request-body.mapper';
 import { EnvelopeRejectedError } from './submission.errors';
@@ -68,7 +68,7 @@ export class TxSubmissionService {
   private async publish(channel: string, txId: string, sig: string, bytes: Uint8Array): Promise<void> {
     this.txs.markPending(txId, sig, channel);
     try {
-      await publishForRequest(this.bus, txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+      await publishForRequest(this.bus, txTopic(channel), [{ value: bytes, headers: txRecordHeaders('tx') }]);
     } catch (error) {
       this.txs.forgetPending(txId, sig);
       throw error;
