@@ -42,8 +42,13 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service'])] },
   },
   {
-    // The protocol, ledger and rules cores are pure: no frameworks, no I/O, no clocks or randomness.
-    files: ['libs/protocol/src/**/*.ts', 'libs/ledger-core/src/**/*.ts', 'libs/rules/src/**/*.ts'],
+    // The protocol, ledger, rules and event-contract cores are pure: no frameworks, no I/O, no clocks or randomness.
+    files: [
+      'libs/protocol/src/**/*.ts',
+      'libs/ledger-core/src/**/*.ts',
+      'libs/rules/src/**/*.ts',
+      'libs/events/src/**/*.ts',
+    ],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
@@ -66,7 +71,7 @@ export default tseslint.config(
                 'http',
                 'node:http',
               ],
-              message: 'libs/protocol, libs/ledger-core and libs/rules are pure: no frameworks or I/O.',
+              message: 'libs/protocol, libs/ledger-core, libs/rules and libs/events are pure: no frameworks or I/O.',
             },
           ],
         },

@@ -6,6 +6,7 @@ export * from './errors/accord.errors';
 export * from './errors/http-error.mapper';
 export { HttpExceptionFilter } from './errors/http-exception.filter';
 export { publishForRequest, REQUEST_PUBLISH_TIMEOUT_MS } from './infra/request-publish';
+export { DeadLetterPublisher, type DeadLetterLog, type DeadLetterOptions } from './infra/dead-letter.publisher';
 export {
   classifyUnavailable,
   DependencyUnavailableError,
@@ -108,10 +109,11 @@ export {
 
 export * from './tx-publisher';
 export type { DeliveredEvent, EventBatch, EventCheckpoints, EventSubscription } from './events/event-subscription';
+export { EventRejectedError } from './events/event-subscription';
 export { EventSubscriptionRegistry } from './events/event-subscription.registry';
 export { EventBusContext } from './events/event-bus.context';
 export { EventBusTransport, type EventBusTransportOptions } from './events/event-bus.transport';
 export { EventBusClient, EVENT_PATTERN_HEADER, type EmittedEvents } from './events/event-bus.client';
-export { parkedTopic, startEventTransport } from './events/event-transport.starter';
+export { startEventTransport } from './events/event-transport.starter';
 export { DEFAULT_READER_TIMINGS, type ReaderStatus, type ReaderTimings } from './events/topic.reader';
 export { TracedEventBus, traceHeaders, messageSpanContext, batchTraceRelation } from './events/trace-context';

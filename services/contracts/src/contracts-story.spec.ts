@@ -17,7 +17,15 @@ import { shutdownTelemetry } from '@accord/service-kit';
 import type { ContractsConfig } from './contracts.config';
 import { LedgerClient } from './ledger/ledger.client';
 import { ApplierFixture } from './testing/applier.fixture';
-import { attestTopic, decisionsTopic, departmentBlocksTopic, type DecisionEvent } from './contracts.events';
+import {
+  attestTopic,
+  blocksTopic,
+  deadLetterTopic,
+  decisionsTopic,
+  decodeDecisionEvent,
+  parkedEventSchema,
+  type DecisionEvent,
+} from '@accord/events';
 import {
   api,
   startContracts,
@@ -81,10 +89,13 @@ describe('contracts service with a real ledger (in-process)', () => {
     }
   };
 
+  /** The decision events, read as a consumer reads them: with the schema of @accord/events. */
   const decisions = async (): Promise<DecisionEvent[]> =>
-    (await readAll(decisionsTopic(self.id))).map(
-      (m) => JSON.parse(Buffer.from(m.value).toString('utf8')) as DecisionEvent,
-    );
+    (await readAll(decisionsTopic(self.id))).map((m) => {
+      const decoded = decodeDecisionEvent(m.value);
+      if (!decoded.ok) throw new Error(`decision ${m.offset}: ${decoded.failure.message}`);
+      return decoded.event;
+    });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'accord-contracts-story-'));
@@ -461,9 +472,9 @@ describe('contracts service with a real ledger (in-process)', () => {
   it('skips redelivered block.committed events and changes nothing', async () => {
     const before = await digests(dept.contracts);
     const receipts = (await http.get(`/v1/channels/${CHANNEL}/requests/${ids.request}`)).body.receipts;
-    const events = await readAll(departmentBlocksTopic(self.id));
+    const events = await readAll(blocksTopic(self.id));
     await dept.bus.publish(
-      departmentBlocksTopic(self.id),
+      blocksTopic(self.id),
       events.map((m) => ({ value: m.value, headers: m.headers })),
     );
     await waitFor('the redelivered blocks to be skipped', async () => {
@@ -533,7 +544,7 @@ describe('contracts service with a real ledger (in-process)', () => {
 
   it('applies header-only events, fetching the txs and the configuration from the ledger API', async () => {
     // The ledger sends {header, hash} instead of the block when an event would be too large; here every one is.
-    const headerOnly = (await readAll(departmentBlocksTopic(self.id))).map((m, offset) => {
+    const headerOnly = (await readAll(blocksTopic(self.id))).map((m, offset) => {
       const event = JSON.parse(Buffer.from(m.value).toString('utf8'));
       const value = canonicalBytes({ ...event, block: { header: event.block.header, hash: event.block.hash } });
       return { ...m, offset, value };
@@ -568,4 +579,33 @@ describe('contracts service with a real ledger (in-process)', () => {
       await replica.close();
     }
   }, 60_000);
+
+  // Last: the garbage it publishes stays on the blocks topic, which the tests above read whole.
+  it('parks records of the blocks topic it cannot read, counts them, and goes on applying', async () => {
+    const dlq = deadLetterTopic(self.id, 'contracts');
+    const before = await dept.bus.endOffset(dlq).catch(() => 0);
+    const start = await dept.bus.endOffset(blocksTopic(self.id));
+    await dept.bus.publish(blocksTopic(self.id), [
+      { value: Buffer.from('not json') },
+      { value: canonicalBytes({ type: 'something.else' }) },
+    ]);
+    const parked = await waitFor('two dead letters', async () => {
+      const found = await dept.bus.read(dlq, before, 10).catch(() => []);
+      return found.length >= 2 ? found : undefined;
+    });
+    const events = parked.map((m) => parkedEventSchema.parse(JSON.parse(Buffer.from(m.value).toString('utf8'))));
+    expect(events.map((e) => [e.topic, e.offset, e.consumer, e.reason.code])).toEqual([
+      [blocksTopic(self.id), start, 'contracts', 'block_event_invalid'],
+      [blocksTopic(self.id), start + 1, 'contracts', 'block_event_invalid'],
+    ]);
+    await waitFor('the parked records to be counted', async () =>
+      /accord_contracts_events_parked_total\{[^}]*code="block_event_invalid"[^}]*\} 2/.test(
+        (await http.get('/metrics')).text,
+      ),
+    );
+    expect((await http.get(`/v1/channels/${CHANNEL}`)).body.halted).toBeNull();
+    // A tx after the garbage is still applied (rejected for its empty payload, so the story's state is unchanged).
+    const after = await txs.send(b, 'dataset.register', {});
+    expect((await receiptsOf(after)).map((r) => [r.kind, r.code])).toEqual([['rejected', 'invalid_payload']]);
+  });
 });

@@ -6,10 +6,3 @@ export {
   type ContractsSettings,
 } from './contracts.config';
 export { AppModule as ContractsModule } from './app.module';
-export {
-  attestTopic,
-  decisionsTopic,
-  departmentBlocksTopic,
-  DECISION_EVENT_TYPE,
-  type DecisionEvent,
-} from './contracts.events';

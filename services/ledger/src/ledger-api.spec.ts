@@ -24,6 +24,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { LedgerConfig } from './ledger.config';
 import { ledgerService } from './ledger.definition';
+import { attestTopic, deadLetterTopic, parkedEventSchema } from '@accord/events';
 import {
   blockAttestation,
   getJson,
@@ -515,6 +516,47 @@ describe('ledger API (in-process)', () => {
       const metrics = await request(sut.url).get('/metrics');
       expect(metrics.text).toMatch(/accord_ledger_attestations_dropped_total\{[^}]*reason="not_a_member"/);
       expect(metrics.text).toMatch(/accord_ledger_attestations_dropped_total\{[^}]*reason="bad_signature"/);
+    });
+
+    it('parks what is not an attestation of the channel on its dead-letter topic, counted and logged with its offset', async () => {
+      const dlq = deadLetterTopic(self.id, 'ledger-attestations');
+      const before = await bus.endOffset(dlq).catch(() => 0);
+      const start = await bus.endOffset(attestTopic(CHANNEL));
+      const good = blockAttestation(c, CHANNEL, 0, await blockHash(0));
+      await publishAttestations(bus, CHANNEL, [
+        Buffer.from('{"half":'),
+        blockAttestation(c, 'elsewhere', 0, 'ab'.repeat(32)),
+        canonicalBytes({ ...good, body: { ...good.body, v: 2 } }),
+      ]);
+      const parked = await waitFor('three dead letters', async () => {
+        const found = await bus.read(dlq, before, 100).catch(() => []);
+        return found.length >= 3 ? found : undefined;
+      });
+      const events = parked.map((m) => parkedEventSchema.parse(JSON.parse(Buffer.from(m.value).toString('utf8'))));
+      expect(events.map((e) => [e.topic, e.offset, e.consumer, e.reason.code])).toEqual([
+        [attestTopic(CHANNEL), start, 'ledger-attestations', 'event_not_json'],
+        [attestTopic(CHANNEL), start + 1, 'ledger-attestations', 'attestation_wrong_channel'],
+        [attestTopic(CHANNEL), start + 2, 'ledger-attestations', 'event_invalid'],
+      ]);
+      expect(Buffer.from(events[0].value, 'hex').toString()).toBe('{"half":');
+      const metrics = (await request(sut.url).get('/metrics')).text;
+      expect(metrics).toMatch(/accord_events_parked_total\{[^}]*code="event_not_json"/);
+      expect(metrics).toMatch(/accord_events_parked_total\{[^}]*code="attestation_wrong_channel"[^}]*\} 1/);
+      for (const offset of [start, start + 1, start + 2])
+        expect(sut.logLines.some((l) => l.includes('parked record') && l.includes(`"offset":${offset},`))).toBe(true);
+      // The collector went on: it stores an attestation published after the garbage.
+      const next = await submitAndCommit(txs.tx(c, 'test.note', { n: 'after parking' }));
+      await publishAttestations(bus, CHANNEL, [
+        blockAttestation(c, CHANNEL, next.height, await blockHash(next.height)),
+      ]);
+      await waitFor('the attestation after the garbage', async () => {
+        const seen = await getJson<{ attesters: string[] }>(
+          sut.url,
+          `/v1/channels/${CHANNEL}/blocks/${next.height}/attestations`,
+          sut.tokens.user,
+        );
+        return seen.attesters.includes('dept-c') ? true : undefined;
+      });
     });
   });
 

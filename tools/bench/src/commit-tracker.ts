@@ -1,6 +1,6 @@
 /**
  * Learns when txs are committed, from the departments' block.committed
- * events (accord.dept.<department>.blocks, docs/ledger.md): the same events
+ * events (blocksTopic(department), docs/events.md): the same events
  * the other services consume. A tx counts as committed when EVERY tracked
  * department's event for its block has arrived; its latency runs from its
  * send time (the scheduled one, for paced runs: no coordinated omission)
@@ -8,8 +8,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { EventBus, LogMessage, Subscription } from '@accord/event-bus';
+import {
+  BLOCK_COMMITTED,
+  blockCommittedTxIdsSchema,
+  blocksTopic,
+  decodeEvent,
+  type BlockCommittedTxIds,
+} from '@accord/events';
+import { DeadLetterPublisher } from '@accord/service-kit';
 
-export const departmentBlocksTopic = (department: string): string => `accord.dept.${department}.blocks`;
+/** The tracker's name as a consumer: its dead letters go to deadLetterTopic(department, 'bench'). */
+export const TRACKER_CONSUMER = 'bench';
 
 interface Pending {
   readonly sentAt: number;
@@ -17,13 +26,6 @@ interface Pending {
   seen: number;
   /** Local time the first department committed it. */
   firstAt: number;
-}
-
-interface BlockCommittedEvent {
-  readonly type: string;
-  readonly channel: string;
-  readonly block: { readonly header: { readonly height: number }; readonly txs?: readonly { readonly code: string }[] };
-  readonly txIds: readonly (string | null)[];
 }
 
 export interface TrackedOutcome {
@@ -46,7 +48,8 @@ export class CommitTracker {
   private lastCommitAt = 0;
   private waiter: (() => void) | undefined;
   private readonly all: number;
-  /** Events whose block.committed JSON could not be read (should stay 0). */
+  private readonly deadLetters: DeadLetterPublisher[];
+  /** Records of the blocks topics that failed the block.committed schema (should stay 0; each is logged). */
   unreadable = 0;
 
   constructor(
@@ -55,11 +58,15 @@ export class CommitTracker {
     private readonly groupPrefix: string,
   ) {
     this.all = (1 << departments.length) - 1;
+    const log = { error: (_: Record<string, unknown>, message: string) => console.error(`commit tracker: ${message}`) };
+    this.deadLetters = departments.map(
+      (department) => new DeadLetterPublisher({ bus, department, consumer: TRACKER_CONSUMER, log }),
+    );
   }
 
   async start(): Promise<void> {
     for (let i = 0; i < this.departments.length; i++) {
-      const topic = departmentBlocksTopic(this.departments[i]);
+      const topic = blocksTopic(this.departments[i]);
       await this.bus.ensureTopic(topic);
       this.subscriptions.push(
         await this.bus.subscribe({
@@ -128,16 +135,14 @@ export class CommitTracker {
     const now = performance.now();
     const bit = 1 << department;
     for (const message of batch) {
-      let event: BlockCommittedEvent;
-      try {
-        event = JSON.parse(
-          Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength).toString('utf8'),
-        ) as BlockCommittedEvent;
-      } catch {
+      // The txIds projection of the block.committed schema: the bench reads only txIds and codes.
+      const decoded = decodeEvent(blockCommittedTxIdsSchema, message.value, BLOCK_COMMITTED);
+      if (!decoded.ok) {
         this.unreadable++;
+        await this.deadLetters[department].park([{ message, reason: decoded.failure }]);
         continue;
       }
-      if (event.type !== 'block.committed' || !Array.isArray(event.txIds)) continue;
+      const event: BlockCommittedTxIds = decoded.event;
       event.txIds.forEach((txId, index) => {
         if (txId === null) return;
         const p = this.pending.get(txId);

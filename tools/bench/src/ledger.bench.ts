@@ -17,9 +17,16 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { createEventBus, silentEventBusLogger, type EventBus } from '@accord/event-bus';
 import {
+  attestTopic,
+  blocksTopic,
+  deadLetterTopic,
+  decodeAttestationEvent,
+  txRecordHeaders,
+  txTopic,
+} from '@accord/events';
+import {
   ed25519Signer,
   encodeAttestation,
-  parseAttestation,
   parseEnvelope,
   signAttestation,
   signTx,
@@ -29,7 +36,7 @@ import {
 } from '@accord/protocol';
 import { departmentLayout, ensureDepartmentKeys, ensureDevApiToken, type DepartmentKeys } from '@accord/service-kit';
 import { measureRate, median, percentile, printTable, summarize, withNote, type Measurement } from './bench-stats';
-import { CommitTracker, type TrackedOutcome } from './commit-tracker';
+import { CommitTracker, TRACKER_CONSUMER, type TrackedOutcome } from './commit-tracker';
 import { cpuDelta, sampleCpu, type CpuDelta } from './cpu-usage';
 import { deleteTopics, rawKafkaProduceConsume } from './kafka-baseline';
 import { LedgerApiClient } from './ledger-api.client';
@@ -55,8 +62,8 @@ const TARGETS = {
   auditTxs: 1_000_000,
 };
 
-const txTopic = (channel: string): string => `accord.${channel}.tx`;
-const attestTopic = (channel: string): string => `accord.${channel}.attest`;
+/** Headers of every tx record the bench publishes (one object, reused). */
+const TX_HEADERS = txRecordHeaders('tx');
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -261,7 +268,7 @@ async function publishDirect(bench: Bench, txs: SignedTxs): Promise<void> {
   for (let start = 0; start < txs.length; start += PUBLISH_BATCH) {
     const messages = [];
     for (let i = start; i < Math.min(txs.length, start + PUBLISH_BATCH); i++)
-      messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
+      messages.push({ value: txs.value(i), headers: TX_HEADERS });
     inFlight.push(bench.bus.publish(topic, messages));
     if (inFlight.length >= PUBLISH_IN_FLIGHT) await Promise.all(inFlight.splice(0));
   }
@@ -329,7 +336,7 @@ async function paced(bench: Bench, path: 'direct' | 'http', rate: number, txs: S
       for (let i = sent; i < due; i++) bench.tracker.expect(txIds[i], start + (i * 1000) / rate);
       if (path === 'direct') {
         const messages = [];
-        for (let i = sent; i < due; i++) messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
+        for (let i = sent; i < due; i++) messages.push({ value: txs.value(i), headers: TX_HEADERS });
         sends.push(bench.bus.publish(topic, messages).catch((e: unknown) => errors.push(e)));
       } else {
         for (let i = sent; i < due; i++) {
@@ -548,13 +555,12 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
     ed25519Signer(a.keys.ed25519.privateKey),
   );
   await bench.bus.ensureTopic(topic);
-  await bench.bus.publish(topic, [{ value: encodeEnvelope(genesis), headers: { kind: 'tx' } }]);
+  await bench.bus.publish(topic, [{ value: encodeEnvelope(genesis), headers: TX_HEADERS }]);
   const publishStart = performance.now();
   const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < n; start += 1000) {
     const messages = [];
-    for (let i = start; i < Math.min(n, start + 1000); i++)
-      messages.push({ value: txs.value(i), headers: { kind: 'tx' } });
+    for (let i = start; i < Math.min(n, start + 1000); i++) messages.push({ value: txs.value(i), headers: TX_HEADERS });
     inFlight.push(bench.bus.publish(topic, messages));
     if (inFlight.length >= PUBLISH_IN_FLIGHT) await Promise.all(inFlight.splice(0));
   }
@@ -674,7 +680,9 @@ async function readAttestations(
       continue;
     }
     for (const m of batch) {
-      const { body } = parseAttestation(m.value);
+      const decoded = decodeAttestationEvent(m.value);
+      if (!decoded.ok) throw new Error(`record ${m.offset} of ${m.topic}: ${decoded.failure.message}`);
+      const { body } = decoded.event;
       if (body.from === from && body.kind === 'block')
         found.set(body.height, { v: 1, channel, height: body.height, blockHash: body.blockHash, kind: 'block' });
     }
@@ -743,7 +751,12 @@ async function main(): Promise<void> {
     ),
     signing: new TxSigningPool(),
     schemas: [],
-    topics: [txTopic(channel), attestTopic(channel), ...departments.map((d) => `accord.dept.${d.id}.blocks`)],
+    topics: [
+      txTopic(channel),
+      attestTopic(channel),
+      ...departments.map((d) => blocksTopic(d.id)),
+      ...departments.map((d) => deadLetterTopic(d.id, TRACKER_CONSUMER)),
+    ],
     used: 0,
   };
   const cpu = cpus();

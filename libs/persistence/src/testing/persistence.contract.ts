@@ -1,4 +1,5 @@
 import { EntitySchema, type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { txTopic } from '@accord/events';
 import { ConsumerCheckpointRepository } from '../checkpoint/consumer-checkpoint.repository';
 import type { DatabaseConfig } from '../database.config';
 import { isDatabaseReady } from '../database-readiness.check';
@@ -140,24 +141,24 @@ export function describePersistenceContract(target: PersistenceContractTarget): 
 
     describe('consumer checkpoints', () => {
       it('is undefined before the first advance, then moves forward', async () => {
-        expect(await checkpoints.get(db.manager, 'ledger', 'accord.a.tx')).toBeUndefined();
-        await withTransaction(db, (m) => checkpoints.advance(m, 'ledger', 'accord.a.tx', 5));
-        expect(await checkpoints.get(db.manager, 'ledger', 'accord.a.tx')).toBe(5);
-        await withTransaction(db, (m) => checkpoints.advance(m, 'ledger', 'accord.a.tx', 2 ** 40));
-        expect(await checkpoints.get(db.manager, 'ledger', 'accord.a.tx')).toBe(2 ** 40);
+        expect(await checkpoints.get(db.manager, 'ledger', txTopic('a'))).toBeUndefined();
+        await withTransaction(db, (m) => checkpoints.advance(m, 'ledger', txTopic('a'), 5));
+        expect(await checkpoints.get(db.manager, 'ledger', txTopic('a'))).toBe(5);
+        await withTransaction(db, (m) => checkpoints.advance(m, 'ledger', txTopic('a'), 2 ** 40));
+        expect(await checkpoints.get(db.manager, 'ledger', txTopic('a'))).toBe(2 ** 40);
         // Checkpoints are per (consumer, topic).
-        expect(await checkpoints.get(db.manager, 'ledger', 'accord.b.tx')).toBeUndefined();
-        expect(await checkpoints.get(db.manager, 'catalog', 'accord.a.tx')).toBeUndefined();
+        expect(await checkpoints.get(db.manager, 'ledger', txTopic('b'))).toBeUndefined();
+        expect(await checkpoints.get(db.manager, 'catalog', txTopic('a'))).toBeUndefined();
       });
 
       it('refuses to move backwards or stand still, and keeps the stored value', async () => {
-        await withTransaction(db, (m) => checkpoints.advance(m, 'contracts', 'accord.a.tx', 10));
+        await withTransaction(db, (m) => checkpoints.advance(m, 'contracts', txTopic('a'), 10));
         for (const bad of [9, 10, 0]) {
-          const attempt = withTransaction(db, (m) => checkpoints.advance(m, 'contracts', 'accord.a.tx', bad));
+          const attempt = withTransaction(db, (m) => checkpoints.advance(m, 'contracts', txTopic('a'), bad));
           await expect(attempt).rejects.toBeInstanceOf(CheckpointRegressionError);
           await expect(attempt).rejects.toMatchObject({ code: 'CHECKPOINT_REGRESSION', current: 10, requested: bad });
         }
-        expect(await checkpoints.get(db.manager, 'contracts', 'accord.a.tx')).toBe(10);
+        expect(await checkpoints.get(db.manager, 'contracts', txTopic('a'))).toBe(10);
       });
 
       it('rejects invalid arguments with InvalidCheckpointError', async () => {

@@ -42,10 +42,10 @@ function given(...events: BlockApplierEvent[]): AppliedChannels {
 /** A full block.committed record of a closed block that carries its configuration. */
 function committed(
   closed: ClosedBlock,
-  changes: Partial<Extract<BlockRecordCommand, { type: 'block.committed' }>> = {},
+  changes: Partial<Extract<BlockRecordCommand, { type: 'block.received' }>> = {},
 ): BlockRecordCommand {
   return {
-    type: 'block.committed',
+    type: 'block.received',
     topic: TOPIC,
     offset: closed.block.header.height,
     channel: closed.block.header.channel,

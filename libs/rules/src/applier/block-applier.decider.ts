@@ -11,7 +11,7 @@ import type {
 } from './block-applier.events';
 import { evolveAppliedChannels, initialAppliedChannel } from './block-applier.evolver';
 
-type BlockCommittedCommand = Extract<BlockRecordCommand, { type: 'block.committed' }>;
+type BlockCommittedCommand = Extract<BlockRecordCommand, { type: 'block.received' }>;
 
 /**
  * The block applier's decider (docs/contracts.md "Applying blocks"): what
@@ -40,7 +40,7 @@ export function decideBlockRecord(command: BlockRecordCommand, channels: Applied
         }),
       ];
     }
-    case 'block.committed':
+    case 'block.received':
       return decideBlock(command, channelOf(channels, command.channel));
     default: {
       const unreachable: never = command;

@@ -62,7 +62,7 @@ export type BlockRecordCommand =
       readonly at: string;
     }
   | {
-      readonly type: 'block.committed';
+      readonly type: 'block.received';
       /** The topic and offset of the record (named in halt messages). */
       readonly topic: string;
       readonly offset: number;

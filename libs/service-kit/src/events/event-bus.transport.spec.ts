@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { z } from 'zod';
 import { createEventBus, silentEventBusLogger, type EventBus, type LogMessage } from '@accord/event-bus';
+import { deadLetterTopic, parkedEventSchema } from '@accord/events';
 import { commonEnvShape, toCommonConfig } from '../config/common.config';
 import type { ServiceDefinition } from '../bootstrap/service-definition';
 import { DependencyUnavailableError } from '../errors/dependency-unavailable.classifier';
@@ -15,7 +16,6 @@ import { shutdownTelemetry } from '../telemetry/telemetry';
 import { EventBusContext } from './event-bus.context';
 import type { EventBatch, EventCheckpoints } from './event-subscription';
 import { EventSubscriptionRegistry } from './event-subscription.registry';
-import { parkedTopic } from './event-transport.starter';
 
 const noteSchema = z.object({ v: z.literal(1), note: z.string() });
 type Note = z.infer<typeof noteSchema>;
@@ -91,6 +91,8 @@ const notesService: ServiceDefinition = {
 
 const note = (text: string): { value: Uint8Array } => ({ value: Buffer.from(JSON.stringify({ v: 1, note: text })) });
 
+const parkedEvent = (message: LogMessage) => parkedEventSchema.parse(JSON.parse(Buffer.from(message.value).toString()));
+
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -157,18 +159,18 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     const { url } = await start();
     await until('the valid notes', () => notesOn('notes.a').length === 2);
     expect(notesOn('notes.a')).toEqual(['ok-1', 'ok-2']);
-    const parked = await bus.read(parkedTopic('test-dept', 'notes'), 0, 10);
+    const parked = (await bus.read(deadLetterTopic('test-dept', 'notes'), 0, 10)).map(parkedEvent);
     expect(parked).toHaveLength(1);
-    expect(Buffer.from(parked[0].value).toString()).toBe('{"v":2,"note":"future"}');
-    expect(parked[0].headers).toMatchObject({
-      'accord-parked-topic': 'notes.a',
-      'accord-parked-offset': '1',
-      'accord-parked-consumer': 'notes',
-      'accord-parked-reason': 'schema',
+    expect(parked[0]).toMatchObject({
+      topic: 'notes.a',
+      offset: 1,
+      consumer: 'notes',
+      reason: { code: 'event_invalid' },
     });
+    expect(Buffer.from(parked[0].value, 'hex').toString()).toBe('{"v":2,"note":"future"}');
     expect(world.checkpoints.get('notes.a')).toBe(3);
     const metrics = await request(url).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/accord_events_parked_total\{[^}]*consumer="notes"[^}]*reason="schema"[^}]*\} 1/);
+    expect(metrics.text).toMatch(/accord_events_parked_total\{[^}]*code="event_invalid"[^}]*consumer="notes"[^}]*\} 1/);
   });
 
   it('retries a failing batch and applies it once when the handler recovers', async () => {
@@ -178,7 +180,7 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     await start();
     await until('three notes', () => notesOn('notes.a').length === 3);
     expect(notesOn('notes.a')).toEqual(['before', 'flaky', 'after']);
-    expect(await bus.endOffset(parkedTopic('test-dept', 'notes')).catch(() => 0)).toBe(0);
+    expect(await bus.endOffset(deadLetterTopic('test-dept', 'notes')).catch(() => 0)).toBe(0);
   });
 
   it('parks a batch whose handler keeps failing, with the error, reports it in readiness, and goes on', async () => {
@@ -189,9 +191,8 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     const { url } = await start();
     await until('the next note', () => notesOn('notes.a').includes('next'));
     expect(notesOn('notes.a')).toEqual(['next']);
-    const parked = await bus.read(parkedTopic('test-dept', 'notes'), 0, 10);
-    expect(parked.map((m) => m.headers['accord-parked-reason'])).toEqual(['handler']);
-    expect(parked[0].headers['accord-parked-error']).toBe('cannot apply poison');
+    const parked = (await bus.read(deadLetterTopic('test-dept', 'notes'), 0, 10)).map(parkedEvent);
+    expect(parked.map((p) => p.reason)).toEqual([{ code: 'handler_failed', message: 'cannot apply poison' }]);
     const ready = await request(url).get('/health/ready').expect(200);
     expect(ready.body.info.events).toEqual({
       status: 'up',
@@ -214,7 +215,7 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     expect(down.body.error.events.message).toMatch(/^notes on notes\.a: retrying \(.*connection lost/);
     await until('the note applied', () => notesOn('notes.a').length === 1);
     await until('ready', async () => (await request(url).get('/health/ready')).status === 200);
-    expect(await bus.endOffset(parkedTopic('test-dept', 'notes')).catch(() => 0)).toBe(0);
+    expect(await bus.endOffset(deadLetterTopic('test-dept', 'notes')).catch(() => 0)).toBe(0);
   });
 
   it('pauses a consumer after its batch in flight and resumes it from its checkpoint', async () => {

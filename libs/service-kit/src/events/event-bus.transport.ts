@@ -1,34 +1,24 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import type { EventBus, LogMessage, OutgoingMessage } from '@accord/event-bus';
+import type { EventBus } from '@accord/event-bus';
 import type { Logger } from 'pino';
 import { EventBusContext } from './event-bus.context';
 import type { EventBatch, EventSubscription } from './event-subscription';
 import type { EventSubscriptionRegistry } from './event-subscription.registry';
-import {
-  DEFAULT_READER_TIMINGS,
-  TopicReader,
-  type ParkReason,
-  type ReaderStatus,
-  type ReaderTimings,
-} from './topic.reader';
+import type { DeadLetterPublisher } from '../infra/dead-letter.publisher';
+import { DEFAULT_READER_TIMINGS, TopicReader, type ReaderStatus, type ReaderTimings } from './topic.reader';
 
 export interface EventBusTransportOptions {
   readonly bus: EventBus;
   readonly subscriptions: EventSubscriptionRegistry;
-  /** Topic of parked messages for a consumer. */
-  readonly deadLetterTopic: (consumer: string) => string;
+  /** Where a consumer parks what it cannot take. */
+  readonly deadLetters: (consumer: string) => DeadLetterPublisher;
   readonly isUnavailable: (error: unknown) => boolean;
   readonly log: Logger;
   /** How often each subscription's topic list is asked again (default 1 s). */
   readonly discoverMs?: number;
   readonly timings?: Partial<ReaderTimings>;
-  /** Called with the count of parked messages, by consumer and reason. */
-  readonly onParked?: (count: number, consumer: string, reason: ParkReason) => void;
 }
-
-/** Error text kept in a parked message's header. */
-const MAX_ERROR_HEADER = 500;
 
 /**
  * The NestJS microservice transport over the event-bus port (Kafka or the
@@ -41,6 +31,7 @@ const MAX_ERROR_HEADER = 500;
  */
 export class EventBusTransport extends Server implements CustomTransportStrategy {
   private readonly readers = new Map<string, TopicReader>();
+  private readonly publishers = new Map<string, DeadLetterPublisher>();
   private readonly timings: ReaderTimings;
   private discovery: Promise<void> | undefined;
   private closed = false;
@@ -125,7 +116,7 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
         bus: this.options.bus,
         subscription,
         deliver: (batch) => this.deliver(subscription, batch),
-        park: (messages, reason, error) => this.park(subscription.consumer, messages, reason, error),
+        park: (records) => this.deadLetters(subscription.consumer).park(records),
         isUnavailable: this.options.isUnavailable,
         log: this.options.log,
         timings: { ...this.timings, ...subscription.timings },
@@ -158,29 +149,13 @@ export class EventBusTransport extends Server implements CustomTransportStrategy
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 
-  private async park(
-    consumer: string,
-    messages: readonly LogMessage[],
-    reason: ParkReason,
-    error: unknown,
-  ): Promise<void> {
-    const text = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_HEADER);
-    const parked: OutgoingMessage[] = messages.map((m) => ({
-      value: m.value,
-      ...(m.key === undefined ? {} : { key: m.key }),
-      headers: {
-        ...m.headers,
-        'accord-parked-topic': m.topic,
-        'accord-parked-offset': String(m.offset),
-        'accord-parked-consumer': consumer,
-        'accord-parked-reason': reason,
-        'accord-parked-error': text,
-      },
-    }));
-    const topic = this.options.deadLetterTopic(consumer);
-    await this.options.bus.ensureTopic(topic);
-    await this.options.bus.publish(topic, parked);
-    this.options.onParked?.(messages.length, consumer, reason);
+  private deadLetters(consumer: string): DeadLetterPublisher {
+    let publisher = this.publishers.get(consumer);
+    if (publisher === undefined) {
+      publisher = this.options.deadLetters(consumer);
+      this.publishers.set(consumer, publisher);
+    }
+    return publisher;
   }
 }
 

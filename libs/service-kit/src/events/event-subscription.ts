@@ -52,3 +52,14 @@ export interface EventSubscription<E = unknown> {
   /** Pauses and retry bounds where the defaults do not fit (tests shorten them). */
   readonly timings?: Partial<ReaderTimings> & { readonly discoverMs?: number };
 }
+
+/** What a subscription's `parse` throws for a record it refuses: the code and message go into the parked event's reason. */
+export class EventRejectedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EventRejectedError';
+  }
+}

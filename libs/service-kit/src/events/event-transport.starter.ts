@@ -2,14 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
 import type { ServiceKitInput } from '../bootstrap/service-kit.module';
 import { classifyUnavailable, dependencyPorts } from '../errors/dependency-unavailable.classifier';
+import { DeadLetterPublisher } from '../infra/dead-letter.publisher';
 import { EVENT_BUS } from '../infra/event-bus.module';
 import { EventBusTransport } from './event-bus.transport';
 import type { ReaderStatus } from './topic.reader';
-
-/** Where a department's consumer parks what it could not take (docs/event-bus.md "Parked messages"). */
-export function parkedTopic(department: string, consumer: string): string {
-  return `accord.dept.${department}.parked.${consumer}`;
-}
 
 /**
  * Connects the event transport to a service app whose providers registered
@@ -25,15 +21,22 @@ export async function startEventTransport(
   const bus = app.get<EventBus>(EVENT_BUS, { strict: false });
   const ports = dependencyPorts(kit.context.config);
   const parked = kit.metrics.counter('accord_events_parked', {
-    description: 'Messages a consumer parked on its dead-letter topic, by consumer and reason (schema, handler)',
+    description: 'Records a transport consumer parked on its dead-letter topic, by consumer, topic and reason code',
   });
+  const log = kit.log.pino.child({ component: 'event-transport' });
   const transport = new EventBusTransport({
     bus,
     subscriptions: kit.subscriptions,
-    deadLetterTopic: (consumer) => parkedTopic(kit.context.department, consumer),
+    deadLetters: (consumer) =>
+      new DeadLetterPublisher({
+        bus,
+        department: kit.context.department,
+        consumer,
+        log,
+        counter: { add: (count, attributes) => parked.add(count, { ...attributes, consumer }) },
+      }),
     isUnavailable: (error) => classifyUnavailable(error, ports) !== undefined,
-    log: kit.log.pino.child({ component: 'event-transport' }),
-    onParked: (count, consumer, reason) => parked.add(count, { consumer, reason }),
+    log,
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   kit.readiness.register('events', async () => eventsReadiness(transport.statuses()));

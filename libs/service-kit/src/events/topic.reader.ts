@@ -1,11 +1,14 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EventBus, LogMessage } from '@accord/event-bus';
+import type { ParkReason } from '@accord/events';
 import type { Logger } from 'pino';
 import type { DeliveredEvent, EventBatch, EventSubscription } from './event-subscription';
 import { batchTraceRelation } from './trace-context';
 
-/** Why the transport parked messages instead of delivering them. */
-export type ParkReason = 'schema' | 'handler';
+/** Code of a message parked because its handler kept failing on it. */
+export const HANDLER_FAILED = 'handler_failed';
+/** Code of a message that failed its parse without naming a code of its own. */
+export const EVENT_INVALID = 'event_invalid';
 
 export interface ReaderTimings {
   /** Pause when the topic has nothing new. */
@@ -29,8 +32,8 @@ export interface TopicReaderDeps {
   readonly subscription: EventSubscription;
   /** Runs the `@EventPattern` handler; resolves once it finished. */
   readonly deliver: (batch: EventBatch) => Promise<void>;
-  /** Dead-letters messages with the reason and error. */
-  readonly park: (messages: readonly LogMessage[], reason: ParkReason, error: unknown) => Promise<void>;
+  /** Dead-letters messages, each with its reason (docs/events.md "Bad records"). */
+  readonly park: (records: readonly { readonly message: LogMessage; readonly reason: ParkReason }[]) => Promise<void>;
   /** True for errors of an unavailable dependency: retried without limit, never parked. */
   readonly isUnavailable: (error: unknown) => boolean;
   readonly log: Logger;
@@ -160,8 +163,7 @@ export class TopicReader {
   private async take(batch: readonly LogMessage[]): Promise<void> {
     const { subscription } = this.deps;
     const events: DeliveredEvent[] = [];
-    const invalid: LogMessage[] = [];
-    let parseError: unknown;
+    const invalid: { message: LogMessage; reason: ParkReason }[] = [];
     for (const message of batch) {
       try {
         const event = subscription.parse(message);
@@ -173,17 +175,12 @@ export class TopicReader {
           ...key(message),
         });
       } catch (error) {
-        invalid.push(message);
-        parseError ??= error;
+        invalid.push({ message, reason: reasonOf(error, EVENT_INVALID) });
       }
     }
     const nextOffset = batch[batch.length - 1].offset + 1;
     if (invalid.length > 0) {
-      this.deps.log.error(
-        { err: parseError, consumer: subscription.consumer, topic: this.topic, offsets: invalid.map((m) => m.offset) },
-        'events that do not fit their schema: parked',
-      );
-      await this.deps.park(invalid, 'schema', parseError);
+      await this.deps.park(invalid);
       this.parked += invalid.length;
     }
     if (events.length === 0) {
@@ -229,7 +226,7 @@ export class TopicReader {
         { err: error, consumer: subscription.consumer, topic: this.topic, from: batch[0].offset, to: nextOffset - 1 },
         'a batch kept failing: parked with its error',
       );
-      await this.deps.park(batch, 'handler', error);
+      await this.deps.park(batch.map((message) => ({ message, reason: reasonOf(error, HANDLER_FAILED) })));
       await subscription.checkpoints.skipTo(this.topic, nextOffset);
       this.parked += batch.length;
     } catch (parkError) {
@@ -250,6 +247,15 @@ export class TopicReader {
       this.wake = done;
     });
   }
+}
+
+/** A parse error's own code (e.g. `event_not_json`), else `fallback`; the error's message as the reason. */
+function reasonOf(error: unknown, fallback: string): ParkReason {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    code: fallback === EVENT_INVALID && typeof code === 'string' ? code : fallback,
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function key(message: LogMessage): { key?: string } {

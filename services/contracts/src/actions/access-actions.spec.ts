@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { createEventBus, silentEventBusLogger, type EventBus } from '@accord/event-bus';
 import { closeDatabase, openDatabase } from '@accord/persistence';
 import { encodeEnvelope, parseEnvelope, verifyEnvelopeSignature } from '@accord/protocol';
-import { odrlPolicy } from '@accord/rules/src/testing/odrl-policy.builder';
-import { RulesHarness, testMember } from '@accord/rules/src/testing/rules.harness';
+import { odrlPolicy, RulesHarness, testMember } from '@accord/rules/testing';
 import {
   DepartmentTxPublisher,
   EnvelopeRejectedError,
@@ -17,7 +16,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { contractsErrorStatus } from '../contracts.definition';
 import { ActionRejectedError } from '../contracts.errors';
-import { KIND_HEADER, txTopic } from '../contracts.events';
+import { KIND_HEADER, txTopic } from '@accord/events';
 import { contractsMigrations } from '../persistence/migrations/contracts.migrations';
 import type { ChannelRuntime, RulesApplier } from '../pipeline/rules-applier.service';
 import { AccessActionsService } from './access-actions.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NONCE_LANES, txPublisherProvider } from '@accord/service-kit';
 import { CLOCK, clockProvider } from '../clock.provider';
-import { KIND_HEADER, txTopic } from '../contracts.events';
+import { KIND_HEADER, txTopic } from '@accord/events';
 import { DEPARTMENT_SIGNER } from '../keys/department-signer.provider';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { AccessActionsController } from './access-actions.controller';

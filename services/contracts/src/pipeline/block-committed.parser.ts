@@ -1,21 +1,18 @@
-import { channelConfigSchema, type ChannelConfig } from '@accord/ledger-core';
+import { decodeBlockCommitted } from '@accord/events';
+import type { ChannelConfig } from '@accord/ledger-core';
 import {
-  blockHeaderSchema,
-  blockSchema,
   channelNameSchema,
   computeBlockHash,
-  hashHexSchema,
   toHex,
   txMerkleTree,
   type Block,
   type BlockHeader,
 } from '@accord/protocol';
-import { z } from 'zod';
 import { BlockEventInvalidError } from '../contracts.errors';
 
 /**
- * A block.committed event as the contracts service reads it from
- * accord.dept.<department>.blocks (docs/ledger.md, docs/contracts.md).
+ * A block.committed event (@accord/events, docs/events.md) as the contracts
+ * service reads it from blocksTopic(department).
  * `config` is the channel configuration after the block when the event
  * carries it (undefined when it does not: the reader then asks the ledger).
  */
@@ -36,38 +33,23 @@ export type BlockCommitted =
       readonly config: ChannelConfig | null | undefined;
     };
 
-// Unknown top-level fields are ignored (a newer ledger may add some); the block itself is the protocol's strict shape.
-const eventSchema = z.object({
-  type: z.literal('block.committed'),
-  channel: channelNameSchema,
-  block: z.union([blockSchema, z.strictObject({ header: blockHeaderSchema, hash: hashHexSchema })]),
-  txIds: z.array(hashHexSchema.nullable()),
-  configChanged: z.boolean(),
-  config: channelConfigSchema.nullable().optional(),
-});
-
 /**
- * Parses and checks one record of the blocks topic: JSON, shape, the
+ * Parses and checks one record of the blocks topic: JSON, the shape and
+ * version of @accord/events' blockCommittedEventSchema, the
  * block's hash over its header, its channel, and (with txs) txCount and
  * txRoot over the txs, so the state this department attests with a block
  * hash is computed from exactly the txs that hash commits to. Throws
  * BlockEventInvalidError, naming the channel when the record names one.
  */
 export function parseBlockCommitted(value: Uint8Array): BlockCommitted {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'));
-  } catch {
-    throw new BlockEventInvalidError('block.committed record is not JSON', null);
+  const decoded = decodeBlockCommitted(value);
+  if (!decoded.ok) {
+    const { json, message } = decoded.failure;
+    const named = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['channel'] : undefined;
+    const channel = typeof named === 'string' && channelNameSchema.safeParse(named).success ? named : null;
+    throw new BlockEventInvalidError(message, channel);
   }
-  const named = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['channel'] : undefined;
-  const channel = typeof named === 'string' && channelNameSchema.safeParse(named).success ? named : null;
-  const parsed = eventSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new BlockEventInvalidError(`invalid block.committed event: ${issues.join('; ')}`, channel);
-  }
-  const event = parsed.data;
+  const event = decoded.event;
   const { header, hash } = event.block;
   const fail = (message: string): never => {
     throw new BlockEventInvalidError(`block.committed ${event.channel}/${header.height}: ${message}`, event.channel, {

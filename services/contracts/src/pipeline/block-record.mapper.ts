@@ -27,7 +27,7 @@ export function toBlockRecordCommand(
   }
   const full = event.kind === 'full';
   return {
-    type: 'block.committed',
+    type: 'block.received',
     topic,
     offset,
     channel: event.channel,

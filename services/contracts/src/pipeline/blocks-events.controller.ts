@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { LogMessage } from '@accord/event-bus';
+import { BLOCK_COMMITTED } from '@accord/events';
 import type { EventBatch } from '@accord/service-kit';
-import { BLOCK_COMMITTED } from './blocks.subscription';
 import { RulesApplier } from './rules-applier.service';
 import { StatePublicationService } from './state-publication.service';
 

@@ -1,12 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { LogMessage } from '@accord/event-bus';
+import { BLOCK_COMMITTED } from '@accord/events';
 import { EventSubscriptionRegistry, SERVICE_CONFIG, type EventCheckpoints } from '@accord/service-kit';
-import { Inject } from '@nestjs/common';
 import type { ContractsConfig } from '../contracts.config';
 import { BLOCKS_CONSUMER, RulesApplier } from './rules-applier.service';
-
-/** The `@EventPattern` of this department's committed blocks. */
-export const BLOCK_COMMITTED = 'block.committed';
 
 /**
  * The contracts service's subscription to accord.dept.<department>.blocks.

@@ -12,6 +12,7 @@ export class ContractsPipelineMetrics {
   readonly duplicates: Counter<{ channel: string }>;
   readonly halts: Counter<{ channel: string; code: string }>;
   readonly invalidEvents: Counter;
+  readonly parked: Counter<{ topic: string; code: string }>;
   readonly readerErrors: Counter;
   readonly published: Counter<{ channel: string; what: 'attestation' | 'decision' }>;
   private readonly heights = new Map<string, number>();
@@ -36,7 +37,11 @@ export class ContractsPipelineMetrics {
       description: 'Channels that stopped applying (gap, divergence, missing configuration, invalid event)',
     });
     this.invalidEvents = metrics.counter('accord_contracts_invalid_events', {
-      description: 'Records of the blocks topic that name no channel and were skipped',
+      description: 'Records of the blocks topic that name no channel (no channel to halt; parked)',
+    });
+    this.parked = metrics.counter('accord_contracts_events_parked', {
+      description:
+        'Records of the blocks topic that failed their schema or checks, parked on accord.dlq.<department>.contracts',
     });
     this.readerErrors = metrics.counter('accord_contracts_reader_errors', {
       description: 'Failed batches (retried after reloading from the database)',

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
-import { EVENT_BUS, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
+import { DeadLetterPublisher, EVENT_BUS, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { ContractsConfig } from '../contracts.config';
 import { DEPARTMENT_SIGNER, loadDepartmentSigner, type DepartmentSigner } from '../keys/department-signer.provider';
@@ -11,7 +11,7 @@ import { RulesStateRepository } from '../persistence/rules-state.repository';
 import { BlocksEventsController } from './blocks-events.controller';
 import { BlocksSubscription } from './blocks.subscription';
 import { ContractsPipelineMetrics } from './contracts-pipeline.metrics';
-import { RulesApplier } from './rules-applier.service';
+import { BLOCKS_CONSUMER, RulesApplier } from './rules-applier.service';
 import { StatePublicationService } from './state-publication.service';
 import { StatePublisher } from './state-publisher.service';
 
@@ -48,6 +48,7 @@ export const LEDGER_CLIENT = 'contracts:ledger-client';
         SERVICE_CONFIG,
         ServiceLogger,
         ContractsPipelineMetrics,
+        EVENT_BUS,
       ],
       useFactory: (
         dataSource: DataSource,
@@ -57,6 +58,7 @@ export const LEDGER_CLIENT = 'contracts:ledger-client';
         config: ContractsConfig,
         log: ServiceLogger,
         metrics: ContractsPipelineMetrics,
+        bus: EventBus,
       ) =>
         new RulesApplier({
           dataSource,
@@ -64,6 +66,13 @@ export const LEDGER_CLIENT = 'contracts:ledger-client';
           receipts,
           ledger,
           department: config.department,
+          deadLetters: new DeadLetterPublisher({
+            bus,
+            department: config.department,
+            consumer: BLOCKS_CONSUMER,
+            log: log.pino,
+            counter: metrics.parked,
+          }),
           log: log.pino,
           metrics,
         }),

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@accord/protocol';
 import { odrlPolicy, contentHash, RulesHarness, TEST_RULES, testMember, type AppendedTx } from '@accord/rules/testing';
 import fc from 'fast-check';
-import { departmentBlocksTopic } from '../contracts.events';
+import { blocksTopic } from '@accord/events';
 import { ApplierFixture } from '../testing/applier.fixture';
 import { asLog, blockCommittedEvents } from '../testing/block-events.builder';
 
@@ -12,7 +12,7 @@ import { asLog, blockCommittedEvents } from '../testing/block-events.builder';
 // identical digest at every height and the identical rows.
 const MEMBERS = ['dept-a', 'dept-b', 'dept-c'].map(testMember);
 const DEPT = MEMBERS[0].id;
-const TOPIC = departmentBlocksTopic(DEPT);
+const TOPIC = blocksTopic(DEPT);
 const RULES = { ...TEST_RULES, requestExpiryMs: 8000, maxPersonalSources: 1 };
 
 type Action =

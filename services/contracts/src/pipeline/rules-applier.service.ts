@@ -11,8 +11,9 @@ import {
 } from '@accord/rules';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { departmentBlocksTopic } from '../contracts.events';
-import { ConcurrentWriterError, CorruptStateError } from '../contracts.errors';
+import { blocksTopic } from '@accord/events';
+import type { DeadLetterPublisher } from '@accord/service-kit';
+import { BlockEventInvalidError, ConcurrentWriterError, CorruptStateError } from '../contracts.errors';
 import type { LedgerClient } from '../ledger/ledger.client';
 import type { AppliedBlockRows, ReceiptRepository } from '../persistence/receipt.repository';
 import type {
@@ -41,6 +42,8 @@ export interface RulesApplierDeps {
   /** This department's ledger API, or null when not configured. */
   readonly ledger: LedgerClient | null;
   readonly department: string;
+  /** Where records of the blocks topic that do not parse or verify are parked (deadLetterTopic(department, 'contracts')). */
+  readonly deadLetters: DeadLetterPublisher;
   readonly log: Logger;
   readonly metrics?: ContractsPipelineMetrics;
   /** Wall clock for halt records (operators read it; the rules never do). */
@@ -70,7 +73,8 @@ interface Work {
  * (docs/contracts.md "Applying blocks"). What each record does — apply,
  * skip a redelivered height, halt a channel on a gap, a divergence, a
  * broken link, a block or configuration it cannot obtain, or an event that
- * does not verify — is the pure block applier's decision (libs/rules
+ * does not verify (also parked on the dead-letter topic before the
+ * checkpoint moves past it) — is the pure block applier's decision (libs/rules
  * `decideBlockRecord`); this service reads the batch, fetches what events
  * lack from the ledger API, calls the decider, and writes the outcome. One
  * database transaction per batch holds the new state rows, receipts and
@@ -84,7 +88,7 @@ export class RulesApplier {
   readonly topic: string;
 
   constructor(private readonly deps: RulesApplierDeps) {
-    this.topic = departmentBlocksTopic(deps.department);
+    this.topic = blocksTopic(deps.department);
   }
 
   /** Offset of the next record of the blocks topic to apply. */
@@ -153,9 +157,15 @@ export class RulesApplier {
   async applyBatch(messages: readonly LogMessage[]): Promise<BatchOutcome> {
     if (messages.length === 0) return { nextOffset: this.next, touched: [] };
     const started = performance.now();
-    const records = messages.filter((m) => m.offset >= this.next).map(parseBlockRecord);
+    const fresh = messages.filter((m) => m.offset >= this.next);
+    const records = fresh.map(parseBlockRecord);
     const last = messages[messages.length - 1].offset;
     if (records.length === 0) return { nextOffset: this.next, touched: [] };
+    await this.deps.deadLetters.park(
+      records.flatMap(({ event }, i) =>
+        event instanceof BlockEventInvalidError ? [{ message: fresh[i], reason: event }] : [],
+      ),
+    );
     const extras = await fetchBlockExtras(records, (c) => this.runtimes.get(c)?.head, this.deps.ledger);
     const at = this.now();
     let work: Work[] = [];
@@ -212,8 +222,8 @@ export class RulesApplier {
     const commands: BlockRecordCommand[] = [];
     for (const record of records) {
       const command = toBlockRecordCommand(record, extras.get(record.offset), this.topic, at);
-      const head = command.type === 'block.committed' ? this.runtimes.get(command.channel)?.head : undefined;
-      if (command.type === 'block.committed' && head !== undefined && head.halted === null) {
+      const head = command.type === 'block.received' ? this.runtimes.get(command.channel)?.head : undefined;
+      if (command.type === 'block.received' && head !== undefined && head.halted === null) {
         const { height } = command.header;
         if (height < head.height) {
           commands.push({ ...command, storedHash: await this.deps.receipts.blockHashAt(m, command.channel, height) });
@@ -233,7 +243,7 @@ export class RulesApplier {
         metrics?.invalidEvents.add(1);
         log.error(
           { offset: event.offset, topic: this.topic, err: records.find((r) => r.offset === event.offset)?.event },
-          `skipped a record of ${this.topic} that names no channel: ${event.message}`,
+          `parked a record of ${this.topic} that names no channel: ${event.message}`,
         );
       } else if (event.type === 'block.duplicate') {
         metrics?.duplicates.add(1, { channel: event.channel });

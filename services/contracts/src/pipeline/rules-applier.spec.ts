@@ -2,7 +2,7 @@ import { LedgerHarness } from '@accord/ledger-core/testing';
 import { canonicalBytes, type JsonObject } from '@accord/protocol';
 import { stateDigest, type RulesState } from '@accord/rules';
 import { odrlPolicy, RulesHarness, TEST_RULES, testMember } from '@accord/rules/testing';
-import { departmentBlocksTopic } from '../contracts.events';
+import { blocksTopic } from '@accord/events';
 import { ConcurrentWriterError } from '../contracts.errors';
 import { ApplierFixture } from '../testing/applier.fixture';
 import { asLog, blockCommittedEvents, blockCommittedMessage } from '../testing/block-events.builder';
@@ -16,7 +16,7 @@ const a = testMember('dept-a');
 const b = testMember('dept-b');
 const c = testMember('dept-c');
 const DEPT = a.id;
-const TOPIC = departmentBlocksTopic(DEPT);
+const TOPIC = blocksTopic(DEPT);
 const CHANNEL = 'test-channel';
 
 /** b offers roads (consent required), a offers permits; a asks for roads, b consents; c asks for an unknown dataset. */
@@ -220,6 +220,49 @@ describe('RulesApplier', () => {
     });
     expect(applier.channel(CHANNEL)?.head.halted?.message).toContain('1 txs, the header says 2');
     expect(db.logLines.filter((l) => l.includes('names no channel'))).toHaveLength(2);
+  });
+
+  it('parks every record it cannot read, with its offset and why, and goes on', async () => {
+    const { h } = story();
+    const applier = await db.applier(DEPT);
+    const events = blockCommittedEvents(h.blocks, { withConfig: true });
+    const nextVersion = { ...JSON.parse(Buffer.from(events[1].value).toString('utf8')), v: 2 };
+    const batch = asLog(TOPIC, [
+      events[0],
+      { value: Buffer.from('not json'), headers: { type: 'block.committed' } },
+      { value: canonicalBytes(nextVersion) },
+      events[2],
+    ]);
+    const before = (await db.parked(DEPT)).length;
+    const logsBefore = db.logLines.length;
+    await applier.applyBatch(batch);
+    expect(applier.nextOffset).toBe(4);
+    // The v2 event names the channel: it halts there rather than skip a height, and is parked too.
+    expect(applier.channel(CHANNEL)?.head).toMatchObject({
+      height: 0,
+      halted: { height: 1, code: 'block_event_invalid' },
+    });
+    const parked = (await db.parked(DEPT)).slice(before);
+    expect(parked.map(({ event }) => [event.topic, event.offset, event.consumer, event.reason.code])).toEqual([
+      [TOPIC, 1, 'contracts', 'block_event_invalid'],
+      [TOPIC, 2, 'contracts', 'block_event_invalid'],
+    ]);
+    expect(parked[0].message.topic).toBe('accord.dlq.dept-a.contracts');
+    expect(parked[0].event.reason.message).toBe('block.committed record is not JSON');
+    expect(Buffer.from(parked[0].event.value, 'hex').toString()).toBe('not json');
+    expect(parked[0].event.headers).toEqual({ type: 'block.committed' });
+    expect(parked[1].event.reason.message).toMatch(/^invalid block.committed event: v: /);
+    const logged = db.logLines.slice(logsBefore).filter((l) => l.includes('"level":50') && l.includes('parked record'));
+    expect(logged.map((l) => (JSON.parse(l) as { offset: number }).offset)).toEqual([1, 2]);
+  });
+
+  it('parks nothing and publishes nothing when every record reads', async () => {
+    const { h } = story();
+    const applier = await db.applier(DEPT);
+    const before = (await db.parked(DEPT)).length;
+    await applier.applyBatch(asLog(TOPIC, blockCommittedEvents(h.blocks, { withConfig: true })));
+    expect(applier.channel(CHANNEL)?.head.halted).toBeNull();
+    expect(await db.parked(DEPT)).toHaveLength(before);
   });
 
   it('refuses to apply behind another writer that moved the checkpoint', async () => {

@@ -1,6 +1,14 @@
 import type { EventBus, OutgoingMessage } from '@accord/event-bus';
 import { canonicalBytes, encodeAttestation, signAttestation } from '@accord/protocol';
-import { attestTopic, DECISION_EVENT_TYPE, decisionsTopic, type DecisionEvent } from '../contracts.events';
+import {
+  attestTopic,
+  DECISION_EVENT_TYPE,
+  DECISION_EVENT_VERSION,
+  decisionEventSchema,
+  decisionHeaders,
+  decisionsTopic,
+  type DecisionEvent,
+} from '@accord/events';
 import type { DepartmentSigner } from '../keys/department-signer.provider';
 import type { ReceiptRepository, StoredDigest, StoredReceipt } from '../persistence/receipt.repository';
 import type { RulesStateRepository } from '../persistence/rules-state.repository';
@@ -13,11 +21,14 @@ const PUBLISH_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * After blocks are applied and committed: this department's signed `state`
- * attestations on accord.<channel>.attest (for heights after which it is an
+ * attestations on attestTopic(channel) (for heights after which it is an
  * active member) and one decision event per receipt on
- * accord.dept.<department>.decisions. Reads what it announces from the
- * database, so a restart republishes whatever was not marked published:
- * at least once, and byte-identical (Ed25519 and JCS are deterministic).
+ * decisionsTopic(department). Reads what it announces from the database,
+ * so a restart republishes whatever was not marked published: at least
+ * once, and byte-identical (Ed25519 and JCS are deterministic). Every
+ * decision is checked against its schema before it goes out: one that does
+ * not fit fails the round (retried, and logged by the reader) rather than
+ * reaching the consumers.
  */
 export class StatePublisher {
   private readonly ensured = new Set<string>();
@@ -55,7 +66,7 @@ export class StatePublisher {
     if (digest === undefined) throw new Error(`no digest stored for ${stored.channel}/${stored.height}`);
     const { receipt } = stored;
     const event: DecisionEvent = {
-      v: 1,
+      v: DECISION_EVENT_VERSION,
       type: DECISION_EVENT_TYPE,
       kind: receipt.kind,
       code: receipt.code,
@@ -68,16 +79,8 @@ export class StatePublisher {
       subject: stored.subject,
       receipt,
     };
-    return {
-      key: stored.channel,
-      value: canonicalBytes(event),
-      headers: {
-        type: DECISION_EVENT_TYPE,
-        kind: receipt.kind,
-        channel: stored.channel,
-        height: String(stored.height),
-      },
-    };
+    decisionEventSchema.parse(event);
+    return { key: stored.channel, value: canonicalBytes(event), headers: decisionHeaders(event) };
   }
 
   private attestation(d: StoredDigest): OutgoingMessage {

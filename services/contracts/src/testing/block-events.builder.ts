@@ -1,5 +1,6 @@
 import type { ChannelConfig, ClosedBlock } from '@accord/ledger-core';
 import type { LogMessage, OutgoingMessage } from '@accord/event-bus';
+import { BLOCK_COMMITTED, blockCommittedHeaders, type BlockCommittedEvent } from '@accord/events';
 import { canonicalBytes, canonicalize } from '@accord/protocol';
 
 export interface EventOptions {
@@ -34,8 +35,8 @@ export function blockCommittedMessage(
   options: EventOptions = {},
 ): OutgoingMessage {
   const { block, txIds, config } = closed;
-  const event = {
-    type: 'block.committed',
+  const event: BlockCommittedEvent = {
+    type: BLOCK_COMMITTED,
     channel: block.header.channel,
     block: options.headerOnly === true ? { header: block.header, hash: block.hash } : block,
     txIds,
@@ -45,7 +46,7 @@ export function blockCommittedMessage(
   return {
     key: block.header.channel,
     value: canonicalBytes(event),
-    headers: { type: 'block.committed', channel: block.header.channel, height: String(block.header.height) },
+    headers: blockCommittedHeaders(block.header.channel, block.header.height),
   };
 }
 

@@ -9,7 +9,7 @@ import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import type { ContractsConfig } from '../contracts.config';
 import { contractsService } from '../contracts.definition';
-import { txTopic } from '../contracts.events';
+import { txRecordHeaders, txTopic } from '@accord/events';
 
 export interface DepartmentUnderTest {
   readonly member: TestMember;
@@ -102,7 +102,9 @@ export class TxPublisher {
 
   async send(from: TestMember, type: string, payload: JsonObject): Promise<string> {
     const envelope = this.envelope(from, type, payload);
-    await this.bus.publish(txTopic(this.channel), [{ value: encodeEnvelope(envelope), headers: { kind: 'tx' } }]);
+    await this.bus.publish(txTopic(this.channel), [
+      { value: encodeEnvelope(envelope), headers: txRecordHeaders('tx') },
+    ]);
     return computeTxId(envelope.body);
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { parseAttestation, verifyAttestation, type Attestation } from '@accord/protocol';
+import { verifyAttestation, type Attestation } from '@accord/protocol';
 import type { LogMessage } from '@accord/event-bus';
 import { withTransaction } from '@accord/persistence';
 import {
+  EventRejectedError,
   EventSubscriptionRegistry,
   ServiceLogger,
   ServiceMetrics,
@@ -11,7 +12,7 @@ import {
 } from '@accord/service-kit';
 import type { Counter } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
-import { attestTopic } from '../ledger.events';
+import { attestTopic, decodeAttestationEvent } from '@accord/events';
 import { AttestationRepository } from '../persistence/attestation.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
@@ -21,6 +22,8 @@ import { FinalityService } from './finality.service';
 
 /** The `@EventPattern` of attestations (docs/event-bus.md "Event transport"). */
 export const ATTESTATIONS = 'attestations';
+/** The consumer's name: its dead-letter topic is accord.dlq.<department>.ledger-attestations. */
+export const ATTESTATIONS_CONSUMER = 'ledger-attestations';
 
 /** The newest non-final attested heights re-evaluated when a channel is first read, in case the last run stopped between storing and evaluating. */
 const STARTUP_SWEEP = 1000;
@@ -70,7 +73,7 @@ export class AttestationCollectorService implements EventCheckpoints, OnModuleDe
     });
     subscriptions.register<Attestation>({
       pattern: ATTESTATIONS,
-      consumer: 'attestations',
+      consumer: ATTESTATIONS_CONSUMER,
       topics: () => this.topics(),
       parse: (message) => this.parse(message),
       checkpoints: this,
@@ -96,12 +99,17 @@ export class AttestationCollectorService implements EventCheckpoints, OnModuleDe
     return followed.map((c) => attestTopic(c.channel));
   }
 
+  /** The attestation a record holds; throws a coded EventRejectedError for anything else (the transport parks it). */
   private parse(message: LogMessage): Attestation {
     const channel = this.channelOf(message.topic);
-    const attestation = parseAttestation(message.value);
-    if (attestation.body.channel !== channel)
-      throw new Error(`an attestation of channel ${attestation.body.channel} on the topic of ${channel}`);
-    return attestation;
+    const decoded = decodeAttestationEvent(message.value);
+    if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
+    if (decoded.event.body.channel !== channel)
+      throw new EventRejectedError(
+        'attestation_wrong_channel',
+        `an attestation of channel ${decoded.event.body.channel} on the topic of ${channel}`,
+      );
+    return decoded.event;
   }
 
   async next(topic: string): Promise<number> {

@@ -4,7 +4,7 @@ import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@acco
 import type { EventBus } from '@accord/event-bus';
 import { InjectEventBus, publishForRequest, readStrictJson } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
-import { attestTopic, KIND_HEADER, txTopic } from '../ledger.events';
+import { attestTopic, txRecordHeaders, txTopic } from '@accord/events';
 import { ChannelRegistry, type ChannelView } from './channel-registry.service';
 
 export interface ChannelCreated {
@@ -40,9 +40,7 @@ export class ChannelCreationService {
     await this.bus.ensureTopic(attestTopic(channel));
     const records = await this.bus.endOffset(topic);
     if (records > 0) throw new ChannelAlreadyExistsError(channel, records);
-    const { baseOffset } = await publishForRequest(this.bus, topic, [
-      { value: bytes, headers: { [KIND_HEADER]: 'tx' } },
-    ]);
+    const { baseOffset } = await publishForRequest(this.bus, topic, [{ value: bytes, headers: txRecordHeaders('tx') }]);
     const view = await this.registry.follow(channel, 'create');
     return { channel, txId, offset: baseOffset, statusUrl: `/v1/txs/${txId}`, view };
   }

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnM
 import type { EventBus } from '@accord/event-bus';
 import { InjectConfig, InjectEventBus, ReadinessRegistry, ServiceLogger } from '@accord/service-kit';
 import type { LedgerConfig } from '../ledger.config';
-import { txTopic } from '../ledger.events';
+import { txTopic } from '@accord/events';
 import { AlertRepository } from '../persistence/alert.repository';
 import { BlockRepository } from '../persistence/block.repository';
 import { ChannelRepository, type ChannelState, type FollowSource } from '../persistence/channel.repository';

@@ -1,3 +1,4 @@
+import { blockCommittedEventSchema, decodeBlockCommitted } from '@accord/events';
 import { canonicalBytes, parseCanonicalJson } from '@accord/protocol';
 import { LedgerHarness, testMember } from '@accord/ledger-core/testing';
 import { encodeBlockCommitted, encodeBlockCommittedHeaderOnly } from './block-committed.mapper';
@@ -36,6 +37,34 @@ describe('block.committed encoding', () => {
       };
       expect(Buffer.from(plain).equals(Buffer.from(canonicalBytes(expected)))).toBe(true);
       expect(parseCanonicalJson(fast)).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  });
+
+  // The fast encoder is the hot path: instead of a schema parse on every publish, this pins that its
+  // output is exactly the schema's shape (every field it writes is in the schema, none is missing).
+  it("writes exactly @accord/events' block.committed schema, full and header-only, with and without configuration", () => {
+    const h = new LedgerHarness('events');
+    h.log.genesis(a, 'alliance', [a, b]);
+    const genesis = h.closeBlock();
+    h.log.tx(a, 'test.note', { text: 'x' });
+    h.log.rawTx('garbage');
+    const closed = h.closeBlock();
+    const records = h.log.records
+      .filter((r) => r.kind === 'tx' && r.offset >= closed.block.header.firstOffset)
+      .map((r) => r.value);
+    const encodings = [
+      encodeBlockCommitted(genesis.block, genesis.txIds, true, undefined, genesis.config),
+      encodeBlockCommitted(closed.block, closed.txIds, false, records),
+      encodeBlockCommitted(closed.block, closed.txIds, true, records, closed.config),
+      encodeBlockCommittedHeaderOnly(closed.block, closed.txIds, false),
+      encodeBlockCommittedHeaderOnly(genesis.block, genesis.txIds, true, genesis.config),
+    ];
+    for (const bytes of encodings) {
+      const decoded = decodeBlockCommitted(bytes);
+      if (!decoded.ok) throw new Error(decoded.failure.message);
+      expect(Buffer.from(canonicalBytes(decoded.event)).equals(Buffer.from(bytes))).toBe(true);
+      const strict = blockCommittedEventSchema.strict().safeParse(parseCanonicalJson(bytes));
+      expect(strict.success).toBe(true);
     }
   });
 

@@ -1,16 +1,21 @@
 import { canonicalBytes, canonicalize, type Block } from '@accord/protocol';
 import type { ChannelConfig } from '@accord/ledger-core';
-import type { BlockCommittedEvent } from '../ledger.events';
+import { BLOCK_COMMITTED, type BlockCommittedEvent } from '@accord/events';
 
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from('}');
+const TYPE_LAST = `"type":${canonicalize(BLOCK_COMMITTED)}}`;
 
 /**
- * JCS of a block.committed event. With the block's record bytes (each
- * envelope entry's bytes are already its JCS, as parseEnvelope admits only
- * canonical JSON) the event is assembled around them instead of
- * re-serialising every envelope; without them it is plain canonicalBytes.
- * Both give the same bytes (see the spec).
+ * JCS of a block.committed event (@accord/events `blockCommittedEventSchema`).
+ * With the block's record bytes (each envelope entry's bytes are already its
+ * JCS, as parseEnvelope admits only canonical JSON) the event is assembled
+ * around them instead of re-serialising every envelope; without them it is
+ * plain canonicalBytes. Both give the same bytes, and those bytes parse with
+ * the schema to exactly themselves (see the spec): this hot path is checked
+ * by tests rather than by a schema parse on every publish, which would cost
+ * about as much as building the block. `v` is left out: absent means
+ * version 1, so the bytes stay those of the events already on the logs.
  */
 export function encodeBlockCommitted(
   block: Block,
@@ -22,7 +27,7 @@ export function encodeBlockCommitted(
   const channel = block.header.channel;
   const withConfig = configAfter(configChanged, config);
   if (records === undefined) {
-    const event: BlockCommittedEvent = { type: 'block.committed', channel, block, txIds, configChanged, ...withConfig };
+    const event: BlockCommittedEvent = { type: BLOCK_COMMITTED, channel, block, txIds, configChanged, ...withConfig };
     return canonicalBytes(event);
   }
   if (records.length !== block.txs.length)
@@ -40,7 +45,7 @@ export function encodeBlockCommitted(
   });
   parts.push(
     Buffer.from(
-      `]},"channel":${canonicalize(channel)},${withConfig.config === undefined ? '' : `"config":${canonicalize(withConfig.config)},`}"configChanged":${configChanged},"txIds":${canonicalize(txIds)},"type":"block.committed"}`,
+      `]},"channel":${canonicalize(channel)},${withConfig.config === undefined ? '' : `"config":${canonicalize(withConfig.config)},`}"configChanged":${configChanged},"txIds":${canonicalize(txIds)},${TYPE_LAST}`,
     ),
   );
   return Buffer.concat(parts);
@@ -54,7 +59,7 @@ export function encodeBlockCommittedHeaderOnly(
   config?: ChannelConfig | null,
 ): Uint8Array {
   const event: BlockCommittedEvent = {
-    type: 'block.committed',
+    type: BLOCK_COMMITTED,
     channel: block.header.channel,
     block: { header: block.header, hash: block.hash },
     txIds,

@@ -1,5 +1,5 @@
 import { BlockBuilder, prepareRecord, type PreparedRecord } from '@accord/ledger-core';
-import { testMember, TestLog } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { testMember, TestLog } from '@accord/ledger-core/testing';
 import { BlockAssembler, type PendingBlock } from './block.assembler';
 
 const a = testMember('dept-a');

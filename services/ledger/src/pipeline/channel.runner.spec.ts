@@ -7,7 +7,7 @@ import { createEventBus, silentEventBusLogger, type EventBus, type LogMessage } 
 import { withTransaction } from '@accord/persistence';
 import { parseAttestation, parseCanonicalJson, verifyAttestation, type ValidityCode } from '@accord/protocol';
 import { waitFor } from '@accord/event-bus/testing';
-import { attestTopic, departmentBlocksTopic, recordKind, txTopic } from '../ledger.events';
+import { attestTopic, blocksTopic, recordKind, txTopic } from '@accord/events';
 import type { BlockToCommit } from '../persistence/block.repository';
 import { PipelineFixture } from '../testing/ledger-pipeline.fixture';
 import type { ChannelRunner } from './channel.runner';
@@ -212,7 +212,7 @@ describe('ChannelRunner (PGlite + embedded log)', () => {
     expect(expected[expected.length - 1].closed.block.header.lastOffset).toBe(markers[markers.length - 1].offset);
 
     // block.committed for every height, in order, with the complete block.
-    const events = (await readAll(bus, departmentBlocksTopic('dept-a'))).map(
+    const events = (await readAll(bus, blocksTopic('dept-a'))).map(
       (m) => parseCanonicalJson(m.value) as { channel: string; block: unknown; type: string },
     );
     const gov = events.filter((e) => e.channel === 'gov');

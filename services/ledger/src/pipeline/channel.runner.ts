@@ -8,7 +8,7 @@ import {
 import type { EventBus } from '@accord/event-bus';
 import type { Logger } from 'pino';
 import { LedgerDivergenceError } from '../ledger.errors';
-import { attestTopic, departmentBlocksTopic, KIND_HEADER, txTopic } from '../ledger.events';
+import { attestTopic, blocksTopic, txRecordHeaders, txTopic } from '@accord/events';
 import type { AlertRepository } from '../persistence/alert.repository';
 import type { BlockRepository } from '../persistence/block.repository';
 import type { ChannelRepository, ChannelState } from '../persistence/channel.repository';
@@ -264,7 +264,7 @@ export class ChannelRunner {
     const { bus, channels } = this.deps;
     await bus.ensureTopic(txTopic(this.channel));
     await bus.ensureTopic(attestTopic(this.channel));
-    await bus.ensureTopic(departmentBlocksTopic(this.deps.publisher.department));
+    await bus.ensureTopic(blocksTopic(this.deps.publisher.department));
     const state = await channels.get(this.channel);
     this.committed = state.snapshot;
     this.deps.metrics?.setHead(this.channel, state.snapshot.nextHeight - 1);
@@ -390,7 +390,7 @@ export class ChannelRunner {
   private requestCut(timer: CutMarkerTimer, height: number): void {
     timer.requestedFor(height);
     const value = encodeCutMarker({ channel: this.channel, height, from: this.deps.publisher.department });
-    this.deps.bus.publish(txTopic(this.channel), [{ value, headers: { [KIND_HEADER]: 'cut' } }]).then(
+    this.deps.bus.publish(txTopic(this.channel), [{ value, headers: txRecordHeaders('cut') }]).then(
       () => this.deps.metrics?.cutMarkers.add(1, { channel: this.channel }),
       (error: unknown) => {
         timer.failed(height);

@@ -1,5 +1,5 @@
 import { BlockBuilder, prepareRecord, type ClosedBlock, type PreparedRecord } from '@accord/ledger-core';
-import { testMember, TestLog } from '@accord/ledger-core/src/testing/ledger-log.builder';
+import { testMember, TestLog } from '@accord/ledger-core/testing';
 import { PreverifiedSignatures } from '../verification/preverified-signatures.cache';
 import { SignatureVerifierPool } from '../verification/signature-verifier.pool';
 import { ChunkedSignatureVerifier, VERIFY_CHUNK } from './chunked-signature.verifier';

@@ -3,7 +3,7 @@ import { encodeAttestation, signAttestation, type Block } from '@accord/protocol
 import type { ChannelConfig } from '@accord/ledger-core';
 import type { EventBus, OutgoingMessage } from '@accord/event-bus';
 import { InjectEventBus, ServiceLogger } from '@accord/service-kit';
-import { attestTopic, departmentBlocksTopic } from '../ledger.events';
+import { attestTopic, blockCommittedHeaders, blocksTopic } from '@accord/events';
 import { encodeBlockCommitted, encodeBlockCommittedHeaderOnly } from './block-committed.mapper';
 import { DEPARTMENT_SIGNER, type DepartmentSigner } from './department-signer.provider';
 
@@ -24,7 +24,7 @@ const MAX_EVENT_BYTES = 3 * 1024 * 1024;
 const PUBLISH_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * After a commit: block.committed events on accord.dept.<department>.blocks
+ * After a commit: block.committed events on blocksTopic(department)
  * and this department's signed block attestations on accord.<channel>.attest
  * (only for blocks after which it is an active member: others would reject
  * them). At-least-once: the caller republishes from the last published
@@ -54,11 +54,7 @@ export class CommitPublisher {
       let value = encodeBlockCommitted(block, item.txIds, item.configChanged, item.records, item.config);
       if (value.length > MAX_EVENT_BYTES)
         value = encodeBlockCommittedHeaderOnly(block, item.txIds, item.configChanged, item.config);
-      events.push({
-        key: channel,
-        value,
-        headers: { type: 'block.committed', channel, height: String(block.header.height) },
-      });
+      events.push({ key: channel, value, headers: blockCommittedHeaders(channel, block.header.height) });
       if (this.attests(channel, item.config)) {
         const attestation = signAttestation(
           {
@@ -74,7 +70,7 @@ export class CommitPublisher {
         attestations.push({ key: channel, value: encodeAttestation(attestation) });
       }
     }
-    await this.publishChunked(departmentBlocksTopic(this.signer.department), events);
+    await this.publishChunked(blocksTopic(this.signer.department), events);
     await this.publishChunked(attestTopic(channel), attestations);
   }
 

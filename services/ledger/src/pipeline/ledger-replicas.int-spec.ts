@@ -19,7 +19,7 @@ import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
 import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { recordKind, txTopic } from '../ledger.events';
+import { recordKind, txTopic } from '@accord/events';
 
 jest.setTimeout(120_000);
 

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventBus, silentEventBusLogger, type EventBus } from '@accord/event-bus';
-import { testMember, TestLog } from '@accord/ledger-core/src/testing/ledger-log.builder';
-import { KIND_HEADER, txTopic } from '../ledger.events';
+import { testMember, TestLog } from '@accord/ledger-core/testing';
+import { KIND_HEADER, txTopic } from '@accord/events';
 import { toPreparedRecord, TxTopicReader, type ReadProgress } from './tx-topic.reader';
 
 const a = testMember('dept-a');

@@ -1,6 +1,6 @@
 import { prepareRecord, type PreparedRecord } from '@accord/ledger-core';
 import type { EventBus, LogMessage } from '@accord/event-bus';
-import { recordKind } from '../ledger.events';
+import { recordKind } from '@accord/events';
 
 /** Where the reader is: the next offset to read, and whether the last read reached the end of the log. */
 export interface ReadProgress {

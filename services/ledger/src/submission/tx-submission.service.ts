@@ -3,7 +3,7 @@ import { maxTxBytesOf } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
 import { checkTxEnvelope, InjectEventBus, publishForRequest } from '@accord/service-kit';
 import { ChannelNotFoundError } from '../ledger.errors';
-import { KIND_HEADER, txTopic } from '../ledger.events';
+import { txRecordHeaders, txTopic } from '@accord/events';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { TxStatusService, type TxStatus } from './tx-status.service';
 
@@ -65,7 +65,7 @@ export class TxSubmissionService {
   private async publish(channel: string, txId: string, sig: string, bytes: Uint8Array): Promise<void> {
     this.txs.markPending(txId, sig, channel);
     try {
-      await publishForRequest(this.bus, txTopic(channel), [{ value: bytes, headers: { [KIND_HEADER]: 'tx' } }]);
+      await publishForRequest(this.bus, txTopic(channel), [{ value: bytes, headers: txRecordHeaders('tx') }]);
     } catch (error) {
       this.txs.forgetPending(txId, sig);
       throw error;

@@ -13,7 +13,7 @@ import type { TestMember } from '@accord/protocol/testing';
 import type { EventBus } from '@accord/event-bus';
 import type { ChannelPolicy } from '@accord/ledger-core';
 import request from 'supertest';
-import { attestTopic } from '../ledger.events';
+import { attestTopic } from '@accord/events';
 
 /** Signs txs of test members on one channel with increasing nonces per member. */
 export class TxFactory {
