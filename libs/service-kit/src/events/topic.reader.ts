@@ -1,9 +1,9 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import type { EventBus, LogMessage } from '@accord/event-bus';
 import type { ParkReason } from '@accord/events';
 import type { Logger } from 'pino';
 import type { DeliveredEvent, EventBatch, EventSubscription } from './event-subscription';
-import { batchTraceRelation } from './trace-context';
+import { inSpanOf, messageSpanContext } from './trace-context';
 
 /** Code of a message parked because its handler kept failing on it. */
 export const HANDLER_FAILED = 'handler_failed';
@@ -51,8 +51,6 @@ export interface ReaderStatus {
   readonly parked: number;
   readonly lastError?: string;
 }
-
-const tracer = trace.getTracer('accord-event-transport');
 
 /**
  * The consumer loop of one topic for one subscription: reads from the
@@ -191,30 +189,18 @@ export class TopicReader {
   }
 
   private deliverTraced(batch: EventBatch, messages: readonly LogMessage[]): Promise<void> {
-    const { parent, links } = batchTraceRelation(messages);
-    const name = `${this.deps.subscription.pattern} process`;
-    const attributes = {
-      'messaging.system': 'accord-event-bus',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': this.topic,
-      'messaging.consumer.group.name': this.deps.subscription.consumer,
-      'messaging.batch.message_count': messages.length,
-    };
-    return tracer.startActiveSpan(
-      name,
-      { kind: SpanKind.CONSUMER, links, attributes },
-      parent ?? context.active(),
-      async (span) => {
-        try {
-          await this.deps.deliver(batch);
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
-        }
+    return inSpanOf(
+      `${this.deps.subscription.pattern} process`,
+      messages.map(messageSpanContext),
+      {
+        'messaging.system': 'accord-event-bus',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': this.topic,
+        'messaging.consumer.group.name': this.deps.subscription.consumer,
+        'messaging.batch.message_count': messages.length,
       },
+      () => this.deps.deliver(batch),
+      SpanKind.CONSUMER,
     );
   }
 

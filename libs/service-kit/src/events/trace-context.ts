@@ -1,4 +1,15 @@
-import { context, propagation, trace, type Context, type Link, type SpanContext } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type SpanContext,
+} from '@opentelemetry/api';
 import type {
   EventBus,
   LogMessage,
@@ -28,18 +39,26 @@ export function messageSpanContext(message: Pick<LogMessage, 'headers'>): SpanCo
 }
 
 /**
- * How a batch's consumer span relates to its messages' producers: one
- * message → its producer is the parent; several → links to each distinct
- * one (a block carries many txs, each from its own trace).
+ * How a span that handles several traced items relates to them: one
+ * distinct producer context → it is the parent (one trace continues);
+ * several → links to each (a block carries txs of many requests).
  */
+export function spanRelation(contexts: readonly (SpanContext | undefined)[]): {
+  readonly parent: Context | undefined;
+  readonly links: Link[];
+} {
+  const valid = contexts.filter((s): s is SpanContext => s !== undefined);
+  const distinct = [...new Map(valid.map((s) => [`${s.traceId}/${s.spanId}`, s])).values()];
+  if (distinct.length === 1) return { parent: trace.setSpanContext(context.active(), distinct[0]), links: [] };
+  return { parent: undefined, links: distinct.map((spanContext) => ({ context: spanContext })) };
+}
+
+/** The relation of a consumer's batch span to the spans that published its messages. */
 export function batchTraceRelation(messages: readonly Pick<LogMessage, 'headers'>[]): {
   readonly parent: Context | undefined;
   readonly links: Link[];
 } {
-  const contexts = messages.map(messageSpanContext).filter((s): s is SpanContext => s !== undefined);
-  const distinct = [...new Map(contexts.map((s) => [`${s.traceId}/${s.spanId}`, s])).values()];
-  if (distinct.length === 1) return { parent: trace.setSpanContext(context.active(), distinct[0]), links: [] };
-  return { parent: undefined, links: distinct.map((spanContext) => ({ context: spanContext })) };
+  return spanRelation(messages.map(messageSpanContext));
 }
 
 /** Adds the active trace context to each message that does not carry one already. */
@@ -87,3 +106,33 @@ export class TracedEventBus implements EventBus {
     return this.bus.close();
   }
 }
+
+/**
+ * Runs `work` inside a new active span that continues the given producer
+ * contexts (spanRelation: one → child of it, several → linked), records its
+ * failure, and ends it. Services call this rather than the OpenTelemetry API,
+ * so every span goes through the kit's API instance.
+ */
+export function inSpanOf<T>(
+  name: string,
+  producers: readonly (SpanContext | undefined)[],
+  attributes: Attributes,
+  work: () => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
+  const { parent, links } = spanRelation(producers);
+  // Without one producer to continue, a new trace (linked to the producers), not whatever context the loop runs in.
+  return tracer.startActiveSpan(name, { kind, links, attributes }, parent ?? ROOT_CONTEXT, async (span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+const tracer = trace.getTracer('accord');

@@ -17,6 +17,8 @@ export interface TelemetryOptions {
   readonly processName: string;
   /** OTLP/HTTP base URL; without it spans are created (ids for correlation, context propagation) but not exported. */
   readonly otlpEndpoint?: string;
+  /** More span processors (tests record spans in memory). */
+  readonly spanProcessors?: readonly SpanProcessor[];
 }
 
 export interface TelemetryStatus {
@@ -49,7 +51,7 @@ export function startTelemetry(options: TelemetryOptions): TelemetryStatus {
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': options.processName }),
     autoDetectResources: false,
-    spanProcessors: [spanProcessor],
+    spanProcessors: [spanProcessor, ...(options.spanProcessors ?? [])],
     // Metrics and logs are not exported through OTLP: metrics are scraped per
     // service at /metrics, logs go to stdout as JSON.
     metricReaders: [],

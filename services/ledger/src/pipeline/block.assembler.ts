@@ -1,5 +1,6 @@
 import type { BlockBuilder, ChannelConfig, PreparedRecord } from '@accord/ledger-core';
 import { canonicalize } from '@accord/protocol';
+import type { SpanContext } from '@opentelemetry/api';
 import type { BlockToCommit, BlockTxRecord } from '../persistence/block.repository';
 
 /** A closed block waiting for its database commit. */
@@ -7,6 +8,8 @@ export interface PendingBlock {
   readonly item: BlockToCommit;
   /** Local time the builder closed it (commit latency). */
   readonly closedAt: number;
+  /** Trace contexts of its txs that were submitted under a span. */
+  readonly traces: readonly SpanContext[];
 }
 
 /**
@@ -16,6 +19,7 @@ export interface PendingBlock {
  */
 export class BlockAssembler {
   private records: BlockTxRecord[] = [];
+  private traces: SpanContext[] = [];
   private lastConfig: string;
 
   constructor(
@@ -27,18 +31,21 @@ export class BlockAssembler {
     this.lastConfig = configKey(config);
   }
 
-  /** Pushes a record to the builder; returns the block it closed, if any. */
-  feed(builder: BlockBuilder, record: PreparedRecord): PendingBlock | undefined {
+  /** Pushes a record (and the trace context it was submitted under) to the builder; returns the block it closed, if any. */
+  feed(builder: BlockBuilder, record: PreparedRecord, trace?: SpanContext): PendingBlock | undefined {
     if (record.kind === 'tx') this.records.push({ offset: record.offset, value: record.value });
+    if (trace !== undefined) this.traces.push(trace);
     const closed = builder.push(record);
     if (closed === undefined) return undefined;
     const key = configKey(closed.config);
     const pending = {
       item: { closed, records: this.records, configChanged: key !== this.lastConfig },
       closedAt: this.clock(),
+      traces: this.traces,
     };
     this.lastConfig = key;
     this.records = [];
+    this.traces = [];
     return pending;
   }
 }

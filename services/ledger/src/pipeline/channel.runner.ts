@@ -6,6 +6,7 @@ import {
   type OpenBlockInfo,
 } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
+import { inSpanOf } from '@accord/service-kit';
 import type { Logger } from 'pino';
 import { LedgerDivergenceError } from '../ledger.errors';
 import { attestTopic, blocksTopic, txRecordHeaders, txTopic } from '@accord/events';
@@ -242,7 +243,7 @@ export class ChannelRunner {
             prepared,
             (record) => builder.signingKey(record),
             (record) => {
-              const closed = assembler.feed(builder, record);
+              const closed = assembler.feed(builder, record, reader.takeTrace(record.offset));
               if (closed !== undefined) queue.push(closed);
             },
           );
@@ -288,7 +289,26 @@ export class ChannelRunner {
       this.deps.metrics?.signatureChecks.add(counts.misses, { channel: this.channel, where: 'inline' });
   }
 
-  private async commitGroup(group: readonly PendingBlock[]): Promise<void> {
+  /**
+   * Commits, announces and publishes a group of blocks inside one span: the
+   * child of the submitting request's span when the group carries txs of
+   * one traced request, linked to each otherwise, so the block.committed
+   * events (and what consumers do with them) continue those traces.
+   */
+  private commitGroup(group: readonly PendingBlock[]): Promise<void> {
+    return inSpanOf(
+      'ledger.blocks.commit',
+      group.flatMap((p) => p.traces),
+      {
+        'accord.channel': this.channel,
+        'accord.height.first': group[0].item.closed.block.header.height,
+        'accord.height.last': group[group.length - 1].item.closed.block.header.height,
+      },
+      () => this.commitAndPublish(group),
+    );
+  }
+
+  private async commitAndPublish(group: readonly PendingBlock[]): Promise<void> {
     const { committer, notifier, metrics, channels } = this.deps;
     const started = this.clock();
     const outcome = await committer.commit(

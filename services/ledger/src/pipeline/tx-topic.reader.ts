@@ -1,6 +1,8 @@
 import { prepareRecord, type PreparedRecord } from '@accord/ledger-core';
 import type { EventBus, LogMessage } from '@accord/event-bus';
 import { recordKind } from '@accord/events';
+import { messageSpanContext } from '@accord/service-kit';
+import type { SpanContext } from '@opentelemetry/api';
 
 /** Where the reader is: the next offset to read, and whether the last read reached the end of the log. */
 export interface ReadProgress {
@@ -17,6 +19,8 @@ export interface ReadProgress {
 export class TxTopicReader {
   private ahead: Promise<PreparedRecord[]> | undefined;
   private offset: number;
+  /** Trace context of records published under a span (HTTP submissions), by offset, until the block builder takes it. */
+  private readonly traces = new Map<number, SpanContext>();
 
   constructor(
     private readonly bus: EventBus,
@@ -45,8 +49,22 @@ export class TxTopicReader {
     return prepared;
   }
 
+  /** The trace context the record at `offset` was published under, once. */
+  takeTrace(offset: number): SpanContext | undefined {
+    const found = this.traces.get(offset);
+    if (found !== undefined) this.traces.delete(offset);
+    return found;
+  }
+
   private async fetch(offset: number): Promise<PreparedRecord[]> {
-    return (await this.bus.read(this.topic, offset, this.readBatch)).map(toPreparedRecord);
+    const messages = await this.bus.read(this.topic, offset, this.readBatch);
+    for (const message of messages) {
+      // Only submitted txs carry a request's trace; cut markers are the ledgers' own.
+      if (message.headers['traceparent'] === undefined || recordKind(message.headers) !== 'tx') continue;
+      const spanContext = messageSpanContext(message);
+      if (spanContext !== undefined) this.traces.set(message.offset, spanContext);
+    }
+    return messages.map(toPreparedRecord);
   }
 }
 
