@@ -20,7 +20,11 @@ import {
   PRE_GENESIS_LIMITS,
   DEFAULT_POLICY,
 } from '../governance/governance-tx.schema';
-import { GovernanceState } from '../governance/governance.state';
+import { keyChangeOf, publishedEvent } from '../governance/governance-change.events';
+import { governanceCommand } from '../governance/governance.commands';
+import { decide, GovernanceDecision } from '../governance/governance.decider';
+import { applyChange, draftOf, GovernanceDraft } from '../governance/governance.evolver';
+import { GovernanceState, governanceStateOf, resolveSigner, toChannelConfig } from '../governance/governance.state';
 import { BuilderSnapshot, builderSnapshotSchema } from './builder-snapshot.schema';
 import { isPreparedRecord, LogRecord, ParsedTx, PreparedRecord, prepareRecord } from './log-record.parser';
 import { InMemoryNonceRegistry, NonceRegistry } from './nonce-registry.port';
@@ -75,6 +79,9 @@ interface OpenBlock {
   readonly txIds: (string | null)[];
   readonly leafHashes: Uint8Array[];
   bytes: number;
+  /** The block's governance events and key changes so far, in log order. */
+  readonly events: GovernanceEvent[];
+  readonly keyChanges: KeyChange[];
 }
 
 /**
@@ -87,7 +94,12 @@ interface OpenBlock {
 export class BlockBuilder {
   private readonly verify: TxSignatureVerifier;
   private readonly nonces: NonceRegistry;
-  private readonly governance: GovernanceState;
+  /** Governance state after the last closed block. */
+  private governance: GovernanceState;
+  /** The open block's governance changes applied to a copy of `governance`; null until it has any. */
+  private draft: GovernanceDraft | null = null;
+  /** The configuration last derived, and from which state: blocks without governance changes reuse it. */
+  private configOf: { readonly state: GovernanceState; readonly config: ChannelConfig | null } | null = null;
   private head: BuilderSnapshot;
   private open: OpenBlock | null = null;
   private expectedOffset: number;
@@ -114,7 +126,7 @@ export class BlockBuilder {
     this.head = checked;
     this.verify = options.verify ?? verifyTxSignature;
     this.nonces = options.nonces ?? new InMemoryNonceRegistry();
-    this.governance = new GovernanceState(checked.channel, checked.config);
+    this.governance = governanceStateOf(checked.channel, checked.config);
     this.expectedOffset = checked.nextOffset;
     this.blockLimits = this.currentLimits();
   }
@@ -189,7 +201,7 @@ export class BlockBuilder {
         governance: isGovernanceTxType(type) ? (parseGovernancePayload(type, payload) ?? null) : null,
       };
     }
-    const signer = this.governance.resolveSigner(subject);
+    const signer = resolveSigner(this.draft ?? this.governance, subject);
     return signer.ok ? signer.key : undefined;
   }
 
@@ -235,6 +247,8 @@ export class BlockBuilder {
       txIds: [],
       leafHashes: [],
       bytes: 0,
+      events: [],
+      keyChanges: [],
     };
     this.open = open;
     return open;
@@ -251,24 +265,43 @@ export class BlockBuilder {
       open.leafHashes.push(rawLeafHash(raw, code));
       return;
     }
-    const code = this.validate(tx, at);
+    const code = this.validate(open, tx, at);
     open.txs.push({ envelope: tx.envelope, code });
     open.txIds.push(tx.txId);
     open.leafHashes.push(envelopeLeafHash(record.value, code));
   }
 
   /** docs/ledger.md "Validity codes", after size and envelope parsing. */
-  private validate(tx: ParsedTx, at: LogPosition): ValidityCode {
+  private validate(open: OpenBlock, tx: ParsedTx, at: LogPosition): ValidityCode {
     const { body, sig } = tx.envelope;
     if (tx.governance === null && isGovernanceTxType(body.type)) return 'schema_error';
     if (body.channel !== this.channel) return 'wrong_channel';
-    const signer = this.governance.resolveSigner(tx);
+    const state = this.draft ?? this.governance;
+    const signer = resolveSigner(state, tx);
     if (!signer.ok) return signer.code;
-    if (signer.fromPayload) this.governance.notePayloadKey(body.from, at, signer.key);
+    // The key a payload-signed tx was checked with, for KeyHistory (whatever the check's outcome).
+    if (signer.fromPayload) open.keyChanges.push({ member: body.from, at, scope: 'only', ed25519: signer.key });
     if (!this.verify(signer.key, tx.txIdBytes, sig)) return 'bad_signature';
     if (this.nonces.has(body.from, body.nonce)) return 'replayed';
     this.nonces.add(body.from, body.nonce);
-    return this.governance.decide(tx, at);
+    // Before the genesis only a genesis resolves a signer, so any other tx that got here is a member's: valid.
+    if (tx.governance === null) return 'valid';
+    const decision = decide(governanceCommand(tx.governance, { txId: tx.txId, from: body.from, at }), state);
+    this.evolve(open, decision);
+    return decision.code;
+  }
+
+  /** Applies a decision's changes to the open block's draft and records what they publish. */
+  private evolve(open: OpenBlock, decision: GovernanceDecision): void {
+    if (decision.changes.length === 0) return;
+    const draft = (this.draft ??= draftOf(this.governance));
+    for (const change of decision.changes) {
+      applyChange(draft, change);
+      const event = publishedEvent(change);
+      if (event !== undefined) open.events.push(event);
+      const keyChange = keyChangeOf(change);
+      if (keyChange !== undefined) open.keyChanges.push(keyChange);
+    }
   }
 
   private close(open: OpenBlock, lastOffset: number, timestamp: number): ClosedBlock {
@@ -291,8 +324,13 @@ export class BlockBuilder {
       'block header',
     );
     const hash = computeBlockHash(header);
-    const { events, keyChanges } = this.governance.closeBlock(open.height);
-    const config = this.governance.toConfig();
+    // Pending key rotations and policy changes take effect (from the next block on), undecided proposals expire.
+    this.evolve(open, decide({ type: 'block.close', height: open.height }, this.draft ?? this.governance));
+    if (this.draft !== null) {
+      this.governance = this.draft;
+      this.draft = null;
+    }
+    const config = this.configFor(this.governance);
     this.head = {
       v: 1,
       channel: this.channel,
@@ -309,10 +347,15 @@ export class BlockBuilder {
       txIds: open.txIds,
       leafHashes: open.leafHashes,
       config,
-      events,
-      keyChanges,
+      events: open.events,
+      keyChanges: open.keyChanges,
       snapshot: this.head,
     };
+  }
+
+  private configFor(state: GovernanceState): ChannelConfig | null {
+    if (this.configOf?.state !== state) this.configOf = { state, config: toChannelConfig(state) };
+    return this.configOf.config;
   }
 
   private currentLimits(): BlockLimits {
