@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { applyValue, INITIAL_STATE, type CrashConsumerArgs, type CrashConsumerState } from './crash-scenario.model';
 import { waitFor } from './wait-for';
 
@@ -13,9 +13,10 @@ export interface ChildRun {
   readonly stderr: () => string;
 }
 
-/** Starts `node --require swc-register.js <script> '<args json>'` (TypeScript run directly). */
+/** Starts `node --require swc-register.js <script> '<args json>'` (TypeScript run directly; a relative script is one of this folder's). */
 export function spawnChild(script: string, args: object): ChildRun {
-  const child = spawn(process.execPath, ['--require', SWC_REGISTER, join(__dirname, script), JSON.stringify(args)], {
+  const path = isAbsolute(script) ? script : join(__dirname, script);
+  const child = spawn(process.execPath, ['--require', SWC_REGISTER, path, JSON.stringify(args)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -50,10 +51,13 @@ export async function runConsumerCrashScenario(options: {
   readonly values: readonly Uint8Array[];
   readonly killAfter: number;
   readonly timeoutMs: number;
+  /** The consumer child to run (absolute path); default this folder's crash-consumer.child.ts (a bus subscription). */
+  readonly consumer?: string;
 }): Promise<{ deliveries: number[]; state: CrashConsumerState }> {
   const { args } = options;
+  const consumer = options.consumer ?? 'crash-consumer.child.ts';
   const deliveriesPath = join(args.outDir, 'deliveries.log');
-  const first = spawnChild('crash-consumer.child.ts', args);
+  const first = spawnChild(consumer, args);
   await waitFor(
     `${options.killAfter} deliveries before the kill (child stderr: ${first.stderr()})`,
     () => readLines(deliveriesPath).length >= options.killAfter,
@@ -63,7 +67,7 @@ export async function runConsumerCrashScenario(options: {
   const deliveredBeforeKill = readLines(deliveriesPath).length;
   expect(deliveredBeforeKill).toBeLessThan(args.total);
 
-  const second = spawnChild('crash-consumer.child.ts', args);
+  const second = spawnChild(consumer, args);
   let timer: NodeJS.Timeout | undefined;
   const code = await Promise.race([
     second.exited,
