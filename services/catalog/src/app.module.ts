@@ -7,6 +7,6 @@ import { DatabaseModule, EventBusModule } from '@accord/service-kit';
  * issues plug in here.
  */
 @Module({
-  imports: [DatabaseModule.forRoot({ entities: [], migrations: [] }), EventBusModule.forRoot()],
+  imports: [DatabaseModule.forRoot({ migrations: [] }), EventBusModule.forRoot()],
 })
 export class AppModule {}

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
 import { ActionsModule } from './actions/actions.module';
 import { contractsMigrations } from './persistence/migrations/contracts.migrations';
-import { contractsEntities } from './persistence/contracts-persistence.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { QueryModule } from './query/query.module';
 
@@ -12,7 +11,7 @@ import { QueryModule } from './query/query.module';
  */
 @Module({
   imports: [
-    DatabaseModule.forRoot({ entities: contractsEntities, migrations: contractsMigrations }),
+    DatabaseModule.forRoot({ migrations: contractsMigrations }),
     EventBusModule.forRoot(),
     PipelineModule,
     QueryModule,

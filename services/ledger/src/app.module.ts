@@ -4,7 +4,7 @@ import { AttestationModule } from './attestation/attestation.module';
 import { AuditModule } from './audit/audit.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ledgerMigrations } from './persistence/migrations/ledger.migrations';
-import { ledgerEntities, LedgerPersistenceModule } from './persistence/ledger-persistence.module';
+import { LedgerPersistenceModule } from './persistence/ledger-persistence.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { QueryModule } from './query/query.module';
 import { SubmissionModule } from './submission/submission.module';
@@ -15,7 +15,7 @@ import { SubmissionModule } from './submission/submission.module';
  */
 @Module({
   imports: [
-    DatabaseModule.forRoot({ entities: ledgerEntities, migrations: ledgerMigrations }),
+    DatabaseModule.forRoot({ migrations: ledgerMigrations }),
     EventBusModule.forRoot(),
     LedgerPersistenceModule,
     PipelineModule,

@@ -7,10 +7,6 @@ import { DatabaseModule, EventBusModule, ObjectStoreModule } from '@accord/servi
  * issues plug in here.
  */
 @Module({
-  imports: [
-    DatabaseModule.forRoot({ entities: [], migrations: [] }),
-    EventBusModule.forRoot(),
-    ObjectStoreModule.forRoot(),
-  ],
+  imports: [DatabaseModule.forRoot({ migrations: [] }), EventBusModule.forRoot(), ObjectStoreModule.forRoot()],
 })
 export class AppModule {}

@@ -3,6 +3,13 @@ import { CheckpointRegressionError, InvalidCheckpointError, NotInTransactionErro
 
 const MAX_NAME_LENGTH = 255;
 
+/** A consumer_checkpoint row as pg returns it (bigint as a string); the schema is the migration's. */
+interface ConsumerCheckpointRow {
+  consumer: string;
+  topic: string;
+  next_offset: string;
+}
+
 /**
  * Checkpoints for idempotent consumers of the at-least-once event bus.
  *
@@ -22,7 +29,7 @@ export class ConsumerCheckpointRepository {
   async get(manager: EntityManager, consumer: string, topic: string): Promise<number | undefined> {
     checkName('consumer', consumer);
     checkName('topic', topic);
-    const rows: { next_offset: string }[] = await manager.query(
+    const rows: Pick<ConsumerCheckpointRow, 'next_offset'>[] = await manager.query(
       'SELECT next_offset FROM consumer_checkpoint WHERE consumer = $1 AND topic = $2 FOR UPDATE',
       [consumer, topic],
     );

@@ -12,6 +12,14 @@ export const MAX_NONCE_LANE = 31;
  */
 export const NONCE_LANES = { contracts: 1, catalog: 2, 'storage-gateway': 3 } as const;
 
+/** A tx_nonce row as pg returns it (bigint as a string); the schema is the migration's. */
+interface TxNonceRow {
+  signer: string;
+  channel: string;
+  lane: number;
+  last_nonce: string;
+}
+
 /**
  * The tx_nonce counters (docs/tx-publisher.md "Nonces"). One statement
  * both creates the counter and moves it: INSERT ... ON CONFLICT DO UPDATE
@@ -33,7 +41,7 @@ export class TxNonceRepository {
       throw new RangeError(`nonce lane must be an integer from 1 to ${MAX_NONCE_LANE}, got ${String(lane)}`);
     }
     const first = lane * NONCE_LANE_SIZE;
-    const rows: { last_nonce: string | number }[] = await (manager ?? this.dataSource.manager).query(
+    const rows: Pick<TxNonceRow, 'last_nonce'>[] = await (manager ?? this.dataSource.manager).query(
       `INSERT INTO tx_nonce AS n (signer, channel, lane, last_nonce) VALUES ($1, $2, $3, $4)
        ON CONFLICT (signer, channel, lane) DO UPDATE SET last_nonce = n.last_nonce + 1
        RETURNING last_nonce`,

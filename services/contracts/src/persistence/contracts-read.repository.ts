@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { GrantRecord, RequestRecord } from '@accord/rules';
 import { DataSource } from 'typeorm';
 import type { RequestDecision } from '../pipeline/receipt-rows.mapper';
-import type { GrantRow, RequestRow } from './channel-state.entity';
+import type { GrantRow, RequestRow } from './rules-state.repository';
 import { parseJson, toInt } from './row.mapper';
 
 /** A request as the API lists it: the rule state's record when it keeps one, else the denial or rejection. */

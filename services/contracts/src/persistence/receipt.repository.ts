@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Receipt } from '@accord/rules';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DigestRow, ReceiptRow } from './receipt.entity';
 import { insertRows } from '@accord/persistence';
 import { parseJson, toInt } from './row.mapper';
 
@@ -32,6 +31,35 @@ export interface StoredDigest {
 export interface AppliedBlockRows {
   readonly digest: StoredDigest;
   readonly receipts: readonly StoredReceipt[];
+}
+
+// Rows as pg returns them (bigint as a string, JSON columns as text); the schema is the migration's.
+
+/** A contracts_receipt row: every receipt of every applied block, in block order (`seq`). */
+export interface ReceiptRow {
+  channel: string;
+  height: string;
+  seq: number;
+  tx_id: string | null;
+  tx_index: number | null;
+  kind: string;
+  code: string;
+  from_member: string | null;
+  subject: string | null;
+  body: string;
+}
+
+/** A contracts_digest row: the state digest after an applied block, what replay checks and attestations compare. */
+export interface DigestRow {
+  channel: string;
+  height: string;
+  block_hash: string;
+  time: string;
+  digest: string;
+  attest: boolean;
+  tx_count: number;
+  receipt_count: number;
+  applied_at: Date;
 }
 
 const RECEIPT_COLUMNS = 'channel, height, seq, tx_id, tx_index, kind, code, from_member, subject, body';

@@ -10,12 +10,81 @@ import {
 } from '@accord/rules';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CorruptStateError } from '../contracts.errors';
-import type { ChannelStateRow } from './channel-state.entity';
 import { insertRows } from '@accord/persistence';
 import { parseJson, toInt, toJsonText } from './row.mapper';
 
 // A channel's head and halt are the block applier's (libs/rules); this repository stores them.
 export type { ChannelHalt, ChannelHead } from '@accord/rules';
+
+// Rows as pg returns them (bigint as a string, JSON columns as text); the schema is the migration's.
+// RulesStateRepository writes these tables; ContractsReadRepository pages through requests and grants.
+
+/** A contracts_channel row: the rule state's header after the last applied block, its configuration, the publication mark. */
+export interface ChannelStateRow {
+  channel: string;
+  height: string;
+  block_hash: string | null;
+  time: string;
+  digest: string | null;
+  params: string | null;
+  rules_hash: string | null;
+  config: string | null;
+  published_height: string;
+  halted: string | null;
+  updated_at: Date;
+}
+
+/** A contracts_account row. */
+export interface AccountRow {
+  channel: string;
+  member: string;
+  balance: string;
+  held: string;
+  score: string;
+}
+
+/** A contracts_dataset row. */
+export interface DatasetRow {
+  channel: string;
+  id: string;
+  owner: string;
+  status: string;
+  sensitivity: string;
+  record: string;
+}
+
+/**
+ * A contracts_request row: every access.request ever decided, the state's
+ * record (`record`) when it keeps one, else the denial or rejection.
+ */
+export interface RequestRow {
+  channel: string;
+  id: string;
+  requester: string;
+  provider: string | null;
+  dataset: string | null;
+  purpose: string | null;
+  status: string;
+  code: string | null;
+  requested_height: string;
+  requested_time: string;
+  record: string | null;
+  decision: string | null;
+}
+
+/** A contracts_grant row. */
+export interface GrantRow {
+  channel: string;
+  id: string;
+  requester: string;
+  provider: string;
+  dataset: string;
+  purpose: string;
+  status: string;
+  granted_height: string;
+  expires_at: string;
+  record: string;
+}
 
 const CHANNEL_COLUMNS =
   'channel, height, block_hash, time, digest, params, rules_hash, config, published_height, halted, updated_at';
@@ -46,12 +115,13 @@ export class RulesStateRepository {
     const [header] = (await manager.query('SELECT params, rules_hash FROM contracts_channel WHERE channel = $1', [
       channel,
     ])) as Pick<ChannelStateRow, 'params' | 'rules_hash'>[];
-    const accounts: { member: string; balance: string; held: string; score: string }[] = await manager.query(
+    const accounts: Omit<AccountRow, 'channel'>[] = await manager.query(
       'SELECT member, balance, held, score FROM contracts_account WHERE channel = $1',
       [channel],
     );
     const records = async (sql: string): Promise<Record<string, unknown>> => {
-      const rows: { id: string; record: string }[] = await manager.query(sql, [channel]);
+      // Datasets, grants, and requests the state keeps (record NOT NULL).
+      const rows: Pick<DatasetRow | GrantRow, 'id' | 'record'>[] = await manager.query(sql, [channel]);
       return Object.fromEntries(rows.map((r) => [r.id, parseJson(r.record, `${channel} record ${r.id}`)]));
     };
     const candidate = {

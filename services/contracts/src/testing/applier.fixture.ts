@@ -8,7 +8,6 @@ import { DeadLetterPublisher } from '@accord/service-kit';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import type { LedgerClient } from '../ledger/ledger.client';
-import { contractsEntities } from '../persistence/contracts-persistence.module';
 import { ContractsReadRepository } from '../persistence/contracts-read.repository';
 import { contractsMigrations } from '../persistence/migrations/contracts.migrations';
 import { ReceiptRepository } from '../persistence/receipt.repository';
@@ -41,11 +40,7 @@ export class ApplierFixture {
   static async open(database: DatabaseConfig = { kind: 'pglite', dataDir: 'memory://' }): Promise<ApplierFixture> {
     const busDir = await mkdtemp(join(tmpdir(), 'accord-applier-bus-'));
     const bus = await createEventBus({ kind: 'embedded', dataDir: busDir, logger: silentEventBusLogger });
-    return new ApplierFixture(
-      await openDatabase(database, { entities: contractsEntities, migrations: contractsMigrations }),
-      bus,
-      busDir,
-    );
+    return new ApplierFixture(await openDatabase(database, { migrations: contractsMigrations }), bus, busDir);
   }
 
   /** A fresh applier over this database (as after a restart), loaded. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AlertRow } from './alert.entity';
 import { toInt } from './row.mapper';
 
 /**
@@ -24,6 +23,22 @@ export interface LedgerAlert {
 export interface StoredAlert extends LedgerAlert {
   readonly raisedAt: Date;
   readonly lastSeenAt: Date;
+}
+
+/** A ledger_alert row as pg returns it (bigint as a string); the schema is the migration's. */
+export interface AlertRow {
+  id: string;
+  channel: string;
+  height: string;
+  kind: string;
+  reason: string;
+  member: string | null;
+  field: string | null;
+  expected: string | null;
+  observed: unknown;
+  details: unknown;
+  raised_at: Date;
+  last_seen_at: Date;
 }
 
 const COLUMNS =

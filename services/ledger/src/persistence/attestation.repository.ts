@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { validateAttestation, type Attestation } from '@accord/protocol';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AttestationRow } from './attestation.entity';
 import { insertRows } from '@accord/persistence';
 import { toInt } from './row.mapper';
 
@@ -10,6 +9,27 @@ export interface StoredAttestation {
   /** Offset on accord.<channel>.attest; null when stored before it was read back (e.g. our own). */
   readonly offset: number | null;
   readonly receivedAt: Date;
+}
+
+/** A ledger_attestation row as pg returns it (bigint as a string); the schema is the migration's. */
+export interface AttestationRow {
+  id: string;
+  channel: string;
+  height: string;
+  from_member: string;
+  kind: 'block' | 'state';
+  block_hash: string;
+  state_digest: string | null;
+  body: unknown;
+  sig: string;
+  log_offset: string | null;
+  received_at: Date;
+}
+
+/** A ledger_attest_cursor row. */
+export interface AttestCursorRow {
+  channel: string;
+  next_offset: string;
 }
 
 const COLUMNS = 'id, channel, height, from_member, kind, block_hash, state_digest, body, sig, log_offset, received_at';
@@ -79,7 +99,7 @@ export class AttestationRepository {
 
   /** Next offset the collector reads on accord.<channel>.attest (0 when it never advanced). */
   async cursor(channel: string, manager?: EntityManager): Promise<number> {
-    const rows: { next_offset: string }[] = await (manager ?? this.dataSource.manager).query(
+    const rows: Pick<AttestCursorRow, 'next_offset'>[] = await (manager ?? this.dataSource.manager).query(
       'SELECT next_offset FROM ledger_attest_cursor WHERE channel = $1',
       [channel],
     );

@@ -9,11 +9,8 @@ import {
 } from '@accord/ledger-core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CorruptRowError } from '../ledger.errors';
-import type { BlockRow } from './block.entity';
-import type { ConfigVersionRow, GovernanceEventRow, KeyChangeRow } from './chain-history.entity';
 import { insertRows } from '@accord/persistence';
 import { storedLeafHash, toCode, toInt, toTxEntry } from './row.mapper';
-import type { TxRow } from './tx.entity';
 
 /** One tx record of a block as read from the log. */
 export interface BlockTxRecord {
@@ -64,6 +61,68 @@ export interface StoredTx {
   readonly entry: TxEntry;
   /** RFC 6962 leaf hash (hex), computed from the stored bytes. */
   readonly leafHash: string;
+}
+
+// Rows as pg returns them (bigint as a string); the schema is the migration's.
+
+/** A ledger_block row. */
+export interface BlockRow {
+  channel: string;
+  height: string;
+  hash: string;
+  prev_hash: string;
+  tx_root: string;
+  tx_count: number;
+  first_offset: string;
+  last_offset: string;
+  time: string;
+  config_changed: boolean;
+  final: boolean;
+  final_at: Date | null;
+  committed_at: Date;
+}
+
+/** A ledger_tx row. */
+export interface TxRow {
+  channel: string;
+  height: string;
+  idx: number;
+  tx_id: string | null;
+  from_member: string | null;
+  type: string | null;
+  nonce: string | null;
+  code: string;
+  log_offset: string;
+  bytes: Buffer;
+}
+
+/** A ledger_config_version row. */
+export interface ConfigVersionRow {
+  channel: string;
+  height: string;
+  config: unknown;
+}
+
+/** A ledger_key_change row. */
+export interface KeyChangeRow {
+  channel: string;
+  height: string;
+  seq: number;
+  member: string;
+  at_height: string;
+  at_index: number;
+  scope: 'from' | 'only';
+  ed25519: string | null;
+}
+
+/** A ledger_governance_event row. */
+export interface GovernanceEventRow {
+  channel: string;
+  height: string;
+  seq: number;
+  type: string;
+  tx_index: number | null;
+  event: unknown;
 }
 
 const BLOCK_COLUMNS =
@@ -180,7 +239,7 @@ export class BlockRepository {
     to: number,
     manager?: EntityManager,
   ): Promise<{ height: number; hash: string }[]> {
-    const rows: { height: string; hash: string }[] = await this.q(manager).query(
+    const rows: Pick<BlockRow, 'height' | 'hash'>[] = await this.q(manager).query(
       'SELECT height, hash FROM ledger_block WHERE channel = $1 AND height BETWEEN $2 AND $3 ORDER BY height',
       [channel, from, to],
     );
@@ -283,7 +342,7 @@ export class BlockRepository {
     belowHeight: number,
     manager?: EntityManager,
   ): Promise<{ from: string; nonce: number }[]> {
-    const rows: { from_member: string; nonce: string }[] = await this.q(manager).query(
+    const rows: (Pick<TxRow, 'from_member' | 'nonce'> & { from_member: string })[] = await this.q(manager).query(
       'SELECT from_member, nonce FROM ledger_tx WHERE channel = $1 AND height < $2 AND from_member IS NOT NULL AND code = ANY($3::text[])',
       [channel, belowHeight, BURNING_CODES],
     );

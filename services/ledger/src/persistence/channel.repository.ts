@@ -3,11 +3,25 @@ import { GENESIS_PREV_HASH } from '@accord/protocol';
 import type { BuilderSnapshot, ChannelConfig } from '@accord/ledger-core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChannelNotFoundError } from '../ledger.errors';
-import type { ChannelRow } from './channel.entity';
 import { toInt } from './row.mapper';
 
 /** Why the ledger follows a channel: ACCORD_LEDGER_CHANNELS, POST .../follow, or POST /v1/channels. */
-export type FollowSource = ChannelRow['follow_source'];
+export type FollowSource = 'config' | 'api' | 'create';
+
+/** A ledger_channel row as pg returns it (bigint as a string); the schema is the migration's. */
+export interface ChannelRow {
+  channel: string;
+  following: boolean;
+  follow_source: FollowSource;
+  followed_at: Date;
+  next_height: string;
+  head_hash: string;
+  head_time: string;
+  next_offset: string;
+  config: unknown;
+  published_height: string;
+  updated_at: Date;
+}
 
 /** A followed channel and the BlockBuilder snapshot after its last committed block. */
 export interface ChannelState {

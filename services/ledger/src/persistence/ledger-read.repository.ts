@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { BlockRow, TxRow } from './block.repository';
 import { toInt } from './row.mapper';
 
 /**
@@ -20,7 +21,7 @@ export class LedgerReadRepository {
     const found = new Map<string, Set<string>>();
     if (txIds.length === 0) return found;
     // tx_id is set only for records that parsed as envelopes, so bytes are their canonical JSON.
-    const rows: { tx_id: string; sig: string }[] = await this.dataSource.query(
+    const rows: (Pick<TxRow, 'tx_id'> & { tx_id: string; sig: string })[] = await this.dataSource.query(
       "SELECT tx_id, convert_from(bytes, 'UTF8')::jsonb ->> 'sig' AS sig FROM ledger_tx WHERE tx_id = ANY($1::text[])",
       [txIds],
     );
@@ -47,7 +48,7 @@ export class LedgerReadRepository {
    * case the last run stopped between storing and evaluating.
    */
   async nonFinalAttestedHeights(channel: string, limit: number): Promise<number[]> {
-    const rows: { height: string }[] = await this.dataSource.query(
+    const rows: Pick<BlockRow, 'height'>[] = await this.dataSource.query(
       `SELECT b.height FROM ledger_block b
         WHERE b.channel = $1 AND NOT b.final
           AND EXISTS (SELECT 1 FROM ledger_attestation a WHERE a.channel = b.channel AND a.height = b.height)
@@ -64,7 +65,7 @@ export class LedgerReadRepository {
     to: number,
     limit: number,
   ): Promise<{ height: number; txCount: number }[]> {
-    const rows: { height: string; tx_count: number }[] = await this.dataSource.query(
+    const rows: Pick<BlockRow, 'height' | 'tx_count'>[] = await this.dataSource.query(
       'SELECT height, tx_count FROM ledger_block WHERE channel = $1 AND height BETWEEN $2 AND $3 ORDER BY height LIMIT $4',
       [channel, from, to, limit],
     );

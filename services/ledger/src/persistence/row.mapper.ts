@@ -1,5 +1,6 @@
 import { hashLeaf, toHex, type TxEntry, type ValidityCode, isValidityCode } from '@accord/protocol';
 import { CorruptRowError } from '../ledger.errors';
+import type { TxRow } from './block.repository';
 
 /** bigint/integer column (pg returns bigint as a string) to a safe integer. */
 export function toInt(value: string | number | null | undefined, what: string): number {
@@ -16,7 +17,7 @@ export function toCode(value: string, what: string): ValidityCode {
 }
 
 /** The block entry a stored tx row stands for: the envelope (its canonical bytes parsed) or the raw bytes. */
-export function toTxEntry(row: { tx_id: string | null; code: string; bytes: Buffer }, what: string): TxEntry {
+export function toTxEntry(row: Pick<TxRow, 'tx_id' | 'code' | 'bytes'>, what: string): TxEntry {
   const code = toCode(row.code, `${what} code`);
   if (row.tx_id === null) return { raw: toHex(row.bytes), code };
   try {
@@ -33,7 +34,7 @@ const SUFFIX = Buffer.from('}');
  * envelope}) is `{"code":..,"envelope":` + the envelope's JCS + `}` (the
  * log bytes already are that JCS), JCS({code, raw}) has the hex inline.
  */
-export function storedLeafHash(row: { tx_id: string | null; code: string; bytes: Buffer }): Uint8Array {
+export function storedLeafHash(row: Pick<TxRow, 'tx_id' | 'code' | 'bytes'>): Uint8Array {
   if (row.tx_id === null) return hashLeaf(Buffer.from(`{"code":"${row.code}","raw":"${row.bytes.toString('hex')}"}`));
   return hashLeaf(Buffer.concat([Buffer.from(`{"code":"${row.code}","envelope":`), row.bytes, SUFFIX]));
 }

@@ -8,7 +8,6 @@ import { AlertRepository } from '../persistence/alert.repository';
 import { AttestationRepository } from '../persistence/attestation.repository';
 import { BlockRepository } from '../persistence/block.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
-import { ledgerEntities } from '../persistence/ledger-persistence.module';
 import { ledgerMigrations } from '../persistence/migrations/ledger.migrations';
 import { BlockCommitter } from '../pipeline/block-committer.service';
 import { ChannelRunner, type ChannelRunnerOptions } from '../pipeline/channel.runner';
@@ -69,7 +68,7 @@ export class PipelineFixture {
   }
 
   static async open(options: PipelineFixtureOptions): Promise<PipelineFixture> {
-    const dataSource = await openDatabase(options.database, { entities: ledgerEntities, migrations: ledgerMigrations });
+    const dataSource = await openDatabase(options.database, { migrations: ledgerMigrations });
     return new PipelineFixture(dataSource, options);
   }
 
