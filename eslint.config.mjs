@@ -94,4 +94,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Services read wall-clock time through the kit's one Clock port (docs/services.md "Clock"), so tests can fake it.
+    files: ['services/*/src/**/*.ts', 'libs/service-kit/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/src/testing/**', 'libs/service-kit/src/clock/clock.port.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Read wall-clock time from the injected Clock (@InjectClock()).' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read wall-clock time from the injected Clock (@InjectClock()).',
+        },
+      ],
+    },
+  },
 );

@@ -42,8 +42,11 @@ export interface EmbeddedEventBusConfig extends EventBusCommonConfig {
   readonly dataDir: string;
   /** Segment files roll over above this size. Default 64 MiB. */
   readonly segmentBytes?: number;
-  /** Log clock (ms since epoch) used for append timestamps. Default `Date.now`. */
-  readonly clock?: () => number;
+  /**
+   * The log's clock for append timestamps: `now()` in ms since the epoch (the
+   * service kit's `Clock` port fits). Default: the system clock.
+   */
+  readonly clock?: { now(): number };
 }
 
 /** Input of `createEventBus`. */

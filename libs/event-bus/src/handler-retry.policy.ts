@@ -71,9 +71,9 @@ export async function handleWithRetry(
         });
       }
       if (stop.aborted) return false;
-      const until = Date.now() + delayMs;
-      while (!stop.aborted && Date.now() < until) {
-        await sleepUnlessAborted(Math.min(until - Date.now(), 1000), stop);
+      const until = performance.now() + delayMs;
+      while (!stop.aborted && performance.now() < until) {
+        await sleepUnlessAborted(Math.min(until - performance.now(), 1000), stop);
         if (keepAlive && !stop.aborted) await keepAlive();
       }
       if (stop.aborted) return false;

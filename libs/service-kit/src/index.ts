@@ -14,6 +14,8 @@ export {
   type DependencyName,
 } from './errors/dependency-unavailable.classifier';
 
+export { CLOCK, InjectClock, systemClock, type Clock } from './clock/clock.port';
+
 export * from './config/common.config';
 export * from './config/config.errors';
 export * from './config/object-store.config';

@@ -29,6 +29,8 @@ import { EmbeddedSubscription } from './embedded-subscription.consumer';
 import { TopicLog, type TopicLogOptions } from './topic-log.store';
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** The log's clock when the caller brings none (the bus sits below the service kit, so it cannot take its Clock provider). */
+const systemClock = { now: (): number => Date.now() };
 /** Upper bound of one `read` call, as for Kafka's single fetch. */
 export const MAX_READ_COUNT = 100_000;
 
@@ -63,7 +65,10 @@ export class EmbeddedEventBus implements EventBus {
       'dataDir must be a non-empty path',
     );
     problems.integer('segmentBytes', config?.segmentBytes, 4096, 1024 * 1024 * 1024);
-    problems.check(config?.clock === undefined || typeof config.clock === 'function', 'clock must be a function');
+    problems.check(
+      config?.clock === undefined || typeof config.clock?.now === 'function',
+      'clock must have a now() method',
+    );
     const common = resolveCommonConfig(config ?? {}, problems);
     problems.throwIfAny();
 
@@ -83,7 +88,7 @@ export class EmbeddedEventBus implements EventBus {
     }
     const logOptions: TopicLogOptions = {
       segmentBytes: config.segmentBytes ?? DEFAULT_SEGMENT_BYTES,
-      clock: config.clock ?? Date.now,
+      clock: config.clock ?? systemClock,
       logger,
     };
     return new EmbeddedEventBus(topicsDir, lock, common, logOptions, logger);

@@ -210,10 +210,12 @@ describe('embedded log: recovery, index, lock and group commit', () => {
     let now = 1_000_000;
     let calls = 0;
     // Each write asks the clock once; a clock that runs backwards must not show in the log.
-    const clock = (): number => {
-      calls++;
-      now -= 10;
-      return now;
+    const clock = {
+      now: (): number => {
+        calls++;
+        now -= 10;
+        return now;
+      },
     };
     const bus = await EmbeddedEventBus.open({ dataDir, clock });
     await bus.ensureTopic(TOPIC);

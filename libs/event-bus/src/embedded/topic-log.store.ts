@@ -17,7 +17,7 @@ import { Segment, parseSegmentFileName } from './segment.store';
 
 export interface TopicLogOptions {
   readonly segmentBytes: number;
-  readonly clock: () => number;
+  readonly clock: { now(): number };
   readonly logger: EventBusLogger;
 }
 
@@ -253,7 +253,7 @@ export class TopicLog {
 
   private async writeGroup(group: PendingAppend[]): Promise<void> {
     // One log time per write: the log's clock, never moving backwards.
-    const timestamp = Math.max(this.options.clock(), this.lastTimestamp);
+    const timestamp = Math.max(this.options.clock.now(), this.lastTimestamp);
     const settled = new Set<PendingAppend>();
     let nextOffset = this.active.nextOffset;
     let batch: EncodedAppend[] = [];

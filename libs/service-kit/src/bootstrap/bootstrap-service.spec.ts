@@ -2,6 +2,7 @@ import { Controller, Get, Module, Param, Post } from '@nestjs/common';
 import request from 'supertest';
 import { z } from 'zod';
 import { Principal, Roles } from '../auth/auth.decorators';
+import { CLOCK, systemClock, type Clock } from '../clock/clock.port';
 import { commonEnvShape, toCommonConfig } from '../config/common.config';
 import { ConfigError } from '../config/config.errors';
 import { AccordError, ServiceStartError } from '../errors/accord.errors';
@@ -9,6 +10,7 @@ import { startServiceForTest, type ServiceUnderTest } from '../harness/service-t
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { ServiceMetrics } from '../telemetry/service-metrics';
 import { shutdownTelemetry } from '../telemetry/telemetry';
+import { FakeClock } from '../testing/fake-clock';
 import { ZodBody } from '../validation/zod-validation.pipe';
 import { bootstrapService } from './bootstrap-service';
 import { buildOpenApiDocument } from './openapi-dump';
@@ -348,6 +350,19 @@ describe('bootstrapService lifecycle', () => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+
+  it("gives the service's components one Clock: the system clock, or the one the caller passes", async () => {
+    const fake = new FakeClock(1_700_000_000_000);
+    const faked = await startServiceForTest(tinyService, { clock: fake });
+    const real = await startServiceForTest(tinyService);
+    try {
+      expect(faked.service.app.get<string, Clock>(CLOCK)).toBe(fake);
+      expect(real.service.app.get<string, Clock>(CLOCK)).toBe(systemClock);
+    } finally {
+      await faked.close();
+      await real.close();
     }
   });
 

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { DestinationStream } from 'pino';
+import { systemClock, type Clock } from '../clock/clock.port';
 import { loadConfig, type CommonConfig, type Env } from '../config/common.config';
 import { ConfigError } from '../config/config.errors';
 import { ServiceStartError } from '../errors/accord.errors';
@@ -38,6 +39,8 @@ export interface BootstrapOptions {
   readonly logDestination?: DestinationStream;
   /** How long close() lets in-flight requests finish before cutting connections (default 10 s). */
   readonly drainTimeoutMs?: number;
+  /** Wall clock of the service's components (default the system clock; tests pass a FakeClock). */
+  readonly clock?: Clock;
 }
 
 export interface RunningService<C extends CommonConfig = CommonConfig> {
@@ -106,6 +109,7 @@ export async function bootstrapService<C extends CommonConfig>(
     shutdown: new ShutdownRegistry(),
     errorStatus: definition.errorStatus ?? {},
     subscriptions: new EventSubscriptionRegistry(),
+    clock: options.clock ?? systemClock,
   };
 
   if (telemetry.expressLoadedEarly) {

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { systemClock } from '../clock/clock.port';
 import { loadConfig, type CommonConfig, type Env } from '../config/common.config';
 import { EventSubscriptionRegistry } from '../events/event-subscription.registry';
 import { ReadinessRegistry } from '../health/readiness.registry';
@@ -57,6 +58,7 @@ export async function buildOpenApiDocument<C extends CommonConfig>(
     shutdown: new ShutdownRegistry(),
     errorStatus: definition.errorStatus ?? {},
     subscriptions: new EventSubscriptionRegistry(),
+    clock: systemClock,
   };
   const app = await NestFactory.create(ServiceRootModule.wrap(kit, definition.rootModule), new ExpressAdapter(), {
     preview: true,

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ApiTokenAuthenticator } from '../auth/api-token.authenticator';
 import { AuthGuard } from '../auth/auth.guard';
 import { AuthenticatorRegistry } from '../auth/authenticator.registry';
+import { CLOCK, type Clock } from '../clock/clock.port';
 import type { ErrorStatusMap } from '../errors/http-error.mapper';
 import { dependencyPorts } from '../errors/dependency-unavailable.classifier';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
@@ -27,6 +28,7 @@ export interface ServiceKitInput {
   readonly shutdown: ShutdownRegistry;
   readonly errorStatus: ErrorStatusMap;
   readonly subscriptions: EventSubscriptionRegistry;
+  readonly clock: Clock;
 }
 
 /** Global providers and the kit's endpoints (health, metrics, info) for one service app. */
@@ -47,6 +49,7 @@ export class ServiceKitModule {
         { provide: ReadinessRegistry, useValue: input.readiness },
         { provide: ShutdownRegistry, useValue: input.shutdown },
         { provide: EventSubscriptionRegistry, useValue: input.subscriptions },
+        { provide: CLOCK, useValue: input.clock },
         {
           provide: AuthenticatorRegistry,
           useFactory: () => {
@@ -71,6 +74,7 @@ export class ServiceKitModule {
         ReadinessRegistry,
         ShutdownRegistry,
         EventSubscriptionRegistry,
+        CLOCK,
         AuthenticatorRegistry,
       ],
     };

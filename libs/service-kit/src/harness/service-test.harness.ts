@@ -7,6 +7,7 @@ import { hashApiToken } from '../auth/api-token.authenticator';
 import { ROLES, type Role } from '../auth/principal.model';
 import { bootstrapService, type RunningService } from '../bootstrap/bootstrap-service';
 import type { ServiceDefinition } from '../bootstrap/service-definition';
+import type { Clock } from '../clock/clock.port';
 import type { SharedResources } from '../bootstrap/shared-resources';
 import type { CommonConfig, Env } from '../config/common.config';
 
@@ -26,6 +27,8 @@ export interface ServiceUnderTestOptions {
   /** Overrides of the test environment (e.g. ACCORD_DATABASE for a real PostgreSQL). */
   readonly env?: Env;
   readonly shared?: SharedResources;
+  /** The service's wall clock (default the system clock), e.g. a FakeClock from `@accord/service-kit/testing`. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function startServiceForTest<C extends CommonConfig>(
       logDestination: capture,
       drainTimeoutMs: 2000,
       ...(options.shared ? { shared: options.shared } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     return {
       service,

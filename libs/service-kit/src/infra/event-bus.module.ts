@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule } from '@nestjs/common';
 import { createEventBus, type EventBus, type EventBusLogger } from '@accord/event-bus';
+import { CLOCK, type Clock } from '../clock/clock.port';
 import { SERVICE_CONTEXT, type ServiceContext } from '../bootstrap/service-context';
 import { SHARED_RESOURCES, type SharedResources } from '../bootstrap/shared-resources';
 import { CLOSE_ORDER, ShutdownRegistry } from '../bootstrap/shutdown.registry';
@@ -27,13 +28,14 @@ export class EventBusModule {
       providers: [
         {
           provide: EVENT_BUS,
-          inject: [SERVICE_CONTEXT, SHARED_RESOURCES, ReadinessRegistry, ShutdownRegistry, ServiceLogger],
+          inject: [SERVICE_CONTEXT, SHARED_RESOURCES, ReadinessRegistry, ShutdownRegistry, ServiceLogger, CLOCK],
           useFactory: async (
             ctx: ServiceContext,
             shared: SharedResources,
             readiness: ReadinessRegistry,
             shutdown: ShutdownRegistry,
             log: ServiceLogger,
+            clock: Clock,
           ): Promise<EventBus> => {
             let bus = shared.bus;
             if (!bus) {
@@ -47,7 +49,7 @@ export class EventBusModule {
                       clientId: `accord-${ctx.department}-${ctx.service}`,
                       logger,
                     }
-                  : { kind: 'embedded', dataDir: spec.dataDir, logger },
+                  : { kind: 'embedded', dataDir: spec.dataDir, logger, clock },
               );
               shutdown.register('bus', CLOSE_ORDER.bus, () => opened.close());
               bus = opened;

@@ -116,12 +116,12 @@ export async function startDepartment(options: StartDepartmentOptions): Promise<
 
 /** Polls each service's GET /health/ready over HTTP (what a probe sees) until all answer 200. */
 async function waitUntilReady(services: readonly RunningService<CommonConfig>[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (const service of services) {
     for (;;) {
       const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
       if (response?.status === 200) break;
-      if (Date.now() > deadline) {
+      if (performance.now() > deadline) {
         const detail = response ? await response.text().catch(() => '') : 'no answer';
         throw new DepartmentStartError(`${service.name} did not become ready within ${timeoutMs} ms: ${detail}`);
       }

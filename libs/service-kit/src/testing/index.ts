@@ -3,3 +3,4 @@ export * from './cluster-test.config';
 export * from './keys-file';
 export * from './service-boot.contract';
 export { recordSpansForTest } from './span-recorder';
+export * from './fake-clock';

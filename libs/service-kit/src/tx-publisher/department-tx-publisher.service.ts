@@ -1,5 +1,6 @@
 import type { EventBus } from '@accord/event-bus';
 import { encodeEnvelope, isProtocolError, signTx, type JsonObject, type TxEnvelope } from '@accord/protocol';
+import type { Clock } from '../clock/clock.port';
 import { publishForRequest, REQUEST_PUBLISH_TIMEOUT_MS } from '../infra/request-publish';
 import type { DepartmentSigner } from '../launcher/department-signer';
 import { checkTxEnvelope, envelopeRejection, txStatusUrl } from './tx-envelope.checker';
@@ -44,7 +45,7 @@ export interface DepartmentTxPublisherDeps {
   readonly topic: (channel: string) => string;
   readonly headers: Readonly<Record<string, string>>;
   /** Wall clock (ms) for the informative `ts` of the body. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly publishTimeoutMs?: number;
 }
 
@@ -80,7 +81,7 @@ export class DepartmentTxPublisher {
           type: tx.type,
           from: signer.department,
           nonce,
-          ts: this.deps.clock(),
+          ts: this.deps.clock.now(),
           payload: tx.payload,
         },
         signer.signer,

@@ -7,6 +7,7 @@ import { encodeEnvelope, parseEnvelope, verifyEnvelopeSignature } from '@accord/
 import { testMember } from '@accord/protocol/testing';
 import type { DataSource } from 'typeorm';
 import { mapErrorToHttp } from '../errors/http-error.mapper';
+import { FakeClock } from '../testing/fake-clock';
 import type { DepartmentSigner } from '../launcher/department-signer';
 import { DepartmentTxPublisher, type TxChannelView } from './department-tx-publisher.service';
 import { checkTxEnvelope } from './tx-envelope.checker';
@@ -51,7 +52,7 @@ describe('DepartmentTxPublisher', () => {
       lane: LANE,
       topic,
       headers: { kind: 'tx' },
-      clock: () => 1_700_000_000_000,
+      clock: new FakeClock(1_700_000_000_000),
     });
   const records = () => bus.read(topic(CHANNEL), 0, 1000);
 

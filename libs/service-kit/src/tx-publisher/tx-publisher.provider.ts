@@ -1,6 +1,7 @@
 import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
 import { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../clock/clock.port';
 import { EVENT_BUS } from '../infra/event-bus.module';
 import type { DepartmentSigner } from '../launcher/department-signer';
 import { DepartmentTxPublisher, type TxChannelView } from './department-tx-publisher.service';
@@ -11,8 +12,6 @@ export interface TxPublisherProviderOptions {
   readonly signer: InjectionToken;
   /** Token of the service's TxChannelView. */
   readonly channels: InjectionToken;
-  /** Token of a `() => number` wall clock (default: Date.now). */
-  readonly clock?: InjectionToken;
   /** The service's nonce lane (NONCE_LANES). */
   readonly lane: number;
   readonly topic: (channel: string) => string;
@@ -22,19 +21,20 @@ export interface TxPublisherProviderOptions {
 /**
  * The DepartmentTxPublisher as a Nest provider, for the providers of the
  * module whose use cases sign txs. It uses the service's event bus
- * (EventBusModule) and DataSource (DatabaseModule, whose migrations must
- * include txPublisherMigrations) and the tokens named in `options`.
+ * (EventBusModule), DataSource (DatabaseModule, whose migrations must
+ * include txPublisherMigrations) and Clock (the kit's CLOCK), and the tokens
+ * named in `options`.
  */
 export function txPublisherProvider(options: TxPublisherProviderOptions): FactoryProvider<DepartmentTxPublisher> {
   return {
     provide: DepartmentTxPublisher,
-    inject: [EVENT_BUS, DataSource, options.signer, options.channels, ...(options.clock ? [options.clock] : [])],
+    inject: [EVENT_BUS, DataSource, options.signer, options.channels, CLOCK],
     useFactory: (
       bus: EventBus,
       dataSource: DataSource,
       signer: DepartmentSigner,
       channels: TxChannelView,
-      clock: () => number = () => Date.now(),
+      clock: Clock,
     ) =>
       new DepartmentTxPublisher({
         bus,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { JsonObject, TxEnvelope } from '@accord/protocol';
 import {
   dryRun,
@@ -10,8 +10,7 @@ import {
   type RulesTxPayloads,
   type RulesTxType,
 } from '@accord/rules';
-import { DepartmentTxPublisher } from '@accord/service-kit';
-import { CLOCK, type Clock } from '../clock.provider';
+import { DepartmentTxPublisher, InjectClock, type Clock } from '@accord/service-kit';
 import { ActionRejectedError, RecordNotFoundError } from '../contracts.errors';
 import type { ReasonBody, RequestBody } from './actions.dto';
 import { ContractsTxChannels } from './contracts-tx-channels.service';
@@ -50,7 +49,7 @@ export class AccessActionsService {
   constructor(
     private readonly channels: ContractsTxChannels,
     private readonly publisher: DepartmentTxPublisher,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @InjectClock() private readonly clock: Clock,
     private readonly records: RecordLocator,
   ) {}
 
@@ -60,7 +59,7 @@ export class AccessActionsService {
       state,
       head.config,
       { ...body, requester: this.publisher.department },
-      Math.max(this.clock(), state.time),
+      Math.max(this.clock.now(), state.time),
     );
     return { ...(await this.submit(channel, 'access.request', body)), expected };
   }
@@ -112,7 +111,7 @@ export class AccessActionsService {
   ): Promise<SubmittedAction> {
     const { head, state } = this.channels.runtime(channel);
     const from = this.publisher.department;
-    const receipts = dryRun(state, head.config, { type, from, payload, txId: UNSIGNED_TX_ID }, this.clock());
+    const receipts = dryRun(state, head.config, { type, from, payload, txId: UNSIGNED_TX_ID }, this.clock.now());
     const rejected = rejectionOf(receipts);
     if (rejected !== undefined) {
       throw new ActionRejectedError(rejected.code, rejected.message, {

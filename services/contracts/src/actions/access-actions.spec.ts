@@ -13,6 +13,7 @@ import {
   NONCE_LANES,
   TxNonceRepository,
 } from '@accord/service-kit';
+import { FakeClock } from '@accord/service-kit/testing';
 import type { DataSource } from 'typeorm';
 import { contractsErrorStatus } from '../contracts.definition';
 import { ActionRejectedError } from '../contracts.errors';
@@ -63,7 +64,7 @@ describe('access actions: dry run of the rules, then the department tx publisher
   const actions = () => {
     const applier = { channel: (name: string) => (name === CHANNEL ? runtime() : undefined) } as RulesApplier;
     const channels = new ContractsTxChannels(applier);
-    const clock = () => h.state.time;
+    const clock = new FakeClock(h.state.time);
     const publisher = new DepartmentTxPublisher({
       bus,
       signer: { department: self.id, ed25519: '', x25519: '', signer: self.signer },

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { NONCE_LANES, txPublisherProvider } from '@accord/service-kit';
-import { CLOCK, clockProvider } from '../clock.provider';
 import { KIND_HEADER, txTopic } from '@accord/events';
 import { DEPARTMENT_SIGNER } from '../keys/department-signer.provider';
 import { PipelineModule } from '../pipeline/pipeline.module';
@@ -16,12 +15,10 @@ import { RecordLocator } from './record-locator.service';
   providers: [
     AccessActionsService,
     RecordLocator,
-    clockProvider,
     ContractsTxChannels,
     txPublisherProvider({
       signer: DEPARTMENT_SIGNER,
       channels: ContractsTxChannels,
-      clock: CLOCK,
       lane: NONCE_LANES.contracts,
       topic: txTopic,
       headers: { [KIND_HEADER]: 'tx' },

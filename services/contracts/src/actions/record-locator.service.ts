@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RulesState } from '@accord/rules';
-import { CLOCK, type Clock } from '../clock.provider';
+import { InjectClock, type Clock } from '@accord/service-kit';
 import { LedgerUnavailableError, RecordNotFoundError, RequestNotAppliedError } from '../contracts.errors';
 import { LedgerClient } from '../ledger/ledger.client';
 import { LEDGER_CLIENT } from '../pipeline/pipeline.module';
@@ -20,16 +20,16 @@ export class RecordLocator {
   constructor(
     private readonly applier: RulesApplier,
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient | null,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @InjectClock() private readonly clock: Clock,
   ) {}
 
   /** Returns once `found(state)` holds for the channel's applied state, or after `waitMs`, or when the channel halted. */
   async waitFor(channel: string, found: (state: RulesState) => boolean, waitMs: number): Promise<void> {
-    const deadline = this.clock() + waitMs;
+    const deadline = this.clock.now() + waitMs;
     for (;;) {
       const runtime = this.applier.channel(channel);
       if (runtime !== undefined && (runtime.head.halted !== null || found(runtime.state))) return;
-      const left = deadline - this.clock();
+      const left = deadline - this.clock.now();
       if (left <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, left)));
     }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
-import { DeadLetterPublisher, EVENT_BUS, SERVICE_CONFIG, ServiceLogger } from '@accord/service-kit';
+import { CLOCK, DeadLetterPublisher, EVENT_BUS, SERVICE_CONFIG, ServiceLogger, type Clock } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { ContractsConfig } from '../contracts.config';
 import { DEPARTMENT_SIGNER, loadDepartmentSigner, type DepartmentSigner } from '../keys/department-signer.provider';
@@ -49,6 +49,7 @@ export const LEDGER_CLIENT = 'contracts:ledger-client';
         ServiceLogger,
         ContractsPipelineMetrics,
         EVENT_BUS,
+        CLOCK,
       ],
       useFactory: (
         dataSource: DataSource,
@@ -59,6 +60,7 @@ export const LEDGER_CLIENT = 'contracts:ledger-client';
         log: ServiceLogger,
         metrics: ContractsPipelineMetrics,
         bus: EventBus,
+        clock: Clock,
       ) =>
         new RulesApplier({
           dataSource,
@@ -75,6 +77,7 @@ export const LEDGER_CLIENT = 'contracts:ledger-client';
           }),
           log: log.pino,
           metrics,
+          clock,
         }),
     },
     {

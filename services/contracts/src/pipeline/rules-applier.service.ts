@@ -12,7 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { blocksTopic } from '@accord/events';
-import type { DeadLetterPublisher } from '@accord/service-kit';
+import type { Clock, DeadLetterPublisher } from '@accord/service-kit';
 import { BlockEventInvalidError, ConcurrentWriterError, CorruptStateError } from '../contracts.errors';
 import type { LedgerClient } from '../ledger/ledger.client';
 import type { AppliedBlockRows, ReceiptRepository } from '../persistence/receipt.repository';
@@ -47,7 +47,7 @@ export interface RulesApplierDeps {
   readonly log: Logger;
   readonly metrics?: ContractsPipelineMetrics;
   /** Wall clock for halt records (operators read it; the rules never do). */
-  readonly now?: () => Date;
+  readonly clock: Clock;
 }
 
 export interface BatchOutcome {
@@ -308,7 +308,7 @@ export class RulesApplier {
   }
 
   private now(): string {
-    return (this.deps.now?.() ?? new Date()).toISOString();
+    return new Date(this.deps.clock.now()).toISOString();
   }
 }
 

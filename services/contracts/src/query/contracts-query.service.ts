@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   accountOf,
   evaluate,
@@ -15,8 +15,7 @@ import {
   type RuleParams,
   type Sensitivity,
 } from '@accord/rules';
-import { InjectServiceContext, type ServiceContext } from '@accord/service-kit';
-import { CLOCK, type Clock } from '../clock.provider';
+import { InjectClock, InjectServiceContext, type Clock, type ServiceContext } from '@accord/service-kit';
 import { ChannelNotFoundError, RecordNotFoundError } from '../contracts.errors';
 import {
   ContractsReadRepository,
@@ -109,7 +108,7 @@ export class ContractsQueryService {
     private readonly receipts: ReceiptRepository,
     @InjectServiceContext() private readonly context: ServiceContext,
     /** Wall clock for dry runs without `at` (the rules themselves only see block time). */
-    @Inject(CLOCK) private readonly clock: Clock,
+    @InjectClock() private readonly clock: Clock,
   ) {}
 
   channels(): ChannelSummary[] {
@@ -222,13 +221,13 @@ export class ContractsQueryService {
     txId: string,
     waitMs: number,
   ): Promise<{ readonly txId: string; readonly receipts: readonly StoredReceipt[] }> {
-    const deadline = this.clock() + waitMs;
+    const deadline = this.clock.now() + waitMs;
     for (;;) {
       const receipts = await this.receipts.receiptsOfTx(txId);
       if (receipts.length > 0) return { txId, receipts };
-      if (this.clock() >= deadline) break;
+      if (this.clock.now() >= deadline) break;
       await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(RECEIPT_POLL_MS, Math.max(1, deadline - this.clock()))),
+        setTimeout(resolve, Math.min(RECEIPT_POLL_MS, Math.max(1, deadline - this.clock.now()))),
       );
     }
     throw new RecordNotFoundError(
@@ -261,7 +260,7 @@ export class ContractsQueryService {
   evaluate(channel: string, body: EvaluateBody): EvaluationView {
     const { head, state } = this.runtime(channel);
     const requester = body.requester ?? this.context.department;
-    const at = Math.max(body.at ?? this.clock(), state.time);
+    const at = Math.max(body.at ?? this.clock.now(), state.time);
     const evaluation = evaluate(
       state,
       head.config,

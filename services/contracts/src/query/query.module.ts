@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { clockProvider } from '../clock.provider';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { ContractsQueryController } from './contracts-query.controller';
 import { ContractsQueryService } from './contracts-query.service';
@@ -8,6 +7,6 @@ import { ContractsQueryService } from './contracts-query.service';
 @Module({
   imports: [PipelineModule],
   controllers: [ContractsQueryController],
-  providers: [ContractsQueryService, clockProvider],
+  providers: [ContractsQueryService],
 })
 export class QueryModule {}

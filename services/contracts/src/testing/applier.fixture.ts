@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createEventBus, silentEventBusLogger, type EventBus, type LogMessage } from '@accord/event-bus';
 import { deadLetterTopic, parkedEventSchema, type ParkedEvent } from '@accord/events';
 import { closeDatabase, openDatabase, type DatabaseConfig } from '@accord/persistence';
-import { DeadLetterPublisher } from '@accord/service-kit';
+import { DeadLetterPublisher, systemClock } from '@accord/service-kit';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import type { LedgerClient } from '../ledger/ledger.client';
@@ -54,6 +54,7 @@ export class ApplierFixture {
       department,
       deadLetters: new DeadLetterPublisher({ bus: this.bus, department, consumer: BLOCKS_CONSUMER, log }),
       log,
+      clock: systemClock,
     });
     await applier.load();
     return applier;

@@ -1,6 +1,13 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventBus } from '@accord/event-bus';
-import { InjectConfig, InjectEventBus, ReadinessRegistry, ServiceLogger } from '@accord/service-kit';
+import {
+  InjectClock,
+  InjectConfig,
+  InjectEventBus,
+  ReadinessRegistry,
+  ServiceLogger,
+  type Clock,
+} from '@accord/service-kit';
 import type { LedgerConfig } from '../ledger.config';
 import { txTopic } from '@accord/events';
 import { AlertRepository } from '../persistence/alert.repository';
@@ -58,6 +65,7 @@ export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, On
     private readonly metrics: LedgerPipelineMetrics,
     private readonly log: ServiceLogger,
     private readonly readiness: ReadinessRegistry,
+    @InjectClock() private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -65,7 +73,7 @@ export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, On
       const statuses = [...this.runners.values()].map((r) => r.status());
       const diverged = statuses.filter((s) => s.state === 'diverged').map((s) => s.channel);
       if (diverged.length > 0) throw new Error(`diverged: ${diverged.join(', ')}`);
-      const now = Date.now();
+      const now = this.clock.now();
       const stalled: string[] = [];
       for (const status of statuses) {
         // The log end is unknown while the bus is down; a retrying runner is reported all the same.
@@ -119,6 +127,7 @@ export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, On
         notifier: this.notifier,
         metrics: this.metrics,
         log: this.log.pino.child({ component: 'channel-runner', channel }),
+        clock: this.clock,
       },
       { groupCommit: this.config.blockGroupCommit },
     );

@@ -1,5 +1,6 @@
 import { BlockBuilder, prepareRecord, type PreparedRecord } from '@accord/ledger-core';
 import { testMember, TestLog } from '@accord/ledger-core/testing';
+import { FakeClock } from '@accord/service-kit/testing';
 import { BlockAssembler, type PendingBlock } from './block.assembler';
 
 const a = testMember('dept-a');
@@ -9,8 +10,7 @@ const CHANNEL = 'test-channel';
 
 function assemble(l: TestLog): PendingBlock[] {
   const builder = new BlockBuilder(BlockBuilder.initialSnapshot(CHANNEL));
-  let now = 100;
-  const assembler = new BlockAssembler(null, () => now++);
+  const assembler = new BlockAssembler(null, new FakeClock(100, { stepMs: 1 }));
   const pending: PendingBlock[] = [];
   for (const record of l.records.map((r): PreparedRecord => prepareRecord(r))) {
     const closed = assembler.feed(builder, record);

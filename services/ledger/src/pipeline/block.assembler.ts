@@ -1,6 +1,7 @@
 import type { BlockBuilder, ChannelConfig, PreparedRecord } from '@accord/ledger-core';
 import { canonicalize } from '@accord/protocol';
 import type { SpanContext } from '@opentelemetry/api';
+import type { Clock } from '@accord/service-kit';
 import type { BlockToCommit, BlockTxRecord } from '../persistence/block.repository';
 
 /** A closed block waiting for its database commit. */
@@ -26,7 +27,7 @@ export class BlockAssembler {
     /** The configuration after the last committed block. */
     config: ChannelConfig | null,
     /** Local clock: only stamps closedAt (commit latency), never block content. */
-    private readonly clock: () => number,
+    private readonly clock: Clock,
   ) {
     this.lastConfig = configKey(config);
   }
@@ -40,7 +41,7 @@ export class BlockAssembler {
     const key = configKey(closed.config);
     const pending = {
       item: { closed, records: this.records, configChanged: key !== this.lastConfig },
-      closedAt: this.clock(),
+      closedAt: this.clock.now(),
       traces: this.traces,
     };
     this.lastConfig = key;

@@ -6,7 +6,7 @@ import {
   type OpenBlockInfo,
 } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
-import { inSpanOf } from '@accord/service-kit';
+import { inSpanOf, type Clock } from '@accord/service-kit';
 import type { Logger } from 'pino';
 import { LedgerDivergenceError } from '../ledger.errors';
 import { attestTopic, blocksTopic, txRecordHeaders, txTopic } from '@accord/events';
@@ -56,7 +56,7 @@ export interface ChannelRunnerDeps {
   readonly metrics?: LedgerPipelineMetrics;
   readonly log: Logger;
   /** Local clock: only decides when to ask for cuts and measures latency, never block content. */
-  readonly clock?: () => number;
+  readonly clock: Clock;
 }
 
 export interface ChannelRunnerOptions {
@@ -99,7 +99,6 @@ export class ChannelRunner {
   private builder: BlockBuilder | null = null;
   private pendingCount = 0;
   private atEndOfLog = false;
-  private readonly clock: () => number;
   private readonly readBatch: number;
   private readonly pollIntervalMs: number;
   private readonly maxPendingBlocks: number;
@@ -111,7 +110,6 @@ export class ChannelRunner {
     private readonly deps: ChannelRunnerDeps,
     private readonly options: ChannelRunnerOptions,
   ) {
-    this.clock = deps.clock ?? Date.now;
     this.readBatch = options.readBatch ?? 5000;
     this.pollIntervalMs = options.pollIntervalMs ?? 10;
     this.maxPendingBlocks = options.maxPendingBlocks ?? options.groupCommit * 4;
@@ -218,7 +216,7 @@ export class ChannelRunner {
     const signatures = new PreverifiedSignatures();
     const builder = await this.newBuilder(state, signatures);
     const verifier = new ChunkedSignatureVerifier(this.deps.pool, signatures);
-    const assembler = new BlockAssembler(state.snapshot.config, this.clock);
+    const assembler = new BlockAssembler(state.snapshot.config, this.deps.clock);
     const queue = new GroupCommitQueue<PendingBlock>(
       (group) => this.commitGroup(group),
       { groupSize: this.options.groupCommit, maxPending: this.maxPendingBlocks },
@@ -310,12 +308,12 @@ export class ChannelRunner {
 
   private async commitAndPublish(group: readonly PendingBlock[]): Promise<void> {
     const { committer, notifier, metrics, channels } = this.deps;
-    const started = this.clock();
+    const started = this.deps.clock.now();
     const outcome = await committer.commit(
       this.channel,
       group.map((p) => p.item),
     );
-    const done = this.clock();
+    const done = this.deps.clock.now();
     const last = group[group.length - 1].item.closed;
     this.committed = last.snapshot;
     metrics?.commitTransaction.record((done - started) / 1000, { channel: this.channel });
@@ -401,7 +399,7 @@ export class ChannelRunner {
 
   /** Asks for a cut of the open block once it has been idle past its batch timeout. */
   private requestCutIfDue(timer: CutMarkerTimer, builder: BlockBuilder): void {
-    const now = this.clock();
+    const now = this.deps.clock.now();
     timer.observe(builder.openBlock(), now);
     const cut = timer.due(now, builder.limits().batchTimeoutMs, this.atEndOfLog);
     if (cut !== undefined) this.requestCut(timer, cut);

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { TxEnvelope, ValidityCode } from '@accord/protocol';
 import { burnsNonce } from '@accord/ledger-core';
+import { InjectClock, type Clock } from '@accord/service-kit';
 import { BlockRepository, type StoredTx } from '../persistence/block.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
 import { CommitNotifier } from '../pipeline/commit.notifier';
@@ -57,6 +58,7 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
     private readonly blocks: BlockRepository,
     private readonly reads: LedgerReadRepository,
     private readonly notifier: CommitNotifier,
+    @InjectClock() private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -71,8 +73,8 @@ export class TxStatusService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Remembers an envelope published to `channel` and not committed yet. */
-  markPending(txId: string, sig: string, channel: string, now = Date.now()): void {
-    this.pending.mark(txId, sig, channel, now);
+  markPending(txId: string, sig: string, channel: string): void {
+    this.pending.mark(txId, sig, channel, this.clock.now());
   }
 
   /** Forgets a pending envelope (its publish failed). */

@@ -1,7 +1,7 @@
 import { closeDatabase, openDatabase, type DatabaseConfig } from '@accord/persistence';
 import type { EventBus } from '@accord/event-bus';
 import type { TestMember } from '@accord/protocol/testing';
-import { ServiceLogger } from '@accord/service-kit';
+import { ServiceLogger, systemClock } from '@accord/service-kit';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from '../persistence/alert.repository';
@@ -87,6 +87,7 @@ export class PipelineFixture {
         pool: this.pool,
         notifier: this.notifier,
         log: this.log,
+        clock: systemClock,
       },
       { groupCommit: 4, pollIntervalMs: 5, retryInitialMs: 20, retryMaxMs: 200, ...this.options.runner, ...options },
     );
