@@ -2,3 +2,4 @@
 export * from './cluster-test.config';
 export * from './keys-file';
 export * from './service-boot.contract';
+export * from './error-codes.collector';
