@@ -6,6 +6,13 @@ import type { ErrorStatusMap } from './http-error.mapper';
 // own codes. A code missing from a service's table is answered 500 and
 // logged: every service has a spec that fails on a code without a status.
 
+/**
+ * The one casing of error codes: lower snake_case words, optionally behind
+ * dot-separated namespaces (`dataset_not_found`, `tx.invalid`,
+ * `proof.unknown_signer`). docs/services.md "Errors".
+ */
+export const ERROR_CODE_PATTERN = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*)*$/;
+
 /** Codes the kit itself raises, and generic ones any service may use. */
 export const KIT_ERROR_STATUS: ErrorStatusMap = {
   validation_failed: 400,
@@ -78,40 +85,40 @@ export const RULES_ERROR_STATUS: ErrorStatusMap = {
 
 /** `@accord/event-bus` (its unavailable and closed errors are 503 `dependency_unavailable` before this table). */
 export const EVENT_BUS_ERROR_STATUS: ErrorStatusMap = {
-  EVENT_BUS_INVALID_CONFIG: 400,
-  EVENT_BUS_INVALID_ARGUMENT: 400,
-  EVENT_BUS_TOPIC_NOT_FOUND: 404,
-  EVENT_BUS_TOPIC_MISCONFIGURED: 422,
-  EVENT_BUS_MESSAGE_TOO_LARGE: 413,
-  EVENT_BUS_OFFSET_OUT_OF_RANGE: 422,
-  EVENT_BUS_CLOSED: 422,
-  EVENT_BUS_UNAVAILABLE: 503,
-  EVENT_BUS_LOG_LOCKED: 422,
-  EVENT_BUS_LOG_CORRUPTED: 422,
-  EVENT_BUS_LOG_WRITE_FAILED: 422,
+  event_bus_invalid_config: 400,
+  event_bus_invalid_argument: 400,
+  event_bus_topic_not_found: 404,
+  event_bus_topic_misconfigured: 422,
+  event_bus_message_too_large: 413,
+  event_bus_offset_out_of_range: 422,
+  event_bus_closed: 422,
+  event_bus_unavailable: 503,
+  event_bus_log_locked: 422,
+  event_bus_log_corrupted: 422,
+  event_bus_log_write_failed: 422,
 };
 
 /** `@accord/persistence` (its unavailable error is 503 `dependency_unavailable` before this table). */
 export const PERSISTENCE_ERROR_STATUS: ErrorStatusMap = {
-  PERSISTENCE_INVALID_CONFIG: 400,
-  PERSISTENCE_UNAVAILABLE: 503,
-  PERSISTENCE_ALREADY_OPEN: 422,
-  PERSISTENCE_MIGRATION_FAILED: 422,
-  PERSISTENCE_NESTED_TRANSACTION: 422,
-  PERSISTENCE_NOT_IN_TRANSACTION: 422,
-  CHECKPOINT_INVALID: 400,
-  CHECKPOINT_REGRESSION: 422,
+  persistence_invalid_config: 400,
+  persistence_unavailable: 503,
+  persistence_already_open: 422,
+  persistence_migration_failed: 422,
+  persistence_nested_transaction: 422,
+  persistence_not_in_transaction: 422,
+  checkpoint_invalid: 400,
+  checkpoint_regression: 422,
 };
 
 /** `@accord/object-store`. */
 export const OBJECT_STORE_ERROR_STATUS: ErrorStatusMap = {
-  OBJECT_KEY_INVALID: 400,
-  OBJECT_KEY_CONFLICT: 409,
-  OBJECT_NOT_FOUND: 404,
-  OBJECT_RANGE_INVALID: 400,
-  OBJECT_METADATA_INVALID: 400,
-  OBJECT_SIZE_MISMATCH: 422,
-  OBJECT_STORE_BUCKET_NOT_FOUND: 404,
-  OBJECT_STORE_UNAVAILABLE: 503,
-  OBJECT_STORE_INVALID_CONFIG: 400,
+  object_key_invalid: 400,
+  object_key_conflict: 409,
+  object_not_found: 404,
+  object_range_invalid: 400,
+  object_metadata_invalid: 400,
+  object_size_mismatch: 422,
+  object_store_bucket_not_found: 404,
+  object_store_unavailable: 503,
+  object_store_invalid_config: 400,
 };

@@ -47,13 +47,13 @@ describe('mapErrorToHttp', () => {
     [new ForbiddenError(['sysadmin'], ['user']), 403, 'forbidden'],
     [new RequestValidationError([{ field: 'body.x', reason: 'Required' }]), 400, 'validation_failed'],
     [new DatasetNotFoundError('no dataset d1'), 404, 'dataset_not_found'],
-    [new LibError('EVENT_BUS_TOPIC_NOT_FOUND', 'topic "t" does not exist'), 404, 'EVENT_BUS_TOPIC_NOT_FOUND'],
+    [new LibError('event_bus_topic_not_found', 'topic "t" does not exist'), 404, 'event_bus_topic_not_found'],
     [new LibError('tx.invalid', 'bad tx'), 400, 'tx.invalid'],
     [new LibError('json.malformed', 'bad json'), 400, 'json.malformed'],
     [new LibError('tx.too_large', 'too big'), 413, 'tx.too_large'],
     [new LibError('tx.wrong_channel', 'wrong channel'), 422, 'tx.wrong_channel'],
     [new LibError('dataset_already_exists', 'exists'), 409, 'dataset_already_exists'],
-    [new LibError('PERSISTENCE_UNAVAILABLE', 'down'), 503, 'PERSISTENCE_UNAVAILABLE'],
+    [new LibError('persistence_unavailable', 'down'), 503, 'persistence_unavailable'],
   ])('maps %p to %i', (error, status, code) => {
     const mapped = mapErrorToHttp(error, STATUS);
     expect(mapped.status).toBe(status);

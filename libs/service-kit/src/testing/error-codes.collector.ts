@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERROR_CODE_PATTERN } from '../errors/error-status';
 import type { ErrorStatusMap } from '../errors/http-error.mapper';
 
 /** The source folder of a lib of this repository, e.g. `libSourceDir('event-bus')`. */
@@ -16,8 +17,8 @@ export interface ErrorCodeSources {
 
 /**
  * A service's `errorStatus` is complete: every code its errors can carry has
- * an HTTP status (an unmapped code is answered 500 at run time), and every
- * status is an error status.
+ * an HTTP status (an unmapped code is answered 500 at run time), every
+ * status is an error status, and every code has the one casing.
  */
 export function describeErrorStatusTable(service: string, table: ErrorStatusMap, sources: ErrorCodeSources): void {
   describe(`${service} errorStatus`, () => {
@@ -37,6 +38,11 @@ export function describeErrorStatusTable(service: string, table: ErrorStatusMap,
         expect(codes.filter((code) => table[code] === undefined)).toEqual([]);
       });
     }
+
+    it('has codes in the one casing only (ERROR_CODE_PATTERN)', () => {
+      const codes = [...Object.keys(table), ...Object.values(sources.codeLists ?? {}).flat()];
+      expect(codes.filter((code) => !ERROR_CODE_PATTERN.test(code))).toEqual([]);
+    });
 
     it('maps codes to error statuses only', () => {
       const bad = Object.entries(table).filter(
