@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectErrorClassCodes, describeErrorStatusTable, libSourceDir } from '../testing/error-codes.collector';
 import {
@@ -18,7 +18,8 @@ const REPO = join(__dirname, '..', '..', '..', '..');
 const sourceDirs = (parent: string): string[] =>
   readdirSync(join(REPO, parent), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => join(REPO, parent, entry.name, 'src'));
+    .map((entry) => join(REPO, parent, entry.name, 'src'))
+    .filter((dir) => existsSync(dir));
 
 describe('error code casing', () => {
   it.each([
@@ -48,8 +49,8 @@ describe('error code casing', () => {
     expect(code).not.toMatch(ERROR_CODE_PATTERN);
   });
 
-  it('is the casing of every code an error class of a lib or a service carries', () => {
-    const codes = collectErrorClassCodes([...sourceDirs('libs'), ...sourceDirs('services')]);
+  it('is the casing of every code an error class of a lib, a service or a tool carries', () => {
+    const codes = collectErrorClassCodes([...sourceDirs('libs'), ...sourceDirs('services'), ...sourceDirs('tools')]);
     expect(codes.size).toBeGreaterThan(50);
     const offenders = [...codes].filter(([code]) => !ERROR_CODE_PATTERN.test(code)).map(([c, f]) => `${c} (${f})`);
     expect(offenders).toEqual([]);
