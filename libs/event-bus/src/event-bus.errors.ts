@@ -13,17 +13,17 @@ export abstract class EventBusError extends Error {
 
 /** The bus configuration is malformed (unknown kind, empty broker list, bad sizes ...). */
 export class InvalidEventBusConfigError extends EventBusError {
-  readonly code = 'EVENT_BUS_INVALID_CONFIG';
+  readonly code = 'event_bus_invalid_config';
 }
 
 /** An argument is malformed: topic name, group id, offset, batch size, message shape. */
 export class InvalidEventBusArgumentError extends EventBusError {
-  readonly code = 'EVENT_BUS_INVALID_ARGUMENT';
+  readonly code = 'event_bus_invalid_argument';
 }
 
 /** The topic does not exist; topics are only created by `ensureTopic`. */
 export class TopicNotFoundError extends EventBusError {
-  readonly code = 'EVENT_BUS_TOPIC_NOT_FOUND';
+  readonly code = 'event_bus_topic_not_found';
 
   constructor(readonly topic: string) {
     super(`topic "${topic}" does not exist; create it with ensureTopic() first`);
@@ -32,12 +32,12 @@ export class TopicNotFoundError extends EventBusError {
 
 /** An existing topic cannot give the bus's guarantees (e.g. more than one partition, so no total order). */
 export class TopicMisconfiguredError extends EventBusError {
-  readonly code = 'EVENT_BUS_TOPIC_MISCONFIGURED';
+  readonly code = 'event_bus_topic_misconfigured';
 }
 
 /** One publish call (or one message) exceeds the configured `maxBatchBytes`. */
 export class MessageTooLargeError extends EventBusError {
-  readonly code = 'EVENT_BUS_MESSAGE_TOO_LARGE';
+  readonly code = 'event_bus_message_too_large';
 
   constructor(
     readonly topic: string,
@@ -53,7 +53,7 @@ export class MessageTooLargeError extends EventBusError {
 
 /** A start or read offset lies beyond the end of the log. */
 export class OffsetOutOfRangeError extends EventBusError {
-  readonly code = 'EVENT_BUS_OFFSET_OUT_OF_RANGE';
+  readonly code = 'event_bus_offset_out_of_range';
 
   constructor(
     readonly topic: string,
@@ -66,7 +66,7 @@ export class OffsetOutOfRangeError extends EventBusError {
 
 /** The bus was closed; create a new one. */
 export class EventBusClosedError extends EventBusError {
-  readonly code = 'EVENT_BUS_CLOSED';
+  readonly code = 'event_bus_closed';
 
   constructor() {
     super('the event bus is closed');
@@ -78,12 +78,12 @@ export class EventBusClosedError extends EventBusError {
  * unknown: the messages may or may not have been appended (consumers dedupe).
  */
 export class EventBusUnavailableError extends EventBusError {
-  readonly code = 'EVENT_BUS_UNAVAILABLE';
+  readonly code = 'event_bus_unavailable';
 }
 
 /** Another live process holds the embedded log directory. */
 export class LogLockedError extends EventBusError {
-  readonly code = 'EVENT_BUS_LOG_LOCKED';
+  readonly code = 'event_bus_log_locked';
 
   constructor(
     readonly dataDir: string,
@@ -98,7 +98,7 @@ export class LogLockedError extends EventBusError {
 
 /** A record of the embedded log failed its checksum or framing outside the recoverable tail. */
 export class LogCorruptedError extends EventBusError {
-  readonly code = 'EVENT_BUS_LOG_CORRUPTED';
+  readonly code = 'event_bus_log_corrupted';
 }
 
 /**
@@ -107,5 +107,5 @@ export class LogCorruptedError extends EventBusError {
  * fsync the file contents are unknown.
  */
 export class LogWriteFailedError extends EventBusError {
-  readonly code = 'EVENT_BUS_LOG_WRITE_FAILED';
+  readonly code = 'event_bus_log_write_failed';
 }

@@ -32,7 +32,7 @@ describe('MinioObjectStore specifics', () => {
     expect(await store.isHealthy()).toBe(false);
     await expect(store.stat('k')).rejects.toBeInstanceOf(ObjectStoreUnavailableError);
     await expect(store.put('k', Readable.from([Buffer.from('x')]))).rejects.toMatchObject({
-      code: 'OBJECT_STORE_UNAVAILABLE',
+      code: 'object_store_unavailable',
     });
   });
 

@@ -13,7 +13,7 @@ export abstract class ObjectStoreError extends Error {
 
 /** The key breaks the key rules (see object-input.validator.ts); nothing was touched. */
 export class InvalidObjectKeyError extends ObjectStoreError {
-  readonly code = 'OBJECT_KEY_INVALID';
+  readonly code = 'object_key_invalid';
 }
 
 /**
@@ -22,11 +22,11 @@ export class InvalidObjectKeyError extends ObjectStoreError {
  * filesystem layout cannot list both, so no adapter allows it.
  */
 export class ObjectKeyConflictError extends ObjectStoreError {
-  readonly code = 'OBJECT_KEY_CONFLICT';
+  readonly code = 'object_key_conflict';
 }
 
 export class ObjectNotFoundError extends ObjectStoreError {
-  readonly code = 'OBJECT_NOT_FOUND';
+  readonly code = 'object_not_found';
 
   constructor(readonly key: string) {
     super(`object "${key}" does not exist`);
@@ -35,29 +35,29 @@ export class ObjectNotFoundError extends ObjectStoreError {
 
 /** The byte range is malformed or starts at or beyond the end of the object. */
 export class InvalidRangeError extends ObjectStoreError {
-  readonly code = 'OBJECT_RANGE_INVALID';
+  readonly code = 'object_range_invalid';
 }
 
 /** User metadata breaks the metadata rules (lower-case header-safe keys, printable ASCII values, 2 KiB). */
 export class InvalidObjectMetadataError extends ObjectStoreError {
-  readonly code = 'OBJECT_METADATA_INVALID';
+  readonly code = 'object_metadata_invalid';
 }
 
 /** The body did not have the announced size; nothing was stored. */
 export class ObjectSizeMismatchError extends ObjectStoreError {
-  readonly code = 'OBJECT_SIZE_MISMATCH';
+  readonly code = 'object_size_mismatch';
 }
 
 /** The bucket (or local root directory) does not exist: call ensureBucket first. */
 export class BucketNotFoundError extends ObjectStoreError {
-  readonly code = 'OBJECT_STORE_BUCKET_NOT_FOUND';
+  readonly code = 'object_store_bucket_not_found';
 }
 
 /** The store could not be reached or refused the request. */
 export class ObjectStoreUnavailableError extends ObjectStoreError {
-  readonly code = 'OBJECT_STORE_UNAVAILABLE';
+  readonly code = 'object_store_unavailable';
 }
 
 export class InvalidObjectStoreConfigError extends ObjectStoreError {
-  readonly code = 'OBJECT_STORE_INVALID_CONFIG';
+  readonly code = 'object_store_invalid_config';
 }

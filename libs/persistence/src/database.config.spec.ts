@@ -49,7 +49,7 @@ describe('parseDatabaseConfig', () => {
       parseDatabaseConfig({});
       throw new Error('expected a failure');
     } catch (err) {
-      expect(err).toMatchObject({ code: 'PERSISTENCE_INVALID_CONFIG', name: 'InvalidDatabaseConfigError' });
+      expect(err).toMatchObject({ code: 'persistence_invalid_config', name: 'InvalidDatabaseConfigError' });
     }
   });
 });

@@ -38,7 +38,7 @@ describe('PGlite specifics', () => {
       try {
         const second = openDatabase({ kind: 'pglite', dataDir: join(dir, '.') });
         await expect(second).rejects.toBeInstanceOf(DatabaseAlreadyOpenError);
-        await expect(second).rejects.toMatchObject({ code: 'PERSISTENCE_ALREADY_OPEN' });
+        await expect(second).rejects.toMatchObject({ code: 'persistence_already_open' });
       } finally {
         await closeDatabase(first);
       }

@@ -63,7 +63,7 @@ describe('PostgreSQL specifics', () => {
     const bad = new URL(url);
     bad.password = 'definitely-wrong-password';
     const attempt = openDatabase({ kind: 'postgres', url: bad.toString() });
-    await expect(attempt).rejects.toMatchObject({ code: 'PERSISTENCE_UNAVAILABLE' });
+    await expect(attempt).rejects.toMatchObject({ code: 'persistence_unavailable' });
     await expect(attempt).rejects.toThrow(/password authentication failed/);
     await attempt.catch((err: Error) => expect(err.message).not.toContain('definitely-wrong-password'));
   });

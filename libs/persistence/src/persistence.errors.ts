@@ -13,22 +13,22 @@ export abstract class PersistenceError extends Error {
 
 /** The database configuration is malformed (bad kind, URL, schema name ...). */
 export class InvalidDatabaseConfigError extends PersistenceError {
-  readonly code = 'PERSISTENCE_INVALID_CONFIG';
+  readonly code = 'persistence_invalid_config';
 }
 
 /** The database could not be reached or opened (refused, auth failed, missing database ...). */
 export class DatabaseUnavailableError extends PersistenceError {
-  readonly code = 'PERSISTENCE_UNAVAILABLE';
+  readonly code = 'persistence_unavailable';
 }
 
 /** A PGlite data directory is already open in this process; PGlite allows one owner per directory. */
 export class DatabaseAlreadyOpenError extends PersistenceError {
-  readonly code = 'PERSISTENCE_ALREADY_OPEN';
+  readonly code = 'persistence_already_open';
 }
 
 /** A migration failed; the migrations that ran with it were rolled back. */
 export class MigrationFailedError extends PersistenceError {
-  readonly code = 'PERSISTENCE_MIGRATION_FAILED';
+  readonly code = 'persistence_migration_failed';
 }
 
 /**
@@ -37,17 +37,17 @@ export class MigrationFailedError extends PersistenceError {
  * wait forever; on PostgreSQL it would silently break atomicity.
  */
 export class NestedTransactionError extends PersistenceError {
-  readonly code = 'PERSISTENCE_NESTED_TRANSACTION';
+  readonly code = 'persistence_nested_transaction';
 }
 
 /** An operation that must run inside the caller's transaction was called outside one. */
 export class NotInTransactionError extends PersistenceError {
-  readonly code = 'PERSISTENCE_NOT_IN_TRANSACTION';
+  readonly code = 'persistence_not_in_transaction';
 }
 
 /** A consumer checkpoint argument (consumer, topic, offset) is invalid. */
 export class InvalidCheckpointError extends PersistenceError {
-  readonly code = 'CHECKPOINT_INVALID';
+  readonly code = 'checkpoint_invalid';
 }
 
 /**
@@ -56,7 +56,7 @@ export class InvalidCheckpointError extends PersistenceError {
  * applied and committed the same messages: roll back and re-read.
  */
 export class CheckpointRegressionError extends PersistenceError {
-  readonly code = 'CHECKPOINT_REGRESSION';
+  readonly code = 'checkpoint_regression';
 
   constructor(
     readonly consumer: string,

@@ -4,6 +4,7 @@
 
 export * from './errors/accord.errors';
 export * from './errors/http-error.mapper';
+export * from './errors/error-status';
 export { HttpExceptionFilter } from './errors/http-exception.filter';
 export { publishForRequest, REQUEST_PUBLISH_TIMEOUT_MS } from './infra/request-publish';
 export { DeadLetterPublisher, type DeadLetterLog, type DeadLetterOptions } from './infra/dead-letter.publisher';

@@ -1,6 +1,25 @@
-import { readPackageVersion, type ServiceDefinition } from '@accord/service-kit';
+import {
+  EVENT_BUS_ERROR_STATUS,
+  KIT_ERROR_STATUS,
+  PERSISTENCE_ERROR_STATUS,
+  PROTOCOL_ERROR_STATUS,
+  readPackageVersion,
+  type ErrorStatusMap,
+  type ServiceDefinition,
+} from '@accord/service-kit';
 import { AppModule } from './app.module';
 import { catalogConfigSchema, type CatalogConfig } from './catalog.config';
+
+/**
+ * HTTP status of every code that can reach the catalog service's edge (docs/services.md "Errors");
+ * catalog.error-status.spec.ts fails on a code without one.
+ */
+export const catalogErrorStatus: ErrorStatusMap = {
+  ...KIT_ERROR_STATUS,
+  ...PROTOCOL_ERROR_STATUS,
+  ...EVENT_BUS_ERROR_STATUS,
+  ...PERSISTENCE_ERROR_STATUS,
+};
 
 /** How main.ts, tests and `accord up` start the catalog service. */
 export const catalogService: ServiceDefinition<CatalogConfig> = {
@@ -11,4 +30,5 @@ export const catalogService: ServiceDefinition<CatalogConfig> = {
   version: readPackageVersion(__dirname),
   configSchema: catalogConfigSchema,
   rootModule: AppModule,
+  errorStatus: catalogErrorStatus,
 };

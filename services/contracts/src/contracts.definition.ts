@@ -1,9 +1,39 @@
-import { readPackageVersion, type ErrorStatusMap, type ServiceDefinition } from '@accord/service-kit';
+import {
+  EVENT_BUS_ERROR_STATUS,
+  KIT_ERROR_STATUS,
+  LEDGER_CORE_ERROR_STATUS,
+  PERSISTENCE_ERROR_STATUS,
+  PROTOCOL_ERROR_STATUS,
+  RULES_ERROR_STATUS,
+  readPackageVersion,
+  type ErrorStatusMap,
+  type ServiceDefinition,
+} from '@accord/service-kit';
 import { AppModule } from './app.module';
 import { contractsConfigSchema, type ContractsConfig } from './contracts.config';
 
-/** HTTP status of the contracts service's codes where the code's last word does not say it (docs/services.md "Errors"). */
+/**
+ * HTTP status of every code that can reach the contracts service's edge (docs/services.md "Errors");
+ * contracts.error-status.spec.ts fails on a code without one.
+ */
 export const contractsErrorStatus: ErrorStatusMap = {
+  ...KIT_ERROR_STATUS,
+  ...PROTOCOL_ERROR_STATUS,
+  ...LEDGER_CORE_ERROR_STATUS,
+  ...RULES_ERROR_STATUS,
+  ...EVENT_BUS_ERROR_STATUS,
+  ...PERSISTENCE_ERROR_STATUS,
+  // contracts.errors.ts
+  channel_not_found: 404,
+  request_not_found: 404,
+  grant_not_found: 404,
+  dataset_not_found: 404,
+  receipts_not_found: 404,
+  digest_not_found: 404,
+  ledger_unavailable: 503,
+  contracts_state_corrupt: 422,
+  contracts_concurrent_writer: 422,
+  block_event_invalid: 400,
   request_not_pending: 409,
   request_not_applied: 409,
   grant_not_active: 409,
@@ -11,7 +41,15 @@ export const contractsErrorStatus: ErrorStatusMap = {
   channel_halted: 409,
   not_provider: 403,
   not_requester: 403,
-  // Rejections of the rules' dry run that an action may meet (the others keep the 422 of a refused rule).
+  // Rejections of the rules' dry run (ActionRejectedError): a refused rule is 422, unless it says more.
+  invalid_payload: 400,
+  invalid_policy: 400,
+  invalid_parameters: 400,
+  dataset_exists: 422,
+  not_owner: 422,
+  version_not_next: 422,
+  own_dataset: 422,
+  amount_overflow: 422,
   unknown_dataset: 404,
   unknown_request: 404,
   unknown_grant: 404,

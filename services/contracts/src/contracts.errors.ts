@@ -3,8 +3,7 @@ import { AccordError } from '@accord/service-kit';
 
 /**
  * Typed errors of the contracts service. Codes are stable strings; the HTTP
- * status comes from `contractsErrorStatus` (contracts.definition.ts) or from
- * the code's last word (docs/services.md "Errors").
+ * status of each is in `contractsErrorStatus` (contracts.definition.ts; docs/services.md "Errors").
  */
 export abstract class ContractsError extends AccordError {}
 

@@ -1,6 +1,40 @@
-import { readPackageVersion, type ServiceDefinition } from '@accord/service-kit';
+import {
+  EVENT_BUS_ERROR_STATUS,
+  KIT_ERROR_STATUS,
+  LEDGER_CORE_ERROR_STATUS,
+  PERSISTENCE_ERROR_STATUS,
+  PROTOCOL_ERROR_STATUS,
+  readPackageVersion,
+  type ErrorStatusMap,
+  type ServiceDefinition,
+} from '@accord/service-kit';
 import { AppModule } from './app.module';
 import { ledgerConfigSchema, type LedgerConfig } from './ledger.config';
+
+/**
+ * HTTP status of every code that can reach the ledger service's edge (docs/services.md "Errors");
+ * ledger.error-status.spec.ts fails on a code without one.
+ */
+export const ledgerErrorStatus: ErrorStatusMap = {
+  ...KIT_ERROR_STATUS,
+  ...PROTOCOL_ERROR_STATUS,
+  ...LEDGER_CORE_ERROR_STATUS,
+  ...EVENT_BUS_ERROR_STATUS,
+  ...PERSISTENCE_ERROR_STATUS,
+  // ledger.errors.ts, query/query.errors.ts
+  channel_not_found: 404,
+  channel_already_exists: 409,
+  genesis_invalid: 400,
+  ledger_divergence: 422,
+  ledger_row_corrupt: 422,
+  block_not_found: 404,
+  tx_not_found: 404,
+  range_invalid: 400,
+  tx_not_provable: 422,
+  // pipeline and audit internals, should one escape to a request
+  ledger_chain_gap: 422,
+  'audit.row_corrupt': 422,
+};
 
 /** How main.ts, tests and `accord up` start the ledger service. */
 export const ledgerService: ServiceDefinition<LedgerConfig> = {
@@ -14,4 +48,5 @@ export const ledgerService: ServiceDefinition<LedgerConfig> = {
   version: readPackageVersion(__dirname),
   configSchema: ledgerConfigSchema,
   rootModule: AppModule,
+  errorStatus: ledgerErrorStatus,
 };

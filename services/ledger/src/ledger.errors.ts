@@ -2,8 +2,7 @@ import { AccordError } from '@accord/service-kit';
 
 /**
  * Typed errors of the ledger service. Codes are stable strings; the HTTP
- * status comes from `ledgerErrorStatus` (ledger.definition.ts) or from the
- * code's last word (docs/services.md "Errors").
+ * status of each is in `ledgerErrorStatus` (ledger.definition.ts; docs/services.md "Errors").
  */
 export abstract class LedgerError extends AccordError {}
 

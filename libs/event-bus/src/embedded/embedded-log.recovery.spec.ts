@@ -188,7 +188,7 @@ describe('embedded log: recovery, index, lock and group commit', () => {
     const bus = await EmbeddedEventBus.open({ dataDir });
     const second = EmbeddedEventBus.open({ dataDir });
     await expect(second).rejects.toBeInstanceOf(LogLockedError);
-    await expect(second).rejects.toMatchObject({ holderPid: process.pid, code: 'EVENT_BUS_LOG_LOCKED' });
+    await expect(second).rejects.toMatchObject({ holderPid: process.pid, code: 'event_bus_log_locked' });
     await bus.close();
 
     // A pid that surely exited: a child we ran to completion.

@@ -122,7 +122,7 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
 
       it('rejects malformed arguments with InvalidEventBusArgumentError', async () => {
         const topic = await newTopic();
-        const invalid = expect.objectContaining({ code: 'EVENT_BUS_INVALID_ARGUMENT' });
+        const invalid = expect.objectContaining({ code: 'event_bus_invalid_argument' });
         await expect(bus.ensureTopic('bad topic!')).rejects.toBeInstanceOf(InvalidEventBusArgumentError);
         await expect(bus.ensureTopic('')).rejects.toEqual(invalid);
         await expect(bus.ensureTopic('..')).rejects.toEqual(invalid);

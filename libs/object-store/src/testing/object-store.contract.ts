@@ -68,7 +68,7 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
         expect(await store.isHealthy()).toBe(false);
         await expect(store.put('k', body('x'))).rejects.toBeInstanceOf(BucketNotFoundError);
         await expect(store.list()).rejects.toBeInstanceOf(BucketNotFoundError);
-        await expect(store.get('k')).rejects.toMatchObject({ code: 'OBJECT_STORE_BUCKET_NOT_FOUND' });
+        await expect(store.get('k')).rejects.toMatchObject({ code: 'object_store_bucket_not_found' });
       });
 
       it('creates the bucket idempotently', async () => {
@@ -110,7 +110,7 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
       it('reports absent objects with ObjectNotFoundError, undefined stat, and a quiet remove', async () => {
         const missing = store.get('basic/missing');
         await expect(missing).rejects.toBeInstanceOf(ObjectNotFoundError);
-        await expect(missing).rejects.toMatchObject({ code: 'OBJECT_NOT_FOUND', key: 'basic/missing' });
+        await expect(missing).rejects.toMatchObject({ code: 'object_not_found', key: 'basic/missing' });
         await expect(store.get('basic/missing', { start: 0, end: 1 })).rejects.toBeInstanceOf(ObjectNotFoundError);
         expect(await store.stat('basic/missing')).toBeUndefined();
         await expect(store.remove('basic/missing')).resolves.toBeUndefined();
@@ -127,7 +127,7 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
       it('refuses a key above or below an existing key (ObjectKeyConflictError)', async () => {
         await store.put('nest/a/b', body('B'));
         await expect(store.put('nest/a', body('A'))).rejects.toBeInstanceOf(ObjectKeyConflictError);
-        await expect(store.put('nest/a/b/c', body('C'))).rejects.toMatchObject({ code: 'OBJECT_KEY_CONFLICT' });
+        await expect(store.put('nest/a/b/c', body('C'))).rejects.toMatchObject({ code: 'object_key_conflict' });
         expect(await store.list('nest/')).toEqual(['nest/a/b']);
         // Siblings are fine, and the key can move once the conflict is removed.
         await store.put('nest/a/c', body('C'));
@@ -202,7 +202,7 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
           await expect(store.put(key, body('x'))).rejects.toBeInstanceOf(InvalidObjectKeyError);
           await expect(store.get(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
           await expect(store.stat(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
-          await expect(store.remove(key)).rejects.toMatchObject({ code: 'OBJECT_KEY_INVALID' });
+          await expect(store.remove(key)).rejects.toMatchObject({ code: 'object_key_invalid' });
         },
       );
 
@@ -244,7 +244,7 @@ export function describeObjectStoreContract(target: ObjectStoreContractTarget): 
         await store.put('size/key', body('original'));
         const short = store.put('size/key', body('abc'), { size: 4 });
         await expect(short).rejects.toBeInstanceOf(ObjectSizeMismatchError);
-        await expect(short).rejects.toMatchObject({ code: 'OBJECT_SIZE_MISMATCH' });
+        await expect(short).rejects.toMatchObject({ code: 'object_size_mismatch' });
         await expect(store.put('size/key', body('abcde'), { size: 4 })).rejects.toBeInstanceOf(ObjectSizeMismatchError);
         await expect(
           store.put('size/key', generatedStream(MULTIPART_SIZE), { size: MULTIPART_SIZE - 1 }),

@@ -156,7 +156,7 @@ export function describePersistenceContract(target: PersistenceContractTarget): 
         for (const bad of [9, 10, 0]) {
           const attempt = withTransaction(db, (m) => checkpoints.advance(m, 'contracts', txTopic('a'), bad));
           await expect(attempt).rejects.toBeInstanceOf(CheckpointRegressionError);
-          await expect(attempt).rejects.toMatchObject({ code: 'CHECKPOINT_REGRESSION', current: 10, requested: bad });
+          await expect(attempt).rejects.toMatchObject({ code: 'checkpoint_regression', current: 10, requested: bad });
         }
         expect(await checkpoints.get(db.manager, 'contracts', txTopic('a'))).toBe(10);
       });

@@ -6,6 +6,7 @@ import { CLOCK, systemClock, type Clock } from '../clock/clock.port';
 import { commonEnvShape, toCommonConfig } from '../config/common.config';
 import { ConfigError } from '../config/config.errors';
 import { AccordError, ServiceStartError } from '../errors/accord.errors';
+import { KIT_ERROR_STATUS } from '../errors/error-status';
 import { startServiceForTest, type ServiceUnderTest } from '../harness/service-test.harness';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { ServiceMetrics } from '../telemetry/service-metrics';
@@ -23,6 +24,10 @@ const world = { dependencyUp: true, closed: [] as string[] };
 class ThingNotFoundError extends AccordError {
   readonly code = 'thing_not_found';
 }
+/** A code the tiny service's errorStatus forgot. */
+class ThingTooOddError extends AccordError {
+  readonly code = 'thing_too_odd';
+}
 
 const newThing = z.object({ name: z.string().min(1), size: z.number().int().positive() });
 
@@ -39,6 +44,7 @@ class ThingsController {
   get(@Param('id') id: string): { id: string } {
     if (id === 'missing') throw new ThingNotFoundError(`no thing ${id}`, { id });
     if (id === 'boom') throw new Error('connection string postgres://admin:hunter2@db');
+    if (id === 'odd') throw new ThingTooOddError(`thing ${id} is odd`, { id });
     return { id };
   }
 
@@ -80,6 +86,7 @@ const tinyService: ServiceDefinition = {
   version: '9.9.9',
   configSchema: z.object(commonEnvShape({ defaultPort: 0 })).transform((env) => toCommonConfig('tiny', env)),
   rootModule: TinyModule,
+  errorStatus: { ...KIT_ERROR_STATUS, thing_not_found: 404 },
 };
 
 describe('bootstrapService (a tiny service over HTTP)', () => {
@@ -180,6 +187,19 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
       traceId: res.body.traceId,
       err: { message: expect.stringContaining('postgres://') },
     });
+  });
+
+  it('answers a domain code missing from errorStatus with a bare 500 and logs it as a bug', async () => {
+    const res = await http().get('/v1/things/odd').set('Authorization', bearer('user')).expect(500);
+    expect(res.body).toEqual({
+      error: 'internal_error',
+      message: 'Internal server error',
+      traceId: expect.any(String),
+    });
+    const logged = sut.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'error code has no HTTP status');
+    expect(logged).toMatchObject({ level: 'error', traceId: res.body.traceId, err: { code: 'thing_too_odd' } });
   });
 
   it('rejects invalid bodies with one reason per field, and malformed JSON', async () => {

@@ -33,8 +33,8 @@ describe('classifyUnavailable', () => {
     ['a refused connection to the database port', sysError('ECONNREFUSED', 6543), 'database'],
     ['a reset connection to a broker', sysError('ECONNRESET', 19092), 'bus'],
     ['a refused connection elsewhere', sysError('ECONNREFUSED', 80), 'network'],
-    ['the persistence lib', Object.assign(new Error('down'), { code: 'PERSISTENCE_UNAVAILABLE' }), 'database'],
-    ['the event bus', Object.assign(new Error('kafka publish failed'), { code: 'EVENT_BUS_UNAVAILABLE' }), 'bus'],
+    ['the persistence lib', Object.assign(new Error('down'), { code: 'persistence_unavailable' }), 'database'],
+    ['the event bus', Object.assign(new Error('kafka publish failed'), { code: 'event_bus_unavailable' }), 'bus'],
     [
       'a cause of a cause',
       new Error('outer', { cause: new Error('mid', { cause: sysError('ECONNREFUSED', 6543) }) }),
@@ -82,7 +82,7 @@ describe('HttpExceptionFilter and unavailable dependencies', () => {
   });
 
   it('answers an event bus outage with 503 and Retry-After, and leaves other errors as they were', () => {
-    const bus = answer(Object.assign(new Error('kafka publish failed'), { code: 'EVENT_BUS_UNAVAILABLE' }));
+    const bus = answer(Object.assign(new Error('kafka publish failed'), { code: 'event_bus_unavailable' }));
     expect(bus).toMatchObject({
       status: 503,
       headers: { 'retry-after': '5' },

@@ -42,7 +42,7 @@ const SYSTEM_CONNECTION_CODES = new Set([
   'EAI_AGAIN',
   'ENOTFOUND',
 ]);
-const BUS_UNAVAILABLE_CODES = new Set(['EVENT_BUS_UNAVAILABLE', 'EVENT_BUS_CLOSED']);
+const BUS_UNAVAILABLE_CODES = new Set(['event_bus_unavailable', 'event_bus_closed']);
 
 interface ErrorShape {
   readonly code?: unknown;
@@ -57,7 +57,7 @@ interface ErrorShape {
  * Whether an error thrown while serving a request means a dependency is
  * unavailable, and which: PostgreSQL connection failures (as node-postgres,
  * pg-pool or TypeORM report them, also wrapped), the persistence lib's
- * PERSISTENCE_UNAVAILABLE, the event bus's EVENT_BUS_UNAVAILABLE/CLOSED,
+ * persistence_unavailable, the event bus's event_bus_unavailable/closed,
  * and refused or reset connections to a known port. Undefined otherwise.
  */
 export function classifyUnavailable(
@@ -70,7 +70,7 @@ export function classifyUnavailable(
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = typeof e.message === 'string' ? e.message : '';
     if (code !== undefined && BUS_UNAVAILABLE_CODES.has(code)) return new DependencyUnavailableError('bus', code);
-    if (code === 'PERSISTENCE_UNAVAILABLE') return new DependencyUnavailableError('database', code);
+    if (code === 'persistence_unavailable') return new DependencyUnavailableError('database', code);
     if (code !== undefined && PG_UNAVAILABLE.test(code))
       return new DependencyUnavailableError('database', `SQLSTATE ${code}`);
     if (PG_CONNECTION_MESSAGE.test(message)) return new DependencyUnavailableError('database', 'connection lost');

@@ -2,7 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { ForbiddenError, UnauthenticatedError } from '../auth/auth.errors';
 import { AccordError, RequestValidationError } from './accord.errors';
-import { isDomainError, mapErrorToHttp } from './http-error.mapper';
+import { EVENT_BUS_ERROR_STATUS, PERSISTENCE_ERROR_STATUS, PROTOCOL_ERROR_STATUS } from './error-status';
+import { isDomainError, mapErrorToHttp, type ErrorStatusMap } from './http-error.mapper';
 
 class DatasetNotFoundError extends AccordError {
   readonly code = 'dataset_not_found';
@@ -21,9 +22,19 @@ class LibError extends Error {
   }
 }
 
+/** A service's table, as its definition's `errorStatus`. */
+const STATUS: ErrorStatusMap = {
+  ...PROTOCOL_ERROR_STATUS,
+  ...EVENT_BUS_ERROR_STATUS,
+  ...PERSISTENCE_ERROR_STATUS,
+  dataset_not_found: 404,
+  'grant.expired': 422,
+  dataset_already_exists: 409,
+};
+
 describe('mapErrorToHttp', () => {
   it('keeps code, message and details of a domain error', () => {
-    const mapped = mapErrorToHttp(new GrantExpiredError('grant g1 expired at height 40', { grantId: 'g1' }));
+    const mapped = mapErrorToHttp(new GrantExpiredError('grant g1 expired at height 40', { grantId: 'g1' }), STATUS);
     expect(mapped).toEqual({
       status: 422,
       body: { error: 'grant.expired', message: 'grant g1 expired at height 40', details: { grantId: 'g1' } },
@@ -36,22 +47,38 @@ describe('mapErrorToHttp', () => {
     [new ForbiddenError(['sysadmin'], ['user']), 403, 'forbidden'],
     [new RequestValidationError([{ field: 'body.x', reason: 'Required' }]), 400, 'validation_failed'],
     [new DatasetNotFoundError('no dataset d1'), 404, 'dataset_not_found'],
-    [new LibError('EVENT_BUS_TOPIC_NOT_FOUND', 'topic "t" does not exist'), 404, 'EVENT_BUS_TOPIC_NOT_FOUND'],
+    [new LibError('event_bus_topic_not_found', 'topic "t" does not exist'), 404, 'event_bus_topic_not_found'],
     [new LibError('tx.invalid', 'bad tx'), 400, 'tx.invalid'],
     [new LibError('json.malformed', 'bad json'), 400, 'json.malformed'],
     [new LibError('tx.too_large', 'too big'), 413, 'tx.too_large'],
+    [new LibError('tx.wrong_channel', 'wrong channel'), 422, 'tx.wrong_channel'],
     [new LibError('dataset_already_exists', 'exists'), 409, 'dataset_already_exists'],
-    [new LibError('DATABASE_UNAVAILABLE', 'down'), 503, 'DATABASE_UNAVAILABLE'],
-    [new LibError('points.insufficient', 'not enough points'), 422, 'points.insufficient'],
+    [new LibError('persistence_unavailable', 'down'), 503, 'persistence_unavailable'],
   ])('maps %p to %i', (error, status, code) => {
-    const mapped = mapErrorToHttp(error);
+    const mapped = mapErrorToHttp(error, STATUS);
     expect(mapped.status).toBe(status);
     expect(mapped.body.error).toBe(code);
     expect(mapped.body.message).toBe(error.message);
   });
 
-  it('lets a service override the status of a code', () => {
+  it('answers the kit codes without a table', () => {
+    expect(mapErrorToHttp(new UnauthenticatedError('Unknown API token')).status).toBe(401);
+    expect(mapErrorToHttp(new RequestValidationError([])).status).toBe(400);
+  });
+
+  it('takes the status from the table, not from the words of the code', () => {
     expect(mapErrorToHttp(new LibError('points.insufficient', 'x'), { 'points.insufficient': 402 }).status).toBe(402);
+    expect(mapErrorToHttp(new LibError('a_thing_not_found', 'x'), { a_thing_not_found: 409 }).status).toBe(409);
+  });
+
+  it('answers a domain code missing from the table with a bare 500 to log: an unmapped code is a bug', () => {
+    for (const code of ['points.insufficient', 'dataset_not_found', 'tx.invalid']) {
+      expect(mapErrorToHttp(new LibError(code, 'secret detail'))).toEqual({
+        status: 500,
+        body: { error: 'internal_error', message: 'Internal server error' },
+        unexpected: true,
+      });
+    }
   });
 
   it('includes the required and granted roles in a 403', () => {

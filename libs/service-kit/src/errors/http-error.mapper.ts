@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { types } from 'node:util';
+import { KIT_ERROR_STATUS } from './error-status';
 
 /** JSON body of every error response (the trace id is added by the filter). */
 export interface ErrorResponseBody {
@@ -16,7 +17,7 @@ export interface MappedHttpError {
   readonly unexpected: boolean;
 }
 
-/** Per-service overrides: domain error code -> HTTP status. */
+/** A service's table: every domain error code that can reach its HTTP edge -> HTTP status (error-status.ts). */
 export type ErrorStatusMap = Readonly<Record<string, number>>;
 
 /** What the mapper may quote from the request to explain a failure. */
@@ -24,17 +25,6 @@ export interface FailedRequestContext {
   /** The request's Content-Encoding header, named when its body does not decompress. */
   readonly contentEncoding?: string;
 }
-
-/** Codes the kit itself raises, and generic ones any lib may use. */
-const KIT_STATUS: ErrorStatusMap = {
-  validation_failed: HttpStatus.BAD_REQUEST,
-  malformed_body: HttpStatus.BAD_REQUEST,
-  unauthenticated: HttpStatus.UNAUTHORIZED,
-  forbidden: HttpStatus.FORBIDDEN,
-  not_found: HttpStatus.NOT_FOUND,
-  conflict: HttpStatus.CONFLICT,
-  not_ready: HttpStatus.SERVICE_UNAVAILABLE,
-};
 
 /** Code used in the body for plain HTTP exceptions (unknown route, ...). */
 const STATUS_CODE_NAMES: Readonly<Record<number, string>> = {
@@ -70,8 +60,9 @@ export function isDomainError(error: unknown): error is Error & { code: string; 
 
 /**
  * Maps anything thrown while handling a request to a status and a body that
- * is safe to show: domain errors keep their code, message and details;
- * unknown errors become a bare 500.
+ * is safe to show: domain errors keep their code, message and details, with
+ * the status of their code in the service's table (or the kit's); unknown
+ * errors, and domain errors whose code has no status (a bug), become a bare 500.
  */
 export function mapErrorToHttp(
   error: unknown,
@@ -87,7 +78,8 @@ export function mapErrorToHttp(
     };
   }
   if (isDomainError(error)) {
-    const status = statusByCode[error.code] ?? KIT_STATUS[error.code] ?? statusFromCodeShape(error.code);
+    const status = statusByCode[error.code] ?? KIT_ERROR_STATUS[error.code];
+    if (status === undefined) return INTERNAL_ERROR;
     const details = isPlainObject(error.details) ? error.details : undefined;
     return {
       status,
@@ -100,29 +92,14 @@ export function mapErrorToHttp(
   }
   const parserFailure = bodyParserFailure(error) ?? decompressionFailure(error, request);
   if (parserFailure) return parserFailure;
-  return {
-    status: HttpStatus.INTERNAL_SERVER_ERROR,
-    body: { error: 'internal_error', message: 'Internal server error' },
-    unexpected: true,
-  };
+  return INTERNAL_ERROR;
 }
 
-// Conventional code words let framework-free libs map sensibly without
-// knowing HTTP (`tx.invalid`, `EVENT_BUS_TOPIC_NOT_FOUND`, ...); a
-// well-formed request that the domain rules reject is 422.
-const WORD_RULES: readonly (readonly [RegExp, number])[] = [
-  [/(^|[._])not_found$|(^|[._])missing$/, HttpStatus.NOT_FOUND],
-  [/(^|[._])(conflict|already_exists|duplicate)$/, HttpStatus.CONFLICT],
-  [/(^|[._])too_large$/, HttpStatus.PAYLOAD_TOO_LARGE],
-  [/(^|[._])(unavailable|timeout|timed_out)$/, HttpStatus.SERVICE_UNAVAILABLE],
-  [/(^|[._])(invalid|malformed)([._]|$)|validation/, HttpStatus.BAD_REQUEST],
-];
-
-function statusFromCodeShape(code: string): number {
-  const c = code.toLowerCase();
-  for (const [pattern, status] of WORD_RULES) if (pattern.test(c)) return status;
-  return HttpStatus.UNPROCESSABLE_ENTITY;
-}
+const INTERNAL_ERROR: MappedHttpError = {
+  status: HttpStatus.INTERNAL_SERVER_ERROR,
+  body: { error: 'internal_error', message: 'Internal server error' },
+  unexpected: true,
+};
 
 function httpExceptionMessage(error: HttpException): string {
   const response = error.getResponse();

@@ -7,12 +7,13 @@ import {
   DEFAULT_RETRY_AFTER_SECONDS,
   type DependencyPorts,
 } from './dependency-unavailable.classifier';
-import { mapErrorToHttp, type ErrorStatusMap } from './http-error.mapper';
+import { isDomainError, mapErrorToHttp, type ErrorStatusMap } from './http-error.mapper';
 
 /**
  * The one place where errors become HTTP responses:
  * `{error: code, message, details?, traceId}`. Unexpected errors are logged
- * with their stack and answered with a bare 500. An unavailable dependency
+ * with their stack and answered with a bare 500, as are domain errors whose
+ * code has no status in the service's table. An unavailable dependency
  * (lost database connection, event bus down) is 503 `dependency_unavailable`
  * naming it, and every 503 tells clients when to retry (`Retry-After`).
  */
@@ -36,7 +37,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (unavailable !== undefined) {
       this.log.pino.warn({ err: exception, method: req.method, url: req.originalUrl ?? req.url }, unavailable.message);
     } else if (mapped.unexpected) {
-      this.log.pino.error({ err: exception, method: req.method, url: req.originalUrl ?? req.url }, 'request failed');
+      // A domain code answered 500 has no status in the service's table: a bug to fix there.
+      const what =
+        isDomainError(exception) && mapped.status === 500 ? 'error code has no HTTP status' : 'request failed';
+      this.log.pino.error({ err: exception, method: req.method, url: req.originalUrl ?? req.url }, what);
     }
     if (res.headersSent) {
       // Too late for a clean error body (e.g. a stream broke midway): cut the connection.

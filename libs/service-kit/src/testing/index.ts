@@ -4,3 +4,4 @@ export * from './keys-file';
 export * from './service-boot.contract';
 export { recordSpansForTest } from './span-recorder';
 export * from './fake-clock';
+export * from './error-codes.collector';
