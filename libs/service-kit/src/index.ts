@@ -119,11 +119,4 @@ export { EventBusTransport, type EventBusTransportOptions } from './events/event
 export { EventBusClient, EVENT_PATTERN_HEADER, type EmittedEvents } from './events/event-bus.client';
 export { startEventTransport } from './events/event-transport.starter';
 export { DEFAULT_READER_TIMINGS, type ReaderStatus, type ReaderTimings } from './events/topic.reader';
-export {
-  TracedEventBus,
-  traceHeaders,
-  messageSpanContext,
-  batchTraceRelation,
-  spanRelation,
-  inSpanOf,
-} from './events/trace-context';
+export { TracedEventBus, traceHeaders, messageSpanContext, spanRelation, inSpanOf } from './events/trace-context';

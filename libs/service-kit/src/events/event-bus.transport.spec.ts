@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lastValueFrom } from 'rxjs';
 import request from 'supertest';
 import { z } from 'zod';
 import { createEventBus, silentEventBusLogger, type EventBus, type LogMessage } from '@accord/event-bus';
@@ -13,6 +14,7 @@ import { DependencyUnavailableError } from '../errors/dependency-unavailable.cla
 import { startServiceForTest, type ServiceUnderTest } from '../harness/service-test.harness';
 import { EventBusModule } from '../infra/event-bus.module';
 import { shutdownTelemetry } from '../telemetry/telemetry';
+import { EventBusClient, EVENT_PATTERN_HEADER } from './event-bus.client';
 import { EventBusContext } from './event-bus.context';
 import type { EventBatch, EventCheckpoints } from './event-subscription';
 import { EventSubscriptionRegistry } from './event-subscription.registry';
@@ -251,5 +253,16 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     release();
     await closing;
     expect(notesOn('notes.b')).toEqual(['b-1', 'b-2']);
+  });
+
+  it('applies what an EventBusClient emits, tagged with its pattern, and refuses request/response', async () => {
+    await bus.ensureTopic('notes.a');
+    await start();
+    const client = new EventBusClient(bus);
+    await lastValueFrom(client.emit('note.added', { topic: 'notes.a', messages: [note('emitted')] }));
+    await until('the emitted note', () => notesOn('notes.a').includes('emitted'));
+    const [stored] = await bus.read('notes.a', 0, 1);
+    expect(stored.headers?.[EVENT_PATTERN_HEADER]).toBe('note.added');
+    await expect(lastValueFrom(client.send('note.added', {}))).rejects.toThrow(/not supported on the event log/);
   });
 });

@@ -53,14 +53,6 @@ export function spanRelation(contexts: readonly (SpanContext | undefined)[]): {
   return { parent: undefined, links: distinct.map((spanContext) => ({ context: spanContext })) };
 }
 
-/** The relation of a consumer's batch span to the spans that published its messages. */
-export function batchTraceRelation(messages: readonly Pick<LogMessage, 'headers'>[]): {
-  readonly parent: Context | undefined;
-  readonly links: Link[];
-} {
-  return spanRelation(messages.map(messageSpanContext));
-}
-
 /** Adds the active trace context to each message that does not carry one already. */
 export function withTraceHeaders(messages: readonly OutgoingMessage[]): readonly OutgoingMessage[] {
   const headers = traceHeaders();

@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import request from 'supertest';
 import { computeTxId, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import {
@@ -18,7 +17,7 @@ import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
 import { writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { TxFactory } from '../testing/ledger-api.fixture';
+import { ledgerChannelClient, TxFactory } from '../testing/ledger-api.fixture';
 
 jest.setTimeout(180_000);
 
@@ -43,19 +42,10 @@ describe('ledger while the Kafka broker is down', () => {
   let ledger: ServiceUnderTest<LedgerConfig>;
   let dir: string;
 
-  const submit = (envelope: TxEnvelope) =>
-    request(ledger.url)
-      .post(`/v1/channels/${channel}/txs`)
-      .set('Authorization', `Bearer ${ledger.tokens.user}`)
-      .send(envelope);
-  const ready = () => request(ledger.url).get('/health/ready');
-  const committed = (txId: string) =>
-    waitFor(`tx ${txId} committed`, async () => {
-      const res = await request(ledger.url)
-        .get(`/v1/txs/${txId}?waitMs=5000`)
-        .set('Authorization', `Bearer ${ledger.tokens.user}`);
-      return res.status === 200 && res.body.status === 'committed' ? (res.body as { code: string }) : undefined;
-    });
+  const api = () => ledgerChannelClient(ledger, channel);
+  const submit = (envelope: TxEnvelope) => api().submit(envelope);
+  const ready = () => api().ready();
+  const committed = (txId: string) => api().committed(txId);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-busout-'));
@@ -82,11 +72,7 @@ describe('ledger while the Kafka broker is down', () => {
 
   it('answers 503 naming the bus at once while the broker is down, and commits once it is back', async () => {
     const genesis = txs.genesis(member, 'alliance', [member], { batchTimeoutMs: 50 });
-    await request(ledger.url)
-      .post('/v1/channels')
-      .set('Authorization', `Bearer ${ledger.tokens.sysadmin}`)
-      .send(genesis)
-      .expect(202);
+    await api().create(genesis);
     await committed(computeTxId(genesis.body));
 
     await kafka('stop');

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { computeTxId, type TxEnvelope } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
@@ -11,7 +10,7 @@ import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
 import { writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
-import { TxFactory } from '../testing/ledger-api.fixture';
+import { ledgerChannelClient, TxFactory } from '../testing/ledger-api.fixture';
 import { TcpProxy } from '../testing/tcp-proxy';
 
 jest.setTimeout(120_000);
@@ -35,19 +34,10 @@ describe('ledger while its PostgreSQL is unreachable', () => {
   let ledger: ServiceUnderTest<LedgerConfig>;
   let dir: string;
 
-  const submit = (envelope: TxEnvelope) =>
-    request(ledger.url)
-      .post(`/v1/channels/${channel}/txs`)
-      .set('Authorization', `Bearer ${ledger.tokens.user}`)
-      .send(envelope);
-  const ready = () => request(ledger.url).get('/health/ready');
-  const committed = (txId: string) =>
-    waitFor(`tx ${txId} committed`, async () => {
-      const res = await request(ledger.url)
-        .get(`/v1/txs/${txId}?waitMs=5000`)
-        .set('Authorization', `Bearer ${ledger.tokens.user}`);
-      return res.status === 200 && res.body.status === 'committed' ? (res.body as { code: string }) : undefined;
-    });
+  const api = () => ledgerChannelClient(ledger, channel);
+  const submit = (envelope: TxEnvelope) => api().submit(envelope);
+  const ready = () => api().ready();
+  const committed = (txId: string) => api().committed(txId);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-pgout-'));
@@ -80,11 +70,7 @@ describe('ledger while its PostgreSQL is unreachable', () => {
 
   it('answers 503 naming the database while it is gone, and commits again once it is back', async () => {
     const genesis = txs.genesis(member, 'alliance', [member], { batchTimeoutMs: 50 });
-    await request(ledger.url)
-      .post('/v1/channels')
-      .set('Authorization', `Bearer ${ledger.tokens.sysadmin}`)
-      .send(genesis)
-      .expect(202);
+    await api().create(genesis);
     await committed(computeTxId(genesis.body));
     expect((await committed((await submit(txs.tx(member)).expect(202)).body.txId as string)).code).toBe('valid');
 

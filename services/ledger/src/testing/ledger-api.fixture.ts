@@ -11,6 +11,7 @@ import {
 } from '@accord/protocol';
 import type { TestMember } from '@accord/protocol/testing';
 import type { EventBus } from '@accord/event-bus';
+import { waitFor } from '@accord/event-bus/testing';
 import type { ChannelPolicy } from '@accord/ledger-core';
 import request from 'supertest';
 import { attestTopic } from '@accord/events';
@@ -127,4 +128,28 @@ function run(
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** A ledger's HTTP API on one channel, as a client uses it: create, submit, wait for commit, readiness. */
+export function ledgerChannelClient(
+  ledger: { url: string; tokens: Readonly<Record<string, string>> },
+  channel: string,
+) {
+  const bearer = (role: string) => `Bearer ${ledger.tokens[role]}`;
+  const client = {
+    /** Publishes a genesis through POST /v1/channels (expects 202). */
+    create: async (genesis: TxEnvelope): Promise<void> => {
+      await request(ledger.url).post('/v1/channels').set('Authorization', bearer('sysadmin')).send(genesis).expect(202);
+    },
+    submit: (envelope: TxEnvelope) =>
+      request(ledger.url).post(`/v1/channels/${channel}/txs`).set('Authorization', bearer('user')).send(envelope),
+    ready: () => request(ledger.url).get('/health/ready'),
+    /** Long-polls the tx status until it is committed; resolves with its status body. */
+    committed: (txId: string) =>
+      waitFor(`tx ${txId} committed`, async () => {
+        const res = await request(ledger.url).get(`/v1/txs/${txId}?waitMs=5000`).set('Authorization', bearer('user'));
+        return res.status === 200 && res.body.status === 'committed' ? (res.body as { code: string }) : undefined;
+      }),
+  };
+  return client;
 }
