@@ -7,6 +7,7 @@ export * from './params/rule-params.schema';
 export * from './policy/iso-duration.parser';
 export * from './policy/usage-terms.schema';
 export * from './policy/odrl-policy.parser';
+export * from './tx/dataset-metadata.schema';
 export * from './tx/rules-tx.schema';
 export * from './state/rules-state.schema';
 export * from './state/rules-state.queries';

@@ -124,6 +124,15 @@ export const ruleParamsSchema = z.strictObject({
   /** No grant lasts longer than this, whatever a dataset's policy allows. */
   maxGrantDurationMs: durationSchema,
   approvedJointPurposes: z.array(jointPurposeSchema).max(1000),
+  /**
+   * The authoritative department per data domain (the one source of truth
+   * for that type of data); the catalog marks and ranks its datasets first.
+   * Absent by default, so it does not change the digest of a state without it.
+   */
+  authoritativeSources: z
+    .record(tokenSchema, memberIdSchema)
+    .refine((r) => Object.keys(r).length <= 256, 'must name at most 256 domains')
+    .optional(),
 });
 export type RuleParams = z.output<typeof ruleParamsSchema>;
 

@@ -11,6 +11,7 @@ import {
   tokenSchema,
   updateFrequencySchema,
 } from '../common/rules-ids.schema';
+import { datasetMetadataSchema } from './dataset-metadata.schema';
 
 /** Tx types the rule engine consumes (docs/rules.md "Transactions"); other types pass it by. */
 export const RULES_TX_TYPES = [
@@ -57,6 +58,8 @@ export const datasetRegisterSchema = z
     contentHash: hashHexSchema,
     /** The access policy in Accord's ODRL subset (checked by parseOdrlPolicy). */
     policy: jsonObjectSchema,
+    /** DCAT-AP descriptive metadata for the catalog (form checked here, not kept in the rule state). */
+    metadata: datasetMetadataSchema.optional(),
   })
   .superRefine((p, ctx) => {
     if (
@@ -82,6 +85,8 @@ export const datasetUpdateSchema = z.strictObject({
   volumeBytes: uintSchema.optional(),
   updateFrequency: updateFrequencySchema.optional(),
   policy: jsonObjectSchema.optional(),
+  /** Replaces the version's DCAT-AP metadata as a whole when given. */
+  metadata: datasetMetadataSchema.optional(),
 });
 
 /** dataset.deprecate, signed by the owner: no new requests; pending ones are cancelled, grants run on. */
