@@ -120,3 +120,11 @@ export { EventBusClient, EVENT_PATTERN_HEADER, type EmittedEvents } from './even
 export { startEventTransport } from './events/event-transport.starter';
 export { DEFAULT_READER_TIMINGS, type ReaderStatus, type ReaderTimings } from './events/topic.reader';
 export { TracedEventBus, traceHeaders, messageSpanContext, spanRelation, inSpanOf } from './events/trace-context';
+export { LedgerClient, LedgerUnavailableError, type LedgerTxStatus } from './ledger-api/ledger.client';
+export {
+  checkLedgerApiPair,
+  httpUrlVar,
+  ledgerApiEnvShape,
+  ledgerApiOf,
+  type LedgerApiConfig,
+} from './config/ledger-api.config';

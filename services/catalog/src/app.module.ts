@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+import { catalogMigrations } from './persistence/migrations/catalog.migrations';
 
 /**
  * The catalog service's own module. The kit adds logging, auth, health,
- * metrics, OpenAPI and GET /v1/info around it; the use cases of later
- * issues plug in here.
+ * metrics, OpenAPI and GET /v1/info around it.
  */
 @Module({
-  imports: [DatabaseModule.forRoot({ migrations: [] }), EventBusModule.forRoot()],
+  imports: [DatabaseModule.forRoot({ migrations: catalogMigrations }), EventBusModule.forRoot()],
 })
 export class AppModule {}

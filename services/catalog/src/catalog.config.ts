@@ -1,12 +1,53 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { commonEnvShape, toCommonConfig } from '@accord/service-kit';
+import {
+  checkLedgerApiPair,
+  commonEnvShape,
+  departmentLayout,
+  ledgerApiEnvShape,
+  ledgerApiOf,
+  optionalVar,
+  toCommonConfig,
+  type CommonConfig,
+  type LedgerApiConfig,
+} from '@accord/service-kit';
 
 /** Port when ACCORD_HTTP_PORT is unset (`accord up` uses base port + 2). */
 export const CATALOG_DEFAULT_PORT = 7102;
 
-/** The catalog service's environment: the common variables (docs/services.md). */
-export const catalogConfigSchema = z
-  .object(commonEnvShape({ defaultPort: CATALOG_DEFAULT_PORT }))
-  .transform((env) => toCommonConfig('catalog', env));
+/** The catalog's own settings, after the common ones (docs/catalog.md "Configuration"). */
+export interface CatalogSettings {
+  /** The department key file: registrations, requests and quality reports are signed with it. */
+  readonly keysFile: string;
+  /** True when ACCORD_KEYS_FILE named it: it must then exist. Otherwise the embedded layout's file. */
+  readonly keysFileExplicit: boolean;
+  /**
+   * This department's ledger API: blocks too large for one event, the
+   * configuration after such a block, and the tx proofs of the provenance
+   * trail. Null: not configured (provenance then answers without proofs).
+   */
+  readonly ledger: LedgerApiConfig | null;
+}
 
-export type CatalogConfig = z.output<typeof catalogConfigSchema>;
+export type CatalogConfig = CommonConfig & CatalogSettings;
+
+/** The catalog service's environment: the common variables (docs/services.md) plus its own. */
+export const catalogConfigSchema = z
+  .object({
+    ...commonEnvShape({ defaultPort: CATALOG_DEFAULT_PORT }),
+    ACCORD_KEYS_FILE: optionalVar(z.string().min(1)),
+    ...ledgerApiEnvShape,
+  })
+  .superRefine(checkLedgerApiPair)
+  .transform((env): CatalogConfig => {
+    const common = toCommonConfig('catalog', env);
+    return {
+      ...common,
+      keysFile:
+        env.ACCORD_KEYS_FILE === undefined
+          ? departmentLayout(common.dataDir, common.department).keysFile
+          : resolve(env.ACCORD_KEYS_FILE),
+      keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
+      ledger: ledgerApiOf(env),
+    };
+  });

@@ -15,7 +15,7 @@ import { testMember } from '@accord/protocol/testing';
 import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
 import type { ContractsConfig } from './contracts.config';
-import { LedgerClient } from './ledger/ledger.client';
+import { LedgerClient } from '@accord/service-kit';
 import { ApplierFixture } from './testing/applier.fixture';
 import {
   attestTopic,

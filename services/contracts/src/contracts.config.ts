@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  checkLedgerApiPair,
   commonEnvShape,
   defaultedVar,
+  ledgerApiEnvShape,
+  ledgerApiOf,
   departmentLayout,
   optionalVar,
   toCommonConfig,
@@ -18,11 +21,6 @@ const intVar = (min: number, max: number) =>
     .regex(/^\d+$/, `must be an integer from ${min} to ${max}`)
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be an integer from ${min} to ${max}`);
-
-const httpUrlVar = z
-  .string()
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
-  .transform((v) => v.replace(/\/+$/, ''));
 
 /** The contracts service's own settings, after the common ones (docs/contracts.md "Configuration"). */
 export interface ContractsSettings {
@@ -49,28 +47,11 @@ export const contractsConfigSchema = z
   .object({
     ...commonEnvShape({ defaultPort: CONTRACTS_DEFAULT_PORT }),
     ACCORD_KEYS_FILE: optionalVar(z.string().min(1)),
-    ACCORD_LEDGER_URL: optionalVar(httpUrlVar),
-    ACCORD_LEDGER_TOKEN: optionalVar(z.string().min(1)),
+    ...ledgerApiEnvShape,
     ACCORD_CONTRACTS_POLL_MS: defaultedVar(intVar(1, 10_000), 20),
     ACCORD_CONTRACTS_BATCH: defaultedVar(intVar(1, 1000), 64),
   })
-  .superRefine((env, ctx) => {
-    // The ledger's read API authenticates every caller: a URL without a token could never be used.
-    if (env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ACCORD_LEDGER_TOKEN'],
-        message: 'is required when ACCORD_LEDGER_URL is set',
-      });
-    }
-    if (env.ACCORD_LEDGER_TOKEN !== undefined && env.ACCORD_LEDGER_URL === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ACCORD_LEDGER_URL'],
-        message: 'is required when ACCORD_LEDGER_TOKEN is set',
-      });
-    }
-  })
+  .superRefine(checkLedgerApiPair)
   .transform((env): ContractsConfig => {
     const common = toCommonConfig('contracts', env);
     return {
@@ -80,10 +61,7 @@ export const contractsConfigSchema = z
           ? departmentLayout(common.dataDir, common.department).keysFile
           : resolve(env.ACCORD_KEYS_FILE),
       keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
-      ledger:
-        env.ACCORD_LEDGER_URL !== undefined && env.ACCORD_LEDGER_TOKEN !== undefined
-          ? { url: env.ACCORD_LEDGER_URL, token: env.ACCORD_LEDGER_TOKEN }
-          : null,
+      ledger: ledgerApiOf(env),
       pollIntervalMs: env.ACCORD_CONTRACTS_POLL_MS,
       batchSize: env.ACCORD_CONTRACTS_BATCH,
     };

@@ -30,7 +30,6 @@ export const contractsErrorStatus: ErrorStatusMap = {
   dataset_not_found: 404,
   receipts_not_found: 404,
   digest_not_found: 404,
-  ledger_unavailable: 503,
   contracts_state_corrupt: 422,
   contracts_concurrent_writer: 422,
   block_event_invalid: 400,

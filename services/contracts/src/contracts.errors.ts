@@ -80,11 +80,6 @@ export class ChannelHaltedError extends ContractsError {
   }
 }
 
-/** The ledger API did not answer as expected (network, 5xx, unexpected body); retried by the block reader. */
-export class LedgerUnavailableError extends ContractsError {
-  readonly code = 'ledger_unavailable';
-}
-
 /**
  * Stored rows that cannot be mapped back (bad number, a state that does not
  * validate or does not hash to its stored digest): the database was altered.

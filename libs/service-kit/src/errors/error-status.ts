@@ -23,6 +23,7 @@ export const KIT_ERROR_STATUS: ErrorStatusMap = {
   conflict: 409,
   not_ready: 503,
   dependency_unavailable: 503,
+  ledger_unavailable: 503,
   config_invalid: 400,
   service_start_failed: 422,
   envelope_invalid: 400,

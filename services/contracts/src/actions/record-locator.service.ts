@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RulesState } from '@accord/rules';
 import { InjectClock, type Clock } from '@accord/service-kit';
-import { LedgerUnavailableError, RecordNotFoundError, RequestNotAppliedError } from '../contracts.errors';
-import { LedgerClient } from '../ledger/ledger.client';
+import { RecordNotFoundError, RequestNotAppliedError } from '../contracts.errors';
+import { LedgerClient, LedgerUnavailableError } from '@accord/service-kit';
 import { LEDGER_CLIENT } from '../pipeline/pipeline.module';
 import { RulesApplier } from '../pipeline/rules-applier.service';
 

@@ -2,7 +2,7 @@ import type { ChannelConfig } from '@accord/ledger-core';
 import { computeBlockHash, computeTxId, isEnvelopeEntry, type Block } from '@accord/protocol';
 import type { ChannelHead, FetchProblem } from '@accord/rules';
 import { BlockEventInvalidError } from '../contracts.errors';
-import type { LedgerClient } from '../ledger/ledger.client';
+import type { LedgerClient } from '@accord/service-kit';
 import { checkTxs, type BlockCommitted } from './block-committed.parser';
 import type { ParsedRecord } from './block-record.mapper';
 

@@ -4,7 +4,7 @@ import { CLOCK, DeadLetterPublisher, EVENT_BUS, SERVICE_CONFIG, ServiceLogger, t
 import { DataSource } from 'typeorm';
 import type { ContractsConfig } from '../contracts.config';
 import { DEPARTMENT_SIGNER, loadDepartmentSigner, type DepartmentSigner } from '../keys/department-signer.provider';
-import { LedgerClient } from '../ledger/ledger.client';
+import { LedgerClient } from '@accord/service-kit';
 import { ContractsPersistenceModule } from '../persistence/contracts-persistence.module';
 import { ReceiptRepository } from '../persistence/receipt.repository';
 import { RulesStateRepository } from '../persistence/rules-state.repository';

@@ -14,7 +14,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { blocksTopic } from '@accord/events';
 import type { Clock, DeadLetterPublisher } from '@accord/service-kit';
 import { BlockEventInvalidError, ConcurrentWriterError, CorruptStateError } from '../contracts.errors';
-import type { LedgerClient } from '../ledger/ledger.client';
+import type { LedgerClient } from '@accord/service-kit';
 import type { AppliedBlockRows, ReceiptRepository } from '../persistence/receipt.repository';
 import type {
   ChannelHalt,

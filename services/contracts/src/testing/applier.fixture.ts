@@ -7,7 +7,7 @@ import { closeDatabase, openDatabase, type DatabaseConfig } from '@accord/persis
 import { DeadLetterPublisher, systemClock } from '@accord/service-kit';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import type { LedgerClient } from '../ledger/ledger.client';
+import type { LedgerClient } from '@accord/service-kit';
 import { ContractsReadRepository } from '../persistence/contracts-read.repository';
 import { contractsMigrations } from '../persistence/migrations/contracts.migrations';
 import { ReceiptRepository } from '../persistence/receipt.repository';

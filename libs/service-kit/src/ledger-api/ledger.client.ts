@@ -1,10 +1,15 @@
 import { channelConfigSchema, type ChannelConfig } from '@accord/ledger-core';
 import { validateBlock, type Block } from '@accord/protocol';
-import { LedgerUnavailableError } from '../contracts.errors';
+import { AccordError } from '../errors/accord.errors';
 
 const TIMEOUT_MS = 10_000;
 /** Attempts of a GET that fails below HTTP (e.g. a keep-alive socket the server closed just then); GETs are idempotent. */
 const ATTEMPTS = 3;
+
+/** This department's ledger API did not answer, or not in the expected form: the caller retries later (503). */
+export class LedgerUnavailableError extends AccordError {
+  readonly code = 'ledger_unavailable';
+}
 
 /** Where this department's ledger says a tx stands (GET /v1/txs/:txId). */
 export type LedgerTxStatus =
@@ -107,6 +112,15 @@ export class LedgerClient {
     )
       return { status, channel, height, code, type };
     throw new LedgerUnavailableError(`the ledger answered the status of tx ${txId} in an unexpected form`, { txId });
+  }
+
+  /**
+   * The proof of a committed tx (GET /v1/txs/:txId/proof, docs/ledger-api.md) as the ledger
+   * answers it; null when the ledger knows no committed tx of that id. It verifies offline
+   * with the members' keys (`verifyTxProof`, `accord verify-proof`).
+   */
+  async txProof(txId: string): Promise<unknown> {
+    return this.get(`/v1/txs/${encodeURIComponent(txId)}/proof`, { notFound: null });
   }
 
   /** GET a JSON answer; with `notFound`, a 404 answers that value instead of failing. */

@@ -1,0 +1,5 @@
+import { CreateTxNonce1764300000000 } from '@accord/service-kit';
+import { CreateCatalogTables1764400000000 } from './create-catalog-tables.migration';
+
+/** Every migration of the catalog service, oldest first; tx_nonce is the tx publisher's. */
+export const catalogMigrations = [CreateTxNonce1764300000000, CreateCatalogTables1764400000000];
