@@ -1,8 +1,8 @@
 import type { CommonConfig } from '../config/common.config';
 import { AccordError } from './accord.errors';
 
-/** Dependencies by the name of their readiness check (GET /health/ready). */
-export type DependencyName = 'database' | 'bus' | 'objectStore' | 'network';
+/** Dependencies by the name of their readiness check (GET /health/ready); `events`: another event stream the consumer waits for. */
+export type DependencyName = 'database' | 'bus' | 'objectStore' | 'network' | 'events';
 
 /** What clients are told to wait before retrying (seconds): long enough for a restart or failover to show. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;

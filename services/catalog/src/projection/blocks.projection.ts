@@ -1,0 +1,187 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LogMessage } from '@accord/event-bus';
+import { BLOCK_COMMITTED, blocksTopic, decodeBlockCommitted, type BlockCommittedEvent } from '@accord/events';
+import type { ChannelConfig } from '@accord/ledger-core';
+import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
+import type { Block, TxEntry } from '@accord/protocol';
+import { isRulesTxType, parseRuleParams } from '@accord/rules';
+import {
+  DependencyUnavailableError,
+  EventRejectedError,
+  EventSubscriptionRegistry,
+  LedgerClient,
+  LedgerUnavailableError,
+  SERVICE_CONFIG,
+  ServiceLogger,
+  type EventBatch,
+  type EventCheckpoints,
+} from '@accord/service-kit';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CatalogConfig } from '../catalog.config';
+import { QUALITY_TX_TYPES, type QualityTxType } from '../quality/quality-tx.schema';
+import { CatalogChannelRepository } from './catalog-channel.repository';
+import { CATALOG_LEDGER } from './catalog-ledger.provider';
+import { ProjectionMetrics } from './projection.metrics';
+import { QualityProjector } from './quality.projector';
+import { storedJson } from './stored-text';
+
+/** The consumer of this department's blocks topic (dead letters: accord.dlq.<department>.catalog-blocks). */
+export const CATALOG_BLOCKS_CONSUMER = 'catalog-blocks';
+
+const qualityTypes: ReadonlySet<string> = new Set(QUALITY_TX_TYPES);
+
+/**
+ * Projects this department's committed blocks (docs/catalog.md
+ * "Projection"): keeps the valid txs the directory needs (dataset and
+ * access txs, whose outcomes arrive as the contracts' decisions, and
+ * quality txs, applied here), the channel configuration and the
+ * authoritative departments it names. Each batch is one transaction with
+ * its checkpoint; a height already projected is skipped, so redelivery
+ * changes nothing.
+ */
+@Injectable()
+export class BlocksProjection implements EventCheckpoints {
+  private readonly topic: string;
+  private readonly log: ServiceLogger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly channels: CatalogChannelRepository,
+    private readonly quality: QualityProjector,
+    private readonly metrics: ProjectionMetrics,
+    @Inject(CATALOG_LEDGER) private readonly ledger: LedgerClient | null,
+    @Inject(SERVICE_CONFIG) config: CatalogConfig,
+    subscriptions: EventSubscriptionRegistry,
+    log: ServiceLogger,
+  ) {
+    this.topic = blocksTopic(config.department);
+    this.log = log.forContext('catalog-blocks');
+    subscriptions.register<BlockCommittedEvent>({
+      pattern: BLOCK_COMMITTED,
+      consumer: CATALOG_BLOCKS_CONSUMER,
+      topics: async () => [this.topic],
+      parse: (message: LogMessage) => {
+        const decoded = decodeBlockCommitted(message.value);
+        if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
+        return decoded.event;
+      },
+      checkpoints: this,
+    });
+  }
+
+  async next(topic: string): Promise<number> {
+    return withTransaction(
+      this.dataSource,
+      async (manager) => (await new ConsumerCheckpointRepository().get(manager, CATALOG_BLOCKS_CONSUMER, topic)) ?? 0,
+    );
+  }
+
+  async skipTo(topic: string, next: number): Promise<void> {
+    await withTransaction(this.dataSource, (manager) =>
+      new ConsumerCheckpointRepository().advance(manager, CATALOG_BLOCKS_CONSUMER, topic, next),
+    );
+  }
+
+  async project(batch: EventBatch<BlockCommittedEvent>): Promise<void> {
+    // Blocks too large for one event are read from the ledger before the transaction opens.
+    const blocks = new Map<BlockCommittedEvent, Block>();
+    for (const { event } of batch.events) blocks.set(event, await this.blockOf(event));
+    let projected = 0;
+    await withTransaction(this.dataSource, async (manager) => {
+      for (const { event } of batch.events) {
+        if (await this.projectBlock(manager, event, blocks.get(event) as Block)) projected += 1;
+      }
+      await new ConsumerCheckpointRepository().advance(manager, CATALOG_BLOCKS_CONSUMER, batch.topic, batch.nextOffset);
+    });
+    this.metrics.blocksProjected.add(projected);
+  }
+
+  private async projectBlock(manager: EntityManager, event: BlockCommittedEvent, block: Block): Promise<boolean> {
+    const { channel } = event;
+    const { height, time } = block.header;
+    const projected = await this.channels.lock(manager, channel);
+    if (height <= projected.blockHeight) return false;
+    for (const [index, entry] of block.txs.entries())
+      await this.projectTx(manager, channel, height, time, index, entry, event);
+    if (event.configChanged) {
+      const config = event.config ?? (await this.configAfter(channel, height, projected.config));
+      const params = parseRuleParams(config.policy.rules);
+      // Parameters that do not validate leave the previous ones in force, as in the rule engine.
+      await this.channels.configChanged(
+        manager,
+        channel,
+        config,
+        params.ok ? (params.params.authoritativeSources ?? {}) : undefined,
+      );
+    }
+    await this.channels.blockProjected(manager, channel, height, time);
+    return true;
+  }
+
+  private async projectTx(
+    manager: EntityManager,
+    channel: string,
+    height: number,
+    time: number,
+    index: number,
+    entry: TxEntry,
+    event: BlockCommittedEvent,
+  ): Promise<void> {
+    if (!('envelope' in entry) || entry.code !== 'valid') return;
+    const { type, from, payload } = entry.envelope.body;
+    if (!isRulesTxType(type) && !qualityTypes.has(type)) return;
+    const txId = event.txIds[index];
+    if (txId === null || txId === undefined) return;
+    await manager.query(
+      `INSERT INTO catalog_tx (tx_id, channel, height, tx_index, type, sender, time, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tx_id) DO NOTHING`,
+      [txId, channel, height, index, type, from, time, storedJson(payload)],
+    );
+    if (!qualityTypes.has(type)) return;
+    const outcome = await this.quality.apply(manager, {
+      channel,
+      height,
+      time,
+      index,
+      txId,
+      type: type as QualityTxType,
+      from,
+      payload,
+    });
+    if (!outcome.applied) {
+      this.metrics.qualityIgnored.add(1, { type });
+      this.log.warn('quality tx ignored', { channel, height, txId, type, reason: outcome.reason });
+    }
+  }
+
+  private async blockOf(event: BlockCommittedEvent): Promise<Block> {
+    if ('txs' in event.block) return event.block;
+    const { height } = event.block.header;
+    return this.askLedger(`the txs of block ${event.channel}/${height}`, (ledger) =>
+      ledger.block(event.channel, height),
+    );
+  }
+
+  private async configAfter(channel: string, height: number, previous: ChannelConfig | null): Promise<ChannelConfig> {
+    if (previous === null)
+      throw new DependencyUnavailableError('network', `no configuration of ${channel} before block ${height}`);
+    return this.askLedger(`the configuration after ${channel}/${height}`, (ledger) =>
+      ledger.configAfter(channel, height, previous.genesis),
+    );
+  }
+
+  /** What only the ledger API can tell; until it does, the projection waits (retried without limit, never parked). */
+  private async askLedger<T>(what: string, ask: (ledger: LedgerClient) => Promise<T>): Promise<T> {
+    if (this.ledger === null)
+      throw new DependencyUnavailableError(
+        'network',
+        `${what} must be read from the ledger and ACCORD_LEDGER_URL is not set`,
+      );
+    try {
+      return await ask(this.ledger);
+    } catch (error) {
+      if (error instanceof LedgerUnavailableError) throw new DependencyUnavailableError('network', error.message);
+      throw error;
+    }
+  }
+}

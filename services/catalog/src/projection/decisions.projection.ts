@@ -1,0 +1,281 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LogMessage } from '@accord/event-bus';
+import { DECISION_EVENT_TYPE, decisionsTopic, decodeDecisionEvent, type DecisionEvent } from '@accord/events';
+import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
+import { datasetId, type DatasetMetadata, type Receipt } from '@accord/rules';
+import {
+  DependencyUnavailableError,
+  EventRejectedError,
+  EventSubscriptionRegistry,
+  SERVICE_CONFIG,
+  type EventBatch,
+  type EventCheckpoints,
+} from '@accord/service-kit';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CatalogConfig } from '../catalog.config';
+import { CatalogChannelRepository } from './catalog-channel.repository';
+import { DatasetRowsWriter } from './dataset-rows.writer';
+import { ProjectionMetrics } from './projection.metrics';
+import { PHASE, ProvenanceWriter } from './provenance.writer';
+import { RequestRowsWriter, type Stamp } from './request-rows.writer';
+
+/** The consumer of this department's decisions topic (dead letters: accord.dlq.<department>.catalog-decisions). */
+export const CATALOG_DECISIONS_CONSUMER = 'catalog-decisions';
+
+interface StoredTx {
+  readonly type: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * Applies the contracts' decisions (receipts of the rule engine, docs/rules.md
+ * "Receipts") to the directory: registrations, versions and deprecations to
+ * catalog_dataset, every request's course to catalog_request, and each
+ * receipt about a dataset to its provenance trail. A registration's DCAT-AP
+ * metadata is in its tx, which the blocks projection stored: a decision of
+ * a height the blocks projection has not reached waits (retried, never
+ * parked). A decision at or before the last applied (height, seq) is
+ * skipped, so redelivery changes nothing.
+ */
+@Injectable()
+export class DecisionsProjection implements EventCheckpoints {
+  private readonly topic: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly channels: CatalogChannelRepository,
+    private readonly datasets: DatasetRowsWriter,
+    private readonly requests: RequestRowsWriter,
+    private readonly provenance: ProvenanceWriter,
+    private readonly metrics: ProjectionMetrics,
+    @Inject(SERVICE_CONFIG) config: CatalogConfig,
+    subscriptions: EventSubscriptionRegistry,
+  ) {
+    this.topic = decisionsTopic(config.department);
+    subscriptions.register<DecisionEvent>({
+      pattern: DECISION_EVENT_TYPE,
+      consumer: CATALOG_DECISIONS_CONSUMER,
+      topics: async () => [this.topic],
+      parse: (message: LogMessage) => {
+        const decoded = decodeDecisionEvent(message.value);
+        if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
+        return decoded.event;
+      },
+      checkpoints: this,
+    });
+  }
+
+  async next(topic: string): Promise<number> {
+    return withTransaction(
+      this.dataSource,
+      async (manager) =>
+        (await new ConsumerCheckpointRepository().get(manager, CATALOG_DECISIONS_CONSUMER, topic)) ?? 0,
+    );
+  }
+
+  async skipTo(topic: string, next: number): Promise<void> {
+    await withTransaction(this.dataSource, (manager) =>
+      new ConsumerCheckpointRepository().advance(manager, CATALOG_DECISIONS_CONSUMER, topic, next),
+    );
+  }
+
+  async project(batch: EventBatch<DecisionEvent>): Promise<void> {
+    await withTransaction(this.dataSource, async (manager) => {
+      for (const { event } of batch.events) await this.applyDecision(manager, event);
+      await new ConsumerCheckpointRepository().advance(
+        manager,
+        CATALOG_DECISIONS_CONSUMER,
+        batch.topic,
+        batch.nextOffset,
+      );
+    });
+  }
+
+  private async applyDecision(manager: EntityManager, event: DecisionEvent): Promise<void> {
+    const channel = await this.channels.lock(manager, event.channel);
+    const seen =
+      event.height < channel.decisionHeight ||
+      (event.height === channel.decisionHeight && event.seq <= channel.decisionSeq);
+    if (seen) return;
+    if (channel.blockHeight < event.height)
+      throw new DependencyUnavailableError(
+        'events',
+        `decision ${event.channel}/${event.height}#${event.seq} is ahead of the blocks projected (${channel.blockHeight}); waiting for them`,
+      );
+    const dataset = await this.applyReceipt(manager, event.channel, event.receipt);
+    if (dataset !== undefined) {
+      const r = event.receipt;
+      await this.provenance.append(manager, {
+        channel: event.channel,
+        height: event.height,
+        phase: r.index !== null ? PHASE.tx : r.kind === 'expired' ? PHASE.beforeTxs : PHASE.afterTxs,
+        txIndex: r.index ?? -1,
+        seq: event.seq,
+        dataset,
+        kind: r.kind,
+        code: r.code,
+        txId: r.txId,
+        actor: r.from,
+        time: event.time,
+        details: provenanceDetails(r),
+      });
+    }
+    await this.channels.decisionApplied(manager, event.channel, event.height, event.seq);
+    this.metrics.decisionsApplied.add(1, { kind: event.kind });
+  }
+
+  /** Applies one receipt; answers the dataset it is about (for the trail), if the catalog knows it. */
+  private async applyReceipt(manager: EntityManager, channel: string, r: Receipt): Promise<string | undefined> {
+    const at: Stamp = { height: r.height, time: r.time };
+    switch (r.kind) {
+      case 'registered': {
+        const tx = await this.txOf(manager, r.txId);
+        const metadata = (tx?.payload['metadata'] ?? {}) as DatasetMetadata;
+        await this.datasets.registered(manager, channel, r.record, metadata, { ...at, txId: r.txId as string });
+        return r.dataset;
+      }
+      case 'updated': {
+        const tx = await this.txOf(manager, r.txId);
+        const given = tx?.payload['metadata'] as DatasetMetadata | undefined;
+        const metadata = given ?? (await this.datasets.currentMetadata(manager, r.dataset));
+        await this.datasets.updated(manager, r.record, metadata, { ...at, txId: r.txId as string });
+        return r.dataset;
+      }
+      case 'deprecated':
+        await this.datasets.deprecated(manager, r.dataset, r.time);
+        return r.dataset;
+      case 'pending':
+        await this.requests.created(manager, RequestRowsWriter.fromRecord(channel, r.request, r.code));
+        return r.request.dataset;
+      case 'granted':
+        await this.requests.created(manager, RequestRowsWriter.fromRecord(channel, r.request, r.code));
+        await this.requests.granted(manager, r.grant, r.code, at);
+        return r.request.dataset;
+      case 'consented':
+        await this.requests.granted(manager, r.grant, r.code, at);
+        return r.grant.dataset;
+      case 'denied':
+        if (r.stage === 'request') {
+          const tx = await this.txOf(manager, r.txId);
+          await this.requests.created(manager, {
+            id: r.request,
+            channel,
+            dataset: r.dataset,
+            requester: r.requester,
+            provider: r.dataset.slice(0, r.dataset.indexOf('/')),
+            purpose: r.purpose,
+            durationMs: Number(tx?.payload['durationMs'] ?? 0),
+            status: 'denied',
+            code: r.code,
+            message: r.message,
+            height: r.height,
+            time: r.time,
+          });
+        } else await this.requests.closed(manager, r.request, 'denied', r.code, r.message, at);
+        return r.dataset;
+      case 'refused':
+        await this.requests.closed(manager, r.request, 'refused', r.code, r.reason, at);
+        return this.requests.datasetOf(manager, r.request);
+      case 'cancelled':
+        await this.requests.closed(manager, r.request, 'cancelled', r.code, null, at);
+        return this.requests.datasetOf(manager, r.request);
+      case 'revoked':
+        await this.requests.grantChanged(
+          manager,
+          r.grant,
+          { grantStatus: 'revoked', code: r.code, message: r.reason },
+          at,
+        );
+        return this.requests.datasetOf(manager, r.grant);
+      case 'expired':
+        if (r.code === 'request_expired') await this.requests.closed(manager, r.request, 'expired', r.code, null, at);
+        else await this.requests.grantChanged(manager, r.grant, { grantStatus: 'expired', code: r.code }, at);
+        return this.requests.datasetOf(manager, r.code === 'request_expired' ? r.request : r.grant);
+      case 'used':
+        await this.requests.grantChanged(
+          manager,
+          r.grant,
+          { accessesUsed: r.accessesUsed, ...(r.code === 'exhausted' ? { grantStatus: 'exhausted' } : {}) },
+          at,
+        );
+        await this.datasets.used(manager, r.dataset);
+        return r.dataset;
+      case 'rejected':
+        return this.rejected(manager, channel, r);
+    }
+  }
+
+  /** A rejected tx shows in the trail of the dataset it names; a rejected request also in the requester's standing. */
+  private async rejected(
+    manager: EntityManager,
+    channel: string,
+    r: Extract<Receipt, { kind: 'rejected' }>,
+  ): Promise<string | undefined> {
+    const tx = await this.txOf(manager, r.txId);
+    if (tx === undefined || r.from === null) return undefined;
+    const named = tx.payload['dataset'];
+    const name = tx.payload['name'];
+    const dataset =
+      typeof named === 'string'
+        ? named
+        : tx.type === 'dataset.register' && typeof name === 'string'
+          ? datasetId(r.from, name)
+          : undefined;
+    if (dataset !== undefined && tx.type === 'access.request')
+      await this.requests.created(manager, {
+        id: r.txId as string,
+        channel,
+        dataset,
+        requester: r.from,
+        provider: dataset.slice(0, dataset.indexOf('/')),
+        purpose: String(tx.payload['purpose'] ?? ''),
+        durationMs: Number(tx.payload['durationMs'] ?? 0),
+        status: 'rejected',
+        code: r.code,
+        message: r.message,
+        height: r.height,
+        time: r.time,
+      });
+    if (dataset !== undefined) return dataset;
+    // Consent, refusal, cancellation, revocation and use name a request or grant.
+    const ref = tx.payload['request'] ?? tx.payload['grant'];
+    return typeof ref === 'string' ? this.requests.datasetOf(manager, ref) : undefined;
+  }
+
+  private async txOf(manager: EntityManager, txId: string | null): Promise<StoredTx | undefined> {
+    if (txId === null) return undefined;
+    const [row] = (await manager.query('SELECT type, payload FROM catalog_tx WHERE tx_id = $1', [txId])) as {
+      type: string;
+      payload: string;
+    }[];
+    return row === undefined
+      ? undefined
+      : { type: row.type, payload: JSON.parse(row.payload) as Record<string, unknown> };
+  }
+}
+
+/** What the trail shows of a receipt beyond kind, code, tx and actor: its own fields, without the bulky records. */
+function provenanceDetails(r: Receipt): Record<string, unknown> {
+  const {
+    height: _h,
+    time: _t,
+    index: _i,
+    txId: _x,
+    from: _f,
+    kind: _k,
+    code: _c,
+    ...rest
+  } = r as Receipt & Record<string, unknown>;
+  const details: Record<string, unknown> = { ...rest };
+  if ('record' in r) details['record'] = { version: r.record.version, contentHash: r.record.contentHash };
+  if ('request' in r && typeof r.request === 'object') details['request'] = r.request.id;
+  if ('grant' in r && typeof r.grant === 'object')
+    details['grant'] = {
+      id: r.grant.id,
+      requester: r.grant.requester,
+      purpose: r.grant.purpose,
+      expiresAt: r.grant.expiresAt,
+    };
+  if ('checks' in r) delete details['checks'];
+  return details;
+}

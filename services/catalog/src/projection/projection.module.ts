@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { BlocksProjection } from './blocks.projection';
+import { CatalogChannelRepository } from './catalog-channel.repository';
+import { catalogLedgerProvider, CATALOG_LEDGER } from './catalog-ledger.provider';
+import { DatasetRowsWriter } from './dataset-rows.writer';
+import { DecisionsProjection } from './decisions.projection';
+import { ProjectionEventsController } from './projection-events.controller';
+import { ProjectionMetrics } from './projection.metrics';
+import { ProvenanceWriter } from './provenance.writer';
+import { QualityProjector } from './quality.projector';
+import { RequestRowsWriter } from './request-rows.writer';
+
+/** The directory projection: committed blocks and the contracts' decisions into the catalog's tables. */
+@Module({
+  controllers: [ProjectionEventsController],
+  providers: [
+    catalogLedgerProvider,
+    CatalogChannelRepository,
+    ProvenanceWriter,
+    QualityProjector,
+    DatasetRowsWriter,
+    RequestRowsWriter,
+    ProjectionMetrics,
+    BlocksProjection,
+    DecisionsProjection,
+  ],
+  exports: [CATALOG_LEDGER, CatalogChannelRepository],
+})
+export class ProjectionModule {}
