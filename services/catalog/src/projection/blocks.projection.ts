@@ -16,12 +16,13 @@ import {
   type EventBatch,
   type EventCheckpoints,
 } from '@accord/service-kit';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CatalogConfig } from '../catalog.config';
 import { QUALITY_TX_TYPES, type QualityTxType } from '../quality/quality-tx.schema';
-import { CatalogChannelRepository } from './catalog-channel.repository';
+import { CatalogChannelRepository, type ProjectedChannel } from './catalog-channel.repository';
 import { CATALOG_LEDGER } from './catalog-ledger.provider';
 import { ProjectionMetrics } from './projection.metrics';
+import { ProjectionTx } from './projection.tx';
 import { QualityProjector } from './quality.projector';
 import { storedJson } from './stored-text';
 
@@ -88,57 +89,64 @@ export class BlocksProjection implements EventCheckpoints {
     for (const { event } of batch.events) blocks.set(event, await this.blockOf(event));
     let projected = 0;
     await withTransaction(this.dataSource, async (manager) => {
+      const tx = new ProjectionTx(manager);
+      const channels = new Map<string, ProjectedChannel>();
       for (const { event } of batch.events) {
-        if (await this.projectBlock(manager, event, blocks.get(event) as Block)) projected += 1;
+        let channel = channels.get(event.channel);
+        if (channel === undefined) {
+          channel = await this.channels.lock(tx, event.channel);
+          channels.set(event.channel, channel);
+        }
+        if (await this.projectBlock(tx, channel, event, blocks.get(event) as Block)) projected += 1;
       }
+      for (const channel of channels.values()) await this.channels.save(tx, channel);
       await new ConsumerCheckpointRepository().advance(manager, CATALOG_BLOCKS_CONSUMER, batch.topic, batch.nextOffset);
     });
     this.metrics.blocksProjected.add(projected);
   }
 
-  private async projectBlock(manager: EntityManager, event: BlockCommittedEvent, block: Block): Promise<boolean> {
-    const { channel } = event;
+  private async projectBlock(
+    tx: ProjectionTx,
+    channel: ProjectedChannel,
+    event: BlockCommittedEvent,
+    block: Block,
+  ): Promise<boolean> {
     const { height, time } = block.header;
-    const projected = await this.channels.lock(manager, channel);
-    if (height <= projected.blockHeight) return false;
+    if (height <= channel.blockHeight) return false;
     for (const [index, entry] of block.txs.entries())
-      await this.projectTx(manager, channel, height, time, index, entry, event);
+      await this.projectTx(tx, channel.channel, height, time, index, entry, event.txIds[index] ?? null);
     if (event.configChanged) {
-      const config = event.config ?? (await this.configAfter(channel, height, projected.config));
+      const config = event.config ?? (await this.configAfter(channel.channel, height, channel.config));
+      channel.config = config;
       const params = parseRuleParams(config.policy.rules);
       // Parameters that do not validate leave the previous ones in force, as in the rule engine.
-      await this.channels.configChanged(
-        manager,
-        channel,
-        config,
-        params.ok ? (params.params.authoritativeSources ?? {}) : undefined,
-      );
+      if (params.ok)
+        await this.channels.authoritiesChanged(tx, channel.channel, params.params.authoritativeSources ?? {});
     }
-    await this.channels.blockProjected(manager, channel, height, time);
+    channel.blockHeight = height;
+    channel.blockTime = time;
     return true;
   }
 
   private async projectTx(
-    manager: EntityManager,
+    tx: ProjectionTx,
     channel: string,
     height: number,
     time: number,
     index: number,
     entry: TxEntry,
-    event: BlockCommittedEvent,
+    txId: string | null,
   ): Promise<void> {
-    if (!('envelope' in entry) || entry.code !== 'valid') return;
+    if (!('envelope' in entry) || entry.code !== 'valid' || txId === null) return;
     const { type, from, payload } = entry.envelope.body;
     if (!isRulesTxType(type) && !qualityTypes.has(type)) return;
-    const txId = event.txIds[index];
-    if (txId === null || txId === undefined) return;
-    await manager.query(
-      `INSERT INTO catalog_tx (tx_id, channel, height, tx_index, type, sender, time, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tx_id) DO NOTHING`,
+    tx.insert(
+      'catalog_tx',
+      ['tx_id', 'channel', 'height', 'tx_index', 'type', 'sender', 'time', 'payload'],
       [txId, channel, height, index, type, from, time, storedJson(payload)],
     );
     if (!qualityTypes.has(type)) return;
-    const outcome = await this.quality.apply(manager, {
+    const outcome = await this.quality.apply(tx, {
       channel,
       height,
       time,

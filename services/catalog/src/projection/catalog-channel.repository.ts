@@ -1,23 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelConfig } from '@accord/ledger-core';
-import type { EntityManager } from 'typeorm';
+import type { ProjectionTx } from './projection.tx';
 import { storedJson } from './stored-text';
 
-/** How far the catalog projected a channel, from its two inputs. */
+/** How far the catalog projected a channel, from its two inputs; a batch moves it and saves it once. */
 export interface ProjectedChannel {
   readonly channel: string;
-  /** The last block whose txs and configuration are projected (-1: none). */
-  readonly blockHeight: number;
+  /** The last block whose txs and configuration are projected (-1: none), and its time. */
+  blockHeight: number;
+  blockTime: number;
   /** The last decision applied, as (height, seq); (-1, -1): none. */
-  readonly decisionHeight: number;
-  readonly decisionSeq: number;
-  /** The genesis of the channel (from the stored configuration), null before it is known. */
-  readonly config: ChannelConfig | null;
+  decisionHeight: number;
+  decisionSeq: number;
+  /** The configuration after the last block that changed it (null before the genesis is projected). */
+  config: ChannelConfig | null;
 }
 
 interface ChannelRow {
-  channel: string;
   block_height: string;
+  block_time: string;
   decision_height: string;
   decision_seq: number;
   config: string | null;
@@ -27,54 +28,46 @@ interface ChannelRow {
 @Injectable()
 export class CatalogChannelRepository {
   /** The channel's row, created on first sight; locked until the transaction ends. */
-  async lock(manager: EntityManager, channel: string): Promise<ProjectedChannel> {
-    await manager.query('INSERT INTO catalog_channel (channel) VALUES ($1) ON CONFLICT (channel) DO NOTHING', [
-      channel,
-    ]);
-    const [row] = (await manager.query(
-      'SELECT channel, block_height, decision_height, decision_seq, config FROM catalog_channel WHERE channel = $1 FOR UPDATE',
+  async lock(tx: ProjectionTx, channel: string): Promise<ProjectedChannel> {
+    await tx.query('INSERT INTO catalog_channel (channel) VALUES ($1) ON CONFLICT (channel) DO NOTHING', [channel]);
+    const [row] = await tx.query<ChannelRow>(
+      'SELECT block_height, block_time, decision_height, decision_seq, config FROM catalog_channel WHERE channel = $1 FOR UPDATE',
       [channel],
-    )) as ChannelRow[];
+    );
     return {
       channel,
       blockHeight: Number(row.block_height),
+      blockTime: Number(row.block_time),
       decisionHeight: Number(row.decision_height),
       decisionSeq: row.decision_seq,
       config: row.config === null ? null : (JSON.parse(row.config) as ChannelConfig),
     };
   }
 
-  async blockProjected(manager: EntityManager, channel: string, height: number, time: number): Promise<void> {
-    await manager.query('UPDATE catalog_channel SET block_height = $2, block_time = $3 WHERE channel = $1', [
-      channel,
-      height,
-      time,
-    ]);
+  /** Saves where a batch left the channel. */
+  async save(tx: ProjectionTx, projected: ProjectedChannel): Promise<void> {
+    await tx.query(
+      `UPDATE catalog_channel SET block_height = $2, block_time = $3, decision_height = $4, decision_seq = $5, config = $6
+       WHERE channel = $1`,
+      [
+        projected.channel,
+        projected.blockHeight,
+        projected.blockTime,
+        projected.decisionHeight,
+        projected.decisionSeq,
+        projected.config === null ? null : storedJson(projected.config),
+      ],
+    );
   }
 
-  async decisionApplied(manager: EntityManager, channel: string, height: number, seq: number): Promise<void> {
-    await manager.query('UPDATE catalog_channel SET decision_height = $2, decision_seq = $3 WHERE channel = $1', [
-      channel,
-      height,
-      seq,
-    ]);
-  }
-
-  /** Stores the configuration after a block and the authoritative departments it names. */
-  async configChanged(
-    manager: EntityManager,
+  /** Replaces the channel's authoritative departments (rule parameter authoritativeSources). */
+  async authoritiesChanged(
+    tx: ProjectionTx,
     channel: string,
-    config: ChannelConfig,
-    authorities: Readonly<Record<string, string>> | undefined,
+    authorities: Readonly<Record<string, string>>,
   ): Promise<void> {
-    await manager.query('UPDATE catalog_channel SET config = $2 WHERE channel = $1', [channel, storedJson(config)]);
-    if (authorities === undefined) return;
-    await manager.query('DELETE FROM catalog_authority WHERE channel = $1', [channel]);
-    for (const [domain, department] of Object.entries(authorities).sort(([a], [b]) => (a < b ? -1 : 1)))
-      await manager.query('INSERT INTO catalog_authority (channel, domain, department) VALUES ($1, $2, $3)', [
-        channel,
-        domain,
-        department,
-      ]);
+    await tx.query('DELETE FROM catalog_authority WHERE channel = $1', [channel]);
+    for (const [domain, department] of Object.entries(authorities))
+      tx.insert('catalog_authority', ['channel', 'domain', 'department'], [channel, domain, department]);
   }
 }

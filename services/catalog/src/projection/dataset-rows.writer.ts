@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { degreeUnits, type DatasetMetadata, type DatasetRecord } from '@accord/rules';
-import type { EntityManager } from 'typeorm';
+import type { ProjectionTx } from './projection.tx';
 import { storedJson, storedText } from './stored-text';
 
 /** Where a registration or update was committed. */
@@ -43,13 +43,13 @@ function versionColumns(record: DatasetRecord, metadata: DatasetMetadata) {
 /** catalog_dataset and catalog_dataset_version: the directory as the rules' receipts and the txs' metadata make it. */
 @Injectable()
 export class DatasetRowsWriter {
-  async registered(
-    manager: EntityManager,
+  registered(
+    tx: ProjectionTx,
     channel: string,
     record: DatasetRecord,
     metadata: DatasetMetadata,
     at: VersionStamp,
-  ): Promise<void> {
+  ): void {
     const columns = {
       id: record.id,
       channel,
@@ -68,58 +68,41 @@ export class DatasetRowsWriter {
       updated_time: at.time,
       ...versionColumns(record, metadata),
     };
-    const names = Object.keys(columns);
-    await manager.query(
-      `INSERT INTO catalog_dataset (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (id) DO NOTHING`,
-      Object.values(columns),
-    );
-    await this.version(manager, record, metadata, at);
+    tx.insert('catalog_dataset', Object.keys(columns), Object.values(columns));
+    this.version(tx, record, metadata, at);
   }
 
-  async updated(
-    manager: EntityManager,
-    record: DatasetRecord,
-    metadata: DatasetMetadata,
-    at: VersionStamp,
-  ): Promise<void> {
+  async updated(tx: ProjectionTx, record: DatasetRecord, metadata: DatasetMetadata, at: VersionStamp): Promise<void> {
     const columns = { ...versionColumns(record, metadata), updated_height: at.height, updated_time: at.time };
     const names = Object.keys(columns);
-    await manager.query(
-      `UPDATE catalog_dataset SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')} WHERE id = $1`,
-      [record.id, ...Object.values(columns)],
-    );
-    await this.version(manager, record, metadata, at);
+    await tx.query(`UPDATE catalog_dataset SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+      record.id,
+      ...Object.values(columns),
+    ]);
+    this.version(tx, record, metadata, at);
   }
 
-  async deprecated(manager: EntityManager, dataset: string, time: number): Promise<void> {
-    await manager.query(`UPDATE catalog_dataset SET status = 'deprecated', deprecated_time = $2 WHERE id = $1`, [
+  async deprecated(tx: ProjectionTx, dataset: string, time: number): Promise<void> {
+    await tx.query(`UPDATE catalog_dataset SET status = 'deprecated', deprecated_time = $2 WHERE id = $1`, [
       dataset,
       time,
     ]);
   }
 
-  async used(manager: EntityManager, dataset: string): Promise<void> {
-    await manager.query('UPDATE catalog_dataset SET accesses = accesses + 1 WHERE id = $1', [dataset]);
+  async used(tx: ProjectionTx, dataset: string): Promise<void> {
+    await tx.query('UPDATE catalog_dataset SET accesses = accesses + 1 WHERE id = $1', [dataset]);
   }
 
   /** The metadata of the dataset's current version (an update without metadata keeps it). */
-  async currentMetadata(manager: EntityManager, dataset: string): Promise<DatasetMetadata> {
-    const [row] = (await manager.query('SELECT metadata FROM catalog_dataset WHERE id = $1', [dataset])) as {
-      metadata: string;
-    }[];
+  async currentMetadata(tx: ProjectionTx, dataset: string): Promise<DatasetMetadata> {
+    const [row] = await tx.query<{ metadata: string }>('SELECT metadata FROM catalog_dataset WHERE id = $1', [dataset]);
     return row === undefined ? {} : (JSON.parse(row.metadata) as DatasetMetadata);
   }
 
-  private async version(
-    manager: EntityManager,
-    record: DatasetRecord,
-    metadata: DatasetMetadata,
-    at: VersionStamp,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO catalog_dataset_version (dataset, version, tx_id, height, time, content_hash, record, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dataset, version) DO NOTHING`,
+  private version(tx: ProjectionTx, record: DatasetRecord, metadata: DatasetMetadata, at: VersionStamp): void {
+    tx.insert(
+      'catalog_dataset_version',
+      ['dataset', 'version', 'tx_id', 'height', 'time', 'content_hash', 'record', 'metadata'],
       [
         record.id,
         record.version,

@@ -11,11 +11,12 @@ import {
   type EventBatch,
   type EventCheckpoints,
 } from '@accord/service-kit';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CatalogConfig } from '../catalog.config';
-import { CatalogChannelRepository } from './catalog-channel.repository';
+import { CatalogChannelRepository, type ProjectedChannel } from './catalog-channel.repository';
 import { DatasetRowsWriter } from './dataset-rows.writer';
 import { ProjectionMetrics } from './projection.metrics';
+import { ProjectionTx } from './projection.tx';
 import { PHASE, ProvenanceWriter } from './provenance.writer';
 import { RequestRowsWriter, type Stamp } from './request-rows.writer';
 
@@ -68,8 +69,7 @@ export class DecisionsProjection implements EventCheckpoints {
   async next(topic: string): Promise<number> {
     return withTransaction(
       this.dataSource,
-      async (manager) =>
-        (await new ConsumerCheckpointRepository().get(manager, CATALOG_DECISIONS_CONSUMER, topic)) ?? 0,
+      async (manager) => (await new ConsumerCheckpointRepository().get(manager, CATALOG_DECISIONS_CONSUMER, topic)) ?? 0,
     );
   }
 
@@ -81,18 +81,32 @@ export class DecisionsProjection implements EventCheckpoints {
 
   async project(batch: EventBatch<DecisionEvent>): Promise<void> {
     await withTransaction(this.dataSource, async (manager) => {
-      for (const { event } of batch.events) await this.applyDecision(manager, event);
-      await new ConsumerCheckpointRepository().advance(
-        manager,
-        CATALOG_DECISIONS_CONSUMER,
-        batch.topic,
-        batch.nextOffset,
+      const tx = new ProjectionTx(manager);
+      const channels = new Map<string, ProjectedChannel>();
+      const txs = await this.loadTxs(
+        tx,
+        batch.events.map((e) => e.event.txId),
       );
+      for (const { event } of batch.events) {
+        let channel = channels.get(event.channel);
+        if (channel === undefined) {
+          channel = await this.channels.lock(tx, event.channel);
+          channels.set(event.channel, channel);
+        }
+        await this.applyDecision(tx, channel, event, txs);
+      }
+      for (const channel of channels.values()) await this.channels.save(tx, channel);
+      await tx.flush();
+      await new ConsumerCheckpointRepository().advance(manager, CATALOG_DECISIONS_CONSUMER, batch.topic, batch.nextOffset);
     });
   }
 
-  private async applyDecision(manager: EntityManager, event: DecisionEvent): Promise<void> {
-    const channel = await this.channels.lock(manager, event.channel);
+  private async applyDecision(
+    tx: ProjectionTx,
+    channel: ProjectedChannel,
+    event: DecisionEvent,
+    txs: ReadonlyMap<string, StoredTx>,
+  ): Promise<void> {
     const seen =
       event.height < channel.decisionHeight ||
       (event.height === channel.decisionHeight && event.seq <= channel.decisionSeq);
@@ -102,10 +116,10 @@ export class DecisionsProjection implements EventCheckpoints {
         'events',
         `decision ${event.channel}/${event.height}#${event.seq} is ahead of the blocks projected (${channel.blockHeight}); waiting for them`,
       );
-    const dataset = await this.applyReceipt(manager, event.channel, event.receipt);
-    if (dataset !== undefined) {
-      const r = event.receipt;
-      await this.provenance.append(manager, {
+    const r = event.receipt;
+    const dataset = await this.applyReceipt(tx, event.channel, r, r.txId === null ? undefined : txs.get(r.txId));
+    if (dataset !== undefined)
+      this.provenance.append(tx, {
         channel: event.channel,
         height: event.height,
         phase: r.index !== null ? PHASE.tx : r.kind === 'expired' ? PHASE.beforeTxs : PHASE.afterTxs,
@@ -119,117 +133,114 @@ export class DecisionsProjection implements EventCheckpoints {
         time: event.time,
         details: provenanceDetails(r),
       });
-    }
-    await this.channels.decisionApplied(manager, event.channel, event.height, event.seq);
+    channel.decisionHeight = event.height;
+    channel.decisionSeq = event.seq;
     this.metrics.decisionsApplied.add(1, { kind: event.kind });
   }
 
   /** Applies one receipt; answers the dataset it is about (for the trail), if the catalog knows it. */
-  private async applyReceipt(manager: EntityManager, channel: string, r: Receipt): Promise<string | undefined> {
+  private async applyReceipt(
+    tx: ProjectionTx,
+    channel: string,
+    r: Receipt,
+    stored: StoredTx | undefined,
+  ): Promise<string | undefined> {
     const at: Stamp = { height: r.height, time: r.time };
     switch (r.kind) {
       case 'registered': {
-        const tx = await this.txOf(manager, r.txId);
-        const metadata = (tx?.payload['metadata'] ?? {}) as DatasetMetadata;
-        await this.datasets.registered(manager, channel, r.record, metadata, { ...at, txId: r.txId as string });
+        const metadata = (stored?.payload['metadata'] ?? {}) as DatasetMetadata;
+        await this.datasets.registered(tx, channel, r.record, metadata, { ...at, txId: r.txId as string });
         return r.dataset;
       }
       case 'updated': {
-        const tx = await this.txOf(manager, r.txId);
-        const given = tx?.payload['metadata'] as DatasetMetadata | undefined;
-        const metadata = given ?? (await this.datasets.currentMetadata(manager, r.dataset));
-        await this.datasets.updated(manager, r.record, metadata, { ...at, txId: r.txId as string });
+        const given = stored?.payload['metadata'] as DatasetMetadata | undefined;
+        const metadata = given ?? (await this.datasets.currentMetadata(tx, r.dataset));
+        await this.datasets.updated(tx, r.record, metadata, { ...at, txId: r.txId as string });
         return r.dataset;
       }
       case 'deprecated':
-        await this.datasets.deprecated(manager, r.dataset, r.time);
+        await this.datasets.deprecated(tx, r.dataset, r.time);
         return r.dataset;
       case 'pending':
-        await this.requests.created(manager, RequestRowsWriter.fromRecord(channel, r.request, r.code));
+        await this.requests.created(tx, RequestRowsWriter.fromRecord(channel, r.request, r.code));
         return r.request.dataset;
       case 'granted':
-        await this.requests.created(manager, RequestRowsWriter.fromRecord(channel, r.request, r.code));
-        await this.requests.granted(manager, r.grant, r.code, at);
+        await this.requests.created(tx, RequestRowsWriter.fromRecord(channel, r.request, r.code));
+        await this.requests.granted(tx, r.grant, r.code, at);
         return r.request.dataset;
       case 'consented':
-        await this.requests.granted(manager, r.grant, r.code, at);
+        await this.requests.granted(tx, r.grant, r.code, at);
         return r.grant.dataset;
       case 'denied':
         if (r.stage === 'request') {
-          const tx = await this.txOf(manager, r.txId);
-          await this.requests.created(manager, {
+          await this.requests.created(tx, {
             id: r.request,
             channel,
             dataset: r.dataset,
             requester: r.requester,
             provider: r.dataset.slice(0, r.dataset.indexOf('/')),
             purpose: r.purpose,
-            durationMs: Number(tx?.payload['durationMs'] ?? 0),
+            durationMs: Number(stored?.payload['durationMs'] ?? 0),
             status: 'denied',
             code: r.code,
             message: r.message,
             height: r.height,
             time: r.time,
           });
-        } else await this.requests.closed(manager, r.request, 'denied', r.code, r.message, at);
+        } else await this.requests.closed(tx, r.request, 'denied', r.code, r.message, at);
         return r.dataset;
       case 'refused':
-        await this.requests.closed(manager, r.request, 'refused', r.code, r.reason, at);
-        return this.requests.datasetOf(manager, r.request);
+        await this.requests.closed(tx, r.request, 'refused', r.code, r.reason, at);
+        return this.requests.datasetOf(tx, r.request);
       case 'cancelled':
-        await this.requests.closed(manager, r.request, 'cancelled', r.code, null, at);
-        return this.requests.datasetOf(manager, r.request);
+        await this.requests.closed(tx, r.request, 'cancelled', r.code, null, at);
+        return this.requests.datasetOf(tx, r.request);
       case 'revoked':
-        await this.requests.grantChanged(
-          manager,
-          r.grant,
-          { grantStatus: 'revoked', code: r.code, message: r.reason },
-          at,
-        );
-        return this.requests.datasetOf(manager, r.grant);
+        await this.requests.grantChanged(tx, r.grant, { grantStatus: 'revoked', code: r.code, message: r.reason }, at);
+        return this.requests.datasetOf(tx, r.grant);
       case 'expired':
-        if (r.code === 'request_expired') await this.requests.closed(manager, r.request, 'expired', r.code, null, at);
-        else await this.requests.grantChanged(manager, r.grant, { grantStatus: 'expired', code: r.code }, at);
-        return this.requests.datasetOf(manager, r.code === 'request_expired' ? r.request : r.grant);
+        if (r.code === 'request_expired') await this.requests.closed(tx, r.request, 'expired', r.code, null, at);
+        else await this.requests.grantChanged(tx, r.grant, { grantStatus: 'expired', code: r.code }, at);
+        return this.requests.datasetOf(tx, r.code === 'request_expired' ? r.request : r.grant);
       case 'used':
         await this.requests.grantChanged(
-          manager,
+          tx,
           r.grant,
           { accessesUsed: r.accessesUsed, ...(r.code === 'exhausted' ? { grantStatus: 'exhausted' } : {}) },
           at,
         );
-        await this.datasets.used(manager, r.dataset);
+        await this.datasets.used(tx, r.dataset);
         return r.dataset;
       case 'rejected':
-        return this.rejected(manager, channel, r);
+        return this.rejected(tx, channel, r, stored);
     }
   }
 
   /** A rejected tx shows in the trail of the dataset it names; a rejected request also in the requester's standing. */
   private async rejected(
-    manager: EntityManager,
+    tx: ProjectionTx,
     channel: string,
     r: Extract<Receipt, { kind: 'rejected' }>,
+    stored: StoredTx | undefined,
   ): Promise<string | undefined> {
-    const tx = await this.txOf(manager, r.txId);
-    if (tx === undefined || r.from === null) return undefined;
-    const named = tx.payload['dataset'];
-    const name = tx.payload['name'];
+    if (stored === undefined || r.from === null) return undefined;
+    const named = stored.payload['dataset'];
+    const name = stored.payload['name'];
     const dataset =
       typeof named === 'string'
         ? named
-        : tx.type === 'dataset.register' && typeof name === 'string'
+        : stored.type === 'dataset.register' && typeof name === 'string'
           ? datasetId(r.from, name)
           : undefined;
-    if (dataset !== undefined && tx.type === 'access.request')
-      await this.requests.created(manager, {
+    if (dataset !== undefined && stored.type === 'access.request')
+      await this.requests.created(tx, {
         id: r.txId as string,
         channel,
         dataset,
         requester: r.from,
         provider: dataset.slice(0, dataset.indexOf('/')),
-        purpose: String(tx.payload['purpose'] ?? ''),
-        durationMs: Number(tx.payload['durationMs'] ?? 0),
+        purpose: String(stored.payload['purpose'] ?? ''),
+        durationMs: Number(stored.payload['durationMs'] ?? 0),
         status: 'rejected',
         code: r.code,
         message: r.message,
@@ -238,19 +249,23 @@ export class DecisionsProjection implements EventCheckpoints {
       });
     if (dataset !== undefined) return dataset;
     // Consent, refusal, cancellation, revocation and use name a request or grant.
-    const ref = tx.payload['request'] ?? tx.payload['grant'];
-    return typeof ref === 'string' ? this.requests.datasetOf(manager, ref) : undefined;
+    const ref = stored.payload['request'] ?? stored.payload['grant'];
+    return typeof ref === 'string' ? this.requests.datasetOf(tx, ref) : undefined;
   }
 
-  private async txOf(manager: EntityManager, txId: string | null): Promise<StoredTx | undefined> {
-    if (txId === null) return undefined;
-    const [row] = (await manager.query('SELECT type, payload FROM catalog_tx WHERE tx_id = $1', [txId])) as {
-      type: string;
-      payload: string;
-    }[];
-    return row === undefined
-      ? undefined
-      : { type: row.type, payload: JSON.parse(row.payload) as Record<string, unknown> };
+  /** The stored txs the decisions name (the blocks projection wrote them in earlier transactions). */
+  private async loadTxs(tx: ProjectionTx, txIds: readonly (string | null)[]): Promise<Map<string, StoredTx>> {
+    const wanted = [...new Set(txIds.filter((id): id is string => id !== null))];
+    const rows =
+      wanted.length === 0
+        ? []
+        : await tx.query<{ tx_id: string; type: string; payload: string }>(
+            'SELECT tx_id, type, payload FROM catalog_tx WHERE tx_id = ANY($1)',
+            [wanted],
+          );
+    return new Map(
+      rows.map((r) => [r.tx_id, { type: r.type, payload: JSON.parse(r.payload) as Record<string, unknown> }]),
+    );
   }
 }
 

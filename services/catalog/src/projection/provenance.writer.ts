@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { ProjectionTx } from './projection.tx';
 import { storedJson } from './stored-text';
 
 /** Where an entry sits in its block: effects of time come before the txs, membership effects after them. */
@@ -26,11 +26,10 @@ export interface ProvenanceEntry {
 /** Appends provenance entries; a redelivered entry (same position) is written once. */
 @Injectable()
 export class ProvenanceWriter {
-  async append(manager: EntityManager, entry: ProvenanceEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO catalog_provenance (channel, height, phase, tx_index, seq, dataset, kind, code, tx_id, actor, time, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT DO NOTHING`,
+  append(tx: ProjectionTx, entry: ProvenanceEntry): void {
+    tx.insert(
+      'catalog_provenance',
+      ['channel', 'height', 'phase', 'tx_index', 'seq', 'dataset', 'kind', 'code', 'tx_id', 'actor', 'time', 'details'],
       [
         entry.channel,
         entry.height,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import {
   QUALITY_ANSWER,
   QUALITY_REPORT,
@@ -7,6 +6,7 @@ import {
   qualityReportSchema,
   type QualityTxType,
 } from '../quality/quality-tx.schema';
+import type { ProjectionTx } from './projection.tx';
 import { PHASE, ProvenanceWriter } from './provenance.writer';
 import { storedText } from './stored-text';
 
@@ -38,19 +38,19 @@ const ownerOf = (dataset: string): string => dataset.slice(0, dataset.indexOf('/
 export class QualityProjector {
   constructor(private readonly provenance: ProvenanceWriter) {}
 
-  async apply(manager: EntityManager, tx: QualityTx): Promise<QualityOutcome> {
-    return tx.type === QUALITY_REPORT ? this.report(manager, tx) : this.answer(manager, tx);
+  async apply(db: ProjectionTx, tx: QualityTx): Promise<QualityOutcome> {
+    return tx.type === QUALITY_REPORT ? this.report(db, tx) : this.answer(db, tx);
   }
 
-  private async report(manager: EntityManager, tx: QualityTx): Promise<QualityOutcome> {
+  private async report(db: ProjectionTx, tx: QualityTx): Promise<QualityOutcome> {
     const parsed = qualityReportSchema.safeParse(tx.payload);
     if (!parsed.success) return { applied: false, reason: `invalid payload: ${parsed.error.issues[0]?.message}` };
     const report = parsed.data;
     if (ownerOf(report.dataset) === tx.from)
       return { applied: false, reason: 'the owner cannot report its own dataset' };
-    await manager.query(
-      `INSERT INTO catalog_quality_report (id, channel, dataset, version, reporter, category, reason, height, time, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open') ON CONFLICT (id) DO NOTHING`,
+    db.insert(
+      'catalog_quality_report',
+      ['id', 'channel', 'dataset', 'version', 'reporter', 'category', 'reason', 'height', 'time', 'status'],
       [
         tx.txId,
         tx.channel,
@@ -61,9 +61,10 @@ export class QualityProjector {
         storedText(report.reason),
         tx.height,
         tx.time,
+        'open',
       ],
     );
-    await this.provenance.append(manager, {
+    this.provenance.append(db, {
       channel: tx.channel,
       height: tx.height,
       phase: PHASE.tx,
@@ -80,23 +81,23 @@ export class QualityProjector {
     return { applied: true };
   }
 
-  private async answer(manager: EntityManager, tx: QualityTx): Promise<QualityOutcome> {
+  private async answer(db: ProjectionTx, tx: QualityTx): Promise<QualityOutcome> {
     const parsed = qualityAnswerSchema.safeParse(tx.payload);
     if (!parsed.success) return { applied: false, reason: `invalid payload: ${parsed.error.issues[0]?.message}` };
     const answer = parsed.data;
-    const [report] = (await manager.query(
+    const [report] = await db.query<{ dataset: string; status: string }>(
       'SELECT dataset, status FROM catalog_quality_report WHERE id = $1 FOR UPDATE',
       [answer.report],
-    )) as { dataset: string; status: string }[];
+    );
     if (report === undefined) return { applied: false, reason: `no report ${answer.report}` };
     if (ownerOf(report.dataset) !== tx.from) return { applied: false, reason: 'only the dataset owner answers' };
     if (report.status !== 'open') return { applied: false, reason: 'the report is already answered' };
-    await manager.query(
+    await db.query(
       `UPDATE catalog_quality_report SET status = 'answered', resolution = $2, answer = $3, fixed_version = $4,
          answer_tx = $5, answered_time = $6 WHERE id = $1`,
       [answer.report, answer.resolution, storedText(answer.answer), answer.fixedVersion ?? null, tx.txId, tx.time],
     );
-    await this.provenance.append(manager, {
+    this.provenance.append(db, {
       channel: tx.channel,
       height: tx.height,
       phase: PHASE.tx,

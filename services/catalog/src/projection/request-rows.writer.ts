@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { GrantRecord, RequestRecord } from '@accord/rules';
-import type { EntityManager } from 'typeorm';
+import type { ProjectionTx } from './projection.tx';
 import { storedText } from './stored-text';
 
 /** A request as first decided: recorded (pending, granted) or only a receipt (denied or rejected when made). */
@@ -28,11 +28,25 @@ export interface Stamp {
 /** catalog_request: every access request of the channel and where it stands (docs/catalog.md "Standing"). */
 @Injectable()
 export class RequestRowsWriter {
-  async created(manager: EntityManager, request: NewRequest): Promise<void> {
-    await manager.query(
-      `INSERT INTO catalog_request (id, channel, dataset, requester, provider, purpose, duration_ms, status, code, message,
-         requested_height, requested_time, updated_height, updated_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12) ON CONFLICT (id) DO NOTHING`,
+  created(tx: ProjectionTx, request: NewRequest): void {
+    tx.insert(
+      'catalog_request',
+      [
+        'id',
+        'channel',
+        'dataset',
+        'requester',
+        'provider',
+        'purpose',
+        'duration_ms',
+        'status',
+        'code',
+        'message',
+        'requested_height',
+        'requested_time',
+        'updated_height',
+        'updated_time',
+      ],
       [
         request.id,
         request.channel,
@@ -44,6 +58,8 @@ export class RequestRowsWriter {
         request.status,
         request.code,
         request.message === null ? null : storedText(request.message),
+        request.height,
+        request.time,
         request.height,
         request.time,
       ],
@@ -67,8 +83,8 @@ export class RequestRowsWriter {
     };
   }
 
-  async granted(manager: EntityManager, grant: GrantRecord, code: string, at: Stamp): Promise<void> {
-    await manager.query(
+  async granted(tx: ProjectionTx, grant: GrantRecord, code: string, at: Stamp): Promise<void> {
+    await tx.query(
       `UPDATE catalog_request SET status = 'granted', code = $2, grant_status = $3, granted_time = $4, expires_at = $5,
          max_accesses = $6, accesses_used = $7, updated_height = $8, updated_time = $9 WHERE id = $1`,
       [
@@ -87,14 +103,14 @@ export class RequestRowsWriter {
 
   /** A request that ended (denied at consent, refused, cancelled, expired). */
   async closed(
-    manager: EntityManager,
+    tx: ProjectionTx,
     id: string,
     status: string,
     code: string,
     message: string | null,
     at: Stamp,
   ): Promise<void> {
-    await manager.query(
+    await tx.query(
       `UPDATE catalog_request SET status = $2, code = $3, message = $4, updated_height = $5, updated_time = $6 WHERE id = $1`,
       [id, status, code, message === null ? null : storedText(message), at.height, at.time],
     );
@@ -102,7 +118,7 @@ export class RequestRowsWriter {
 
   /** A grant that ended (revoked, expired) or was used up. */
   async grantChanged(
-    manager: EntityManager,
+    tx: ProjectionTx,
     id: string,
     change: {
       readonly grantStatus?: string;
@@ -112,7 +128,7 @@ export class RequestRowsWriter {
     },
     at: Stamp,
   ): Promise<void> {
-    await manager.query(
+    await tx.query(
       `UPDATE catalog_request SET grant_status = COALESCE($2, grant_status), accesses_used = COALESCE($3, accesses_used),
          code = COALESCE($4, code), message = CASE WHEN $4::text IS NULL THEN message ELSE $5 END,
          updated_height = $6, updated_time = $7 WHERE id = $1`,
@@ -129,10 +145,8 @@ export class RequestRowsWriter {
   }
 
   /** The dataset a request or grant is about; undefined when the catalog never saw it. */
-  async datasetOf(manager: EntityManager, id: string): Promise<string | undefined> {
-    const [row] = (await manager.query('SELECT dataset FROM catalog_request WHERE id = $1', [id])) as {
-      dataset: string;
-    }[];
+  async datasetOf(tx: ProjectionTx, id: string): Promise<string | undefined> {
+    const [row] = await tx.query<{ dataset: string }>('SELECT dataset FROM catalog_request WHERE id = $1', [id]);
     return row?.dataset;
   }
 }
