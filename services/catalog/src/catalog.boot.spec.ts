@@ -1,9 +1,42 @@
+import { checkErrorResponses, type ErrorCase } from '@accord/service-kit';
 import { describeServiceBoot } from '@accord/service-kit/testing';
 import { catalogService } from './catalog.definition';
 
 describeServiceBoot(catalogService, {
   info: { service: 'catalog', version: '0.1.0' },
-  readinessChecks: ['bus', 'database'],
+  // Ready once both projection consumers read their topics, a moment after the boot.
+  readinessChecks: ['bus', 'database', 'events'],
+  readyWithinMs: 5000,
   openApiTitle: 'Accord catalog',
-  errorCases: [{ method: 'GET', path: '/v1/info', token: null, status: 401, error: 'unauthenticated' }],
+  openApiPaths: [
+    '/v1/datasets/{owner}/{name}/provenance',
+    '/v1/datasets/{owner}/{name}/usage',
+    '/v1/channels/{channel}/catalog.jsonld',
+  ],
+  // The error cases need a real token, known only once booted: checked here rather than with `errorCases`.
+  more: (sut) => {
+    it('documents exactly the error statuses it answers, with a token', async () => {
+      const token = sut().tokens.user;
+      const cases: ErrorCase[] = [
+        { method: 'GET', path: '/v1/info', token: null, status: 401, error: 'unauthenticated' },
+        // provenance/ and export/ (the booted catalog holds no channel or dataset)
+        ...['/v1/datasets/dept-a/data/provenance', '/v1/datasets/dept-a/data/usage'].flatMap((path): ErrorCase[] => [
+          { method: 'GET', path, token: null, status: 401, error: 'unauthenticated' },
+          { method: 'GET', path: `${path}?nope=1`, token, status: 400, error: 'validation_failed' },
+          { method: 'GET', path, token, status: 404, error: 'dataset_not_found' },
+        ]),
+        { method: 'GET', path: '/v1/channels/ch/catalog.jsonld', token: null, status: 401, error: 'unauthenticated' },
+        {
+          method: 'GET',
+          path: '/v1/channels/ch/catalog.jsonld?status=old',
+          token,
+          status: 400,
+          error: 'validation_failed',
+        },
+        { method: 'GET', path: '/v1/channels/ch/catalog.jsonld', token, status: 404, error: 'channel_not_found' },
+      ];
+      const report = await checkErrorResponses(sut().url, sut().service.openApi, cases);
+      expect([...report.unexpected, ...report.undocumented, ...report.unproduced]).toEqual([]);
+    });
+  },
 });

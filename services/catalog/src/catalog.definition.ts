@@ -19,6 +19,11 @@ export const catalogErrorStatus: ErrorStatusMap = {
   ...PROTOCOL_ERROR_STATUS,
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
+  // provenance/provenance.errors.ts
+  dataset_not_found: 404,
+  // export/export.errors.ts
+  channel_not_found: 404,
+  catalog_row_corrupt: 422,
 };
 
 /** How main.ts, tests and `accord up` start the catalog service. */

@@ -1,3 +1,11 @@
 export { catalogService } from './catalog.definition';
 export { catalogConfigSchema, CATALOG_DEFAULT_PORT, type CatalogConfig } from './catalog.config';
 export { AppModule as CatalogModule } from './app.module';
+export {
+  verifyProvenanceProofs,
+  type ProvableEntry,
+  type ProvenanceKeys,
+  type ProvenanceProofCheck,
+  type ProvenanceProofReport,
+} from './provenance/provenance-proof.verifier';
+export type { ProvenanceEntry, ProvenancePage, UsagePage } from './provenance/provenance.service';

@@ -20,7 +20,7 @@ import { DataSource } from 'typeorm';
 import type { CatalogConfig } from '../catalog.config';
 import { QUALITY_TX_TYPES, type QualityTxType } from '../quality/quality-tx.schema';
 import { CatalogChannelRepository, type ProjectedChannel } from './catalog-channel.repository';
-import { CATALOG_LEDGER } from './catalog-ledger.provider';
+import { CATALOG_LEDGER } from '../ledger/catalog-ledger.provider';
 import { ProjectionMetrics } from './projection.metrics';
 import { ProjectionTx } from './projection.tx';
 import { QualityProjector } from './quality.projector';

@@ -69,7 +69,8 @@ export class DecisionsProjection implements EventCheckpoints {
   async next(topic: string): Promise<number> {
     return withTransaction(
       this.dataSource,
-      async (manager) => (await new ConsumerCheckpointRepository().get(manager, CATALOG_DECISIONS_CONSUMER, topic)) ?? 0,
+      async (manager) =>
+        (await new ConsumerCheckpointRepository().get(manager, CATALOG_DECISIONS_CONSUMER, topic)) ?? 0,
     );
   }
 
@@ -97,7 +98,12 @@ export class DecisionsProjection implements EventCheckpoints {
       }
       for (const channel of channels.values()) await this.channels.save(tx, channel);
       await tx.flush();
-      await new ConsumerCheckpointRepository().advance(manager, CATALOG_DECISIONS_CONSUMER, batch.topic, batch.nextOffset);
+      await new ConsumerCheckpointRepository().advance(
+        manager,
+        CATALOG_DECISIONS_CONSUMER,
+        batch.topic,
+        batch.nextOffset,
+      );
     });
   }
 

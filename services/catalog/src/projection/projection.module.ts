@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CatalogLedgerModule } from '../ledger/catalog-ledger.provider';
 import { BlocksProjection } from './blocks.projection';
 import { CatalogChannelRepository } from './catalog-channel.repository';
-import { catalogLedgerProvider, CATALOG_LEDGER } from './catalog-ledger.provider';
 import { DatasetRowsWriter } from './dataset-rows.writer';
 import { DecisionsProjection } from './decisions.projection';
 import { ProjectionEventsController } from './projection-events.controller';
@@ -12,9 +12,9 @@ import { RequestRowsWriter } from './request-rows.writer';
 
 /** The directory projection: committed blocks and the contracts' decisions into the catalog's tables. */
 @Module({
+  imports: [CatalogLedgerModule],
   controllers: [ProjectionEventsController],
   providers: [
-    catalogLedgerProvider,
     CatalogChannelRepository,
     ProvenanceWriter,
     QualityProjector,
@@ -24,6 +24,6 @@ import { RequestRowsWriter } from './request-rows.writer';
     BlocksProjection,
     DecisionsProjection,
   ],
-  exports: [CATALOG_LEDGER, CatalogChannelRepository],
+  exports: [CatalogChannelRepository],
 })
 export class ProjectionModule {}

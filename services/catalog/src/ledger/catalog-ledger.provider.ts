@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Module, type Provider } from '@nestjs/common';
 import { LedgerClient, SERVICE_CONFIG } from '@accord/service-kit';
 import type { CatalogConfig } from '../catalog.config';
 
@@ -11,3 +11,7 @@ export const catalogLedgerProvider: Provider = {
   useFactory: (config: CatalogConfig): LedgerClient | null =>
     config.ledger === null ? null : new LedgerClient(config.ledger.url, config.ledger.token),
 };
+
+/** This department's ledger API client, shared by the projection and the provenance trail. */
+@Module({ providers: [catalogLedgerProvider], exports: [CATALOG_LEDGER] })
+export class CatalogLedgerModule {}
