@@ -4,6 +4,9 @@ import { CatalogExportModule } from './export/export.module';
 import { catalogMigrations } from './persistence/migrations/catalog.migrations';
 import { ProjectionModule } from './projection/projection.module';
 import { ProvenanceModule } from './provenance/provenance.module';
+import { QualityModule } from './quality/quality.module';
+import { RegistrationModule } from './registration/registration.module';
+import { RequestsModule } from './requests/requests.module';
 
 /**
  * The catalog service's own module. The kit adds logging, auth, health,
@@ -16,6 +19,9 @@ import { ProvenanceModule } from './provenance/provenance.module';
     ProjectionModule,
     ProvenanceModule,
     CatalogExportModule,
+    RegistrationModule,
+    RequestsModule,
+    QualityModule,
   ],
 })
 export class AppModule {}

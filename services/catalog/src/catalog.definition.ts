@@ -19,11 +19,25 @@ export const catalogErrorStatus: ErrorStatusMap = {
   ...PROTOCOL_ERROR_STATUS,
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
-  // provenance/provenance.errors.ts
-  dataset_not_found: 404,
-  // export/export.errors.ts
+  // catalog.errors.ts (docs/catalog-actions.md "Errors", docs/catalog-provenance-export.md)
   channel_not_found: 404,
+  channel_config_invalid: 422,
+  not_channel_member: 409,
+  dataset_not_found: 404,
+  report_not_found: 404,
+  dataset_exists: 409,
+  dataset_deprecated: 409,
+  not_owner: 403,
+  own_dataset: 422,
+  version_not_next: 409,
+  duplicate_request: 409,
+  report_closed: 409,
+  invalid_policy: 400,
+  unknown_version: 400,
+  invalid_fixed_version: 400,
   catalog_row_corrupt: 422,
+  // requests/requests.errors.ts
+  requests_refused: 422,
 };
 
 /** How main.ts, tests and `accord up` start the catalog service. */

@@ -1,6 +1,6 @@
 import { datasetMetadataSchema } from '@accord/rules';
 import type { DcatDatasetSource } from './dcat-catalog.builder';
-import { CatalogRowCorruptError } from './export.errors';
+import { CatalogRowCorruptError } from '../catalog.errors';
 import type { DatasetExportRow } from './export.repository';
 
 /**

@@ -7,7 +7,7 @@ import { catalogErrorStatus } from '../catalog.definition';
 import { catalogMigrations } from '../persistence/migrations/catalog.migrations';
 import { verifyProvenanceProofs } from './provenance-proof.verifier';
 import { trailQuerySchema, usageQuerySchema, type TrailQuery } from './provenance.dto';
-import { DatasetNotFoundError } from './provenance.errors';
+import { DatasetNotFoundError } from '../catalog.errors';
 import { ProvenanceRepository } from './provenance.repository';
 import { ProvenanceService, type ProvenanceEntry, type TxProofSource } from './provenance.service';
 import { CatalogRows } from './testing/catalog-rows.fixture';

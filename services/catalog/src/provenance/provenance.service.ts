@@ -10,7 +10,7 @@ import {
   type TrailQuery,
   type UsageQuery,
 } from './provenance.dto';
-import { DatasetNotFoundError } from './provenance.errors';
+import { DatasetNotFoundError } from '../catalog.errors';
 import { ProvenanceRepository, type GrantUsageRow, type TrailRow } from './provenance.repository';
 
 /** Where tx proofs come from: this department's ledger API (LedgerClient), or null when none is configured. */
