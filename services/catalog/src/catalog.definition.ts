@@ -19,6 +19,11 @@ export const catalogErrorStatus: ErrorStatusMap = {
   ...PROTOCOL_ERROR_STATUS,
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
+  // search/search.errors.ts
+  unsupported_filter: 400,
+  cursor_invalid: 400,
+  dataset_not_found: 404,
+  catalog_row_corrupt: 500,
 };
 
 /** How main.ts, tests and `accord up` start the catalog service. */
