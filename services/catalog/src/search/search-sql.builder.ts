@@ -35,16 +35,16 @@ const WORD = /^[\p{L}\p{N}_]+$/u;
  * to_tsquery cannot see an operator in it.
  */
 export function tsQuerySql(q: string, params: SqlParams): string {
-  const whole = `websearch_to_tsquery('simple', ${params.add(q)})`;
+  const whole = () => `websearch_to_tsquery('simple', ${params.add(q)}::text)`;
   const tokens = q.split(/\s+/);
   const last = tokens[tokens.length - 1] ?? '';
   const before = tokens[tokens.length - 2]?.toLowerCase();
   const quotes = (q.match(/"/g) ?? []).length;
   if (!WORD.test(last) || last.length < MIN_PREFIX_LENGTH || quotes % 2 === 1 || before === 'or' || last === 'or')
-    return whole;
+    return whole();
   const rest = tokens.slice(0, -1).join(' ');
-  const prefix = `to_tsquery('simple', ${params.add(`'${last}':*`)})`;
-  return rest === '' ? prefix : `(websearch_to_tsquery('simple', ${params.add(rest)}) && ${prefix})`;
+  const prefix = `to_tsquery('simple', ${params.add(`'${last}':*`)}::text)`;
+  return rest === '' ? prefix : `(websearch_to_tsquery('simple', ${params.add(rest)}::text) && ${prefix})`;
 }
 
 export function rankSql(tsQuery: string): string {

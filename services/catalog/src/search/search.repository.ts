@@ -112,7 +112,7 @@ export class SearchRepository {
       SELECT d.id, d.channel, d.owner, d.name, d.title, d.description, d.domain, d.themes, d.keywords,
         d.sensitivity, d.governance, d.formats, d.version, d.status, d.updated_time,
         ${keys.some((k) => k.column === 'authoritative') ? 'page.authoritative' : AUTHORITATIVE_SQL} AS authoritative,
-        ${rank === null ? 'NULL' : 'page.rank::text'} AS rank, lower(d.title) AS title_key,
+        ${rank === null ? 'NULL' : keys.some((k) => k.column === 'rank') ? 'page.rank::text' : `(${rank})::text`} AS rank, lower(d.title) AS title_key,
         ${headline},
         (SELECT count(*) FROM catalog_quality_report qr WHERE qr.dataset = d.id AND qr.status = 'open') AS open_reports,
         ${STANDING_SELECT}
