@@ -1,3 +1,8 @@
 export { catalogService } from './catalog.definition';
 export { catalogConfigSchema, CATALOG_DEFAULT_PORT, type CatalogConfig } from './catalog.config';
 export { AppModule as CatalogModule } from './app.module';
+export { catalogMigrations } from './persistence/migrations/catalog.migrations';
+export { SearchService, type SearchResult, type SearchHit } from './search/search.service';
+export { SearchRepository } from './search/search.repository';
+export { DatasetEntryRepository } from './search/dataset-entry.repository';
+export { parseSearchQuery, type SearchQuery } from './search/search-query.dto';
