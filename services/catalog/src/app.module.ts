@@ -7,6 +7,7 @@ import { ProvenanceModule } from './provenance/provenance.module';
 import { QualityModule } from './quality/quality.module';
 import { RegistrationModule } from './registration/registration.module';
 import { RequestsModule } from './requests/requests.module';
+import { SearchModule } from './search/search.module';
 
 /**
  * The catalog service's own module. The kit adds logging, auth, health,
@@ -22,6 +23,7 @@ import { RequestsModule } from './requests/requests.module';
     RegistrationModule,
     RequestsModule,
     QualityModule,
+    SearchModule,
   ],
 })
 export class AppModule {}

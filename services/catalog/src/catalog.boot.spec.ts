@@ -14,7 +14,7 @@ describeServiceBoot(catalogService, {
   readinessChecks: ['bus', 'database', 'events'],
   readyWithinMs: 5000,
   openApiTitle: 'Accord catalog',
-  openApiPaths: PROVENANCE_EXPORT_ROUTES,
+  openApiPaths: ['/v1/datasets', '/v1/datasets/{owner}/{name}', ...PROVENANCE_EXPORT_ROUTES],
   // The error cases need a real token, known only once booted: checked here rather than with `errorCases`.
   more: (sut) => {
     it('documents exactly the error statuses it answers, with a token', async () => {

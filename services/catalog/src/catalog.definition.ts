@@ -38,6 +38,9 @@ export const catalogErrorStatus: ErrorStatusMap = {
   catalog_row_corrupt: 422,
   // requests/requests.errors.ts
   requests_refused: 422,
+  // search/search.errors.ts
+  unsupported_filter: 400,
+  cursor_invalid: 400,
 };
 
 /** How main.ts, tests and `accord up` start the catalog service. */

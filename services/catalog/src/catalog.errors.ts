@@ -91,3 +91,27 @@ export class ActionInputError extends CatalogError {
     super(message, details);
   }
 }
+
+/** A query parameter GET /v1/datasets does not know: refused rather than silently ignored. */
+export class UnsupportedFilterError extends CatalogError {
+  readonly code = 'unsupported_filter';
+
+  constructor(
+    readonly parameters: readonly string[],
+    supported: readonly string[],
+  ) {
+    super(`unsupported query parameter${parameters.length > 1 ? 's' : ''}: ${parameters.join(', ')}`, {
+      parameters,
+      supported,
+    });
+  }
+}
+
+/** A search `cursor` that is not one this endpoint issued for the same query (other filters, other sort, altered). */
+export class CursorInvalidError extends CatalogError {
+  readonly code = 'cursor_invalid';
+
+  constructor(reason: string) {
+    super(`cursor is invalid: ${reason}; start again without a cursor`, { reason });
+  }
+}

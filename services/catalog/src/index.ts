@@ -9,3 +9,8 @@ export {
   type ProvenanceProofReport,
 } from './provenance/provenance-proof.verifier';
 export type { ProvenanceEntry, ProvenancePage, UsagePage } from './provenance/provenance.service';
+export { catalogMigrations } from './persistence/migrations/catalog.migrations';
+export { SearchService, type SearchResult, type SearchHit } from './search/search.service';
+export { SearchRepository } from './search/search.repository';
+export { DatasetEntryRepository } from './search/dataset-entry.repository';
+export { parseSearchQuery, type SearchQuery } from './search/search-query.dto';

@@ -1,0 +1,235 @@
+import { Injectable } from '@nestjs/common';
+import { InjectClock, InjectServiceContext, type Clock, type ServiceContext } from '@accord/service-kit';
+import { DatasetEntryRepository, type EntryRow } from './dataset-entry.repository';
+import { toStanding, type Standing } from './dataset-standing.mapper';
+import { escapeHtml } from './search-sql.builder';
+import { decodeCursor, effectiveSort, encodeCursor, type CursorKeys } from './search.cursor';
+import { CatalogRowCorruptError, DatasetNotFoundError } from '../catalog.errors';
+import { SearchRepository, type FacetRow, type HitRow } from './search.repository';
+import { FACET_NAMES, parseSearchQuery, type FacetName, type SearchQuery } from './search-query.dto';
+
+export interface FacetCount {
+  readonly value: string;
+  readonly count: number;
+}
+
+export interface SearchHit {
+  readonly id: string;
+  readonly channel: string;
+  readonly owner: string;
+  readonly name: string;
+  readonly title: string;
+  /** The title HTML-escaped, query terms in <mark>…</mark> (the escaped title when there is no q). */
+  readonly titleHtml: string;
+  /** Fragments of the description around the matches, HTML-escaped with <mark>…</mark>; its start without q. */
+  readonly snippetHtml: string;
+  readonly domain: string;
+  readonly themes: readonly string[];
+  readonly keywords: readonly string[];
+  readonly sensitivity: string;
+  readonly governance: string;
+  readonly formats: readonly string[];
+  readonly version: number;
+  readonly status: string;
+  /** Block time of the last registration or update (ms). */
+  readonly updatedTime: number;
+  /** The owner is the authoritative source of the dataset's domain on its channel. */
+  readonly authoritative: boolean;
+  /** Text-match score (ts_rank_cd with field weights); null without q. */
+  readonly score: number | null;
+  readonly openQualityReports: number;
+  readonly standing: Standing;
+}
+
+export interface SearchResult {
+  /** Hits of the whole filtered set (all pages). */
+  readonly total: number;
+  readonly sort: 'relevance' | 'newest' | 'title';
+  readonly hits: readonly SearchHit[];
+  /** Value counts per facet, each over the rows passing every filter but its own; most frequent first. */
+  readonly facets: Readonly<Record<FacetName, readonly FacetCount[]>>;
+  /** Cursor of the next page (also in the Link header), null on the last page. */
+  readonly next: string | null;
+}
+
+/** Most values listed per facet. */
+export const MAX_FACET_VALUES = 100;
+/** Characters of the description shown without q. */
+const PLAIN_SNIPPET_LENGTH = 240;
+
+/** GET /v1/datasets and GET /v1/datasets/:owner/:name over the projected tables. */
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly entries: DatasetEntryRepository,
+    @InjectServiceContext() private readonly context: Pick<ServiceContext, 'department'>,
+    /** Wall clock: a grant past its end shows as expired before the projection's next block says so. */
+    @InjectClock() private readonly clock: Clock,
+  ) {}
+
+  /** Parses the raw query string (unknown parameter, bad value, foreign cursor: 400) and answers one page. */
+  async find(raw: Readonly<Record<string, unknown>>): Promise<SearchResult> {
+    return this.findParsed(parseSearchQuery(raw));
+  }
+
+  async findParsed(query: SearchQuery): Promise<SearchResult> {
+    const sort = effectiveSort(query);
+    const authoritativeFirst = query.sort === 'relevance';
+    const cursor = query.cursor === null ? null : decodeCursor(query, query.cursor, authoritativeFirst);
+    const department = this.context.department;
+    const [rows, facetRows] = await Promise.all([
+      this.search.page(query, sort, authoritativeFirst, cursor, query.limit + 1, department),
+      this.search.facets(query),
+    ]);
+    const now = this.clock.now();
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      total: Number(facetRows.find((r) => r.facet === 'total')?.n ?? 0),
+      sort,
+      hits: page.map((row) => toHit(row, department, now)),
+      facets: toFacets(facetRows),
+      next:
+        rows.length > query.limit && last !== undefined
+          ? encodeCursor(query, cursorKeys(sort, authoritativeFirst, last))
+          : null,
+    };
+  }
+
+  /** The full entry of a dataset: metadata, policy, terms, versions, open reports, standing. */
+  async entry(owner: string, name: string) {
+    const id = `${owner}/${name}`;
+    const row = await this.entries.entry(id, this.context.department);
+    if (row === undefined) throw new DatasetNotFoundError(id);
+    const [versions, reports] = await Promise.all([this.entries.versions(id), this.entries.openReports(id)]);
+    return {
+      ...entryFields(row),
+      authoritative: row['authoritative'] === 1,
+      standing: toStanding(row.owner, this.context.department, row as never, this.clock.now()),
+      versions: versions.map((v) => ({
+        version: v.version,
+        txId: v.tx_id,
+        height: Number(v.height),
+        time: Number(v.time),
+        contentHash: v.content_hash,
+        metadata: parseJson(id, 'catalog_dataset_version.metadata', v.metadata),
+      })),
+      openQualityReports: reports.map((r) => ({
+        id: r.id,
+        version: r.version,
+        reporter: r.reporter,
+        category: r.category,
+        reason: r.reason,
+        height: Number(r.height),
+        time: Number(r.time),
+      })),
+    };
+  }
+}
+
+function toHit(row: HitRow, department: string, now: number): SearchHit {
+  return {
+    id: row.id,
+    channel: row.channel,
+    owner: row.owner,
+    name: row.name,
+    title: row.title,
+    titleHtml: row.title_html ?? escapeHtml(row.title),
+    snippetHtml: row.snippet_html ?? escapeHtml(plainSnippet(row.description)),
+    domain: row.domain,
+    themes: row.themes,
+    keywords: row.keywords,
+    sensitivity: row.sensitivity,
+    governance: row.governance,
+    formats: row.formats,
+    version: row.version,
+    status: row.status,
+    updatedTime: Number(row.updated_time),
+    authoritative: Number(row.authoritative) === 1,
+    score: row.rank === null ? null : Number(row.rank),
+    openQualityReports: Number(row.open_reports),
+    standing: toStanding(row.owner, department, row, now),
+  };
+}
+
+function plainSnippet(description: string): string {
+  if (description.length <= PLAIN_SNIPPET_LENGTH) return description;
+  const cut = description.lastIndexOf(' ', PLAIN_SNIPPET_LENGTH);
+  return `${description.slice(0, cut > PLAIN_SNIPPET_LENGTH / 2 ? cut : PLAIN_SNIPPET_LENGTH)} …`;
+}
+
+function cursorKeys(sort: 'relevance' | 'newest' | 'title', authoritativeFirst: boolean, row: HitRow): CursorKeys {
+  const authoritative = Number(row.authoritative) === 1 ? 1 : 0;
+  switch (sort) {
+    case 'relevance':
+      return { sort, authoritative, rank: row.rank ?? '0', id: row.id };
+    case 'newest':
+      return { sort, authoritative: authoritativeFirst ? authoritative : null, updated: row.updated_time, id: row.id };
+    case 'title':
+      return { sort, title: row.title_key, id: row.id };
+  }
+}
+
+function toFacets(rows: readonly FacetRow[]): Record<FacetName, FacetCount[]> {
+  const out = Object.fromEntries(FACET_NAMES.map((f) => [f, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
+  for (const row of rows) {
+    if (row.facet === 'total' || row.value === null) continue;
+    out[row.facet].push({ value: row.value, count: Number(row.n) });
+  }
+  for (const facet of FACET_NAMES) {
+    out[facet] = out[facet]
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, MAX_FACET_VALUES);
+  }
+  return out;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function entryFields(row: EntryRow) {
+  const id = row.id;
+  return {
+    id,
+    channel: row['channel'] as string,
+    owner: row.owner,
+    name: row['name'] as string,
+    version: row['version'] as number,
+    status: row['status'] as string,
+    title: row['title'] as string,
+    description: row['description'] as string,
+    keywords: row['keywords'] as string[],
+    themes: row['themes'] as string[],
+    publisher: row['publisher'] as string,
+    domain: row['domain'] as string,
+    dataType: row['data_type'] as string,
+    sensitivity: row['sensitivity'] as string,
+    subjectKey: row['subject_key'] as string | null,
+    subjectClass: row['subject_class'] as string | null,
+    governance: row['governance'] as string,
+    updateFrequency: row['update_frequency'] as string,
+    volumeBytes: Number(row['volume_bytes']),
+    contentHash: row['content_hash'] as string,
+    languages: row['languages'] as string[],
+    formats: row['formats'] as string[],
+    metadata: parseJson(id, 'catalog_dataset.metadata', row.metadata),
+    policy: parseJson(id, 'catalog_dataset.policy', row.policy),
+    terms: parseJson(id, 'catalog_dataset.terms', row.terms),
+    accesses: Number(row['accesses']),
+    registered: {
+      height: Number(row['registered_height']),
+      time: Number(row['registered_time']),
+      txId: row['registered_tx'] as string,
+    },
+    updated: { height: Number(row['updated_height']), time: Number(row['updated_time']) },
+    deprecatedTime: num(row['deprecated_time']),
+  };
+}
+
+function parseJson(id: string, column: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new CatalogRowCorruptError(`${column} of dataset ${id} is not JSON`, { dataset: id, column });
+  }
+}
