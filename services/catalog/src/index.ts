@@ -12,5 +12,6 @@ export type { ProvenanceEntry, ProvenancePage, UsagePage } from './provenance/pr
 export { catalogMigrations } from './persistence/migrations/catalog.migrations';
 export { SearchService, type SearchResult, type SearchHit } from './search/search.service';
 export { SearchRepository } from './search/search.repository';
+export { DirectoryIndexLoader } from './search/index/directory-index.loader';
 export { DatasetEntryRepository } from './search/dataset-entry.repository';
 export { parseSearchQuery, type SearchQuery } from './search/search-query.dto';

@@ -3,6 +3,9 @@ import { degreeUnits, type DatasetMetadata, type DatasetRecord } from '@accord/r
 import type { ProjectionTx } from './projection.tx';
 import { storedJson, storedText } from './stored-text';
 
+/** Every change the search index reads takes a new revision (inserts get theirs by default). */
+const NEXT_REVISION = "revision = nextval('catalog_dataset_revision')";
+
 /** Where a registration or update was committed. */
 export interface VersionStamp {
   readonly txId: string;
@@ -75,18 +78,18 @@ export class DatasetRowsWriter {
   async updated(tx: ProjectionTx, record: DatasetRecord, metadata: DatasetMetadata, at: VersionStamp): Promise<void> {
     const columns = { ...versionColumns(record, metadata), updated_height: at.height, updated_time: at.time };
     const names = Object.keys(columns);
-    await tx.query(`UPDATE catalog_dataset SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')} WHERE id = $1`, [
-      record.id,
-      ...Object.values(columns),
-    ]);
+    await tx.query(
+      `UPDATE catalog_dataset SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')}, ${NEXT_REVISION} WHERE id = $1`,
+      [record.id, ...Object.values(columns)],
+    );
     this.version(tx, record, metadata, at);
   }
 
   async deprecated(tx: ProjectionTx, dataset: string, time: number): Promise<void> {
-    await tx.query(`UPDATE catalog_dataset SET status = 'deprecated', deprecated_time = $2 WHERE id = $1`, [
-      dataset,
-      time,
-    ]);
+    await tx.query(
+      `UPDATE catalog_dataset SET status = 'deprecated', deprecated_time = $2, ${NEXT_REVISION} WHERE id = $1`,
+      [dataset, time],
+    );
   }
 
   async used(tx: ProjectionTx, dataset: string): Promise<void> {

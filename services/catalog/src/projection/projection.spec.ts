@@ -7,6 +7,7 @@ import type { JsonObject } from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { contentHash, odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry, type ServiceUnderTest } from '@accord/service-kit';
+import request from 'supertest';
 import type { CatalogConfig } from '../catalog.config';
 import {
   catalogDb,
@@ -237,6 +238,34 @@ describe('catalog projection of committed blocks and decisions', () => {
     expect(trail[0]).toMatchObject({ tx_id: ids.traffic, actor: self.id });
     expect(await rows("SELECT status FROM catalog_dataset WHERE id = 'dept-a/traffic'")).toEqual([
       { status: 'deprecated' },
+    ]);
+  });
+
+  it('keeps search current with the chain: a new version is found by its new title, a deprecated dataset leaves the default results', async () => {
+    const search = async (query: Record<string, string>) =>
+      (
+        await request(dept.catalog.url)
+          .get('/v1/datasets')
+          .query(query)
+          .set('Authorization', `Bearer ${dept.catalog.tokens.user}`)
+          .expect(200)
+      ).body as { total: number; hits: { id: string; title: string; authoritative: boolean }[] };
+    // Searched once before the changes below, so the index is loaded and must follow them.
+    expect((await search({ q: 'census' })).hits.map((h) => h.id)).toEqual(['dept-b/census']);
+    ids.moreCensus = await txs.send(b, 'dataset.update', {
+      dataset: 'dept-b/census',
+      version: 2,
+      contentHash: contentHash('census-v2'),
+      title: 'Population register',
+    });
+    await until('census v2 in search', async () =>
+      (await search({ q: 'population register' })).hits.some((h) => h.id === 'dept-b/census') ? true : undefined,
+    );
+    expect((await search({ q: 'census' })).hits).toEqual([]);
+    // dept-a/traffic was deprecated above: only a status filter that asks for deprecated datasets finds it.
+    expect((await search({ q: 'cameras' })).hits).toEqual([]);
+    expect((await search({ q: 'cameras', status: 'deprecated' })).hits).toEqual([
+      expect.objectContaining({ id: 'dept-a/traffic', authoritative: true }),
     ]);
   });
 

@@ -123,6 +123,43 @@ export class SearchRepository {
   }
 
   /**
+   * The rows of the given datasets in the given order (a page the in-memory
+   * index chose), with snippets for `q`, standing and report counts.
+   */
+  async rows(ids: readonly string[], q: string | null, department: string): Promise<HitRow[]> {
+    if (ids.length === 0) return [];
+    const params = new SqlParams();
+    const order = params.add(ids);
+    const ts = q === null ? null : tsQuerySql(q, params);
+    const dept = params.add(department);
+    const headline =
+      ts === null
+        ? 'NULL AS title_html, NULL AS snippet_html'
+        : `ts_headline('simple', ${escapeHtmlSql('d.title')}, ${ts}, ${params.add(HEADLINE_TITLE)}) AS title_html,
+           ts_headline('simple', ${escapeHtmlSql('d.description')}, ${ts}, ${params.add(HEADLINE_DESCRIPTION)}) AS snippet_html`;
+    const sql = `
+      SELECT d.id, d.channel, d.owner, d.name, d.title, d.description, d.domain, d.themes, d.keywords,
+        d.sensitivity, d.governance, d.formats, d.version, d.status, d.updated_time, 0 AS authoritative, NULL AS rank,
+        lower(d.title) AS title_key, ${headline},
+        (SELECT count(*) FROM catalog_quality_report qr WHERE qr.dataset = d.id AND qr.status = 'open') AS open_reports,
+        ${STANDING_SELECT}
+      FROM unnest(${order}::text[]) WITH ORDINALITY AS p(id, n)
+      JOIN catalog_dataset d ON d.id = p.id
+      ${standingJoin(dept)}
+      ORDER BY p.n`;
+    return (await this.dataSource.query(sql, params.values)) as HitRow[];
+  }
+
+  /** PostgreSQL's parse of `q` (websearch_to_tsquery and the prefix rule), as tsquery text; '' when it has no words. */
+  async tsQueryText(q: string): Promise<string> {
+    const params = new SqlParams();
+    const [row] = (await this.dataSource.query(`SELECT (${tsQuerySql(q, params)})::text AS query`, params.values)) as {
+      query: string;
+    }[];
+    return row?.query ?? '';
+  }
+
+  /**
    * Facet counts and the total of the filtered set in one statement. Each
    * facet is counted over the rows that pass every filter but its own, so
    * choosing a value of a facet still shows the other values' counts: the

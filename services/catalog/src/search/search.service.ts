@@ -6,6 +6,9 @@ import { escapeHtml } from './search-sql.builder';
 import { decodeCursor, effectiveSort, encodeCursor, type CursorKeys } from './search.cursor';
 import { CatalogRowCorruptError, DatasetNotFoundError } from '../catalog.errors';
 import { SearchRepository, type FacetRow, type HitRow } from './search.repository';
+import { DirectoryIndexLoader } from './index/directory-index.loader';
+import type { AfterKeys, IndexHit } from './index/directory.index';
+import { hasPhrase, parseTsquery } from './index/text-search.parser';
 import { FACET_NAMES, parseSearchQuery, type FacetName, type SearchQuery } from './search-query.dto';
 
 export interface FacetCount {
@@ -63,6 +66,7 @@ export class SearchService {
   constructor(
     private readonly search: SearchRepository,
     private readonly entries: DatasetEntryRepository,
+    private readonly indexes: DirectoryIndexLoader,
     @InjectServiceContext() private readonly context: Pick<ServiceContext, 'department'>,
     /** Wall clock: a grant past its end shows as expired before the projection's next block says so. */
     @InjectClock() private readonly clock: Clock,
@@ -77,6 +81,54 @@ export class SearchService {
     const sort = effectiveSort(query);
     const authoritativeFirst = query.sort === 'relevance';
     const cursor = query.cursor === null ? null : decodeCursor(query, query.cursor, authoritativeFirst);
+    const text = query.q === null ? null : (parseTsquery(await this.search.tsQueryText(query.q)) ?? 'nothing');
+    // Phrases need word positions, which the index does not keep: PostgreSQL answers those.
+    if (text !== null && text !== 'nothing' && hasPhrase(text))
+      return this.inDatabase(query, sort, authoritativeFirst, cursor);
+    const index = await this.indexes.current();
+    const result = index.search(
+      query,
+      text,
+      sort,
+      authoritativeFirst,
+      cursor === null ? null : afterKeys(cursor),
+      query.limit,
+    );
+    const department = this.context.department;
+    const rows = new Map(
+      (
+        await this.search.rows(
+          result.hits.map((h) => h.dataset.id),
+          query.q,
+          department,
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const now = this.clock.now();
+    const hits = result.hits.flatMap((h): SearchHit[] => {
+      const row = rows.get(h.dataset.id);
+      if (row === undefined) return [];
+      const rank = h.score === null ? null : String(h.score);
+      return [toHit({ ...row, authoritative: h.authoritative ? 1 : 0, rank }, department, now)];
+    });
+    const last = result.hits[result.hits.length - 1];
+    return {
+      total: result.total,
+      sort,
+      hits,
+      facets: facetCounts(result.facets),
+      next:
+        result.more && last !== undefined ? encodeCursor(query, indexCursorKeys(sort, authoritativeFirst, last)) : null,
+    };
+  }
+
+  /** The same answer computed by PostgreSQL alone (queries with phrases). */
+  private async inDatabase(
+    query: SearchQuery,
+    sort: 'relevance' | 'newest' | 'title',
+    authoritativeFirst: boolean,
+    cursor: CursorKeys | null,
+  ): Promise<SearchResult> {
     const department = this.context.department;
     const [rows, facetRows] = await Promise.all([
       this.search.page(query, sort, authoritativeFirst, cursor, query.limit + 1, department),
@@ -157,6 +209,45 @@ function plainSnippet(description: string): string {
   if (description.length <= PLAIN_SNIPPET_LENGTH) return description;
   const cut = description.lastIndexOf(' ', PLAIN_SNIPPET_LENGTH);
   return `${description.slice(0, cut > PLAIN_SNIPPET_LENGTH / 2 ? cut : PLAIN_SNIPPET_LENGTH)} …`;
+}
+
+/** The cursor's keys as the index compares them. */
+function afterKeys(cursor: CursorKeys): AfterKeys {
+  switch (cursor.sort) {
+    case 'relevance':
+      return { sort: 'relevance', authoritative: cursor.authoritative, score: Number(cursor.rank), id: cursor.id };
+    case 'newest':
+      return { sort: 'newest', authoritative: cursor.authoritative, updated: Number(cursor.updated), id: cursor.id };
+    case 'title':
+      return cursor;
+  }
+}
+
+function indexCursorKeys(
+  sort: 'relevance' | 'newest' | 'title',
+  authoritativeFirst: boolean,
+  hit: IndexHit,
+): CursorKeys {
+  const authoritative = hit.authoritative ? 1 : 0;
+  switch (sort) {
+    case 'relevance':
+      return { sort, authoritative, rank: String(hit.score ?? 0), id: hit.dataset.id };
+    case 'newest':
+      return {
+        sort,
+        authoritative: authoritativeFirst ? authoritative : null,
+        updated: String(hit.dataset.updatedTime),
+        id: hit.dataset.id,
+      };
+    case 'title':
+      return { sort, title: hit.dataset.titleKey, id: hit.dataset.id };
+  }
+}
+
+function facetCounts(maps: Readonly<Record<FacetName, ReadonlyMap<string, number>>>): Record<FacetName, FacetCount[]> {
+  return toFacets(
+    FACET_NAMES.flatMap((facet) => [...maps[facet]].map(([value, n]) => ({ facet, value, n: String(n) }))),
+  );
 }
 
 function cursorKeys(sort: 'relevance' | 'newest' | 'title', authoritativeFirst: boolean, row: HitRow): CursorKeys {

@@ -1,0 +1,574 @@
+import type { FacetName, SearchQuery } from '../search-query.dto';
+import type { LexemeEntry, TsQuery } from './text-search.parser';
+
+/** What the index keeps of a dataset: the columns search filters, counts and sorts on, and its lexemes. */
+export interface IndexedDataset {
+  readonly id: string;
+  readonly channel: string;
+  readonly owner: string;
+  readonly domain: string;
+  readonly sensitivity: string;
+  readonly governance: string;
+  readonly status: string;
+  readonly subjectClass: string | null;
+  readonly themes: readonly string[];
+  readonly formats: readonly string[];
+  readonly updatedTime: number;
+  /** lower(title): the title sort's key. */
+  readonly titleKey: string;
+  /** Integer 1e-7 degrees, as stored. */
+  readonly bbox: {
+    readonly west: number;
+    readonly south: number;
+    readonly east: number;
+    readonly north: number;
+  } | null;
+  readonly temporalStart: string | null;
+  readonly temporalEnd: string | null;
+  readonly lexemes: readonly LexemeEntry[];
+}
+
+/** A page position: the order keys of the last hit of the previous page. */
+export type AfterKeys =
+  | { readonly sort: 'relevance'; readonly authoritative: 0 | 1; readonly score: number; readonly id: string }
+  | { readonly sort: 'newest'; readonly authoritative: 0 | 1 | null; readonly updated: number; readonly id: string }
+  | { readonly sort: 'title'; readonly title: string; readonly id: string };
+
+export interface IndexHit {
+  readonly dataset: IndexedDataset;
+  readonly authoritative: boolean;
+  /** Text-match score; null without q. */
+  readonly score: number | null;
+}
+
+export interface IndexResult {
+  readonly total: number;
+  /** Up to `limit` hits in order, after the cursor. */
+  readonly hits: readonly IndexHit[];
+  /** True when more hits follow the page. */
+  readonly more: boolean;
+  readonly facets: Readonly<Record<FacetName, ReadonlyMap<string, number>>>;
+}
+
+/**
+ * Field weights of the text score: a query word in the title or keywords
+ * (A) counts 1, in the description (B) 0.4, in the publisher, domain or
+ * owner (C) 0.1, elsewhere (D) 0.05; each class counts at most 3
+ * occurrences, so repeating a word does not buy rank.
+ */
+const WEIGHTS = { A: 1, B: 0.4, C: 0.1, D: 0.05 } as const;
+const MAX_OCCURRENCES = 3;
+
+function postingScore(entry: LexemeEntry): number {
+  const c = entry.counts;
+  const capped = (n: number) => Math.min(n, MAX_OCCURRENCES);
+  return WEIGHTS.A * capped(c.A) + WEIGHTS.B * capped(c.B) + WEIGHTS.C * capped(c.C) + WEIGHTS.D * capped(c.D);
+}
+
+/** A set of ordinals in increasing order with a score each. */
+interface Matches {
+  readonly ords: number[];
+  readonly scores: number[];
+}
+
+function intersect(a: Matches, b: Matches): Matches {
+  const ords: number[] = [];
+  const scores: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.ords.length && j < b.ords.length) {
+    const x = a.ords[i] as number;
+    const y = b.ords[j] as number;
+    if (x === y) {
+      ords.push(x);
+      scores.push((a.scores[i] as number) + (b.scores[j] as number));
+      i += 1;
+      j += 1;
+    } else if (x < y) i += 1;
+    else j += 1;
+  }
+  return { ords, scores };
+}
+
+function union(a: Matches, b: Matches): Matches {
+  const ords: number[] = [];
+  const scores: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.ords.length || j < b.ords.length) {
+    const x = i < a.ords.length ? (a.ords[i] as number) : Infinity;
+    const y = j < b.ords.length ? (b.ords[j] as number) : Infinity;
+    if (x === y) {
+      ords.push(x);
+      scores.push((a.scores[i] as number) + (b.scores[j] as number));
+      i += 1;
+      j += 1;
+    } else if (x < y) {
+      ords.push(x);
+      scores.push(a.scores[i] as number);
+      i += 1;
+    } else {
+      ords.push(y);
+      scores.push(b.scores[j] as number);
+      j += 1;
+    }
+  }
+  return { ords, scores };
+}
+
+/**
+ * The in-memory search index of the directory (docs/catalog-search.md
+ * "Performance"): facet columns and an inverted index of the lexemes
+ * PostgreSQL computed for each dataset. Filtering, facet counts, text
+ * matching and ordering of a whole 100,000-dataset directory take a few
+ * milliseconds here, where PostgreSQL must visit every matching row. It is
+ * a cache of catalog_dataset (DirectoryIndexLoader keeps it current); pages
+ * are then read from PostgreSQL by id.
+ *
+ * Datasets are appended under increasing ordinals; a changed dataset gets a
+ * new ordinal and its old one is retired, so postings stay sorted by
+ * appending alone.
+ */
+export class DirectoryIndex {
+  private readonly docs: (IndexedDataset | undefined)[] = [];
+  /** Index in STATUSES of each ordinal's status; -1 for a retired ordinal. */
+  private readonly status: number[] = [];
+  // Facet values of each ordinal as dictionary codes, one column per facet: counting and filtering a
+  // whole directory are loops over small integers.
+  private readonly department: number[] = [];
+  private readonly domain: number[] = [];
+  private readonly sensitivity: number[] = [];
+  private readonly mode: number[] = [];
+  private readonly channel: number[] = [];
+  private readonly theme: number[][] = [];
+  private readonly format: number[][] = [];
+  /** 1 when the owner is the authoritative department of the dataset's domain on its channel. */
+  private readonly authority: number[] = [];
+  private readonly dictionaries = Object.fromEntries(FACETS.map((f) => [f, new Dictionary()])) as Record<
+    FacetName,
+    Dictionary
+  >;
+  private readonly byId = new Map<string, number>();
+  private readonly postings = new Map<string, { ords: number[]; scores: number[] }>();
+  private lexicon: string[] | null = null;
+  /** (channel code, domain code) → the authoritative department's code. */
+  private authorities = new Map<number, number>();
+  private retired = 0;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Ordinals no longer used (changed datasets); the loader rebuilds when they outnumber the live ones. */
+  get retiredCount(): number {
+    return this.retired;
+  }
+
+  upsert(dataset: IndexedDataset): void {
+    const old = this.byId.get(dataset.id);
+    if (old !== undefined) {
+      this.docs[old] = undefined;
+      this.status[old] = -1;
+      this.retired += 1;
+    }
+    const ord = this.docs.length;
+    this.docs.push(dataset);
+    this.status.push(STATUSES.indexOf(dataset.status as (typeof STATUSES)[number]));
+    const d = this.dictionaries;
+    this.department.push(d.department.code(dataset.owner));
+    this.domain.push(d.domain.code(dataset.domain));
+    this.sensitivity.push(d.sensitivity.code(dataset.sensitivity));
+    this.mode.push(d.mode.code(dataset.governance));
+    this.channel.push(d.channel.code(dataset.channel));
+    this.theme.push(dataset.themes.map((t) => d.theme.code(t)));
+    this.format.push(dataset.formats.map((f) => d.format.code(f)));
+    this.authority.push(this.isAuthority(ord) ? 1 : 0);
+    this.byId.set(dataset.id, ord);
+    for (const entry of dataset.lexemes) {
+      let posting = this.postings.get(entry.lexeme);
+      if (posting === undefined) {
+        posting = { ords: [], scores: [] };
+        this.postings.set(entry.lexeme, posting);
+        this.lexicon = null;
+      }
+      posting.ords.push(ord);
+      posting.scores.push(postingScore(entry));
+    }
+  }
+
+  /** The authoritative department per (channel, domain). */
+  setAuthorities(rows: readonly { channel: string; domain: string; department: string }[]): void {
+    const d = this.dictionaries;
+    this.authorities = new Map(
+      rows.map((r) => [
+        authorityKey(d.channel.code(r.channel), d.domain.code(r.domain)),
+        d.department.code(r.department),
+      ]),
+    );
+    for (let ord = 0; ord < this.docs.length; ord++) this.authority[ord] = this.isAuthority(ord) ? 1 : 0;
+  }
+
+  private isAuthority(ord: number): boolean {
+    const key = authorityKey(this.channel[ord] as number, this.domain[ord] as number);
+    return this.authorities.get(key) === this.department[ord];
+  }
+
+  /**
+   * One page of hits with the total and facet counts. `text` is the parsed
+   * q (null: no q; 'nothing': a q without words, which matches nothing, as
+   * in PostgreSQL); it must not hold a phrase operator.
+   */
+  search(
+    query: SearchQuery,
+    text: TsQuery | 'nothing' | null,
+    sort: AfterKeys['sort'],
+    authoritativeFirst: boolean,
+    after: AfterKeys | null,
+    limit: number,
+  ): IndexResult {
+    const matches = text === null ? null : text === 'nothing' ? { ords: [], scores: [] } : this.match(text);
+    const d = this.dictionaries;
+    const allowed = (facet: FacetName): Uint8Array | null => {
+      const values = query.facets[facet];
+      if (values.length === 0) return null;
+      const flags = new Uint8Array(d[facet].size);
+      for (const value of values) {
+        const code = d[facet].find(value);
+        if (code >= 0) flags[code] = 1;
+      }
+      return flags;
+    };
+    const [aDepartment, aDomain, aTheme, aSensitivity, aMode, aFormat, aChannel] = FACETS.map(allowed);
+    const counts = FACETS.map((f) => new Int32Array(d[f].size));
+    const [cDepartment, cDomain, cTheme, cSensitivity, cMode, cFormat, cChannel] = counts as Int32Array[];
+    const { department, domain, theme, sensitivity, mode, format, channel, docs } = this;
+    const order = pageOrder(sort, authoritativeFirst, this.authority, docs);
+    const start = after === null ? null : afterKey(after);
+    const page = new TopK(limit + 1, order, (ord, score) => pageKey(ord, score, this.authority, docs));
+    let total = 0;
+    const anyOf = (flags: Uint8Array, codes: readonly number[]): boolean => {
+      for (const code of codes) if (flags[code] === 1) return true;
+      return false;
+    };
+    const statuses = new Set(query.status);
+    const statusOk = STATUSES.map((st) => (statuses.has(st) ? 1 : 0));
+    const { status } = this;
+    // Filters other than status and the facets, only when the query has some.
+    const extra = hasExtraFilters(query) ? basePredicate(query) : null;
+    const fails = (flags: Uint8Array | null, code: number): boolean => flags !== null && flags[code] !== 1;
+    const failsAll = (flags: Uint8Array | null, codes: readonly number[]): boolean =>
+      flags !== null && !anyOf(flags, codes);
+    const visit = (ord: number, score: number | null) => {
+      const st = status[ord] as number;
+      if (st < 0 || statusOk[st] !== 1) return;
+      if (extra !== null && !extra(docs[ord] as IndexedDataset)) return;
+      // Which facet filters the dataset fails: none → it is a hit and counts everywhere; one → it counts for that facet only.
+      let failed = -1;
+      let failures = 0;
+      const dep = department[ord] as number;
+      const dom = domain[ord] as number;
+      const sen = sensitivity[ord] as number;
+      const mod = mode[ord] as number;
+      const cha = channel[ord] as number;
+      const the = theme[ord] as number[];
+      const fmt = format[ord] as number[];
+      if (fails(aDepartment, dep)) {
+        failures += 1;
+        failed = 0;
+      }
+      if (fails(aDomain, dom)) {
+        failures += 1;
+        failed = 1;
+      }
+      if (failsAll(aTheme, the)) {
+        failures += 1;
+        failed = 2;
+      }
+      if (fails(aSensitivity, sen)) {
+        failures += 1;
+        failed = 3;
+      }
+      if (fails(aMode, mod)) {
+        failures += 1;
+        failed = 4;
+      }
+      if (failsAll(aFormat, fmt)) {
+        failures += 1;
+        failed = 5;
+      }
+      if (fails(aChannel, cha)) {
+        failures += 1;
+        failed = 6;
+      }
+      if (failures > 1) return;
+      const all = failures === 0;
+      if (all || failed === 0) cDepartment[dep] += 1;
+      if (all || failed === 1) cDomain[dom] += 1;
+      if (all || failed === 2) for (const code of the) cTheme[code] += 1;
+      if (all || failed === 3) cSensitivity[sen] += 1;
+      if (all || failed === 4) cMode[mod] += 1;
+      if (all || failed === 5) for (const code of fmt) cFormat[code] += 1;
+      if (all || failed === 6) cChannel[cha] += 1;
+      if (!all) return;
+      total += 1;
+      if (start === null || order(ord, score, start) > 0) page.offer(ord, score);
+    };
+    if (matches === null) for (let ord = 0; ord < docs.length; ord++) visit(ord, null);
+    else for (let k = 0; k < matches.ords.length; k++) visit(matches.ords[k] as number, matches.scores[k] as number);
+    const sorted = page.sorted().map((key): IndexHit => ({
+      dataset: docs[key.ord] as IndexedDataset,
+      authoritative: key.authoritative === 1,
+      score: key.score,
+    }));
+    const facets = Object.fromEntries(
+      FACETS.map((f, i) => {
+        const values = new Map<string, number>();
+        (counts[i] as Int32Array).forEach((n, code) => {
+          if (n > 0) values.set(d[f].value(code), n);
+        });
+        return [f, values];
+      }),
+    ) as Record<FacetName, Map<string, number>>;
+    return { total, hits: sorted.slice(0, limit), more: sorted.length > limit, facets };
+  }
+
+  private match(query: TsQuery): Matches {
+    switch (query.op) {
+      case 'term':
+        return query.prefix ? this.prefixed(query.lexeme) : this.term(query.lexeme);
+      case 'and':
+        return this.and(query.left, query.right);
+      case 'or':
+        return union(this.match(query.left), this.match(query.right));
+      case 'not':
+        return this.complement(this.match(query.arg));
+      case 'phrase':
+        throw new Error('phrase queries are evaluated by PostgreSQL');
+    }
+  }
+
+  /** `a & !b` as a difference, so a negation never materialises the whole directory. */
+  private and(left: TsQuery, right: TsQuery): Matches {
+    if (right.op === 'not' && left.op !== 'not') return difference(this.match(left), this.match(right.arg));
+    if (left.op === 'not' && right.op !== 'not') return difference(this.match(right), this.match(left.arg));
+    return intersect(this.match(left), this.match(right));
+  }
+
+  private term(lexeme: string): Matches {
+    const posting = this.postings.get(lexeme);
+    return posting === undefined ? { ords: [], scores: [] } : posting;
+  }
+
+  private prefixed(prefix: string): Matches {
+    const lexicon = (this.lexicon ??= [...this.postings.keys()].sort());
+    let lo = 0;
+    let hi = lexicon.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((lexicon[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let out: Matches = { ords: [], scores: [] };
+    for (let i = lo; i < lexicon.length && (lexicon[i] as string).startsWith(prefix); i++)
+      out = union(out, this.term(lexicon[i] as string));
+    return out;
+  }
+
+  private complement(matches: Matches): Matches {
+    const ords: number[] = [];
+    let j = 0;
+    for (let ord = 0; ord < this.docs.length; ord++) {
+      if (matches.ords[j] === ord) {
+        j += 1;
+        continue;
+      }
+      if (this.docs[ord] !== undefined) ords.push(ord);
+    }
+    return { ords, scores: ords.map(() => 0) };
+  }
+}
+
+function difference(a: Matches, b: Matches): Matches {
+  const ords: number[] = [];
+  const scores: number[] = [];
+  let j = 0;
+  for (let i = 0; i < a.ords.length; i++) {
+    const x = a.ords[i] as number;
+    while (j < b.ords.length && (b.ords[j] as number) < x) j += 1;
+    if (b.ords[j] === x) continue;
+    ords.push(x);
+    scores.push(a.scores[i] as number);
+  }
+  return { ords, scores };
+}
+
+/** Dataset statuses (catalog_dataset.status). */
+const STATUSES = ['active', 'deprecated'] as const;
+
+const FACETS: readonly FacetName[] = ['department', 'domain', 'theme', 'sensitivity', 'mode', 'format', 'channel'];
+
+const authorityKey = (channel: number, domain: number): number => channel * 0x100000 + domain;
+
+/** Values ↔ small integer codes, in order of first sight. */
+class Dictionary {
+  private readonly codes = new Map<string, number>();
+  private readonly values: string[] = [];
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  code(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.codes.set(value, code);
+      this.values.push(value);
+    }
+    return code;
+  }
+
+  /** The code of a known value, -1 for one never seen. */
+  find(value: string): number {
+    return this.codes.get(value) ?? -1;
+  }
+
+  value(code: number): string {
+    return this.values[code] as string;
+  }
+}
+
+/** True when the query filters on more than status and facets. */
+function hasExtraFilters(query: SearchQuery): boolean {
+  return (
+    query.subjectClass.length > 0 ||
+    query.updatedFrom !== null ||
+    query.updatedTo !== null ||
+    query.temporalFrom !== null ||
+    query.temporalTo !== null ||
+    query.bbox !== null
+  );
+}
+
+/** Every filter that is not a facet (the same conditions as search-sql.builder.ts basePredicates). */
+function basePredicate(query: SearchQuery): (d: IndexedDataset) => boolean {
+  const status = new Set(query.status);
+  const classes = new Set(query.subjectClass);
+  const { updatedFrom, updatedTo, temporalFrom, temporalTo, bbox } = query;
+  return (d) => {
+    if (!status.has(d.status)) return false;
+    if (classes.size > 0 && (d.subjectClass === null || !classes.has(d.subjectClass))) return false;
+    if (updatedFrom !== null && d.updatedTime < updatedFrom) return false;
+    if (updatedTo !== null && d.updatedTime > updatedTo) return false;
+    if (temporalFrom !== null || temporalTo !== null) {
+      if (d.temporalStart === null && d.temporalEnd === null) return false;
+      if (temporalFrom !== null && d.temporalEnd !== null && d.temporalEnd < temporalFrom) return false;
+      if (temporalTo !== null && d.temporalStart !== null && d.temporalStart > temporalTo) return false;
+    }
+    if (bbox !== null) {
+      const b = d.bbox;
+      if (b === null) return false;
+      if (!(b.south <= bbox.north && b.north >= bbox.south)) return false;
+      // Longitudes are intervals on a circle: a box with west > east crosses the antimeridian.
+      const crosses = b.west > b.east;
+      const overlaps =
+        bbox.west <= bbox.east
+          ? crosses
+            ? b.east >= bbox.west || b.west <= bbox.east
+            : b.west <= bbox.east && b.east >= bbox.west
+          : crosses || b.west <= bbox.east || b.east >= bbox.west;
+      if (!overlaps) return false;
+    }
+    return true;
+  };
+}
+
+/** The order keys of a hit on a page (or of a cursor: ord -1). */
+interface PageKey {
+  readonly ord: number;
+  readonly authoritative: number;
+  readonly score: number | null;
+  readonly updated: number;
+  readonly title: string;
+  readonly id: string;
+}
+
+function pageKey(
+  ord: number,
+  score: number | null,
+  authority: readonly number[],
+  docs: readonly (IndexedDataset | undefined)[],
+): PageKey {
+  const d = docs[ord] as IndexedDataset;
+  return { ord, authoritative: authority[ord] as number, score, updated: d.updatedTime, title: d.titleKey, id: d.id };
+}
+
+function afterKey(after: AfterKeys): PageKey {
+  return {
+    ord: -1,
+    authoritative: after.sort !== 'title' && after.authoritative === 1 ? 1 : 0,
+    score: after.sort === 'relevance' ? after.score : null,
+    updated: after.sort === 'newest' ? after.updated : 0,
+    title: after.sort === 'title' ? after.title : '',
+    id: after.id,
+  };
+}
+
+const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * How the dataset at `ord` (with `score`) sorts against a page key:
+ * negative when it comes first. Reads the columns, so a dataset that does
+ * not make the page costs no allocation. Ties end on the id: a total order.
+ */
+type PageOrder = (ord: number, score: number | null, key: PageKey) => number;
+
+function pageOrder(
+  sort: AfterKeys['sort'],
+  authoritativeFirst: boolean,
+  authority: readonly number[],
+  docs: readonly (IndexedDataset | undefined)[],
+): PageOrder {
+  const doc = (ord: number) => docs[ord] as IndexedDataset;
+  switch (sort) {
+    case 'relevance':
+      return (ord, score, key) =>
+        key.authoritative - (authority[ord] as number) || (key.score ?? 0) - (score ?? 0) || text(doc(ord).id, key.id);
+    case 'newest':
+      return (ord, _score, key) =>
+        (authoritativeFirst ? key.authoritative - (authority[ord] as number) : 0) ||
+        key.updated - doc(ord).updatedTime ||
+        text(doc(ord).id, key.id);
+    case 'title':
+      return (ord, _score, key) => text(doc(ord).titleKey, key.title) || text(doc(ord).id, key.id);
+  }
+}
+
+/** The first `k` datasets of a stream in a page order, kept sorted (k is a page: small). */
+class TopK {
+  private readonly items: PageKey[] = [];
+
+  constructor(
+    private readonly k: number,
+    private readonly order: PageOrder,
+    private readonly keyOf: (ord: number, score: number | null) => PageKey,
+  ) {}
+
+  offer(ord: number, score: number | null): void {
+    const items = this.items;
+    if (items.length === this.k && this.order(ord, score, items[items.length - 1] as PageKey) >= 0) return;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.order(ord, score, items[mid] as PageKey) > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, this.keyOf(ord, score));
+    if (items.length > this.k) items.pop();
+  }
+
+  sorted(): readonly PageKey[] {
+    return this.items;
+  }
+}
