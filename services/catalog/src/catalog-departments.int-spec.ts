@@ -179,6 +179,37 @@ describe('catalogs of three departments on Kafka + PostgreSQL', () => {
     expect(outcomes[0]).toMatchObject({ status: 'granted', grant: { status: 'active', live: true } });
     expect(outcomes[1]).toMatchObject({ status: 'pending', code: 'consent_required' });
 
+    // b searches its own catalog: text, facets, filters, paging, and its standing on each hit.
+    const found = await as(deptB, 'user').get('/v1/datasets').query({ q: 'traffic cameras' });
+    expect(found.status).toBe(200);
+    expect(found.body.hits).toEqual([
+      expect.objectContaining({
+        id: `${a.id}/traffic`,
+        authoritative: true,
+        standing: expect.objectContaining({ state: 'granted' }),
+      }),
+    ]);
+    expect(found.body.hits[0].titleHtml).toContain('<mark>');
+    const all = await as(deptB, 'user').get('/v1/datasets').query({ limit: '2', sort: 'title' });
+    expect(all.body.total).toBe(3);
+    expect(all.body.facets.domain).toEqual(
+      expect.arrayContaining([
+        { value: 'transport', count: 2 },
+        { value: 'health', count: 1 },
+      ]),
+    );
+    expect(all.headers['link']).toMatch(/rel="next"/);
+    const second = await as(deptB, 'user')
+      .get('/v1/datasets')
+      .query({ limit: '2', sort: 'title', cursor: all.body.next });
+    expect([...all.body.hits, ...second.body.hits].map((h: { id: string }) => h.id).sort()).toEqual(ids);
+    const health = await as(deptB, 'user').get('/v1/datasets').query({ theme: 'HEAL' });
+    expect(health.body.hits).toEqual([
+      expect.objectContaining({ id: `${c.id}/clinics`, standing: expect.objectContaining({ state: 'pending' }) }),
+    ]);
+    const own = await as(deptB, 'user').get('/v1/datasets').query({ department: b.id });
+    expect(own.body.hits).toEqual([expect.objectContaining({ standing: { state: 'owner' } })]);
+
     // a's provenance trail of its dataset: the registration and b's grant, each with a proof that verifies offline.
     const keys = (
       await request(deptA.ledger.url)

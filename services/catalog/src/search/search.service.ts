@@ -8,7 +8,7 @@ import { CatalogRowCorruptError, DatasetNotFoundError } from '../catalog.errors'
 import { SearchRepository, type FacetRow, type HitRow } from './search.repository';
 import { DirectoryIndexLoader } from './index/directory-index.loader';
 import type { AfterKeys, IndexHit } from './index/directory.index';
-import { hasPhrase, parseTsquery } from './index/text-search.parser';
+import { needsDatabase, parseTsquery } from './index/text-search.parser';
 import { FACET_NAMES, parseSearchQuery, type FacetName, type SearchQuery } from './search-query.dto';
 
 export interface FacetCount {
@@ -38,7 +38,7 @@ export interface SearchHit {
   readonly updatedTime: number;
   /** The owner is the authoritative source of the dataset's domain on its channel. */
   readonly authoritative: boolean;
-  /** Text-match score (ts_rank_cd with field weights); null without q. */
+  /** Text-match score with field weights (docs/catalog-search.md "Full text"); null without q. */
   readonly score: number | null;
   readonly openQualityReports: number;
   readonly standing: Standing;
@@ -82,8 +82,8 @@ export class SearchService {
     const authoritativeFirst = query.sort === 'relevance';
     const cursor = query.cursor === null ? null : decodeCursor(query, query.cursor, authoritativeFirst);
     const text = query.q === null ? null : (parseTsquery(await this.search.tsQueryText(query.q)) ?? 'nothing');
-    // Phrases need word positions, which the index does not keep: PostgreSQL answers those.
-    if (text !== null && text !== 'nothing' && hasPhrase(text))
+    // A phrase over `!`, `&` or `|` follows PostgreSQL's own semantics: PostgreSQL answers those.
+    if (text !== null && text !== 'nothing' && needsDatabase(text))
       return this.inDatabase(query, sort, authoritativeFirst, cursor);
     const index = await this.indexes.current();
     const result = index.search(
@@ -122,7 +122,7 @@ export class SearchService {
     };
   }
 
-  /** The same answer computed by PostgreSQL alone (queries with phrases). */
+  /** The same answer computed by PostgreSQL alone (phrases over `!`, `&`, `|`). */
   private async inDatabase(
     query: SearchQuery,
     sort: 'relevance' | 'newest' | 'title',

@@ -1,6 +1,6 @@
 import { parseSearchQuery } from '../search-query.dto';
 import { DirectoryIndex, type AfterKeys, type IndexedDataset } from './directory.index';
-import { hasPhrase, parseTsquery, parseTsvector } from './text-search.parser';
+import { needsDatabase, parseTsquery, parseTsvector } from './text-search.parser';
 
 const dataset = (id: string, lexemes: string, changes: Partial<IndexedDataset> = {}): IndexedDataset => ({
   id,
@@ -28,9 +28,9 @@ const tsq = (text: string) => parseTsquery(text);
 describe('PostgreSQL text forms', () => {
   it('reads a tsvector with weights, quotes and positionless lexemes', () => {
     expect(parseTsvector("'air':3,17B,20 'it''s':5A 'x'")).toEqual([
-      { lexeme: 'air', counts: { A: 0, B: 1, C: 0, D: 2 } },
-      { lexeme: "it's", counts: { A: 1, B: 0, C: 0, D: 0 } },
-      { lexeme: 'x', counts: { A: 0, B: 0, C: 0, D: 1 } },
+      { lexeme: 'air', counts: { A: 0, B: 1, C: 0, D: 2 }, positions: [3, 17, 20] },
+      { lexeme: "it's", counts: { A: 1, B: 0, C: 0, D: 0 }, positions: [5] },
+      { lexeme: 'x', counts: { A: 0, B: 0, C: 0, D: 1 }, positions: [] },
     ]);
   });
 
@@ -44,8 +44,14 @@ describe('PostgreSQL text forms', () => {
       },
       right: { op: 'term', lexeme: 'c', prefix: true },
     });
-    expect(hasPhrase(tsq("'air' <-> 'quality'") as never)).toBe(true);
-    expect(hasPhrase(tsq("( 'a' | 'b' ) & 'c'") as never)).toBe(false);
+    expect(tsq("'air' <-> 'quality' <2> 'index'")).toMatchObject({
+      op: 'phrase',
+      distance: 2,
+      left: { op: 'phrase', distance: 1 },
+    });
+    expect(needsDatabase(tsq("'air' <-> 'quality'") as never)).toBe(false);
+    expect(needsDatabase(tsq("'air' <-> ( 'a' | 'b' )") as never)).toBe(true);
+    expect(needsDatabase(tsq("( 'a' | 'b' ) & 'c'") as never)).toBe(false);
     expect(tsq('')).toBeNull();
     expect(() => tsq("'a' &")).toThrow();
   });
@@ -75,6 +81,19 @@ describe('DirectoryIndex', () => {
     expect(ids(run("'air' & !'water'").hits)).toEqual(['a/title-air']);
     expect(ids(run("'air':*").hits)).toEqual(['a/title-air', 'c/water', 'b/desc-air']);
     expect(index.search(query(), 'nothing', 'relevance', true, null, 20).total).toBe(0);
+  });
+
+  it('matches phrases by word positions, as PostgreSQL does', () => {
+    const index = new DirectoryIndex();
+    index.upsert(dataset('a/wq', "'water-quality':1A 'water':2A 'quality':3A 'index':4A"));
+    index.upsert(dataset('b/apart', "'water':1A 'and':2A 'quality':3A"));
+    index.upsert(dataset('c/reversed', "'quality':1A 'water':2A"));
+    const run = (text: string) => ids(index.search(query(), tsq(text), 'relevance', true, null, 20).hits);
+    expect(run("'water-quality' <-> 'water' <-> 'quality'")).toEqual(['a/wq']);
+    expect(run("'water' <-> 'quality'")).toEqual(['a/wq']);
+    expect(run("'water' <2> 'quality'")).toEqual(['b/apart']);
+    expect(run("'water' <-> 'qual':*")).toEqual(['a/wq']);
+    expect(run("'quality' <-> 'water' | 'index'")).toEqual(['c/reversed', 'a/wq']);
   });
 
   it('counts each facet over the hits of every other filter, and ranks the authoritative department first', () => {

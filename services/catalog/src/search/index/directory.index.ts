@@ -65,10 +65,20 @@ function postingScore(entry: LexemeEntry): number {
   return WEIGHTS.A * capped(c.A) + WEIGHTS.B * capped(c.B) + WEIGHTS.C * capped(c.C) + WEIGHTS.D * capped(c.D);
 }
 
-/** A set of ordinals in increasing order with a score each. */
+/** A set of ordinals in increasing order with a score each, and (for phrases) the matched word positions of each. */
 interface Matches {
   readonly ords: number[];
   readonly scores: number[];
+  readonly positions?: (readonly number[])[];
+}
+
+/** A lexeme's postings: ordinals, scores, and every ordinal's positions as a slice of one flat array. */
+interface Posting {
+  readonly ords: number[];
+  readonly scores: number[];
+  /** Start of each ordinal's positions in `positions` (the next one's start ends it). */
+  readonly starts: number[];
+  readonly positions: number[];
 }
 
 function intersect(a: Matches, b: Matches): Matches {
@@ -90,9 +100,38 @@ function intersect(a: Matches, b: Matches): Matches {
   return { ords, scores };
 }
 
+/** Documents where `right` follows `left` at `distance` positions; the positions kept are the right side's. */
+function follow(left: Matches, right: Matches, distance: number): Matches {
+  const ords: number[] = [];
+  const scores: number[] = [];
+  const positions: (readonly number[])[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.ords.length && j < right.ords.length) {
+    const x = left.ords[i] as number;
+    const y = right.ords[j] as number;
+    if (x < y) i += 1;
+    else if (y < x) j += 1;
+    else {
+      const before = new Set((left.positions?.[i] ?? []).map((p) => p + distance));
+      const ends = (right.positions?.[j] ?? []).filter((p) => before.has(p));
+      if (ends.length > 0) {
+        ords.push(x);
+        scores.push((left.scores[i] as number) + (right.scores[j] as number));
+        positions.push(ends);
+      }
+      i += 1;
+      j += 1;
+    }
+  }
+  return { ords, scores, positions };
+}
+
 function union(a: Matches, b: Matches): Matches {
   const ords: number[] = [];
   const scores: number[] = [];
+  const withPositions = a.positions !== undefined && b.positions !== undefined;
+  const positions: (readonly number[])[] = [];
   let i = 0;
   let j = 0;
   while (i < a.ords.length || j < b.ords.length) {
@@ -101,19 +140,23 @@ function union(a: Matches, b: Matches): Matches {
     if (x === y) {
       ords.push(x);
       scores.push((a.scores[i] as number) + (b.scores[j] as number));
+      if (withPositions)
+        positions.push([...(a.positions?.[i] ?? []), ...(b.positions?.[j] ?? [])].sort((p, q) => p - q));
       i += 1;
       j += 1;
     } else if (x < y) {
       ords.push(x);
       scores.push(a.scores[i] as number);
+      if (withPositions) positions.push(a.positions?.[i] ?? []);
       i += 1;
     } else {
       ords.push(y);
       scores.push(b.scores[j] as number);
+      if (withPositions) positions.push(b.positions?.[j] ?? []);
       j += 1;
     }
   }
-  return { ords, scores };
+  return withPositions ? { ords, scores, positions } : { ords, scores };
 }
 
 /**
@@ -144,12 +187,23 @@ export class DirectoryIndex {
   private readonly format: number[][] = [];
   /** 1 when the owner is the authoritative department of the dataset's domain on its channel. */
   private readonly authority: number[] = [];
+  /** Last update time per ordinal (the newest order and the updated range read it for every candidate). */
+  private readonly updated: number[] = [];
+  private readonly extra: ExtraColumns = {
+    subject: [],
+    temporalStart: [],
+    temporalEnd: [],
+    west: [],
+    south: [],
+    east: [],
+    north: [],
+  };
   private readonly dictionaries = Object.fromEntries(FACETS.map((f) => [f, new Dictionary()])) as Record<
     FacetName,
     Dictionary
   >;
   private readonly byId = new Map<string, number>();
-  private readonly postings = new Map<string, { ords: number[]; scores: number[] }>();
+  private readonly postings = new Map<string, Posting>();
   private lexicon: string[] | null = null;
   /** (channel code, domain code) → the authoritative department's code. */
   private authorities = new Map<number, number>();
@@ -183,16 +237,27 @@ export class DirectoryIndex {
     this.theme.push(dataset.themes.map((t) => d.theme.code(t)));
     this.format.push(dataset.formats.map((f) => d.format.code(f)));
     this.authority.push(this.isAuthority(ord) ? 1 : 0);
+    this.updated.push(dataset.updatedTime);
+    const x = this.extra;
+    x.subject.push(dataset.subjectClass);
+    x.temporalStart.push(dateNumber(dataset.temporalStart));
+    x.temporalEnd.push(dateNumber(dataset.temporalEnd));
+    x.west.push(dataset.bbox?.west ?? NaN);
+    x.south.push(dataset.bbox?.south ?? NaN);
+    x.east.push(dataset.bbox?.east ?? NaN);
+    x.north.push(dataset.bbox?.north ?? NaN);
     this.byId.set(dataset.id, ord);
     for (const entry of dataset.lexemes) {
       let posting = this.postings.get(entry.lexeme);
       if (posting === undefined) {
-        posting = { ords: [], scores: [] };
+        posting = { ords: [], scores: [], starts: [], positions: [] };
         this.postings.set(entry.lexeme, posting);
         this.lexicon = null;
       }
       posting.ords.push(ord);
       posting.scores.push(postingScore(entry));
+      posting.starts.push(posting.positions.length);
+      for (const position of entry.positions) posting.positions.push(position);
     }
   }
 
@@ -216,7 +281,7 @@ export class DirectoryIndex {
   /**
    * One page of hits with the total and facet counts. `text` is the parsed
    * q (null: no q; 'nothing': a q without words, which matches nothing, as
-   * in PostgreSQL); it must not hold a phrase operator.
+   * in PostgreSQL); phrases only over words and phrases (needsDatabase).
    */
   search(
     query: SearchQuery,
@@ -242,7 +307,7 @@ export class DirectoryIndex {
     const counts = FACETS.map((f) => new Int32Array(d[f].size));
     const [cDepartment, cDomain, cTheme, cSensitivity, cMode, cFormat, cChannel] = counts as Int32Array[];
     const { department, domain, theme, sensitivity, mode, format, channel, docs } = this;
-    const order = pageOrder(sort, authoritativeFirst, this.authority, docs);
+    const order = pageOrder(sort, authoritativeFirst, this.authority, this.updated, docs);
     const start = after === null ? null : afterKey(after);
     const page = new TopK(limit + 1, order, (ord, score) => pageKey(ord, score, this.authority, docs));
     let total = 0;
@@ -254,14 +319,18 @@ export class DirectoryIndex {
     const statusOk = STATUSES.map((st) => (statuses.has(st) ? 1 : 0));
     const { status } = this;
     // Filters other than status and the facets, only when the query has some.
-    const extra = hasExtraFilters(query) ? basePredicate(query) : null;
+    const extra = hasExtraFilters(query) ? basePredicate(query, this.extra) : null;
+    const { updated } = this;
+    const { updatedFrom, updatedTo } = query;
     const fails = (flags: Uint8Array | null, code: number): boolean => flags !== null && flags[code] !== 1;
     const failsAll = (flags: Uint8Array | null, codes: readonly number[]): boolean =>
       flags !== null && !anyOf(flags, codes);
     const visit = (ord: number, score: number | null) => {
       const st = status[ord] as number;
       if (st < 0 || statusOk[st] !== 1) return;
-      if (extra !== null && !extra(docs[ord] as IndexedDataset)) return;
+      if (updatedFrom !== null && (updated[ord] as number) < updatedFrom) return;
+      if (updatedTo !== null && (updated[ord] as number) > updatedTo) return;
+      if (extra !== null && !extra(ord)) return;
       // Which facet filters the dataset fails: none → it is a hit and counts everywhere; one → it counts for that facet only.
       let failed = -1;
       let failures = 0;
@@ -332,10 +401,10 @@ export class DirectoryIndex {
     return { total, hits: sorted.slice(0, limit), more: sorted.length > limit, facets };
   }
 
-  private match(query: TsQuery): Matches {
+  private match(query: TsQuery, withPositions = false): Matches {
     switch (query.op) {
       case 'term':
-        return query.prefix ? this.prefixed(query.lexeme) : this.term(query.lexeme);
+        return query.prefix ? this.prefixed(query.lexeme, withPositions) : this.term(query.lexeme, withPositions);
       case 'and':
         return this.and(query.left, query.right);
       case 'or':
@@ -343,7 +412,8 @@ export class DirectoryIndex {
       case 'not':
         return this.complement(this.match(query.arg));
       case 'phrase':
-        throw new Error('phrase queries are evaluated by PostgreSQL');
+        // Only over words and phrases (needsDatabase sends the others to PostgreSQL).
+        return follow(this.match(query.left, true), this.match(query.right, true), query.distance);
     }
   }
 
@@ -354,12 +424,20 @@ export class DirectoryIndex {
     return intersect(this.match(left), this.match(right));
   }
 
-  private term(lexeme: string): Matches {
+  private term(lexeme: string, withPositions = false): Matches {
     const posting = this.postings.get(lexeme);
-    return posting === undefined ? { ords: [], scores: [] } : posting;
+    if (posting === undefined)
+      return withPositions ? { ords: [], scores: [], positions: [] } : { ords: [], scores: [] };
+    const { ords, scores, starts, positions } = posting;
+    if (!withPositions) return { ords, scores };
+    return {
+      ords,
+      scores,
+      positions: starts.map((start, k) => positions.slice(start, starts[k + 1] ?? positions.length)),
+    };
   }
 
-  private prefixed(prefix: string): Matches {
+  private prefixed(prefix: string, withPositions = false): Matches {
     const lexicon = (this.lexicon ??= [...this.postings.keys()].sort());
     let lo = 0;
     let hi = lexicon.length;
@@ -368,9 +446,9 @@ export class DirectoryIndex {
       if ((lexicon[mid] as string) < prefix) lo = mid + 1;
       else hi = mid;
     }
-    let out: Matches = { ords: [], scores: [] };
+    let out: Matches = withPositions ? { ords: [], scores: [], positions: [] } : { ords: [], scores: [] };
     for (let i = lo; i < lexicon.length && (lexicon[i] as string).startsWith(prefix); i++)
-      out = union(out, this.term(lexicon[i] as string));
+      out = union(out, this.term(lexicon[i] as string, withPositions));
     return out;
   }
 
@@ -438,45 +516,68 @@ class Dictionary {
   }
 }
 
-/** True when the query filters on more than status and facets. */
+/** True when the query filters on more than status, update time and facets. */
 function hasExtraFilters(query: SearchQuery): boolean {
   return (
-    query.subjectClass.length > 0 ||
-    query.updatedFrom !== null ||
-    query.updatedTo !== null ||
-    query.temporalFrom !== null ||
-    query.temporalTo !== null ||
-    query.bbox !== null
+    query.subjectClass.length > 0 || query.temporalFrom !== null || query.temporalTo !== null || query.bbox !== null
   );
 }
 
-/** Every filter that is not a facet (the same conditions as search-sql.builder.ts basePredicates). */
-function basePredicate(query: SearchQuery): (d: IndexedDataset) => boolean {
-  const status = new Set(query.status);
+/** The columns the filters on subject class, temporal coverage and box read. */
+interface ExtraColumns {
+  /** Subject class as text, null when none. */
+  readonly subject: (string | null)[];
+  /** Temporal coverage as YYYYMMDD numbers, NaN for an open end. */
+  readonly temporalStart: number[];
+  readonly temporalEnd: number[];
+  /** Box in integer 1e-7 degrees, NaN when none. */
+  readonly west: number[];
+  readonly south: number[];
+  readonly east: number[];
+  readonly north: number[];
+}
+
+const dateNumber = (date: string | null): number => (date === null ? NaN : Number(date.replaceAll('-', '')));
+
+/**
+ * The filters on subject class, temporal coverage and box (the same
+ * conditions as search-sql.builder.ts basePredicates; status, update time
+ * and facets are checked from their columns before).
+ */
+function basePredicate(query: SearchQuery, c: ExtraColumns): (ord: number) => boolean {
   const classes = new Set(query.subjectClass);
-  const { updatedFrom, updatedTo, temporalFrom, temporalTo, bbox } = query;
-  return (d) => {
-    if (!status.has(d.status)) return false;
-    if (classes.size > 0 && (d.subjectClass === null || !classes.has(d.subjectClass))) return false;
-    if (updatedFrom !== null && d.updatedTime < updatedFrom) return false;
-    if (updatedTo !== null && d.updatedTime > updatedTo) return false;
-    if (temporalFrom !== null || temporalTo !== null) {
-      if (d.temporalStart === null && d.temporalEnd === null) return false;
-      if (temporalFrom !== null && d.temporalEnd !== null && d.temporalEnd < temporalFrom) return false;
-      if (temporalTo !== null && d.temporalStart !== null && d.temporalStart > temporalTo) return false;
+  const { bbox } = query;
+  const from = dateNumber(query.temporalFrom);
+  const to = dateNumber(query.temporalTo);
+  const temporal = query.temporalFrom !== null || query.temporalTo !== null;
+  return (ord) => {
+    if (classes.size > 0) {
+      const subject = c.subject[ord] ?? null;
+      if (subject === null || !classes.has(subject)) return false;
+    }
+    if (temporal) {
+      const start = c.temporalStart[ord] as number;
+      const end = c.temporalEnd[ord] as number;
+      if (Number.isNaN(start) && Number.isNaN(end)) return false;
+      // NaN compares false: an open end never excludes.
+      if (end < from) return false;
+      if (start > to) return false;
     }
     if (bbox !== null) {
-      const b = d.bbox;
-      if (b === null) return false;
-      if (!(b.south <= bbox.north && b.north >= bbox.south)) return false;
+      const west = c.west[ord] as number;
+      if (Number.isNaN(west)) return false;
+      const south = c.south[ord] as number;
+      const east = c.east[ord] as number;
+      const north = c.north[ord] as number;
+      if (!(south <= bbox.north && north >= bbox.south)) return false;
       // Longitudes are intervals on a circle: a box with west > east crosses the antimeridian.
-      const crosses = b.west > b.east;
+      const crosses = west > east;
       const overlaps =
         bbox.west <= bbox.east
           ? crosses
-            ? b.east >= bbox.west || b.west <= bbox.east
-            : b.west <= bbox.east && b.east >= bbox.west
-          : crosses || b.west <= bbox.east || b.east >= bbox.west;
+            ? east >= bbox.west || west <= bbox.east
+            : west <= bbox.east && east >= bbox.west
+          : crosses || west <= bbox.east || east >= bbox.west;
       if (!overlaps) return false;
     }
     return true;
@@ -527,6 +628,7 @@ function pageOrder(
   sort: AfterKeys['sort'],
   authoritativeFirst: boolean,
   authority: readonly number[],
+  updated: readonly number[],
   docs: readonly (IndexedDataset | undefined)[],
 ): PageOrder {
   const doc = (ord: number) => docs[ord] as IndexedDataset;
@@ -537,7 +639,7 @@ function pageOrder(
     case 'newest':
       return (ord, _score, key) =>
         (authoritativeFirst ? key.authoritative - (authority[ord] as number) : 0) ||
-        key.updated - doc(ord).updatedTime ||
+        key.updated - (updated[ord] as number) ||
         text(doc(ord).id, key.id);
     case 'title':
       return (ord, _score, key) => text(doc(ord).titleKey, key.title) || text(doc(ord).id, key.id);

@@ -12,6 +12,8 @@ export interface LexemeEntry {
   readonly lexeme: string;
   /** Occurrences per weight class. */
   readonly counts: Readonly<Record<WeightClass, number>>;
+  /** Word positions, increasing (for phrases). */
+  readonly positions: readonly number[];
 }
 
 /** Reads a quoted lexeme at `i` ('it''s' form); answers it and the index after the closing quote. */
@@ -51,11 +53,14 @@ export function parseTsvector(text: string): LexemeEntry[] {
     }
     const [lexeme, after] = quoted(text, i);
     const counts: Record<WeightClass, number> = { A: 0, B: 0, C: 0, D: 0 };
+    const positions: number[] = [];
     i = after;
     if (text[i] === ':') {
       i += 1;
       for (;;) {
-        while (i < text.length && text[i] >= '0' && text[i] <= '9') i += 1;
+        const from = i;
+        while (i < text.length && (text[i] as string) >= '0' && (text[i] as string) <= '9') i += 1;
+        positions.push(Number(text.slice(from, i)));
         const w = text[i];
         if (w === 'A' || w === 'B' || w === 'C' || w === 'D') {
           counts[w] += 1;
@@ -65,15 +70,16 @@ export function parseTsvector(text: string): LexemeEntry[] {
         i += 1;
       }
     } else counts.D += 1;
-    out.push({ lexeme, counts });
+    out.push({ lexeme, counts, positions });
   }
   return out;
 }
 
-/** A parsed tsquery. `phrase` nodes are not evaluated in memory (their positions are not indexed). */
+/** A parsed tsquery; `phrase`: `right` follows `left` at `distance` positions (`<->` is 1, `<N>` is N). */
 export type TsQuery =
   | { readonly op: 'term'; readonly lexeme: string; readonly prefix: boolean }
-  | { readonly op: 'and' | 'or' | 'phrase'; readonly left: TsQuery; readonly right: TsQuery }
+  | { readonly op: 'and' | 'or'; readonly left: TsQuery; readonly right: TsQuery }
+  | { readonly op: 'phrase'; readonly left: TsQuery; readonly right: TsQuery; readonly distance: number }
   | { readonly op: 'not'; readonly arg: TsQuery };
 
 /**
@@ -119,7 +125,7 @@ export function parseTsquery(text: string): TsQuery | null {
       const m = /^<(-|\d+)>/.exec(text.slice(i));
       if (m === null) return left;
       i += m[0].length;
-      left = { op: 'phrase', left, right: primary() };
+      left = { op: 'phrase', left, right: primary(), distance: m[1] === '-' ? 1 : Number(m[1]) };
     }
   };
   const and = (): TsQuery => {
@@ -148,16 +154,22 @@ export function parseTsquery(text: string): TsQuery | null {
   return query;
 }
 
-/** True when the query has a phrase operator (evaluated by PostgreSQL, not in memory). */
-export function hasPhrase(query: TsQuery): boolean {
+/**
+ * True when the query holds a phrase over something other than words and
+ * phrases (`!`, `&`, `|` inside a phrase): PostgreSQL's semantics of those
+ * are evaluated by PostgreSQL, not in memory.
+ */
+export function needsDatabase(query: TsQuery): boolean {
+  const positional = (q: TsQuery): boolean =>
+    q.op === 'term' || (q.op === 'phrase' && positional(q.left) && positional(q.right));
   switch (query.op) {
     case 'term':
       return false;
     case 'not':
-      return hasPhrase(query.arg);
+      return needsDatabase(query.arg);
     case 'phrase':
-      return true;
+      return !positional(query);
     default:
-      return hasPhrase(query.left) || hasPhrase(query.right);
+      return needsDatabase(query.left) || needsDatabase(query.right);
   }
 }
