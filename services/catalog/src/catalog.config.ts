@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   checkLedgerApiPair,
   commonEnvShape,
-  departmentLayout,
+  departmentKeysFile,
   ledgerApiEnvShape,
   ledgerApiOf,
   optionalVar,
@@ -43,11 +42,7 @@ export const catalogConfigSchema = z
     const common = toCommonConfig('catalog', env);
     return {
       ...common,
-      keysFile:
-        env.ACCORD_KEYS_FILE === undefined
-          ? departmentLayout(common.dataDir, common.department).keysFile
-          : resolve(env.ACCORD_KEYS_FILE),
-      keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
+      ...departmentKeysFile(common, env.ACCORD_KEYS_FILE),
       ledger: ledgerApiOf(env),
     };
   });

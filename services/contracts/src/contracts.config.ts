@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   checkLedgerApiPair,
@@ -6,7 +5,7 @@ import {
   defaultedVar,
   ledgerApiEnvShape,
   ledgerApiOf,
-  departmentLayout,
+  departmentKeysFile,
   optionalVar,
   toCommonConfig,
   type CommonConfig,
@@ -56,11 +55,7 @@ export const contractsConfigSchema = z
     const common = toCommonConfig('contracts', env);
     return {
       ...common,
-      keysFile:
-        env.ACCORD_KEYS_FILE === undefined
-          ? departmentLayout(common.dataDir, common.department).keysFile
-          : resolve(env.ACCORD_KEYS_FILE),
-      keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
+      ...departmentKeysFile(common, env.ACCORD_KEYS_FILE),
       ledger: ledgerApiOf(env),
       pollIntervalMs: env.ACCORD_CONTRACTS_POLL_MS,
       batchSize: env.ACCORD_CONTRACTS_BATCH,

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { NAME_PATTERN } from '@accord/protocol';
 import {
   commonEnvShape,
   defaultedVar,
-  departmentLayout,
+  departmentKeysFile,
   optionalVar,
   toCommonConfig,
   type CommonConfig,
@@ -82,11 +81,7 @@ export const ledgerConfigSchema = z
     const common = toCommonConfig('ledger', env);
     return {
       ...common,
-      keysFile:
-        env.ACCORD_KEYS_FILE === undefined
-          ? departmentLayout(common.dataDir, common.department).keysFile
-          : resolve(env.ACCORD_KEYS_FILE),
-      keysFileExplicit: env.ACCORD_KEYS_FILE !== undefined,
+      ...departmentKeysFile(common, env.ACCORD_KEYS_FILE),
       channels: env.ACCORD_LEDGER_CHANNELS,
       sigWorkers: env.ACCORD_LEDGER_SIG_WORKERS,
       blockGroupCommit: env.ACCORD_LEDGER_BLOCK_GROUP_COMMIT,

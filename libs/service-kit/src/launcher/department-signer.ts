@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { ed25519Signer, type Ed25519Signer } from '@accord/protocol';
 import { AccordError } from '../errors/accord.errors';
@@ -25,6 +26,20 @@ export interface DepartmentKeysConfig {
   readonly keysFile: string;
   /** ACCORD_KEYS_FILE was set: the file must exist (a cluster never invents a department identity). */
   readonly keysFileExplicit: boolean;
+}
+
+/**
+ * Where a service finds the department key file: ACCORD_KEYS_FILE when set
+ * (resolved against the working directory; it must then exist), else the
+ * embedded layout's file under the data directory, created on first use.
+ */
+export function departmentKeysFile(
+  common: { readonly dataDir: string; readonly department: string },
+  explicit: string | undefined,
+): Pick<DepartmentKeysConfig, 'keysFile' | 'keysFileExplicit'> {
+  return explicit === undefined
+    ? { keysFile: departmentLayout(common.dataDir, common.department).keysFile, keysFileExplicit: false }
+    : { keysFile: resolve(explicit), keysFileExplicit: true };
 }
 
 /**

@@ -1,30 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { DcatDatasetSource } from './dcat-catalog.builder';
 
-/** A catalog_dataset row as the export reads it, with whether its owner is the domain's authoritative source. */
-export interface DatasetExportRow {
-  readonly id: string;
-  readonly channel: string;
-  readonly owner: string;
-  readonly version: number;
-  readonly status: string;
-  readonly title: string;
-  readonly description: string;
-  readonly publisher: string;
-  readonly domain: string;
-  readonly dataType: string;
-  readonly sensitivity: string;
-  readonly subjectKey: string | null;
-  readonly subjectClass: string | null;
-  readonly governance: string;
-  readonly updateFrequency: string;
-  readonly registeredTime: number;
-  readonly updatedTime: number;
-  readonly authoritative: boolean;
-  /** JSON text as stored. */
+/** A catalog_dataset row as the export reads it: the builder's source with metadata and policy still JSON text. */
+export type DatasetExportRow = Omit<DcatDatasetSource, 'metadata' | 'policy'> & {
   readonly metadata: string;
   readonly policy: string;
-}
+};
 
 export interface ChannelExportRow {
   readonly channel: string;

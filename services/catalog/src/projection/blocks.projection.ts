@@ -14,7 +14,6 @@ import {
   SERVICE_CONFIG,
   ServiceLogger,
   type EventBatch,
-  type EventCheckpoints,
 } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { CatalogConfig } from '../catalog.config';
@@ -23,6 +22,7 @@ import { CatalogChannelRepository, type ProjectedChannel } from './catalog-chann
 import { CATALOG_LEDGER } from '../ledger/catalog-ledger.provider';
 import { ProjectionMetrics } from './projection.metrics';
 import { ProjectionTx } from './projection.tx';
+import { StoredCheckpoints } from './stored-checkpoints';
 import { QualityProjector } from './quality.projector';
 import { storedJson } from './stored-text';
 
@@ -41,7 +41,7 @@ const qualityTypes: ReadonlySet<string> = new Set(QUALITY_TX_TYPES);
  * changes nothing.
  */
 @Injectable()
-export class BlocksProjection implements EventCheckpoints {
+export class BlocksProjection {
   private readonly topic: string;
   private readonly log: ServiceLogger;
 
@@ -66,21 +66,8 @@ export class BlocksProjection implements EventCheckpoints {
         if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
         return decoded.event;
       },
-      checkpoints: this,
+      checkpoints: new StoredCheckpoints(dataSource, CATALOG_BLOCKS_CONSUMER),
     });
-  }
-
-  async next(topic: string): Promise<number> {
-    return withTransaction(
-      this.dataSource,
-      async (manager) => (await new ConsumerCheckpointRepository().get(manager, CATALOG_BLOCKS_CONSUMER, topic)) ?? 0,
-    );
-  }
-
-  async skipTo(topic: string, next: number): Promise<void> {
-    await withTransaction(this.dataSource, (manager) =>
-      new ConsumerCheckpointRepository().advance(manager, CATALOG_BLOCKS_CONSUMER, topic, next),
-    );
   }
 
   async project(batch: EventBatch<BlockCommittedEvent>): Promise<void> {

@@ -9,7 +9,6 @@ import {
   EventSubscriptionRegistry,
   SERVICE_CONFIG,
   type EventBatch,
-  type EventCheckpoints,
 } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { CatalogConfig } from '../catalog.config';
@@ -17,6 +16,7 @@ import { CatalogChannelRepository, type ProjectedChannel } from './catalog-chann
 import { DatasetRowsWriter } from './dataset-rows.writer';
 import { ProjectionMetrics } from './projection.metrics';
 import { ProjectionTx } from './projection.tx';
+import { StoredCheckpoints } from './stored-checkpoints';
 import { PHASE, ProvenanceWriter } from './provenance.writer';
 import { RequestRowsWriter, type Stamp } from './request-rows.writer';
 
@@ -39,7 +39,7 @@ interface StoredTx {
  * skipped, so redelivery changes nothing.
  */
 @Injectable()
-export class DecisionsProjection implements EventCheckpoints {
+export class DecisionsProjection {
   private readonly topic: string;
 
   constructor(
@@ -62,22 +62,8 @@ export class DecisionsProjection implements EventCheckpoints {
         if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
         return decoded.event;
       },
-      checkpoints: this,
+      checkpoints: new StoredCheckpoints(dataSource, CATALOG_DECISIONS_CONSUMER),
     });
-  }
-
-  async next(topic: string): Promise<number> {
-    return withTransaction(
-      this.dataSource,
-      async (manager) =>
-        (await new ConsumerCheckpointRepository().get(manager, CATALOG_DECISIONS_CONSUMER, topic)) ?? 0,
-    );
-  }
-
-  async skipTo(topic: string, next: number): Promise<void> {
-    await withTransaction(this.dataSource, (manager) =>
-      new ConsumerCheckpointRepository().advance(manager, CATALOG_DECISIONS_CONSUMER, topic, next),
-    );
   }
 
   async project(batch: EventBatch<DecisionEvent>): Promise<void> {

@@ -12,11 +12,12 @@ import {
   SqlParams,
   tsQuerySql,
 } from './search-sql.builder';
+import type { StandingColumns } from './dataset-standing.mapper';
 import type { CursorKeys } from './search.cursor';
 import type { FacetName, SearchQuery } from './search-query.dto';
 
 /** A hit row as selected (bigint and float4 columns arrive as text). */
-export interface HitRow {
+export interface HitRow extends StandingColumns {
   readonly id: string;
   readonly channel: string;
   readonly owner: string;
@@ -38,15 +39,6 @@ export interface HitRow {
   readonly title_html: string | null;
   readonly snippet_html: string | null;
   readonly open_reports: string;
-  readonly r_id: string | null;
-  readonly r_status: string | null;
-  readonly r_grant_status: string | null;
-  readonly r_code: string | null;
-  readonly r_message: string | null;
-  readonly r_expires_at: string | null;
-  readonly r_accesses_used: number | null;
-  readonly r_max_accesses: number | null;
-  readonly r_requested_time: string | null;
 }
 
 /** The standing columns every dataset read selects (latest request of `department`, alias r_). */
