@@ -77,13 +77,12 @@ export class BlocksProjection {
     let projected = 0;
     await withTransaction(this.dataSource, async (manager) => {
       const tx = new ProjectionTx(manager);
-      const channels = new Map<string, ProjectedChannel>();
+      const channels = await this.channels.lockAll(
+        tx,
+        batch.events.map((e) => e.event.channel),
+      );
       for (const { event } of batch.events) {
-        let channel = channels.get(event.channel);
-        if (channel === undefined) {
-          channel = await this.channels.lock(tx, event.channel);
-          channels.set(event.channel, channel);
-        }
+        const channel = channels.get(event.channel) as ProjectedChannel;
         if (await this.projectBlock(tx, channel, event, blocks.get(event) as Block)) projected += 1;
       }
       for (const channel of channels.values()) await this.channels.save(tx, channel);

@@ -44,6 +44,16 @@ export class CatalogChannelRepository {
     };
   }
 
+  /**
+   * The rows of a batch's channels, each locked once, in name order: both
+   * projection consumers lock in the same order, so they never deadlock.
+   */
+  async lockAll(tx: ProjectionTx, channels: readonly string[]): Promise<Map<string, ProjectedChannel>> {
+    const locked = new Map<string, ProjectedChannel>();
+    for (const channel of [...new Set(channels)].sort()) locked.set(channel, await this.lock(tx, channel));
+    return locked;
+  }
+
   /** Saves where a batch left the channel. */
   async save(tx: ProjectionTx, projected: ProjectedChannel): Promise<void> {
     await tx.query(

@@ -69,19 +69,18 @@ export class DecisionsProjection {
   async project(batch: EventBatch<DecisionEvent>): Promise<void> {
     await withTransaction(this.dataSource, async (manager) => {
       const tx = new ProjectionTx(manager);
-      const channels = new Map<string, ProjectedChannel>();
+      // Channel rows first: the blocks projection writes a block's txs and its height under the same row lock,
+      // so once it is held, every tx of a height the row says is projected is visible to the reads below.
+      const channels = await this.channels.lockAll(
+        tx,
+        batch.events.map((e) => e.event.channel),
+      );
       const txs = await this.loadTxs(
         tx,
         batch.events.map((e) => e.event.txId),
       );
-      for (const { event } of batch.events) {
-        let channel = channels.get(event.channel);
-        if (channel === undefined) {
-          channel = await this.channels.lock(tx, event.channel);
-          channels.set(event.channel, channel);
-        }
-        await this.applyDecision(tx, channel, event, txs);
-      }
+      for (const { event } of batch.events)
+        await this.applyDecision(tx, channels.get(event.channel) as ProjectedChannel, event, txs);
       for (const channel of channels.values()) await this.channels.save(tx, channel);
       await tx.flush();
       await new ConsumerCheckpointRepository().advance(
