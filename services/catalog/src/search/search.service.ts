@@ -5,10 +5,10 @@ import { toStanding, type Standing } from './dataset-standing.mapper';
 import { escapeHtml } from './search-sql.builder';
 import { decodeCursor, effectiveSort, encodeCursor, type CursorKeys } from './search.cursor';
 import { CatalogRowCorruptError, DatasetNotFoundError } from '../catalog.errors';
-import { SearchRepository, type FacetRow, type HitRow } from './search.repository';
+import { SearchRepository, type HitRow } from './search.repository';
 import { DirectoryIndexLoader } from './index/directory-index.loader';
 import type { AfterKeys, IndexHit } from './index/directory.index';
-import { needsDatabase, parseTsquery } from './index/text-search.parser';
+import { parseTsquery } from './index/text-search.parser';
 import { FACET_NAMES, parseSearchQuery, type FacetName, type SearchQuery } from './search-query.dto';
 
 export interface FacetCount {
@@ -82,9 +82,6 @@ export class SearchService {
     const authoritativeFirst = query.sort === 'relevance';
     const cursor = query.cursor === null ? null : decodeCursor(query, query.cursor, authoritativeFirst);
     const text = query.q === null ? null : (parseTsquery(await this.search.tsQueryText(query.q)) ?? 'nothing');
-    // A phrase over `!`, `&` or `|` follows PostgreSQL's own semantics: PostgreSQL answers those.
-    if (text !== null && text !== 'nothing' && needsDatabase(text))
-      return this.inDatabase(query, sort, authoritativeFirst, cursor);
     const index = await this.indexes.current();
     const result = index.search(
       query,
@@ -119,33 +116,6 @@ export class SearchService {
       facets: facetCounts(result.facets),
       next:
         result.more && last !== undefined ? encodeCursor(query, indexCursorKeys(sort, authoritativeFirst, last)) : null,
-    };
-  }
-
-  /** The same answer computed by PostgreSQL alone (phrases over `!`, `&`, `|`). */
-  private async inDatabase(
-    query: SearchQuery,
-    sort: 'relevance' | 'newest' | 'title',
-    authoritativeFirst: boolean,
-    cursor: CursorKeys | null,
-  ): Promise<SearchResult> {
-    const department = this.context.department;
-    const [rows, facetRows] = await Promise.all([
-      this.search.page(query, sort, authoritativeFirst, cursor, query.limit + 1, department),
-      this.search.facets(query),
-    ]);
-    const now = this.clock.now();
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      total: Number(facetRows.find((r) => r.facet === 'total')?.n ?? 0),
-      sort,
-      hits: page.map((row) => toHit(row, department, now)),
-      facets: toFacets(facetRows),
-      next:
-        rows.length > query.limit && last !== undefined
-          ? encodeCursor(query, cursorKeys(sort, authoritativeFirst, last))
-          : null,
     };
   }
 
@@ -244,36 +214,17 @@ function indexCursorKeys(
   }
 }
 
+/** Each facet's value counts, most frequent first (ties by value), at most MAX_FACET_VALUES. */
 function facetCounts(maps: Readonly<Record<FacetName, ReadonlyMap<string, number>>>): Record<FacetName, FacetCount[]> {
-  return toFacets(
-    FACET_NAMES.flatMap((facet) => [...maps[facet]].map(([value, n]) => ({ facet, value, n: String(n) }))),
-  );
-}
-
-function cursorKeys(sort: 'relevance' | 'newest' | 'title', authoritativeFirst: boolean, row: HitRow): CursorKeys {
-  const authoritative = Number(row.authoritative) === 1 ? 1 : 0;
-  switch (sort) {
-    case 'relevance':
-      return { sort, authoritative, rank: row.rank ?? '0', id: row.id };
-    case 'newest':
-      return { sort, authoritative: authoritativeFirst ? authoritative : null, updated: row.updated_time, id: row.id };
-    case 'title':
-      return { sort, title: row.title_key, id: row.id };
-  }
-}
-
-function toFacets(rows: readonly FacetRow[]): Record<FacetName, FacetCount[]> {
-  const out = Object.fromEntries(FACET_NAMES.map((f) => [f, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
-  for (const row of rows) {
-    if (row.facet === 'total' || row.value === null) continue;
-    out[row.facet].push({ value: row.value, count: Number(row.n) });
-  }
-  for (const facet of FACET_NAMES) {
-    out[facet] = out[facet]
-      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-      .slice(0, MAX_FACET_VALUES);
-  }
-  return out;
+  return Object.fromEntries(
+    FACET_NAMES.map((facet) => [
+      facet,
+      [...maps[facet]]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+        .slice(0, MAX_FACET_VALUES),
+    ]),
+  ) as Record<FacetName, FacetCount[]>;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

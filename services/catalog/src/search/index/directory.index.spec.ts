@@ -1,6 +1,6 @@
 import { parseSearchQuery } from '../search-query.dto';
 import { DirectoryIndex, type AfterKeys, type IndexedDataset } from './directory.index';
-import { needsDatabase, parseTsquery, parseTsvector } from './text-search.parser';
+import { isPositional, parseTsquery, parseTsvector } from './text-search.parser';
 
 const dataset = (id: string, lexemes: string, changes: Partial<IndexedDataset> = {}): IndexedDataset => ({
   id,
@@ -49,9 +49,8 @@ describe('PostgreSQL text forms', () => {
       distance: 2,
       left: { op: 'phrase', distance: 1 },
     });
-    expect(needsDatabase(tsq("'air' <-> 'quality'") as never)).toBe(false);
-    expect(needsDatabase(tsq("'air' <-> ( 'a' | 'b' )") as never)).toBe(true);
-    expect(needsDatabase(tsq("( 'a' | 'b' ) & 'c'") as never)).toBe(false);
+    expect(isPositional(tsq("'air' <-> 'quality' <-> 'index'") as never)).toBe(true);
+    expect(isPositional(tsq("'air' <-> ( 'a' | 'b' )") as never)).toBe(false);
     expect(tsq('')).toBeNull();
     expect(() => tsq("'a' &")).toThrow();
   });
@@ -94,6 +93,8 @@ describe('DirectoryIndex', () => {
     expect(run("'water' <2> 'quality'")).toEqual(['b/apart']);
     expect(run("'water' <-> 'qual':*")).toEqual(['a/wq']);
     expect(run("'quality' <-> 'water' | 'index'")).toEqual(['c/reversed', 'a/wq']);
+    // websearch_to_tsquery never builds a phrase over operators; the index refuses one rather than guess.
+    expect(() => run("'water' <-> ( 'quality' | 'index' )")).toThrow(/not supported/);
   });
 
   it('counts each facet over the hits of every other filter, and ranks the authoritative department first', () => {

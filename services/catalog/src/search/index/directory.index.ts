@@ -1,5 +1,5 @@
 import type { FacetName, SearchQuery } from '../search-query.dto';
-import type { LexemeEntry, TsQuery } from './text-search.parser';
+import { isPositional, type LexemeEntry, type TsQuery } from './text-search.parser';
 
 /** What the index keeps of a dataset: the columns search filters, counts and sorts on, and its lexemes. */
 export interface IndexedDataset {
@@ -281,7 +281,7 @@ export class DirectoryIndex {
   /**
    * One page of hits with the total and facet counts. `text` is the parsed
    * q (null: no q; 'nothing': a q without words, which matches nothing, as
-   * in PostgreSQL); phrases only over words and phrases (needsDatabase).
+   * in PostgreSQL), as websearch_to_tsquery parses it (phrases only over words).
    */
   search(
     query: SearchQuery,
@@ -412,7 +412,8 @@ export class DirectoryIndex {
       case 'not':
         return this.complement(this.match(query.arg));
       case 'phrase':
-        // Only over words and phrases (needsDatabase sends the others to PostgreSQL).
+        // websearch_to_tsquery only puts words and phrases inside a phrase (`"a or b"` is the phrase a or b).
+        if (!isPositional(query)) throw new Error('a phrase over !, & or | is not supported');
         return follow(this.match(query.left, true), this.match(query.right, true), query.distance);
     }
   }

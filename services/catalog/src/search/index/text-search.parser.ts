@@ -154,22 +154,7 @@ export function parseTsquery(text: string): TsQuery | null {
   return query;
 }
 
-/**
- * True when the query holds a phrase over something other than words and
- * phrases (`!`, `&`, `|` inside a phrase): PostgreSQL's semantics of those
- * are evaluated by PostgreSQL, not in memory.
- */
-export function needsDatabase(query: TsQuery): boolean {
-  const positional = (q: TsQuery): boolean =>
-    q.op === 'term' || (q.op === 'phrase' && positional(q.left) && positional(q.right));
-  switch (query.op) {
-    case 'term':
-      return false;
-    case 'not':
-      return needsDatabase(query.arg);
-    case 'phrase':
-      return !positional(query);
-    default:
-      return needsDatabase(query.left) || needsDatabase(query.right);
-  }
+/** True for words and phrases of words: what PostgreSQL's websearch_to_tsquery puts inside a phrase. */
+export function isPositional(query: TsQuery): boolean {
+  return query.op === 'term' || (query.op === 'phrase' && isPositional(query.left) && isPositional(query.right));
 }
