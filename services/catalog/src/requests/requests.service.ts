@@ -6,6 +6,7 @@ import { ActionRefusedError, DatasetNotFoundError } from '../catalog.errors';
 import { CatalogTxSubmitter } from '../signing/catalog-tx.submitter';
 import { DEFAULT_PAGE, type MyRequestsQuery, type RequestBatchBody } from './requests.dto';
 import { RequestsRefusedError } from './requests.errors';
+import { accessesLeft, grantLiveAt } from '../search/dataset-standing.mapper';
 import { RequestStandingRepository, type RequestRecord } from './request-standing.repository';
 
 /** One access request of a batch, as it will be signed. */
@@ -181,8 +182,8 @@ function withGrantLeft(record: RequestRecord, now: number): RequestStanding {
     ...record,
     grant: {
       ...grant,
-      live: grant.status === 'active' && (grant.expiresAt === null || grant.expiresAt > now),
-      accessesLeft: grant.maxAccesses === null ? null : Math.max(grant.maxAccesses - grant.accessesUsed, 0),
+      live: grantLiveAt(grant.status, grant.expiresAt, now),
+      accessesLeft: accessesLeft(grant.maxAccesses, grant.accessesUsed),
     },
   };
 }

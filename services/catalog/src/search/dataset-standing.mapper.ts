@@ -36,6 +36,20 @@ export interface StandingColumns {
   readonly r_requested_time: string | null;
 }
 
+/**
+ * Whether a grant can be used at `now` (wall clock): active, and not past
+ * its end. The projection marks expiry only at the next block, so a grant
+ * past its end is not usable meanwhile.
+ */
+export function grantLiveAt(status: string, expiresAt: number | null, now: number): boolean {
+  return status === 'active' && (expiresAt === null || expiresAt > now);
+}
+
+/** Accesses a grant has left; null when it has no limit. */
+export function accessesLeft(maxAccesses: number | null, accessesUsed: number): number | null {
+  return maxAccesses === null ? null : Math.max(0, maxAccesses - accessesUsed);
+}
+
 export function toStanding(owner: string, department: string, row: StandingColumns, now: number): Standing {
   if (owner === department) return { state: 'owner' };
   if (row.r_id === null || row.r_status === null) return { state: 'none' };
@@ -44,14 +58,15 @@ export function toStanding(owner: string, department: string, row: StandingColum
   const expiresAt = row.r_expires_at === null ? null : Number(row.r_expires_at);
   if (row.r_status === 'granted') {
     const grant = row.r_grant_status ?? 'active';
-    // The projection marks expiry at the next block; a grant past its end is not usable meanwhile.
-    const ended = grant === 'active' && expiresAt !== null && expiresAt <= now;
-    if (grant === 'active' && !ended) {
-      const usesLeft =
-        row.r_max_accesses === null ? null : Math.max(0, row.r_max_accesses - (row.r_accesses_used ?? 0));
-      return { state: 'granted', request, expiresAt, usesLeft };
-    }
-    return { state: ended ? 'expired' : grant, request, code: row.r_code ?? grant, reason: row.r_message };
+    if (grantLiveAt(grant, expiresAt, now))
+      return {
+        state: 'granted',
+        request,
+        expiresAt,
+        usesLeft: accessesLeft(row.r_max_accesses, row.r_accesses_used ?? 0),
+      };
+    const state = grant === 'active' ? 'expired' : grant;
+    return { state, request, code: row.r_code ?? grant, reason: row.r_message };
   }
   return { state: row.r_status, request, code: row.r_code ?? row.r_status, reason: row.r_message };
 }
