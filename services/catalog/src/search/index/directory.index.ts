@@ -1,4 +1,7 @@
 import type { FacetName, SearchQuery } from '../search-query.dto';
+import { basePredicate, dateNumber, hasExtraFilters, type ExtraColumns } from './dataset-filters';
+import { afterKey, pageKey, pageOrder, TopK } from './page-order';
+import { difference, follow, intersect, union, type Matches } from './posting-sets';
 import { isPositional, type LexemeEntry, type TsQuery } from './text-search.parser';
 
 /** What the index keeps of a dataset: the columns search filters, counts and sorts on, and its lexemes. */
@@ -65,13 +68,6 @@ function postingScore(entry: LexemeEntry): number {
   return WEIGHTS.A * capped(c.A) + WEIGHTS.B * capped(c.B) + WEIGHTS.C * capped(c.C) + WEIGHTS.D * capped(c.D);
 }
 
-/** A set of ordinals in increasing order with a score each, and (for phrases) the matched word positions of each. */
-interface Matches {
-  readonly ords: number[];
-  readonly scores: number[];
-  readonly positions?: (readonly number[])[];
-}
-
 /** A lexeme's postings: ordinals, scores, and every ordinal's positions as a slice of one flat array. */
 interface Posting {
   readonly ords: number[];
@@ -79,84 +75,6 @@ interface Posting {
   /** Start of each ordinal's positions in `positions` (the next one's start ends it). */
   readonly starts: number[];
   readonly positions: number[];
-}
-
-function intersect(a: Matches, b: Matches): Matches {
-  const ords: number[] = [];
-  const scores: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.ords.length && j < b.ords.length) {
-    const x = a.ords[i] as number;
-    const y = b.ords[j] as number;
-    if (x === y) {
-      ords.push(x);
-      scores.push((a.scores[i] as number) + (b.scores[j] as number));
-      i += 1;
-      j += 1;
-    } else if (x < y) i += 1;
-    else j += 1;
-  }
-  return { ords, scores };
-}
-
-/** Documents where `right` follows `left` at `distance` positions; the positions kept are the right side's. */
-function follow(left: Matches, right: Matches, distance: number): Matches {
-  const ords: number[] = [];
-  const scores: number[] = [];
-  const positions: (readonly number[])[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.ords.length && j < right.ords.length) {
-    const x = left.ords[i] as number;
-    const y = right.ords[j] as number;
-    if (x < y) i += 1;
-    else if (y < x) j += 1;
-    else {
-      const before = new Set((left.positions?.[i] ?? []).map((p) => p + distance));
-      const ends = (right.positions?.[j] ?? []).filter((p) => before.has(p));
-      if (ends.length > 0) {
-        ords.push(x);
-        scores.push((left.scores[i] as number) + (right.scores[j] as number));
-        positions.push(ends);
-      }
-      i += 1;
-      j += 1;
-    }
-  }
-  return { ords, scores, positions };
-}
-
-function union(a: Matches, b: Matches): Matches {
-  const ords: number[] = [];
-  const scores: number[] = [];
-  const withPositions = a.positions !== undefined && b.positions !== undefined;
-  const positions: (readonly number[])[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.ords.length || j < b.ords.length) {
-    const x = i < a.ords.length ? (a.ords[i] as number) : Infinity;
-    const y = j < b.ords.length ? (b.ords[j] as number) : Infinity;
-    if (x === y) {
-      ords.push(x);
-      scores.push((a.scores[i] as number) + (b.scores[j] as number));
-      if (withPositions)
-        positions.push([...(a.positions?.[i] ?? []), ...(b.positions?.[j] ?? [])].sort((p, q) => p - q));
-      i += 1;
-      j += 1;
-    } else if (x < y) {
-      ords.push(x);
-      scores.push(a.scores[i] as number);
-      if (withPositions) positions.push(a.positions?.[i] ?? []);
-      i += 1;
-    } else {
-      ords.push(y);
-      scores.push(b.scores[j] as number);
-      if (withPositions) positions.push(b.positions?.[j] ?? []);
-      j += 1;
-    }
-  }
-  return withPositions ? { ords, scores, positions } : { ords, scores };
 }
 
 /**
@@ -467,20 +385,6 @@ export class DirectoryIndex {
   }
 }
 
-function difference(a: Matches, b: Matches): Matches {
-  const ords: number[] = [];
-  const scores: number[] = [];
-  let j = 0;
-  for (let i = 0; i < a.ords.length; i++) {
-    const x = a.ords[i] as number;
-    while (j < b.ords.length && (b.ords[j] as number) < x) j += 1;
-    if (b.ords[j] === x) continue;
-    ords.push(x);
-    scores.push(a.scores[i] as number);
-  }
-  return { ords, scores };
-}
-
 /** Dataset statuses (catalog_dataset.status). */
 const STATUSES = ['active', 'deprecated'] as const;
 
@@ -514,164 +418,5 @@ class Dictionary {
 
   value(code: number): string {
     return this.values[code] as string;
-  }
-}
-
-/** True when the query filters on more than status, update time and facets. */
-function hasExtraFilters(query: SearchQuery): boolean {
-  return (
-    query.subjectClass.length > 0 || query.temporalFrom !== null || query.temporalTo !== null || query.bbox !== null
-  );
-}
-
-/** The columns the filters on subject class, temporal coverage and box read. */
-interface ExtraColumns {
-  /** Subject class as text, null when none. */
-  readonly subject: (string | null)[];
-  /** Temporal coverage as YYYYMMDD numbers, NaN for an open end. */
-  readonly temporalStart: number[];
-  readonly temporalEnd: number[];
-  /** Box in integer 1e-7 degrees, NaN when none. */
-  readonly west: number[];
-  readonly south: number[];
-  readonly east: number[];
-  readonly north: number[];
-}
-
-const dateNumber = (date: string | null): number => (date === null ? NaN : Number(date.replaceAll('-', '')));
-
-/**
- * The filters on subject class, temporal coverage and box (the same
- * conditions as search-sql.builder.ts basePredicates; status, update time
- * and facets are checked from their columns before).
- */
-function basePredicate(query: SearchQuery, c: ExtraColumns): (ord: number) => boolean {
-  const classes = new Set(query.subjectClass);
-  const { bbox } = query;
-  const from = dateNumber(query.temporalFrom);
-  const to = dateNumber(query.temporalTo);
-  const temporal = query.temporalFrom !== null || query.temporalTo !== null;
-  return (ord) => {
-    if (classes.size > 0) {
-      const subject = c.subject[ord] ?? null;
-      if (subject === null || !classes.has(subject)) return false;
-    }
-    if (temporal) {
-      const start = c.temporalStart[ord] as number;
-      const end = c.temporalEnd[ord] as number;
-      if (Number.isNaN(start) && Number.isNaN(end)) return false;
-      // NaN compares false: an open end never excludes.
-      if (end < from) return false;
-      if (start > to) return false;
-    }
-    if (bbox !== null) {
-      const west = c.west[ord] as number;
-      if (Number.isNaN(west)) return false;
-      const south = c.south[ord] as number;
-      const east = c.east[ord] as number;
-      const north = c.north[ord] as number;
-      if (!(south <= bbox.north && north >= bbox.south)) return false;
-      // Longitudes are intervals on a circle: a box with west > east crosses the antimeridian.
-      const crosses = west > east;
-      const overlaps =
-        bbox.west <= bbox.east
-          ? crosses
-            ? east >= bbox.west || west <= bbox.east
-            : west <= bbox.east && east >= bbox.west
-          : crosses || west <= bbox.east || east >= bbox.west;
-      if (!overlaps) return false;
-    }
-    return true;
-  };
-}
-
-/** The order keys of a hit on a page (or of a cursor: ord -1). */
-interface PageKey {
-  readonly ord: number;
-  readonly authoritative: number;
-  readonly score: number | null;
-  readonly updated: number;
-  readonly title: string;
-  readonly id: string;
-}
-
-function pageKey(
-  ord: number,
-  score: number | null,
-  authority: readonly number[],
-  docs: readonly (IndexedDataset | undefined)[],
-): PageKey {
-  const d = docs[ord] as IndexedDataset;
-  return { ord, authoritative: authority[ord] as number, score, updated: d.updatedTime, title: d.titleKey, id: d.id };
-}
-
-function afterKey(after: AfterKeys): PageKey {
-  return {
-    ord: -1,
-    authoritative: after.sort !== 'title' && after.authoritative === 1 ? 1 : 0,
-    score: after.sort === 'relevance' ? after.score : null,
-    updated: after.sort === 'newest' ? after.updated : 0,
-    title: after.sort === 'title' ? after.title : '',
-    id: after.id,
-  };
-}
-
-const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * How the dataset at `ord` (with `score`) sorts against a page key:
- * negative when it comes first. Reads the columns, so a dataset that does
- * not make the page costs no allocation. Ties end on the id: a total order.
- */
-type PageOrder = (ord: number, score: number | null, key: PageKey) => number;
-
-function pageOrder(
-  sort: AfterKeys['sort'],
-  authoritativeFirst: boolean,
-  authority: readonly number[],
-  updated: readonly number[],
-  docs: readonly (IndexedDataset | undefined)[],
-): PageOrder {
-  const doc = (ord: number) => docs[ord] as IndexedDataset;
-  switch (sort) {
-    case 'relevance':
-      return (ord, score, key) =>
-        key.authoritative - (authority[ord] as number) || (key.score ?? 0) - (score ?? 0) || text(doc(ord).id, key.id);
-    case 'newest':
-      return (ord, _score, key) =>
-        (authoritativeFirst ? key.authoritative - (authority[ord] as number) : 0) ||
-        key.updated - (updated[ord] as number) ||
-        text(doc(ord).id, key.id);
-    case 'title':
-      return (ord, _score, key) => text(doc(ord).titleKey, key.title) || text(doc(ord).id, key.id);
-  }
-}
-
-/** The first `k` datasets of a stream in a page order, kept sorted (k is a page: small). */
-class TopK {
-  private readonly items: PageKey[] = [];
-
-  constructor(
-    private readonly k: number,
-    private readonly order: PageOrder,
-    private readonly keyOf: (ord: number, score: number | null) => PageKey,
-  ) {}
-
-  offer(ord: number, score: number | null): void {
-    const items = this.items;
-    if (items.length === this.k && this.order(ord, score, items[items.length - 1] as PageKey) >= 0) return;
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.order(ord, score, items[mid] as PageKey) > 0) lo = mid + 1;
-      else hi = mid;
-    }
-    items.splice(lo, 0, this.keyOf(ord, score));
-    if (items.length > this.k) items.pop();
-  }
-
-  sorted(): readonly PageKey[] {
-    return this.items;
   }
 }
