@@ -13,7 +13,12 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
       'ACCORD_TEST_KAFKA_BROKERS is not set: run `bash scripts/infra/up.sh` and source ~/.cache/accord/run/infra.env (scripts/bench.sh does both)',
     );
   }
+  return { kafkaBrokers: brokers.split(','), pgUrl: env.ACCORD_TEST_PG_URL, scale: benchScale(env) };
+}
+
+/** BENCH_SCALE: a factor in (0, 10] on the counts of a run (1 when unset). */
+export function benchScale(env: NodeJS.ProcessEnv = process.env): number {
   const scale = env.BENCH_SCALE === undefined ? 1 : Number(env.BENCH_SCALE);
   if (!(scale > 0 && scale <= 10)) throw new Error(`BENCH_SCALE must be a number in (0, 10], got ${env.BENCH_SCALE}`);
-  return { kafkaBrokers: brokers.split(','), pgUrl: env.ACCORD_TEST_PG_URL, scale };
+  return scale;
 }

@@ -19,6 +19,7 @@ import {
   SearchService,
 } from '@accord/catalog-service';
 import { median, percentile } from './bench-stats';
+import { loadCatalogSearchBenchConfig } from './catalog-search-bench.config';
 
 const DEPARTMENT = 'bench-dept';
 const T0 = 1_640_995_200_000; // 2022-01-01
@@ -246,31 +247,21 @@ function print(title: string, rows: readonly Row[], baseline: Row): void {
 }
 
 async function main(): Promise<void> {
-  const scale = process.env.BENCH_SCALE === undefined ? 1 : Number(process.env.BENCH_SCALE);
-  if (!(scale > 0 && scale <= 10))
-    throw new Error(`BENCH_SCALE must be a number in (0, 10], got ${process.env.BENCH_SCALE}`);
-  const count = Math.round(100_000 * scale);
-  const runs = Number(process.env.BENCH_RUNS ?? 200);
-  const url = process.env.ACCORD_TEST_PG_URL;
-  const only = process.env.BENCH_CATALOG_ONLY; // 'postgres' | 'pglite'
-  if (only !== 'pglite') {
-    if (!url)
-      throw new Error('ACCORD_TEST_PG_URL is not set: source ~/.cache/accord/run/infra.env (scripts/bench.sh does)');
-    // BENCH_CATALOG_SCHEMA keeps the seeded schema for a later run (and reuses it when it exists): for EXPLAIN sessions.
-    const kept = process.env.BENCH_CATALOG_SCHEMA;
-    const schema = kept ?? `bench_catalog_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const { count, runs, databases, pgUrl, keptSchema } = loadCatalogSearchBenchConfig();
+  if (databases.includes('postgres') && pgUrl !== undefined) {
+    const schema = keptSchema ?? `bench_catalog_${process.pid}_${randomBytes(4).toString('hex')}`;
     try {
-      await benchmark('PostgreSQL', { kind: 'postgres', url, schema }, count, runs);
+      await benchmark('PostgreSQL', { kind: 'postgres', url: pgUrl, schema }, count, runs);
     } finally {
-      if (kept === undefined) {
-        const client = new Client({ connectionString: url });
+      if (keptSchema === undefined) {
+        const client = new Client({ connectionString: pgUrl });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await client.end();
       }
     }
   }
-  if (only !== 'postgres')
+  if (databases.includes('pglite'))
     await benchmark('PGlite', { kind: 'pglite', dataDir: 'memory://' }, count, Math.max(20, Math.round(runs / 4)));
 }
 
