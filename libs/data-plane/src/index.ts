@@ -1,0 +1,5 @@
+// The storage gateway's byte formats (docs/data-plane.md): what a second
+// implementation must reproduce to read an object, verify a transferred
+// chunk or sign a transfer request, plus the gateway's tx payloads. Pure:
+// no NestJS, no I/O beyond node:crypto and node:stream transforms.
+export * from './errors/data-plane.errors';
