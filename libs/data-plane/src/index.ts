@@ -3,3 +3,11 @@
 // chunk or sign a transfer request, plus the gateway's tx payloads. Pure:
 // no NestJS, no I/O beyond node:crypto and node:stream transforms.
 export * from './errors/data-plane.errors';
+export * from './segmented-aead/segment-header.codec';
+export * from './segmented-aead/segment.layout';
+export * from './segmented-aead/segment.crypto';
+export * from './segmented-aead/segment.encryptor';
+export * from './segmented-aead/segment-stream.transform';
+export * from './chunk-merkle/chunk.layout';
+export * from './chunk-merkle/object.digester';
+export * from './chunk-merkle/chunk.proofs';
