@@ -3,3 +3,11 @@
 // chunk or sign a transfer request, plus the gateway's tx payloads. Pure:
 // no NestJS, no I/O beyond node:crypto and node:stream transforms.
 export * from './errors/data-plane.errors';
+export * from './http-signature/http-signature.types';
+export * from './http-signature/structured-field.codec';
+export * from './http-signature/signature-base.builder';
+export * from './http-signature/signature-headers.parser';
+export * from './http-signature/http-signature.signer';
+export * from './http-signature/http-signature.verifier';
+export * from './byteranges/chunk-part.codec';
+export * from './byteranges/byteranges.parser';

@@ -34,7 +34,11 @@ export function transferComponents(request: SignableRequest): string[] {
  * (non-integer times, `expires` not after `created`, empty or non-ASCII
  * strings) or a request without an Accord-Grant field.
  */
-export function signRequest(request: SignableRequest, params: SignatureParams, privateKeyHex: string): SignatureHeaders {
+export function signRequest(
+  request: SignableRequest,
+  params: SignatureParams,
+  privateKeyHex: string,
+): SignatureHeaders {
   assertSignable(request, params);
   const components = transferComponents(request);
   const paramsValue = signatureParamsValue(components, params);

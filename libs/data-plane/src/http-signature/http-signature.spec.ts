@@ -62,8 +62,7 @@ describe('RFC 9421 Appendix B.2.6 (Signing a Request Using ed25519)', () => {
     '"content-length": 18',
     '"@signature-params": ("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"',
   ].join('\n');
-  const expectedSignature =
-    'wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==';
+  const expectedSignature = 'wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==';
 
   it('parses the Signature-Input and Signature fields', () => {
     const parsed = parseSignatureHeaders(request.headers);
@@ -227,7 +226,10 @@ describe('transfer request signatures', () => {
     });
 
     it('a signature by another key under our keyid', () => {
-      const forged = { ...unsigned, headers: { ...unsigned.headers, ...signRequest(unsigned, params, other.privateKey) } };
+      const forged = {
+        ...unsigned,
+        headers: { ...unsigned.headers, ...signRequest(unsigned, params, other.privateKey) },
+      };
       expect(verifyCode(forged)).toBe('signature.invalid');
     });
   });
@@ -306,7 +308,8 @@ describe('transfer request signatures', () => {
   });
 
   it('refuses unsignable parameters and a request without a grant', () => {
-    const sign = (request: SignableRequest, p: SignatureParams) => codeOf(() => signRequest(request, p, department.privateKey));
+    const sign = (request: SignableRequest, p: SignatureParams) =>
+      codeOf(() => signRequest(request, p, department.privateKey));
     expect(sign({ ...unsigned, headers: {} }, params)).toBe('signature.invalid_argument');
     expect(sign(unsigned, { ...params, expires: params.created })).toBe('signature.invalid_argument');
     expect(sign(unsigned, { ...params, created: 1.5 })).toBe('signature.invalid_argument');
@@ -329,10 +332,22 @@ describe('transfer request signatures', () => {
       ['token component', { 'signature-input': 'sig1=(@method);created=1' }, 'signature.malformed'],
       ['unterminated list', { 'signature-input': 'sig1=("@method"' }, 'signature.malformed'],
       ['trailing comma', { 'signature-input': `${goodInput},` }, 'signature.malformed'],
-      ['created as string', { 'signature-input': goodInput.replace('created=1700000000', 'created="1"') }, 'signature.malformed'],
-      ['keyid as token', { 'signature-input': goodInput.replace('keyid="dept-radiology"', 'keyid=dept') }, 'signature.malformed'],
+      [
+        'created as string',
+        { 'signature-input': goodInput.replace('created=1700000000', 'created="1"') },
+        'signature.malformed',
+      ],
+      [
+        'keyid as token',
+        { 'signature-input': goodInput.replace('keyid="dept-radiology"', 'keyid=dept') },
+        'signature.malformed',
+      ],
       ['repeated component', { 'signature-input': goodInput.replace('"@query"', '"@path"') }, 'signature.malformed'],
-      ['component parameter', { 'signature-input': goodInput.replace('"range"', '"range";sf') }, 'signature.components'],
+      [
+        'component parameter',
+        { 'signature-input': goodInput.replace('"range"', '"range";sf') },
+        'signature.components',
+      ],
       ['signature not binary', { signature: 'sig1="abc"' }, 'signature.malformed'],
       ['signature bad base64', { signature: 'sig1=:ab$c:' }, 'signature.malformed'],
       ['signature unterminated', { signature: 'sig1=:abc' }, 'signature.malformed'],
@@ -345,7 +360,23 @@ describe('transfer request signatures', () => {
     it('never throws anything but a DataPlaneError on arbitrary fields', () => {
       const fragment = fc.oneof(
         fc.string(),
-        fc.constantFrom('sig1=', '(', ')', '"', ':', ';', ',', ' ', '=', '?1', '-', '.', '\\', '"@method"', 'created=1'),
+        fc.constantFrom(
+          'sig1=',
+          '(',
+          ')',
+          '"',
+          ':',
+          ';',
+          ',',
+          ' ',
+          '=',
+          '?1',
+          '-',
+          '.',
+          '\\',
+          '"@method"',
+          'created=1',
+        ),
       );
       const field = fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join(''));
       fc.assert(

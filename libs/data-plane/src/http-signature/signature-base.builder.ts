@@ -47,7 +47,9 @@ export function signatureBase(
 
 /** The value of one covered component: a derived component (§2.2) or an HTTP field (§2.1). */
 export function componentValue(request: SignableRequest, component: string): string {
-  const value = component.startsWith('@') ? derivedComponentValue(request, component) : fieldValueOf(request, component);
+  const value = component.startsWith('@')
+    ? derivedComponentValue(request, component)
+    : fieldValueOf(request, component);
   if (!BASE_SAFE.test(value)) throw unusable(component, 'its value has characters a signature base cannot hold');
   return value;
 }

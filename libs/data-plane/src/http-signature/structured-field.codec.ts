@@ -102,7 +102,10 @@ class SfParser {
       } else {
         const start = this.pos;
         const params = this.parameters();
-        member = { value: { kind: 'item', value: { type: 'boolean', value: true }, params }, raw: this.input.slice(start, this.pos) };
+        member = {
+          value: { kind: 'item', value: { type: 'boolean', value: true }, params },
+          raw: this.input.slice(start, this.pos),
+        };
       }
       members.set(key, member);
       this.skipOws();
@@ -157,7 +160,8 @@ class SfParser {
 
   private key(): string {
     const first = this.peek();
-    if (first === undefined || !(LCALPHA.test(first) || first === '*')) throw malformed(`expected a key at ${this.pos}`);
+    if (first === undefined || !(LCALPHA.test(first) || first === '*'))
+      throw malformed(`expected a key at ${this.pos}`);
     const start = this.pos;
     while (!this.atEnd() && KEY_CHAR.test(this.peek() as string)) this.pos += 1;
     return this.input.slice(start, this.pos);
