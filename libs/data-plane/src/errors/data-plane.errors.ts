@@ -15,7 +15,9 @@ export const DATA_PLANE_ERROR_CODES = [
   'signature.expired',
   'signature.components',
   'signature.unknown_key',
+  'signature.invalid_argument',
   'byteranges.malformed',
+  'byteranges.invalid_argument',
 ] as const;
 
 export type DataPlaneErrorCode = (typeof DATA_PLANE_ERROR_CODES)[number];
