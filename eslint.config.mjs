@@ -48,14 +48,15 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service'])] },
   },
   {
-    // The protocol, ledger, rules and event-contract cores are pure: no frameworks, no I/O, no clocks or randomness.
+    // The protocol, ledger, rules, event-contract and data-plane cores are pure: no frameworks, no I/O, no clocks or randomness.
     files: [
       'libs/protocol/src/**/*.ts',
       'libs/ledger-core/src/**/*.ts',
       'libs/rules/src/**/*.ts',
       'libs/events/src/**/*.ts',
+      'libs/data-plane/src/**/*.ts',
     ],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', 'libs/data-plane/src/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -77,7 +78,8 @@ export default tseslint.config(
                 'http',
                 'node:http',
               ],
-              message: 'libs/protocol, libs/ledger-core, libs/rules and libs/events are pure: no frameworks or I/O.',
+              message:
+                'libs/protocol, libs/ledger-core, libs/rules, libs/events and libs/data-plane are pure: no frameworks or I/O.',
             },
           ],
         },

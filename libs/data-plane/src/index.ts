@@ -1,4 +1,4 @@
-// The storage gateway's byte formats (docs/data-plane.md): what a second
+// The storage gateway's byte formats (docs/data-plane-formats.md and docs/data-plane-transfer.md): what a second
 // implementation must reproduce to read an object, verify a transferred
 // chunk or sign a transfer request, plus the gateway's tx payloads. Pure:
 // no NestJS, no I/O beyond node:crypto and node:stream transforms.
@@ -19,3 +19,4 @@ export * from './http-signature/http-signature.signer';
 export * from './http-signature/http-signature.verifier';
 export * from './byteranges/chunk-part.codec';
 export * from './byteranges/byteranges.parser';
+export * from './tx/storage-tx.schema';

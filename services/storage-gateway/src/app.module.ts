@@ -1,12 +1,24 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule, ObjectStoreModule } from '@accord/service-kit';
+import { GatewayKeysModule } from './keys/gateway-keys.module';
+import { storageGatewayMigrations } from './persistence/migrations/storage-gateway.migrations';
+import { ProjectionModule } from './projection/projection.module';
+import { GatewaySigningModule } from './signing/signing.module';
+import { VaultModule } from './vault/vault.module';
 
 /**
- * The storage-gateway service's own module. The kit adds logging, auth, health,
- * metrics, OpenAPI and GET /v1/info around it; the use cases of later
- * issues plug in here.
+ * The storage gateway's own module (docs/storage-gateway.md). The kit adds
+ * logging, auth, health, metrics, OpenAPI and GET /v1/info around it.
  */
 @Module({
-  imports: [DatabaseModule.forRoot({ migrations: [] }), EventBusModule.forRoot(), ObjectStoreModule.forRoot()],
+  imports: [
+    DatabaseModule.forRoot({ migrations: storageGatewayMigrations }),
+    EventBusModule.forRoot(),
+    ObjectStoreModule.forRoot(),
+    GatewayKeysModule,
+    ProjectionModule,
+    GatewaySigningModule,
+    VaultModule,
+  ],
 })
 export class AppModule {}

@@ -4,7 +4,9 @@ import { storageGatewayService } from './storage-gateway.definition';
 
 describeServiceBoot(storageGatewayService, {
   info: { service: 'storage-gateway', version: '0.1.0' },
-  readinessChecks: ['bus', 'database', 'objectStore'],
+  // Ready once both projection consumers read their topics, a moment after the boot.
+  readinessChecks: ['bus', 'database', 'objectStore', 'events'],
+  readyWithinMs: 5000,
   openApiTitle: 'Accord storage gateway',
   errorCases: [{ method: 'GET', path: '/v1/info', token: null, status: 401, error: 'unauthenticated' }],
   more: (sut) => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { waitFor } from '@accord/event-bus/testing';
 import { DataSource } from 'typeorm';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
 import { dropTestSchema } from '@accord/persistence/testing';
@@ -23,11 +24,16 @@ describe('storage-gateway service in cluster mode', () => {
   });
 
   it('is ready once PostgreSQL, Kafka and MinIO answer', async () => {
-    const res = await request(sut.url).get('/health/ready').expect(200);
+    // The projection consumers are ready once they read their topics, a moment after the boot.
+    const res = await waitFor('the gateway to be ready', async () => {
+      const answer = await request(sut.url).get('/health/ready');
+      return answer.status === 200 ? answer : undefined;
+    });
     expect(res.body.info).toEqual({
       database: { status: 'up' },
       bus: { status: 'up' },
       objectStore: { status: 'up' },
+      events: { status: 'up' },
     });
   });
 
@@ -41,6 +47,6 @@ describe('storage-gateway service in cluster mode', () => {
     const tables: { table_name: string }[] = await sut.service.app
       .get(DataSource)
       .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [env.ACCORD_DATABASE_SCHEMA]);
-    expect(tables.map((t) => t.table_name)).toContain('migrations');
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['migrations', 'gateway_object', 'gateway_anchor']));
   });
 });

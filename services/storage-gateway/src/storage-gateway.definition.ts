@@ -12,6 +12,29 @@ import { AppModule } from './app.module';
 import { storageGatewayConfigSchema, type StorageGatewayConfig } from './storage-gateway.config';
 
 /**
+ * `@accord/data-plane` (DATA_PLANE_ERROR_CODES): a transfer request whose
+ * signature fails is 401; a peer's answer that does not parse or verify is
+ * a bad gateway (502); a stored object that does not decrypt is ours (500).
+ */
+export const DATA_PLANE_ERROR_STATUS: ErrorStatusMap = {
+  'segment.header_invalid': 500,
+  'segment.invalid_argument': 400,
+  'segment.auth_failed': 500,
+  'segment.truncated': 500,
+  'chunk.invalid_argument': 400,
+  'chunk.mismatch': 502,
+  'signature.missing': 401,
+  'signature.malformed': 401,
+  'signature.invalid': 401,
+  'signature.expired': 401,
+  'signature.components': 401,
+  'signature.unknown_key': 401,
+  'signature.invalid_argument': 400,
+  'byteranges.malformed': 502,
+  'byteranges.invalid_argument': 500,
+};
+
+/**
  * HTTP status of every code that can reach the storage-gateway service's edge (docs/services.md "Errors");
  * storage-gateway.error-status.spec.ts fails on a code without one.
  */
@@ -21,6 +44,18 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
   ...OBJECT_STORE_ERROR_STATUS,
+  ...DATA_PLANE_ERROR_STATUS,
+  kek_unavailable: 500,
+  stored_key_invalid: 500,
+  channel_not_found: 404,
+  channel_config_invalid: 500,
+  not_channel_member: 409,
+  not_owner: 403,
+  object_not_found: 404,
+  content_erased: 410,
+  object_not_available: 409,
+  object_integrity_failed: 500,
+  range_not_satisfiable: 416,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

@@ -113,7 +113,14 @@ export const accessRevokeSchema = z.strictObject({ grant: grantIdSchema, reason:
  * after this tx's receipt is `used`, so the log's order decides which of
  * two concurrent accesses gets the last allowed one.
  */
-export const accessUseSchema = z.strictObject({ grant: grantIdSchema, bytes: uintSchema });
+export const accessUseSchema = z.strictObject({
+  grant: grantIdSchema,
+  bytes: uintSchema,
+  /** The plaintext byte range served (inclusive), for the audit trail; the rules keep only `bytes`. */
+  range: z.strictObject({ start: uintSchema, end: uintSchema }).optional(),
+  /** SHA-256 of the anchored object the bytes come from (its storage.anchor `sha256`). */
+  contentHash: hashHexSchema.optional(),
+});
 
 export const RULES_TX_SCHEMAS = {
   'dataset.register': datasetRegisterSchema,

@@ -8,6 +8,8 @@
 export abstract class AccordError extends Error {
   abstract readonly code: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** Headers the HTTP answer carries besides the error body (e.g. `Content-Range: bytes * /size` of a 416). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
 
   constructor(message: string, details?: Readonly<Record<string, unknown>>) {
     super(message);

@@ -2,6 +2,7 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceLogger } from '../logging/service-logger';
 import { activeTraceIds } from '../telemetry/telemetry';
+import { AccordError } from './accord.errors';
 import {
   classifyUnavailable,
   DEFAULT_RETRY_AFTER_SECONDS,
@@ -47,11 +48,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    if (mapped.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="accord"');
+    for (const [name, value] of Object.entries(responseHeadersOf(exception))) res.setHeader(name, value);
+    if (mapped.status === 401 && !res.hasHeader('WWW-Authenticate'))
+      res.setHeader('WWW-Authenticate', 'Bearer realm="accord"');
     if (mapped.status === 503)
       res.setHeader('Retry-After', String(unavailable?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
     res.statusCode = mapped.status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(JSON.stringify(traceId ? { ...mapped.body, traceId } : mapped.body));
   }
+}
+
+/** Headers a domain error asks its answer to carry (e.g. Content-Range of a 416), see AccordError.responseHeaders. */
+function responseHeadersOf(exception: unknown): Readonly<Record<string, string>> {
+  return exception instanceof AccordError ? (exception.responseHeaders ?? {}) : {};
 }

@@ -25,6 +25,7 @@ import { AccordError } from '../errors/accord.errors';
  *     keys/public-keys.json      the public halves, as on-chain ({ed25519, x25519})
  *     secrets/api-tokens.json    ACCORD_API_TOKENS: names, roles, SHA-256 hashes (0600)
  *     secrets/dev-api-token      the dev token itself (0600), printed only when created
+ *     secrets/storage-gateway-kek.json  the gateway's key-encryption key (0600)
  *     <service>/db               PGlite data of each service
  *     storage-gateway/objects    local object store
  *   <dataDir>/_bus               the embedded log, shared by every department of the process
@@ -206,7 +207,8 @@ async function readFileIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-async function readJsonIfExists(path: string): Promise<unknown> {
+/** Parses a JSON file; undefined when it does not exist, department_file_invalid when it is not JSON. */
+export async function readJsonIfExists(path: string): Promise<unknown> {
   const text = await readFileIfExists(path);
   if (text === undefined) return undefined;
   try {
@@ -216,8 +218,8 @@ async function readJsonIfExists(path: string): Promise<unknown> {
   }
 }
 
-// Write-then-rename so a crash never leaves a half-written key file.
-async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
+/** Writes a secret file (mode given, directory 0700) by write-then-rename, so a crash never leaves it half-written. */
+export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, content, { mode, flag: 'w' });

@@ -47,6 +47,24 @@ export function departmentKeysFile(
  * embedded layout's file, created on first use as `accord up` does.
  */
 export async function loadDepartmentSigner(config: DepartmentKeysConfig): Promise<DepartmentSigner> {
+  return departmentSignerOf(await loadDepartmentKeyPairs(config), config.keysFile);
+}
+
+/** The signer of loaded department keys; `source` names the key file in the error when its halves do not match. */
+export function departmentSignerOf(keys: DepartmentKeys, source: string): DepartmentSigner {
+  const signer = ed25519Signer(keys.ed25519.privateKey);
+  if (signer.publicKey !== keys.ed25519.publicKey) {
+    throw new DepartmentKeysError(`${source}: the Ed25519 public key does not belong to the private key`);
+  }
+  return { department: keys.department, ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey, signer };
+}
+
+/**
+ * Both key pairs of the department, private halves included: for the one
+ * service that also unwraps data keys with the X25519 key (the storage
+ * gateway). Same sources and checks as loadDepartmentSigner.
+ */
+export async function loadDepartmentKeyPairs(config: DepartmentKeysConfig): Promise<DepartmentKeys> {
   let keys: DepartmentKeys;
   if (config.keysFileExplicit) {
     let text: string;
@@ -70,9 +88,5 @@ export async function loadDepartmentSigner(config: DepartmentKeysConfig): Promis
       `${config.keysFile} holds the keys of department "${keys.department}", not "${config.department}"`,
     );
   }
-  const signer = ed25519Signer(keys.ed25519.privateKey);
-  if (signer.publicKey !== keys.ed25519.publicKey) {
-    throw new DepartmentKeysError(`${config.keysFile}: the Ed25519 public key does not belong to the private key`);
-  }
-  return { department: keys.department, ed25519: keys.ed25519.publicKey, x25519: keys.x25519.publicKey, signer };
+  return keys;
 }

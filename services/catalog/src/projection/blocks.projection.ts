@@ -1,17 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LogMessage } from '@accord/event-bus';
 import { BLOCK_COMMITTED, blocksTopic, decodeBlockCommitted, type BlockCommittedEvent } from '@accord/events';
-import type { ChannelConfig } from '@accord/ledger-core';
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
 import type { Block, TxEntry } from '@accord/protocol';
 import { isRulesTxType, parseRuleParams } from '@accord/rules';
 import {
-  DependencyUnavailableError,
+  CommittedBlockReader,
   EventRejectedError,
   EventSubscriptionRegistry,
   LedgerClient,
-  LedgerUnavailableError,
   SERVICE_CONFIG,
+  StoredCheckpoints,
   ServiceLogger,
   type EventBatch,
 } from '@accord/service-kit';
@@ -22,7 +21,6 @@ import { CatalogChannelRepository, type ProjectedChannel } from './catalog-chann
 import { CATALOG_LEDGER } from '../ledger/catalog-ledger.provider';
 import { ProjectionMetrics } from './projection.metrics';
 import { ProjectionTx } from './projection.tx';
-import { StoredCheckpoints } from './stored-checkpoints';
 import { QualityProjector } from './quality.projector';
 import { storedJson } from './stored-text';
 
@@ -44,17 +42,19 @@ const qualityTypes: ReadonlySet<string> = new Set(QUALITY_TX_TYPES);
 export class BlocksProjection {
   private readonly topic: string;
   private readonly log: ServiceLogger;
+  private readonly blockReader: CommittedBlockReader;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly channels: CatalogChannelRepository,
     private readonly quality: QualityProjector,
     private readonly metrics: ProjectionMetrics,
-    @Inject(CATALOG_LEDGER) private readonly ledger: LedgerClient | null,
+    @Inject(CATALOG_LEDGER) ledger: LedgerClient | null,
     @Inject(SERVICE_CONFIG) config: CatalogConfig,
     subscriptions: EventSubscriptionRegistry,
     log: ServiceLogger,
   ) {
+    this.blockReader = new CommittedBlockReader(ledger);
     this.topic = blocksTopic(config.department);
     this.log = log.forContext('catalog-blocks');
     subscriptions.register<BlockCommittedEvent>({
@@ -73,7 +73,7 @@ export class BlocksProjection {
   async project(batch: EventBatch<BlockCommittedEvent>): Promise<void> {
     // Blocks too large for one event are read from the ledger before the transaction opens.
     const blocks = new Map<BlockCommittedEvent, Block>();
-    for (const { event } of batch.events) blocks.set(event, await this.blockOf(event));
+    for (const { event } of batch.events) blocks.set(event, await this.blockReader.blockOf(event));
     let projected = 0;
     await withTransaction(this.dataSource, async (manager) => {
       const tx = new ProjectionTx(manager);
@@ -102,7 +102,7 @@ export class BlocksProjection {
     for (const [index, entry] of block.txs.entries())
       await this.projectTx(tx, channel.channel, height, time, index, entry, event.txIds[index] ?? null);
     if (event.configChanged) {
-      const config = event.config ?? (await this.configAfter(channel.channel, height, channel.config));
+      const config = await this.blockReader.configAfter(event, channel.config);
       channel.config = config;
       const params = parseRuleParams(config.policy.rules);
       // Parameters that do not validate leave the previous ones in force, as in the rule engine.
@@ -145,37 +145,6 @@ export class BlocksProjection {
     if (!outcome.applied) {
       this.metrics.qualityIgnored.add(1, { type });
       this.log.warn('quality tx ignored', { channel, height, txId, type, reason: outcome.reason });
-    }
-  }
-
-  private async blockOf(event: BlockCommittedEvent): Promise<Block> {
-    if ('txs' in event.block) return event.block;
-    const { height } = event.block.header;
-    return this.askLedger(`the txs of block ${event.channel}/${height}`, (ledger) =>
-      ledger.block(event.channel, height),
-    );
-  }
-
-  private async configAfter(channel: string, height: number, previous: ChannelConfig | null): Promise<ChannelConfig> {
-    if (previous === null)
-      throw new DependencyUnavailableError('network', `no configuration of ${channel} before block ${height}`);
-    return this.askLedger(`the configuration after ${channel}/${height}`, (ledger) =>
-      ledger.configAfter(channel, height, previous.genesis),
-    );
-  }
-
-  /** What only the ledger API can tell; until it does, the projection waits (retried without limit, never parked). */
-  private async askLedger<T>(what: string, ask: (ledger: LedgerClient) => Promise<T>): Promise<T> {
-    if (this.ledger === null)
-      throw new DependencyUnavailableError(
-        'network',
-        `${what} must be read from the ledger and ACCORD_LEDGER_URL is not set`,
-      );
-    try {
-      return await ask(this.ledger);
-    } catch (error) {
-      if (error instanceof LedgerUnavailableError) throw new DependencyUnavailableError('network', error.message);
-      throw error;
     }
   }
 }

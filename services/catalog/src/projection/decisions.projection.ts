@@ -8,6 +8,7 @@ import {
   EventRejectedError,
   EventSubscriptionRegistry,
   SERVICE_CONFIG,
+  StoredCheckpoints,
   type EventBatch,
 } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
@@ -16,7 +17,6 @@ import { CatalogChannelRepository, type ProjectedChannel } from './catalog-chann
 import { DatasetRowsWriter } from './dataset-rows.writer';
 import { ProjectionMetrics } from './projection.metrics';
 import { ProjectionTx } from './projection.tx';
-import { StoredCheckpoints } from './stored-checkpoints';
 import { PHASE, ProvenanceWriter } from './provenance.writer';
 import { RequestRowsWriter, type Stamp } from './request-rows.writer';
 

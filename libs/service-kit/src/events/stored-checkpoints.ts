@@ -1,5 +1,5 @@
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
-import type { EventCheckpoints } from '@accord/service-kit';
+import type { EventCheckpoints } from './event-subscription';
 import type { DataSource } from 'typeorm';
 
 /**
