@@ -4,6 +4,7 @@ import { GatewayKeysModule } from './keys/gateway-keys.module';
 import { storageGatewayMigrations } from './persistence/migrations/storage-gateway.migrations';
 import { ProjectionModule } from './projection/projection.module';
 import { GatewaySigningModule } from './signing/signing.module';
+import { TransferModule } from './transfer/transfer.module';
 import { VaultModule } from './vault/vault.module';
 
 /**
@@ -19,6 +20,7 @@ import { VaultModule } from './vault/vault.module';
     ProjectionModule,
     GatewaySigningModule,
     VaultModule,
+    TransferModule,
   ],
 })
 export class AppModule {}

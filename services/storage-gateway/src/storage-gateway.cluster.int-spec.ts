@@ -47,6 +47,8 @@ describe('storage-gateway service in cluster mode', () => {
     const tables: { table_name: string }[] = await sut.service.app
       .get(DataSource)
       .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [env.ACCORD_DATABASE_SCHEMA]);
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['migrations', 'gateway_object', 'gateway_anchor']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['migrations', 'gateway_object', 'gateway_anchor']),
+    );
   });
 });

@@ -56,6 +56,18 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   object_not_available: 409,
   object_integrity_failed: 500,
   range_not_satisfiable: 416,
+  grant_not_found: 404,
+  not_grantee: 403,
+  grant_not_live: 403,
+  use_rejected: 403,
+  use_not_committed: 503,
+  request_replayed: 401,
+  anchor_not_found: 404,
+  peer_unknown: 409,
+  peer_unavailable: 502,
+  transfer_refused: 403,
+  transfer_verification_failed: 502,
+  transfer_not_found: 404,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

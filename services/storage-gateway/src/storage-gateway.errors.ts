@@ -95,3 +95,73 @@ export class RangeNotSatisfiableError extends StorageGatewayError {
 
   override readonly responseHeaders: Readonly<Record<string, string>>;
 }
+
+// --- transfer/ (docs/storage-gateway-transfer.md) ---
+
+/** The grant a transfer names is unknown here (never granted, or not projected yet). */
+export class GrantNotFoundError extends StorageGatewayError {
+  readonly code = 'grant_not_found';
+
+  constructor(readonly grant: string) {
+    super(`grant ${grant} is not known to this gateway`, { grant });
+  }
+}
+
+/** The signer of a transfer request is not the grantee of the grant it names (or we are not its provider). */
+export class NotGranteeError extends StorageGatewayError {
+  readonly code = 'not_grantee';
+}
+
+/** The grant is not live: revoked, expired or exhausted at the last block. */
+export class GrantNotLiveError extends StorageGatewayError {
+  readonly code = 'grant_not_live';
+}
+
+/** The access.use of this request was rejected by the rules (e.g. the grant's last access was taken). */
+export class UseRejectedError extends StorageGatewayError {
+  readonly code = 'use_rejected';
+}
+
+/** The access.use was published but not applied by the contracts service within ACCORD_GATEWAY_USE_WAIT_MS. */
+export class UseNotCommittedError extends StorageGatewayError {
+  readonly code = 'use_not_committed';
+}
+
+/** A signed transfer request whose nonce was already seen from that department. */
+export class RequestReplayedError extends StorageGatewayError {
+  readonly code = 'request_replayed';
+}
+
+/** No anchor of the dataset is on this department's copy of the chain (or every one was erased). */
+export class AnchorNotFoundError extends StorageGatewayError {
+  readonly code = 'anchor_not_found';
+}
+
+/** The provider's gateway is not in ACCORD_GATEWAY_PEERS. */
+export class PeerUnknownError extends StorageGatewayError {
+  readonly code = 'peer_unknown';
+}
+
+/** The provider's gateway did not answer, or answered an error of its own. */
+export class PeerUnavailableError extends StorageGatewayError {
+  readonly code = 'peer_unavailable';
+}
+
+/** The provider refused the transfer (its error code is in details.providerError). */
+export class TransferRefusedError extends StorageGatewayError {
+  readonly code = 'transfer_refused';
+}
+
+/** Bytes from the provider that do not verify against the anchored chunk root: nothing of them is kept. */
+export class TransferVerificationError extends StorageGatewayError {
+  readonly code = 'transfer_verification_failed';
+}
+
+/** No transfer of that id was started here. */
+export class TransferNotFoundError extends StorageGatewayError {
+  readonly code = 'transfer_not_found';
+
+  constructor(readonly transfer: string) {
+    super(`no transfer ${transfer} was started by this gateway`, { transfer });
+  }
+}

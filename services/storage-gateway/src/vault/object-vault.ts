@@ -265,6 +265,18 @@ export class ObjectVault {
     }));
   }
 
+  /** The leaf hashes of the object's chunk tree (chunkCount × 32 bytes), kept when its upload completed. */
+  async leafHashes(objectId: string): Promise<Buffer> {
+    const rows: { leaf_hashes: Buffer | null }[] = await this.db.query(
+      'SELECT leaf_hashes FROM gateway_object WHERE object_id = $1',
+      [objectId],
+    );
+    const leaves = rows[0]?.leaf_hashes;
+    if (leaves === undefined || leaves === null)
+      throw new ObjectIntegrityError(`object ${objectId} has no chunk leaf hashes (its upload did not complete)`);
+    return Buffer.from(leaves);
+  }
+
   /** The object's data key; content_erased once its wrapped key was destroyed. */
   dataKey(object: StoredObject): Buffer {
     if (object.wrappedKey === null)

@@ -80,6 +80,12 @@ export class ObjectWriter {
 
   /** Stores the complete segments gathered so far as one piece (nothing when there are none). */
   async flush(): Promise<void> {
+    // An empty object still has its one (empty, last) segment: the encryptor gives it once all bytes are in.
+    if (this.complete && this.header.plaintextSize === 0 && this.encryptor.nextSegment() === 0)
+      for (const segment of this.encryptor.finish()) {
+        this.buffered.push(segment);
+        this.bufferedBytes += segment.length;
+      }
     if (this.buffered.length === 0) return;
     const piece: StoredPiece = {
       firstSegment: this.bufferedFirst,

@@ -59,7 +59,7 @@ export class CreateGatewayTables1764500000000 implements MigrationInterface {
         status         text    NOT NULL,
         height         bigint  NOT NULL
       )`);
-    // Held: objects this gateway stores (own uploads and verified copies of others' data).
+    // Held: objects this gateway stores (own uploads and verified copies of others' data); the segment header is in the object store.
     // The data key exists only wrapped by the KEK (wrapped_key); erasure sets it NULL.
     await queryRunner.query(`
       CREATE TABLE gateway_object (
@@ -71,7 +71,6 @@ export class CreateGatewayTables1764500000000 implements MigrationInterface {
         media_type     text    NOT NULL,
         size_bytes     bigint  NOT NULL,
         segment_size   integer NOT NULL,
-        header         bytea   NOT NULL,
         wrapped_key    text    NULL,
         status         text    NOT NULL,
         sha256         text    NULL,
