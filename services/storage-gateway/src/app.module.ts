@@ -5,6 +5,7 @@ import { storageGatewayMigrations } from './persistence/migrations/storage-gatew
 import { ProjectionModule } from './projection/projection.module';
 import { GatewaySigningModule } from './signing/signing.module';
 import { VaultModule } from './vault/vault.module';
+import { ScrubberModule } from './scrubber/scrubber.module';
 
 /**
  * The storage gateway's own module (docs/storage-gateway.md). The kit adds
@@ -19,6 +20,7 @@ import { VaultModule } from './vault/vault.module';
     ProjectionModule,
     GatewaySigningModule,
     VaultModule,
+    ScrubberModule,
   ],
 })
 export class AppModule {}

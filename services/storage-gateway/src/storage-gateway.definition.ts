@@ -56,6 +56,8 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   object_not_available: 409,
   object_integrity_failed: 500,
   range_not_satisfiable: 416,
+  scrub_run_not_found: 404,
+  scrubber_stopping: 503,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

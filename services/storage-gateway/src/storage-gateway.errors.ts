@@ -95,3 +95,21 @@ export class RangeNotSatisfiableError extends StorageGatewayError {
 
   override readonly responseHeaders: Readonly<Record<string, string>>;
 }
+
+/** No integrity scrub run of that id was started here: 404. */
+export class ScrubRunNotFoundError extends StorageGatewayError {
+  readonly code = 'scrub_run_not_found';
+
+  constructor(runId: string) {
+    super(`no scrub run ${runId} was started by this gateway`, { runId });
+  }
+}
+
+/** The gateway is shutting down: no scrub run starts any more (503). */
+export class ScrubberStoppingError extends StorageGatewayError {
+  readonly code = 'scrubber_stopping';
+
+  constructor() {
+    super('the gateway is shutting down: no scrub run starts any more');
+  }
+}
