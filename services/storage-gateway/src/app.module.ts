@@ -6,6 +6,7 @@ import { ProjectionModule } from './projection/projection.module';
 import { GatewaySigningModule } from './signing/signing.module';
 import { TransferModule } from './transfer/transfer.module';
 import { VaultModule } from './vault/vault.module';
+import { ScrubberModule } from './scrubber/scrubber.module';
 
 /**
  * The storage gateway's own module (docs/storage-gateway.md). The kit adds
@@ -21,6 +22,7 @@ import { VaultModule } from './vault/vault.module';
     GatewaySigningModule,
     VaultModule,
     TransferModule,
+    ScrubberModule,
   ],
 })
 export class AppModule {}

@@ -68,6 +68,8 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   transfer_refused: 403,
   transfer_verification_failed: 502,
   transfer_not_found: 404,
+  scrub_run_not_found: 404,
+  scrubber_stopping: 503,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

@@ -165,3 +165,23 @@ export class TransferNotFoundError extends StorageGatewayError {
     super(`no transfer ${transfer} was started by this gateway`, { transfer });
   }
 }
+
+// --- scrubber/ (docs/storage-gateway-scrubber.md) ---
+
+/** No integrity scrub run of that id was started here: 404. */
+export class ScrubRunNotFoundError extends StorageGatewayError {
+  readonly code = 'scrub_run_not_found';
+
+  constructor(runId: string) {
+    super(`no scrub run ${runId} was started by this gateway`, { runId });
+  }
+}
+
+/** The gateway is shutting down: no scrub run starts any more (503). */
+export class ScrubberStoppingError extends StorageGatewayError {
+  readonly code = 'scrubber_stopping';
+
+  constructor() {
+    super('the gateway is shutting down: no scrub run starts any more');
+  }
+}
