@@ -5,6 +5,9 @@ import { storageGatewayMigrations } from './persistence/migrations/storage-gatew
 import { ProjectionModule } from './projection/projection.module';
 import { GatewaySigningModule } from './signing/signing.module';
 import { VaultModule } from './vault/vault.module';
+import { AnchoringModule } from './anchoring/anchoring.module';
+import { ObjectsModule } from './objects/objects.module';
+import { UploadModule } from './upload/upload.module';
 
 /**
  * The storage gateway's own module (docs/storage-gateway.md). The kit adds
@@ -19,6 +22,9 @@ import { VaultModule } from './vault/vault.module';
     ProjectionModule,
     GatewaySigningModule,
     VaultModule,
+    AnchoringModule,
+    UploadModule,
+    ObjectsModule,
   ],
 })
 export class AppModule {}
