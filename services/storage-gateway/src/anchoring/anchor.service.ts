@@ -47,7 +47,10 @@ export class AnchorService {
     try {
       return await this.anchor(await this.vault.get(objectId));
     } catch (error) {
-      this.log.pino.warn({ err: error, object: objectId }, 'publishing the anchor failed; the re-anchor job will retry');
+      this.log.pino.warn(
+        { err: error, object: objectId },
+        'publishing the anchor failed; the re-anchor job will retry',
+      );
       return null;
     }
   }

@@ -29,8 +29,12 @@ export class ObjectsController {
 
   @Get()
   @Roles('provider', 'user', 'dataadmin', 'operations')
-  @ApiOperation({ summary: 'Objects held here, newest first (?channel=&dataset=&status=uploading|anchoring|available|erased)' })
-  @ApiOkResponse({ description: '{objects: [{objectId, origin, channel, dataset, version, mediaType, sizeBytes, status, ...}]}' })
+  @ApiOperation({
+    summary: 'Objects held here, newest first (?channel=&dataset=&status=uploading|anchoring|available|erased)',
+  })
+  @ApiOkResponse({
+    description: '{objects: [{objectId, origin, channel, dataset, version, mediaType, sizeBytes, status, ...}]}',
+  })
   async list(@ZodQuery(objectsQuerySchema) query: ObjectsQuery): Promise<{ readonly objects: ObjectView[] }> {
     return { objects: await this.objects.list(query) };
   }

@@ -70,7 +70,8 @@ export function parseUploadOffset(value: HeaderValue): number {
 export function parseContentLength(value: HeaderValue): number | undefined {
   const text = headerText(value)?.trim();
   if (text === undefined) return undefined;
-  if (!NON_NEGATIVE_INTEGER.test(text)) throw new UploadLengthInvalidError(`Content-Length "${text}" is not an integer`);
+  if (!NON_NEGATIVE_INTEGER.test(text))
+    throw new UploadLengthInvalidError(`Content-Length "${text}" is not an integer`);
   return Number(text);
 }
 
@@ -112,7 +113,9 @@ export function parseUploadChecksum(value: HeaderValue): Buffer | undefined {
   if (text === undefined) return undefined;
   const [algorithm, encoded, ...rest] = text.split(' ');
   if (algorithm?.toLowerCase() !== 'sha256')
-    throw new ChecksumAlgorithmUnsupportedError(`Upload-Checksum algorithm ${algorithm ?? ''} is not supported: use sha256`);
+    throw new ChecksumAlgorithmUnsupportedError(
+      `Upload-Checksum algorithm ${algorithm ?? ''} is not supported: use sha256`,
+    );
   if (encoded === undefined || rest.length > 0 || !BASE64.test(encoded) || Buffer.from(encoded, 'base64').length !== 32)
     throw new ChecksumAlgorithmUnsupportedError('Upload-Checksum must be "sha256 <base64 of 32 bytes>"');
   return Buffer.from(encoded, 'base64');

@@ -65,14 +65,16 @@ export class UploadController {
   @HttpCode(201)
   @Roles('provider')
   @ApiOperation({
-    summary: 'Create an upload of a dataset version (tus creation; a body of application/offset+octet-stream is its first PATCH)',
+    summary:
+      'Create an upload of a dataset version (tus creation; a body of application/offset+octet-stream is its first PATCH)',
   })
   @ApiHeader(TUS_HEADER)
   @ApiHeader({ name: 'Upload-Length', required: true, description: 'Size of the object in bytes (1 .. Tus-Max-Size)' })
   @ApiHeader({
     name: 'Upload-Metadata',
     required: true,
-    description: 'tus metadata (base64 values): channel, dataset (<owner>/<name>, ours), version (>= 1), mediaType, filename?',
+    description:
+      'tus metadata (base64 values): channel, dataset (<owner>/<name>, ours), version (>= 1), mediaType, filename?',
   })
   @ApiCreatedResponse({ description: 'Location (/v1/uploads/<id>), Upload-Expires; Upload-Offset with a body' })
   @ApiBadRequestResponse({ description: 'upload_length_invalid, upload_metadata_invalid' })
@@ -103,7 +105,9 @@ export class UploadController {
   @Roles('provider')
   @ApiOperation({ summary: 'Where an upload is (Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires)' })
   @ApiHeader(TUS_HEADER)
-  @ApiOkResponse({ description: 'Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires; Cache-Control: no-store' })
+  @ApiOkResponse({
+    description: 'Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires; Cache-Control: no-store',
+  })
   @ApiNotFoundResponse({ description: 'upload_not_found' })
   @ApiGoneResponse({ description: 'upload_expired' })
   @ApiPreconditionFailedResponse({ description: 'tus_version_unsupported' })
@@ -156,10 +160,7 @@ export class UploadController {
   @ApiNotFoundResponse({ description: 'upload_not_found (also once finished)' })
   @ApiConflictResponse({ description: 'upload_busy' })
   @ApiPreconditionFailedResponse({ description: 'tus_version_unsupported' })
-  async terminate(
-    @ZodParams(uploadParamsSchema) { id }: UploadParams,
-    @Req() req: IncomingMessage,
-  ): Promise<void> {
+  async terminate(@ZodParams(uploadParamsSchema) { id }: UploadParams, @Req() req: IncomingMessage): Promise<void> {
     assertTusResumable(req.headers['tus-resumable']);
     await this.uploads.terminate(id);
   }

@@ -111,7 +111,11 @@ export class UploadService {
         await this.uploads.deleteLeased(manager, uploadId, owner);
       });
       const anchorTxId = await this.anchors.anchorCompleted(upload.objectId);
-      return { offset: writer.offset, expiresAt: upload.expiresAt, completed: { objectId: upload.objectId, anchorTxId } };
+      return {
+        offset: writer.offset,
+        expiresAt: upload.expiresAt,
+        completed: { objectId: upload.objectId, anchorTxId },
+      };
     });
   }
 
