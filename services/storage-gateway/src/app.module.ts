@@ -7,6 +7,9 @@ import { GatewaySigningModule } from './signing/signing.module';
 import { TransferModule } from './transfer/transfer.module';
 import { VaultModule } from './vault/vault.module';
 import { ScrubberModule } from './scrubber/scrubber.module';
+import { AnchoringModule } from './anchoring/anchoring.module';
+import { ObjectsModule } from './objects/objects.module';
+import { UploadModule } from './upload/upload.module';
 
 /**
  * The storage gateway's own module (docs/storage-gateway.md). The kit adds
@@ -23,6 +26,9 @@ import { ScrubberModule } from './scrubber/scrubber.module';
     VaultModule,
     TransferModule,
     ScrubberModule,
+    AnchoringModule,
+    UploadModule,
+    ObjectsModule,
   ],
 })
 export class AppModule {}

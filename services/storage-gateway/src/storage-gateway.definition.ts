@@ -70,6 +70,19 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   transfer_not_found: 404,
   scrub_run_not_found: 404,
   scrubber_stopping: 503,
+  // Resumable uploads (docs/storage-gateway-upload.md)
+  upload_not_found: 404,
+  upload_expired: 410,
+  upload_offset_mismatch: 409,
+  upload_busy: 409,
+  upload_checksum_mismatch: 460,
+  upload_too_long: 413,
+  upload_length_invalid: 400,
+  upload_metadata_invalid: 400,
+  tus_version_unsupported: 412,
+  content_type_invalid: 415,
+  checksum_algorithm_unsupported: 400,
+  upload_interrupted: 400,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

@@ -185,3 +185,110 @@ export class ScrubberStoppingError extends StorageGatewayError {
     super('the gateway is shutting down: no scrub run starts any more');
   }
 }
+
+// --- Resumable uploads (tus 1.0.0, docs/storage-gateway-upload.md) ---
+
+/** No upload of that id is in progress here (never created, finished, terminated or swept after expiry): 404. */
+export class UploadNotFoundError extends StorageGatewayError {
+  readonly code = 'upload_not_found';
+
+  constructor(uploadId: string) {
+    super(`no upload ${uploadId} is in progress here`, { upload: uploadId });
+  }
+}
+
+/** The upload was not finished in time; its bytes are (or are about to be) removed: 410. */
+export class UploadExpiredError extends StorageGatewayError {
+  readonly code = 'upload_expired';
+
+  constructor(uploadId: string, expiresAt: number) {
+    super(`upload ${uploadId} expired at ${new Date(expiresAt).toISOString()}`, { upload: uploadId, expiresAt });
+  }
+}
+
+/** A PATCH whose Upload-Offset is not the stored offset (the client must HEAD and go on from there): 409. */
+export class UploadOffsetMismatchError extends StorageGatewayError {
+  readonly code = 'upload_offset_mismatch';
+
+  constructor(uploadId: string, sent: number, stored: number) {
+    super(`upload ${uploadId} is at offset ${stored}, not ${sent}`, { upload: uploadId, offset: stored, sent });
+  }
+}
+
+/** Another PATCH (or a termination) of the same upload is in progress: 409. */
+export class UploadBusyError extends StorageGatewayError {
+  readonly code = 'upload_busy';
+
+  constructor(uploadId: string) {
+    super(`upload ${uploadId} is being written by another request`, { upload: uploadId });
+  }
+}
+
+/** The PATCH body does not match its Upload-Checksum: nothing of it was kept (tus checksum extension, 460). */
+export class UploadChecksumMismatchError extends StorageGatewayError {
+  readonly code = 'upload_checksum_mismatch';
+
+  constructor(uploadId: string) {
+    super(`the body of this PATCH of upload ${uploadId} does not match its Upload-Checksum; nothing of it was kept`, {
+      upload: uploadId,
+    });
+  }
+}
+
+/** The PATCH would go past Upload-Length: nothing of it was kept, 413. */
+export class UploadTooLongError extends StorageGatewayError {
+  readonly code = 'upload_too_long';
+
+  constructor(uploadId: string, length: number) {
+    super(`this PATCH goes past the ${length} bytes announced for upload ${uploadId}; nothing of it was kept`, {
+      upload: uploadId,
+      length,
+    });
+  }
+}
+
+/** Upload-Length (or Upload-Offset) missing or not an integer in range, or a deferred length: 400. */
+export class UploadLengthInvalidError extends StorageGatewayError {
+  readonly code = 'upload_length_invalid';
+}
+
+/** Upload-Metadata that does not decode or lacks a valid channel, dataset, version or mediaType: 400. */
+export class UploadMetadataInvalidError extends StorageGatewayError {
+  readonly code = 'upload_metadata_invalid';
+}
+
+/** A tus request without `Tus-Resumable: 1.0.0`: 412 (the answer lists Tus-Version). */
+export class TusVersionUnsupportedError extends StorageGatewayError {
+  readonly code = 'tus_version_unsupported';
+  override readonly responseHeaders: Readonly<Record<string, string>> = { 'Tus-Version': '1.0.0' };
+
+  constructor(sent: string | undefined) {
+    super(`Tus-Resumable ${sent === undefined ? 'is missing' : `${sent} is not supported`}; this server speaks 1.0.0`);
+  }
+}
+
+/** A PATCH (or creation with upload) whose body is not `application/offset+octet-stream`: 415. */
+export class ContentTypeInvalidError extends StorageGatewayError {
+  readonly code = 'content_type_invalid';
+
+  constructor(sent: string | undefined) {
+    super(`the body must be application/offset+octet-stream, not ${sent ?? 'untyped'}`);
+  }
+}
+
+/** Upload-Checksum names an algorithm other than sha256, or is malformed: 400. */
+export class ChecksumAlgorithmUnsupportedError extends StorageGatewayError {
+  readonly code = 'checksum_algorithm_unsupported';
+}
+
+/** The client went away in the middle of a PATCH body (what arrived before is kept unless the PATCH had a checksum). */
+export class UploadInterruptedError extends StorageGatewayError {
+  readonly code = 'upload_interrupted';
+
+  constructor(uploadId: string, offset: number) {
+    super(`the body of a PATCH of upload ${uploadId} ended early; the upload is at offset ${offset}`, {
+      upload: uploadId,
+      offset,
+    });
+  }
+}

@@ -198,6 +198,16 @@ export class CreateGatewayTables1764500000000 implements MigrationInterface {
         detail      text    NOT NULL,
         found_at    bigint  NOT NULL
       )`);
+
+    // --- Uploads and anchoring (upload/, anchoring/; docs/storage-gateway-upload.md) ---
+    // The PATCH lease of an upload: one request writes an upload at a time, across replicas too
+    // (lease_owner is the request's random token, lease_until when another request may take over).
+    await queryRunner.query('ALTER TABLE gateway_upload ADD COLUMN lease_owner text NULL');
+    await queryRunner.query('ALTER TABLE gateway_upload ADD COLUMN lease_until bigint NULL');
+    await queryRunner.query('CREATE INDEX gateway_upload_expiry_idx ON gateway_upload (expires_at)');
+    // When the object's current anchor tx was published: one not committed a few minutes later is published again.
+    await queryRunner.query('ALTER TABLE gateway_object ADD COLUMN anchor_published_at bigint NULL');
+    await queryRunner.query('CREATE INDEX gateway_object_status_idx ON gateway_object (status)');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
