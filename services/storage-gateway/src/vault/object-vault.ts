@@ -214,11 +214,18 @@ export class ObjectVault {
     const decrypt = rangeDecryptTransform(dataKey, header, range);
     decrypt.on('error', (error: unknown) => out.destroy(integrityError(object.objectId, error)));
     decrypt.pipe(out);
+    // A reader that stops early (a client gone, a scrub stopped) ends the read of the store too.
+    let closed = false;
+    out.on('close', () => {
+      closed = true;
+      decrypt.destroy();
+    });
     void (async () => {
       try {
         const stride = header.segmentSize + SEGMENT_TAG_BYTES;
         let next = first;
         for (const piece of pieces) {
+          if (closed) return;
           if (piece.firstSegment > next)
             throw new ObjectIntegrityError(`object ${object.objectId}: segment ${next} is in no piece`);
           const lastHere = Math.min(last, piece.firstSegment + piece.segmentCount - 1);
@@ -226,9 +233,13 @@ export class ObjectVault {
           const end =
             (lastHere - piece.firstSegment) * stride + segmentPlaintextSize(header, lastHere) + SEGMENT_TAG_BYTES - 1;
           const body = await this.store.get(piece.storeKey, { start, end });
-          for await (const chunk of body) if (!decrypt.write(chunk)) await onceDrained(decrypt);
+          for await (const chunk of body) {
+            if (closed) break;
+            if (!decrypt.write(chunk)) await drainedOrClosed(decrypt);
+          }
           next = lastHere + 1;
         }
+        if (closed) return;
         if (next <= last) throw new ObjectIntegrityError(`object ${object.objectId}: segment ${next} is in no piece`);
         decrypt.end();
       } catch (error) {
@@ -336,8 +347,11 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => stream.once('drain', resolve));
+function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.once('drain', resolve);
+    stream.once('close', resolve);
+  });
 }
 
 function toObject(row: ObjectRow): StoredObject {
