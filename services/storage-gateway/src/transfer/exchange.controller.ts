@@ -76,6 +76,14 @@ export class ExchangeController {
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       this.metrics.transferRefusals.add(1, { code: typeof code === 'string' ? code : 'internal' });
+      // The audit trail of refused requests (served ones are on the chain as access.use txs).
+      this.log.warn('exchange request refused', {
+        code,
+        reason: (error as Error).message,
+        grant: req.headers['accord-grant'],
+        signatureInput: req.headers['signature-input'],
+        remote: req.socket.remoteAddress,
+      });
       throw error;
     }
     try {
