@@ -114,7 +114,7 @@ export * from './tx-publisher';
 export type { DeliveredEvent, EventBatch, EventCheckpoints, EventSubscription } from './events/event-subscription';
 export { EventRejectedError } from './events/event-subscription';
 export { EventSubscriptionRegistry } from './events/event-subscription.registry';
-export { StoredCheckpoints } from './events/stored-checkpoints';
+export { StoredCheckpoints, projectionSubscription } from './events/stored-checkpoints';
 export { EventBusContext } from './events/event-bus.context';
 export { EventBusTransport, type EventBusTransportOptions } from './events/event-bus.transport';
 export { EventBusClient, EVENT_PATTERN_HEADER, type EmittedEvents } from './events/event-bus.client';
@@ -123,6 +123,13 @@ export { DEFAULT_READER_TIMINGS, type ReaderStatus, type ReaderTimings } from '.
 export { TracedEventBus, traceHeaders, messageSpanContext, spanRelation, inSpanOf } from './events/trace-context';
 export { LedgerClient, LedgerUnavailableError, type LedgerTxStatus } from './ledger-api/ledger.client';
 export { CommittedBlockReader } from './ledger-api/committed-block.reader';
+export {
+  ChannelNotFoundError,
+  ChannelConfigInvalidError,
+  NotChannelMemberError,
+  storedChannelConfig,
+  activeMemberOf,
+} from './channels/projected-channel';
 export {
   checkLedgerApiPair,
   httpUrlVar,

@@ -20,9 +20,6 @@ export const catalogErrorStatus: ErrorStatusMap = {
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
   // catalog.errors.ts (docs/catalog-actions.md "Errors", docs/catalog-provenance-export.md)
-  channel_not_found: 404,
-  channel_config_invalid: 422,
-  not_channel_member: 409,
   dataset_not_found: 404,
   report_not_found: 404,
   dataset_exists: 409,

@@ -9,33 +9,6 @@ import { AccordError } from '@accord/service-kit';
  */
 export abstract class CatalogError extends AccordError {}
 
-/** The catalog follows no such channel (no block of it was projected): 404. */
-export class ChannelNotFoundError extends CatalogError {
-  readonly code = 'channel_not_found';
-
-  constructor(readonly channel: string) {
-    super(`channel ${channel} is not followed by this catalog (no block of it was projected)`, { channel });
-  }
-}
-
-/** The projected configuration of a channel does not parse: the catalog's database was altered. */
-export class ChannelConfigInvalidError extends CatalogError {
-  readonly code = 'channel_config_invalid';
-
-  constructor(channel: string, reason: string) {
-    super(`the stored configuration of channel ${channel} is invalid: ${reason}`, { channel });
-  }
-}
-
-/** This department is not an active member of the channel: the ledger would flag its tx invalid. */
-export class NotChannelMemberError extends CatalogError {
-  readonly code = 'not_channel_member';
-
-  constructor(channel: string, department: string) {
-    super(`${department} is not an active member of channel ${channel}`, { channel, department });
-  }
-}
-
 /** The directory holds no dataset of that id (none registered on a followed channel, or not projected yet). */
 export class DatasetNotFoundError extends CatalogError {
   readonly code = 'dataset_not_found';

@@ -24,7 +24,6 @@ export const contractsErrorStatus: ErrorStatusMap = {
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
   // contracts.errors.ts
-  channel_not_found: 404,
   request_not_found: 404,
   grant_not_found: 404,
   dataset_not_found: 404,

@@ -7,15 +7,6 @@ import { AccordError } from '@accord/service-kit';
  */
 export abstract class ContractsError extends AccordError {}
 
-/** No block of the channel was applied by this department's contracts service. */
-export class ChannelNotFoundError extends ContractsError {
-  readonly code = 'channel_not_found';
-
-  constructor(readonly channel: string) {
-    super(`channel ${channel} is not known to this contracts service (no block of it was applied)`, { channel });
-  }
-}
-
 /** A record (request, grant, dataset, receipts of a tx, digest) that is not on record. */
 export class RecordNotFoundError extends ContractsError {
   constructor(

@@ -22,7 +22,6 @@ export const ledgerErrorStatus: ErrorStatusMap = {
   ...EVENT_BUS_ERROR_STATUS,
   ...PERSISTENCE_ERROR_STATUS,
   // ledger.errors.ts, query/query.errors.ts
-  channel_not_found: 404,
   channel_already_exists: 409,
   genesis_invalid: 400,
   ledger_divergence: 422,

@@ -6,15 +6,6 @@ import { AccordError } from '@accord/service-kit';
  */
 export abstract class LedgerError extends AccordError {}
 
-/** The channel is not followed by this department's ledger. */
-export class ChannelNotFoundError extends LedgerError {
-  readonly code = 'channel_not_found';
-
-  constructor(readonly channel: string) {
-    super(`channel ${channel} is not followed by this ledger`, { channel });
-  }
-}
-
 /** POST /v1/channels for a channel whose tx topic already holds records. */
 export class ChannelAlreadyExistsError extends LedgerError {
   readonly code = 'channel_already_exists';

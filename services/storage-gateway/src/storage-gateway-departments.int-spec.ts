@@ -25,7 +25,7 @@ import {
 } from './testing/gateway-department.fixture';
 import { keystream, keystreamDigest } from './testing/keystream.fixture';
 import { createUpload, patchUpload, uploadOffset } from './testing/raw-tus.client';
-import { objectAvailable } from './upload/tus-test.helpers';
+import { objectAvailable } from './testing/tus-test.helpers';
 import type { TransferView } from './transfer/transfer.repository';
 
 jest.setTimeout(600_000);

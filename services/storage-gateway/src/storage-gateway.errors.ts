@@ -17,33 +17,6 @@ export class StoredKeyInvalidError extends StorageGatewayError {
   readonly code = 'stored_key_invalid';
 }
 
-/** The gateway follows no such channel (no block of it was projected): 404. */
-export class ChannelNotFoundError extends StorageGatewayError {
-  readonly code = 'channel_not_found';
-
-  constructor(readonly channel: string) {
-    super(`channel ${channel} is not followed by this gateway (no block of it was projected)`, { channel });
-  }
-}
-
-/** The projected configuration of a channel does not parse: the gateway's database was altered. */
-export class ChannelConfigInvalidError extends StorageGatewayError {
-  readonly code = 'channel_config_invalid';
-
-  constructor(channel: string, reason: string) {
-    super(`the stored configuration of channel ${channel} is invalid: ${reason}`, { channel });
-  }
-}
-
-/** A department is not an active member of the channel. */
-export class NotChannelMemberError extends StorageGatewayError {
-  readonly code = 'not_channel_member';
-
-  constructor(channel: string, department: string) {
-    super(`${department} is not an active member of channel ${channel}`, { channel, department });
-  }
-}
-
 /** Only the dataset's owner may upload, publish records or erase. */
 export class NotDatasetOwnerError extends StorageGatewayError {
   readonly code = 'not_owner';

@@ -32,6 +32,9 @@ export const KIT_ERROR_STATUS: ErrorStatusMap = {
   department_keys_invalid: 400,
   department_locked: 422,
   department_start_failed: 422,
+  channel_not_found: 404,
+  channel_config_invalid: 500,
+  not_channel_member: 409,
 };
 
 /** `@accord/protocol` (PROTOCOL_ERROR_CODES). */

@@ -1,5 +1,7 @@
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
-import type { EventCheckpoints } from './event-subscription';
+import type { LogMessage } from '@accord/event-bus';
+import type { DecodeResult } from '@accord/events';
+import { EventRejectedError, type EventCheckpoints, type EventSubscription } from './event-subscription';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -26,4 +28,30 @@ export class StoredCheckpoints implements EventCheckpoints {
   async skipTo(topic: string, next: number): Promise<void> {
     await withTransaction(this.dataSource, (manager) => this.checkpoints.advance(manager, this.consumer, topic, next));
   }
+}
+
+/**
+ * The subscription of a projection that reads one topic of this
+ * department (its blocks, its contracts' decisions) with a decoder of the
+ * event contract, and keeps its checkpoint in its own database: a record
+ * that does not decode is parked with the decoder's code.
+ */
+export function projectionSubscription<E>(options: {
+  readonly pattern: string;
+  readonly consumer: string;
+  readonly topic: string;
+  readonly decode: (value: Uint8Array) => DecodeResult<E>;
+  readonly dataSource: DataSource;
+}): EventSubscription<E> {
+  return {
+    pattern: options.pattern,
+    consumer: options.consumer,
+    topics: async () => [options.topic],
+    parse: (message: LogMessage) => {
+      const decoded = options.decode(message.value);
+      if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
+      return decoded.event;
+    },
+    checkpoints: new StoredCheckpoints(options.dataSource, options.consumer),
+  };
 }

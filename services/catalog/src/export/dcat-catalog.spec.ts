@@ -7,7 +7,7 @@ import type { CatalogConfig } from '../catalog.config';
 import { catalogErrorStatus } from '../catalog.definition';
 import { catalogMigrations } from '../persistence/migrations/catalog.migrations';
 import { CatalogRows } from '../provenance/testing/catalog-rows.fixture';
-import { ChannelNotFoundError } from '../catalog.errors';
+import { ChannelNotFoundError } from '@accord/service-kit';
 import { ExportRepository } from './export.repository';
 import { CatalogExportService } from './export.service';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@accord/service-kit';
 import type { CatalogConfig } from '../catalog.config';
 import { buildDcatCatalog } from './dcat-catalog.builder';
-import { ChannelNotFoundError } from '../catalog.errors';
+import { ChannelNotFoundError } from '@accord/service-kit';
 import { toDcatDatasetSource } from './export.mapper';
 import { ExportRepository } from './export.repository';
 import type { JsonLdNode } from './odrl-policy.jsonld';

@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LogMessage } from '@accord/event-bus';
 import { BLOCK_COMMITTED, blocksTopic, decodeBlockCommitted, type BlockCommittedEvent } from '@accord/events';
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
 import type { Block, TxEntry } from '@accord/protocol';
 import { isRulesTxType, parseRuleParams } from '@accord/rules';
 import {
   CommittedBlockReader,
-  EventRejectedError,
   EventSubscriptionRegistry,
   LedgerClient,
   SERVICE_CONFIG,
-  StoredCheckpoints,
+  projectionSubscription,
   ServiceLogger,
   type EventBatch,
 } from '@accord/service-kit';
@@ -57,17 +55,15 @@ export class BlocksProjection {
     this.blockReader = new CommittedBlockReader(ledger);
     this.topic = blocksTopic(config.department);
     this.log = log.forContext('catalog-blocks');
-    subscriptions.register<BlockCommittedEvent>({
-      pattern: BLOCK_COMMITTED,
-      consumer: CATALOG_BLOCKS_CONSUMER,
-      topics: async () => [this.topic],
-      parse: (message: LogMessage) => {
-        const decoded = decodeBlockCommitted(message.value);
-        if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
-        return decoded.event;
-      },
-      checkpoints: new StoredCheckpoints(dataSource, CATALOG_BLOCKS_CONSUMER),
-    });
+    subscriptions.register(
+      projectionSubscription({
+        pattern: BLOCK_COMMITTED,
+        consumer: CATALOG_BLOCKS_CONSUMER,
+        topic: this.topic,
+        decode: decodeBlockCommitted,
+        dataSource,
+      }),
+    );
   }
 
   async project(batch: EventBatch<BlockCommittedEvent>): Promise<void> {

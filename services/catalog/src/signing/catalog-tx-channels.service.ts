@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { channelConfigSchema, maxTxBytesOf, type ChannelConfig } from '@accord/ledger-core';
-import type { TxChannelView } from '@accord/service-kit';
+import { maxTxBytesOf, type ChannelConfig } from '@accord/ledger-core';
+import { activeMemberOf, storedChannelConfig, type TxChannelView } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
-import { ChannelConfigInvalidError, ChannelNotFoundError, NotChannelMemberError } from '../catalog.errors';
 
 /**
  * The channels the catalog may sign on, for its actions and the department
@@ -20,19 +19,7 @@ export class CatalogTxChannels implements TxChannelView {
       'SELECT config FROM catalog_channel WHERE channel = $1',
       [channel],
     );
-    const text = rows[0]?.config;
-    if (text === undefined || text === null) throw new ChannelNotFoundError(channel);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ChannelConfigInvalidError(channel, 'not JSON');
-    }
-    const parsed = channelConfigSchema.safeParse(json);
-    if (!parsed.success) throw new ChannelConfigInvalidError(channel, parsed.error.issues[0]?.message ?? 'invalid');
-    if (parsed.data.channel !== channel)
-      throw new ChannelConfigInvalidError(channel, `it names ${parsed.data.channel}`);
-    return parsed.data;
+    return storedChannelConfig(channel, rows[0]?.config);
   }
 
   async maxTxBytes(channel: string): Promise<number> {
@@ -42,8 +29,7 @@ export class CatalogTxChannels implements TxChannelView {
   /** Refuses (not_channel_member) when `department` is not an active member of the channel: its tx would be invalid. */
   async requireMember(channel: string, department: string): Promise<ChannelConfig> {
     const config = await this.config(channel);
-    if (!config.members.some((m) => m.id === department && m.status === 'active'))
-      throw new NotChannelMemberError(channel, department);
+    activeMemberOf(config, department);
     return config;
   }
 }

@@ -1,7 +1,11 @@
-import type { EventBus } from '@accord/event-bus';
 import { waitFor } from '@accord/event-bus/testing';
-import { startDepartment, type DepartmentOptions, type DepartmentUnderTest } from '@accord/contracts-service/testing';
-import { startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
+import {
+  startDepartment,
+  startDepartmentService,
+  type DepartmentOptions,
+  type DepartmentUnderTest,
+} from '@accord/contracts-service/testing';
+import type { Env, ServiceUnderTest } from '@accord/service-kit';
 import { DataSource } from 'typeorm';
 import type { CatalogConfig } from '../catalog.config';
 import { catalogService } from '../catalog.definition';
@@ -35,17 +39,7 @@ export function startCatalog(
   keysFile: string,
   env: Env = {},
 ): Promise<ServiceUnderTest<CatalogConfig>> {
-  return startServiceForTest(catalogService, {
-    env: {
-      ACCORD_DEPARTMENT: department.member.id,
-      ACCORD_KEYS_FILE: keysFile,
-      ACCORD_LEDGER_URL: department.ledger.url,
-      ACCORD_LEDGER_TOKEN: department.ledger.tokens.user,
-      ACCORD_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    shared: { bus: department.bus as EventBus },
-  });
+  return startDepartmentService(catalogService, department, keysFile, env);
 }
 
 /** The catalog's database. */

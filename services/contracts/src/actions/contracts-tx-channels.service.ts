@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { maxTxBytesOf } from '@accord/ledger-core';
 import type { TxChannelView } from '@accord/service-kit';
-import { ChannelHaltedError, ChannelNotFoundError } from '../contracts.errors';
+import { ChannelHaltedError } from '../contracts.errors';
+import { ChannelNotFoundError } from '@accord/service-kit';
 import { RulesApplier, type ChannelRuntime } from '../pipeline/rules-applier.service';
 
 /**

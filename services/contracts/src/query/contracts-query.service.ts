@@ -16,7 +16,8 @@ import {
   type Sensitivity,
 } from '@accord/rules';
 import { InjectClock, InjectServiceContext, type Clock, type ServiceContext } from '@accord/service-kit';
-import { ChannelNotFoundError, RecordNotFoundError } from '../contracts.errors';
+import { RecordNotFoundError } from '../contracts.errors';
+import { ChannelNotFoundError } from '@accord/service-kit';
 import {
   ContractsReadRepository,
   type GrantQuery,

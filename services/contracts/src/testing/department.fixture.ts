@@ -4,7 +4,14 @@ import { computeTxId, encodeEnvelope, signTx, type JsonObject, type TxEnvelope }
 import type { TestMember } from '@accord/protocol/testing';
 // Tests boot the real ledger next to the contracts service: it produces the committed blocks the rules apply.
 import { ledgerService, type LedgerConfig } from '@accord/ledger-service';
-import { EVENT_BUS, startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
+import {
+  EVENT_BUS,
+  startServiceForTest,
+  type CommonConfig,
+  type Env,
+  type ServiceDefinition,
+  type ServiceUnderTest,
+} from '@accord/service-kit';
 import { writeKeysFile } from '@accord/service-kit/testing';
 import request from 'supertest';
 import type { ContractsConfig } from '../contracts.config';
@@ -81,6 +88,29 @@ export async function startContracts(
       ...env,
     },
     shared: { bus },
+  });
+}
+
+/**
+ * Another service of the department (catalog, storage gateway) on its bus,
+ * signing with its key file and reading its ledger's API.
+ */
+export function startDepartmentService<C extends CommonConfig>(
+  definition: ServiceDefinition<C>,
+  department: Pick<DepartmentUnderTest, 'member' | 'ledger' | 'bus'>,
+  keysFile: string,
+  env: Env = {},
+): Promise<ServiceUnderTest<C>> {
+  return startServiceForTest(definition, {
+    env: {
+      ACCORD_DEPARTMENT: department.member.id,
+      ACCORD_KEYS_FILE: keysFile,
+      ACCORD_LEDGER_URL: department.ledger.url,
+      ACCORD_LEDGER_TOKEN: department.ledger.tokens.user,
+      ACCORD_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    shared: { bus: department.bus },
   });
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GENESIS_PREV_HASH } from '@accord/protocol';
 import type { BuilderSnapshot, ChannelConfig } from '@accord/ledger-core';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ChannelNotFoundError } from '../ledger.errors';
+import { ChannelNotFoundError } from '@accord/service-kit';
 import { toInt } from './row.mapper';
 
 /** Why the ledger follows a channel: ACCORD_LEDGER_CHANNELS, POST .../follow, or POST /v1/channels. */

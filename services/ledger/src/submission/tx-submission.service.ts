@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { maxTxBytesOf } from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
 import { checkTxEnvelope, InjectEventBus, publishForRequest } from '@accord/service-kit';
-import { ChannelNotFoundError } from '../ledger.errors';
+import { ChannelNotFoundError } from '@accord/service-kit';
 import { txRecordHeaders, txTopic } from '@accord/events';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { TxStatusService, type TxStatus } from './tx-status.service';

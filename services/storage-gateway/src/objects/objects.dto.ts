@@ -1,9 +1,13 @@
 import { channelNameSchema } from '@accord/protocol';
 import { datasetIdSchema } from '@accord/rules';
 import { z } from 'zod';
+import type { StoredObject } from '../vault/object-vault';
 
-/** Statuses of a held object: being uploaded, waiting for its anchor, served, erased. */
-export const OBJECT_STATUSES = ['uploading', 'anchoring', 'available', 'erased'] as const;
+/**
+ * Statuses of a held object: an upload being received, waiting for its
+ * anchor, served, erased; a transfer copy being received, or failed.
+ */
+export const OBJECT_STATUSES = ['uploading', 'anchoring', 'available', 'erased', 'receiving', 'failed'] as const;
 
 /** GET /v1/objects: filters (all optional). */
 export const objectsQuerySchema = z.object({
@@ -17,19 +21,4 @@ export const objectParamsSchema = z.object({ id: z.uuid() });
 export type ObjectParams = z.output<typeof objectParamsSchema>;
 
 /** An object as the API shows it (never its key or pieces). */
-export interface ObjectView {
-  readonly objectId: string;
-  readonly origin: 'upload' | 'copy';
-  readonly channel: string;
-  readonly dataset: string;
-  readonly version: number;
-  readonly mediaType: string;
-  readonly sizeBytes: number;
-  readonly status: string;
-  readonly sha256: string | null;
-  readonly chunkSize: number;
-  readonly chunkRoot: string | null;
-  readonly anchorTxId: string | null;
-  readonly createdAt: number;
-  readonly completedAt: number | null;
-}
+export type ObjectView = Omit<StoredObject, 'wrappedKey'>;

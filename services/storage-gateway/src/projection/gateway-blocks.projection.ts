@@ -1,17 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isStorageTxType } from '@accord/data-plane';
-import type { LogMessage } from '@accord/event-bus';
 import { BLOCK_COMMITTED, blocksTopic, decodeBlockCommitted, type BlockCommittedEvent } from '@accord/events';
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
 import type { Block } from '@accord/protocol';
 import {
   CommittedBlockReader,
-  EventRejectedError,
   EventSubscriptionRegistry,
   LedgerClient,
   SERVICE_CONFIG,
   ServiceLogger,
-  StoredCheckpoints,
+  projectionSubscription,
   type EventBatch,
 } from '@accord/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -52,17 +50,15 @@ export class GatewayBlocksProjection {
     this.blockReader = new CommittedBlockReader(ledger);
     this.topic = blocksTopic(config.department);
     this.log = log.forContext(GATEWAY_BLOCKS_CONSUMER);
-    subscriptions.register<BlockCommittedEvent>({
-      pattern: BLOCK_COMMITTED,
-      consumer: GATEWAY_BLOCKS_CONSUMER,
-      topics: async () => [this.topic],
-      parse: (message: LogMessage) => {
-        const decoded = decodeBlockCommitted(message.value);
-        if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
-        return decoded.event;
-      },
-      checkpoints: new StoredCheckpoints(dataSource, GATEWAY_BLOCKS_CONSUMER),
-    });
+    subscriptions.register(
+      projectionSubscription({
+        pattern: BLOCK_COMMITTED,
+        consumer: GATEWAY_BLOCKS_CONSUMER,
+        topic: this.topic,
+        decode: decodeBlockCommitted,
+        dataSource,
+      }),
+    );
   }
 
   async project(batch: EventBatch<BlockCommittedEvent>): Promise<void> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { channelConfigSchema, maxTxBytesOf, type ChannelConfig, type MemberRecord } from '@accord/ledger-core';
-import type { TxChannelView } from '@accord/service-kit';
+import { maxTxBytesOf, type ChannelConfig, type MemberRecord } from '@accord/ledger-core';
+import { activeMemberOf, storedChannelConfig, type TxChannelView } from '@accord/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ChannelConfigInvalidError, ChannelNotFoundError, NotChannelMemberError } from '../storage-gateway.errors';
 
 /** Where the projections left a channel, read under its row lock. */
 export interface ProjectedChannel {
@@ -50,7 +49,7 @@ export class GatewayChannels implements TxChannelView {
         blockTime: Number(row.block_time),
         decisionHeight: Number(row.decision_height),
         decisionSeq: row.decision_seq,
-        config: row.config === null ? null : parseConfig(channel, row.config),
+        config: row.config === null ? null : storedChannelConfig(channel, row.config),
       });
     }
     return locked;
@@ -77,9 +76,7 @@ export class GatewayChannels implements TxChannelView {
       'SELECT config FROM gateway_channel WHERE channel = $1',
       [channel],
     );
-    const text = rows[0]?.config;
-    if (text === undefined || text === null) throw new ChannelNotFoundError(channel);
-    return parseConfig(channel, text);
+    return storedChannelConfig(channel, rows[0]?.config);
   }
 
   async maxTxBytes(channel: string): Promise<number> {
@@ -88,9 +85,7 @@ export class GatewayChannels implements TxChannelView {
 
   /** The active member's record (its public keys); not_channel_member otherwise. */
   async activeMember(channel: string, department: string): Promise<MemberRecord> {
-    const member = (await this.config(channel)).members.find((m) => m.id === department && m.status === 'active');
-    if (member === undefined) throw new NotChannelMemberError(channel, department);
-    return member;
+    return activeMemberOf(await this.config(channel), department);
   }
 
   /** Block time of the last block projected (the clock grants are live against); 0 before the first. */
@@ -101,17 +96,4 @@ export class GatewayChannels implements TxChannelView {
     );
     return rows[0] === undefined ? 0 : Number(rows[0].block_time);
   }
-}
-
-function parseConfig(channel: string, text: string): ChannelConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ChannelConfigInvalidError(channel, 'not JSON');
-  }
-  const parsed = channelConfigSchema.safeParse(json);
-  if (!parsed.success) throw new ChannelConfigInvalidError(channel, parsed.error.issues[0]?.message ?? 'invalid');
-  if (parsed.data.channel !== channel) throw new ChannelConfigInvalidError(channel, `it names ${parsed.data.channel}`);
-  return parsed.data;
 }

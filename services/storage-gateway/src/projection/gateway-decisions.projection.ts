@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LogMessage } from '@accord/event-bus';
 import { DECISION_EVENT_TYPE, decisionsTopic, decodeDecisionEvent, type DecisionEvent } from '@accord/events';
 import { ConsumerCheckpointRepository, withTransaction } from '@accord/persistence';
 import type { GrantRecord, Receipt } from '@accord/rules';
 import {
-  EventRejectedError,
   EventSubscriptionRegistry,
   SERVICE_CONFIG,
-  StoredCheckpoints,
+  projectionSubscription,
   type EventBatch,
 } from '@accord/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -40,17 +38,15 @@ export class GatewayDecisionsProjection {
   ) {
     this.department = config.department;
     this.topic = decisionsTopic(config.department);
-    subscriptions.register<DecisionEvent>({
-      pattern: DECISION_EVENT_TYPE,
-      consumer: GATEWAY_DECISIONS_CONSUMER,
-      topics: async () => [this.topic],
-      parse: (message: LogMessage) => {
-        const decoded = decodeDecisionEvent(message.value);
-        if (!decoded.ok) throw new EventRejectedError(decoded.failure.code, decoded.failure.message);
-        return decoded.event;
-      },
-      checkpoints: new StoredCheckpoints(dataSource, GATEWAY_DECISIONS_CONSUMER),
-    });
+    subscriptions.register(
+      projectionSubscription({
+        pattern: DECISION_EVENT_TYPE,
+        consumer: GATEWAY_DECISIONS_CONSUMER,
+        topic: this.topic,
+        decode: decodeDecisionEvent,
+        dataSource,
+      }),
+    );
   }
 
   async project(batch: EventBatch<DecisionEvent>): Promise<void> {

@@ -1,14 +1,12 @@
 import { createServer } from 'node:net';
-import type { EventBus } from '@accord/event-bus';
 import { waitFor } from '@accord/event-bus/testing';
 import {
   startDepartment,
-  TxPublisher,
+  startDepartmentService,
   type DepartmentOptions,
   type DepartmentUnderTest,
 } from '@accord/contracts-service/testing';
-import type { JsonObject } from '@accord/protocol';
-import { startServiceForTest, type Env, type ServiceUnderTest } from '@accord/service-kit';
+import type { Env, ServiceUnderTest } from '@accord/service-kit';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { StorageGatewayConfig } from '../storage-gateway.config';
@@ -72,17 +70,7 @@ export function startGateway(
   keysFile: string,
   env: Env = {},
 ): Promise<ServiceUnderTest<StorageGatewayConfig>> {
-  return startServiceForTest(storageGatewayService, {
-    env: {
-      ACCORD_DEPARTMENT: department.member.id,
-      ACCORD_KEYS_FILE: keysFile,
-      ACCORD_LEDGER_URL: department.ledger.url,
-      ACCORD_LEDGER_TOKEN: department.ledger.tokens.user,
-      ACCORD_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    shared: { bus: department.bus as EventBus },
-  });
+  return startDepartmentService(storageGatewayService, department, keysFile, env);
 }
 
 /** The gateway's database. */
@@ -124,16 +112,6 @@ export async function gatewayKnowsChannel(
     },
     60_000,
   );
-}
-
-/** Sends a tx signed by a test member on the channel; returns its txId. */
-export function sendTx(
-  publisher: TxPublisher,
-  from: GatewayDepartment,
-  type: string,
-  payload: JsonObject,
-): Promise<string> {
-  return publisher.send(from.member, type, payload);
 }
 
 /** Waits for a grant row in the gateway (projected from the contracts' decisions) and returns its status. */

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ServiceUnderTest } from '@accord/service-kit';
 import type { StorageGatewayConfig } from '../storage-gateway.config';
-import { encodeMetadata } from '../upload/tus-test.helpers';
+import { encodeMetadata } from './tus-test.helpers';
 
 type Gateway = ServiceUnderTest<StorageGatewayConfig>;
 

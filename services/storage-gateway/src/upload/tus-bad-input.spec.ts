@@ -17,7 +17,7 @@ import {
   type GatewayDepartment,
 } from '../testing/gateway-department.fixture';
 import { UploadExpiryService } from './upload-expiry.service';
-import { encodeMetadata, testBytes } from './tus-test.helpers';
+import { encodeMetadata, testBytes } from '../testing/tus-test.helpers';
 
 // Raw tus requests against one department's gateway: every refusal has its
 // status, typed code and Tus-Resumable header, and a refused PATCH keeps

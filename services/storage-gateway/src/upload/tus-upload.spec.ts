@@ -19,7 +19,7 @@ import {
   startGatewayDepartment,
   type GatewayDepartment,
 } from '../testing/gateway-department.fixture';
-import { content, objectAvailable, testBytes, tusUpload } from './tus-test.helpers';
+import { content, objectAvailable, testBytes, tusUpload } from '../testing/tus-test.helpers';
 
 // One department (ledger, contracts, gateway in-process on the embedded log;
 // the gateway's PGlite on disk so it can be restarted) uploads objects with

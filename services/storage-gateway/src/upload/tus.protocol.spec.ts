@@ -11,7 +11,7 @@ import {
   TUS_MAX_SIZE,
 } from './tus.protocol';
 import { uploadTargetOf } from './upload-target';
-import { encodeMetadata } from './tus-test.helpers';
+import { encodeMetadata } from '../testing/tus-test.helpers';
 
 const code = (fn: () => unknown): string | undefined => {
   try {

@@ -37,6 +37,8 @@ export interface StoredObject {
   readonly chunkRoot: string | null;
   readonly anchorTxId: string | null;
   readonly wrappedKey: string | null;
+  readonly createdAt: number;
+  readonly completedAt: number | null;
 }
 
 export interface NewObject {
@@ -51,7 +53,8 @@ export interface NewObject {
   readonly chunkSize?: number;
 }
 
-interface ObjectRow {
+/** A gateway_object row as pg returns it (bigint as strings). */
+export interface ObjectRow {
   object_id: string;
   origin: 'upload' | 'copy';
   channel: string;
@@ -65,6 +68,8 @@ interface ObjectRow {
   chunk_root: string | null;
   anchor_tx_id: string | null;
   wrapped_key: string | null;
+  created_at: string;
+  completed_at: string | null;
 }
 
 const TAIL_INFO = Buffer.from('accord/v1/upload-tail', 'utf8');
@@ -168,7 +173,7 @@ export class ObjectVault {
 
   async find(objectId: string): Promise<StoredObject | undefined> {
     const rows: ObjectRow[] = await this.db.query('SELECT * FROM gateway_object WHERE object_id = $1', [objectId]);
-    return rows[0] === undefined ? undefined : toObject(rows[0]);
+    return rows[0] === undefined ? undefined : toStoredObject(rows[0]);
   }
 
   async get(objectId: string): Promise<StoredObject> {
@@ -354,7 +359,8 @@ function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-function toObject(row: ObjectRow): StoredObject {
+/** The object of a gateway_object row. */
+export function toStoredObject(row: ObjectRow): StoredObject {
   return {
     objectId: row.object_id,
     origin: row.origin,
@@ -369,5 +375,7 @@ function toObject(row: ObjectRow): StoredObject {
     chunkRoot: row.chunk_root,
     anchorTxId: row.anchor_tx_id,
     wrappedKey: row.wrapped_key,
+    createdAt: Number(row.created_at),
+    completedAt: row.completed_at === null ? null : Number(row.completed_at),
   };
 }
