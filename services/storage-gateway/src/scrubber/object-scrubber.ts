@@ -84,9 +84,13 @@ export class ObjectScrubber {
     try {
       signal.throwIfAborted();
       await bucket.take(SEGMENT_HEADER_BYTES, signal);
-      if (object.sizeBytes === 0) await this.vault.header(object);
+      if (object.sizeBytes === 0) await this.vault.header(object, { fresh: true });
       else {
-        const stream = await this.vault.readRange(object, { start: 0, end: object.sizeBytes - 1 });
+        const stream = await this.vault.readRange(
+          object,
+          { start: 0, end: object.sizeBytes - 1 },
+          { freshHeader: true },
+        );
         for await (const chunk of stream) {
           const before = bytesRead();
           plaintext += (chunk as Buffer).length;

@@ -147,6 +147,8 @@ class PatchRun {
 
   /** Puts the upload back where this PATCH found it. */
   async undo(): Promise<void> {
+    await this.writer.settle();
+    this.take();
     await this.progress.rollback(this.start, this.owner, this.stored, this.clock.now());
   }
 

@@ -24,16 +24,20 @@ export class UploadProgressStore {
     @InjectObjectStore() private readonly store: ObjectStore,
   ) {}
 
-  /** Commits the writer's state; the caller flushed it, so every byte before its tail is in a recorded piece. */
+  /**
+   * Commits the writer's durable state (its checkpoint: after a flush every
+   * byte, otherwise up to the last stored piece) with the pieces taken.
+   */
   async commit(upload: UploadRow, owner: string, writer: ObjectWriter, pieces: readonly StoredPiece[], now: number) {
-    const tail = await this.vault.sealTail(upload.objectId, writer.pendingTail());
+    const checkpoint = writer.checkpoint();
+    const tail = await this.vault.sealTail(upload.objectId, checkpoint.tail);
     await this.db.transaction(async (manager) => {
       await this.vault.recordPieces(manager, upload.objectId, pieces);
       await this.uploads.saveProgress(
         manager,
         upload.uploadId,
         owner,
-        { offset: writer.offset, tail },
+        { offset: checkpoint.offset, tail },
         now + UPLOAD_LEASE_MS,
       );
     });

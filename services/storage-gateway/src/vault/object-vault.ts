@@ -73,6 +73,8 @@ export interface ObjectRow {
 }
 
 const TAIL_INFO = Buffer.from('accord/v1/upload-tail', 'utf8');
+/** Headers kept in memory (24 bytes each, read once per object instead of once per range). */
+const HEADER_CACHE_SIZE = 4096;
 
 /**
  * The gateway's encrypted object storage (docs/storage-gateway.md "Storage
@@ -84,6 +86,8 @@ const TAIL_INFO = Buffer.from('accord/v1/upload-tail', 'utf8');
  */
 @Injectable()
 export class ObjectVault {
+  private readonly headers = new Map<string, SegmentHeader>();
+
   constructor(
     @InjectObjectStore() private readonly store: ObjectStore,
     private readonly db: DataSource,
@@ -182,8 +186,23 @@ export class ObjectVault {
     return object;
   }
 
+  /**
+   * The object's header, from a small cache of headers read before (a
+   * header never changes; the GCM tags bind every segment to it, so a
+   * header altered in the store later fails the scrubber, which reads it
+   * `fresh`).
+   */
+  async header(object: StoredObject, options: { readonly fresh?: boolean } = {}): Promise<SegmentHeader> {
+    const cached = options.fresh === true ? undefined : this.headers.get(object.objectId);
+    if (cached !== undefined) return cached;
+    const header = await this.storedHeader(object);
+    if (this.headers.size >= HEADER_CACHE_SIZE) this.headers.delete(this.headers.keys().next().value as string);
+    this.headers.set(object.objectId, header);
+    return header;
+  }
+
   /** The object's header as stored; a missing or altered header is object_integrity_failed. */
-  async header(object: StoredObject): Promise<SegmentHeader> {
+  private async storedHeader(object: StoredObject): Promise<SegmentHeader> {
     let bytes: Buffer;
     try {
       bytes = await readAll(await this.store.get(headerKey(object.objectId)));
@@ -210,9 +229,13 @@ export class ObjectVault {
    * piece or a segment whose tag fails ends the stream with
    * object_integrity_failed before any byte of that segment is passed on.
    */
-  async readRange(object: StoredObject, range: { start: number; end: number }): Promise<Readable> {
+  async readRange(
+    object: StoredObject,
+    range: { start: number; end: number },
+    options: { readonly freshHeader?: boolean } = {},
+  ): Promise<Readable> {
     const dataKey = this.dataKey(object);
-    const header = await this.header(object);
+    const header = await this.header(object, { fresh: options.freshHeader === true });
     const { first, last } = segmentsCovering(header, range);
     const pieces = await this.piecesCovering(object.objectId, first, last);
     const out = new PassThrough();
@@ -225,19 +248,29 @@ export class ObjectVault {
       closed = true;
       decrypt.destroy();
     });
+    const stride = header.segmentSize + SEGMENT_TAG_BYTES;
+    // The GET of the next piece is under way while the current one is decrypted.
+    const open = (piece: StoredPiece, from: number): Promise<Readable> => {
+      const lastHere = Math.min(last, piece.firstSegment + piece.segmentCount - 1);
+      const start = (from - piece.firstSegment) * stride;
+      const end =
+        (lastHere - piece.firstSegment) * stride + segmentPlaintextSize(header, lastHere) + SEGMENT_TAG_BYTES - 1;
+      const body = this.store.get(piece.storeKey, { start, end });
+      body.catch(() => undefined);
+      return body;
+    };
     void (async () => {
+      let upcoming: Promise<Readable> | null = null;
       try {
-        const stride = header.segmentSize + SEGMENT_TAG_BYTES;
         let next = first;
-        for (const piece of pieces) {
+        for (const [i, piece] of pieces.entries()) {
           if (closed) return;
           if (piece.firstSegment > next)
             throw new ObjectIntegrityError(`object ${object.objectId}: segment ${next} is in no piece`);
+          const body = await (upcoming ?? open(piece, next));
           const lastHere = Math.min(last, piece.firstSegment + piece.segmentCount - 1);
-          const start = (next - piece.firstSegment) * stride;
-          const end =
-            (lastHere - piece.firstSegment) * stride + segmentPlaintextSize(header, lastHere) + SEGMENT_TAG_BYTES - 1;
-          const body = await this.store.get(piece.storeKey, { start, end });
+          const following = pieces[i + 1];
+          upcoming = following === undefined ? null : open(following, following.firstSegment);
           for await (const chunk of body) {
             if (closed) break;
             if (!decrypt.write(chunk)) await drainedOrClosed(decrypt);
@@ -250,6 +283,11 @@ export class ObjectVault {
       } catch (error) {
         out.destroy(integrityError(object.objectId, error));
         decrypt.destroy();
+      } finally {
+        void upcoming?.then(
+          (body) => body.destroy(),
+          () => undefined,
+        );
       }
     })();
     return out;
@@ -263,6 +301,7 @@ export class ObjectVault {
     );
     for (const row of rows) await this.store.remove(row.store_key);
     await this.store.remove(headerKey(objectId));
+    this.headers.delete(objectId);
     await this.db.query('DELETE FROM gateway_object_piece WHERE object_id = $1', [objectId]);
   }
 
@@ -354,8 +393,13 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
-    stream.once('drain', resolve);
-    stream.once('close', resolve);
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
   });
 }
 
