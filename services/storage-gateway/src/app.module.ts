@@ -3,7 +3,9 @@ import { DatabaseModule, EventBusModule, ObjectStoreModule } from '@accord/servi
 import { GatewayKeysModule } from './keys/gateway-keys.module';
 import { storageGatewayMigrations } from './persistence/migrations/storage-gateway.migrations';
 import { ProjectionModule } from './projection/projection.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { GatewaySigningModule } from './signing/signing.module';
+import { StrongModeModule } from './strong-mode/strong-mode.module';
 import { VaultModule } from './vault/vault.module';
 
 /**
@@ -19,6 +21,8 @@ import { VaultModule } from './vault/vault.module';
     ProjectionModule,
     GatewaySigningModule,
     VaultModule,
+    StrongModeModule,
+    ErasureModule,
   ],
 })
 export class AppModule {}

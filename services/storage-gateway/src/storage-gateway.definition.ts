@@ -56,6 +56,12 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   object_not_available: 409,
   object_integrity_failed: 500,
   range_not_satisfiable: 416,
+  record_too_large: 413,
+  record_content_invalid: 400,
+  record_not_found: 404,
+  record_not_shared: 404,
+  record_grant_ended: 403,
+  already_erased: 409,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import {
   decodeSegmentHeader,
   DEFAULT_CHUNK_SIZE,
+  encodeSegmentHeader,
   isDataPlaneError,
   newSegmentHeader,
   ObjectDigester,
@@ -94,8 +95,8 @@ export class ObjectVault {
     await ObjectWriter.writeHeader(this.store, objectId, header);
     await manager.query(
       `INSERT INTO gateway_object (object_id, origin, channel, dataset, version, media_type, size_bytes, segment_size,
-         wrapped_key, status, chunk_size, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+         header, wrapped_key, status, chunk_size, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         objectId,
         spec.origin,
@@ -105,6 +106,7 @@ export class ObjectVault {
         spec.mediaType,
         spec.sizeBytes,
         header.segmentSize,
+        Buffer.from(encodeSegmentHeader(header)),
         this.kek.wrap(dataKey, keyContext(objectId)),
         spec.status,
         chunkSize,
