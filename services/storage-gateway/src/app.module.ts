@@ -3,8 +3,10 @@ import { DatabaseModule, EventBusModule, ObjectStoreModule } from '@accord/servi
 import { GatewayKeysModule } from './keys/gateway-keys.module';
 import { storageGatewayMigrations } from './persistence/migrations/storage-gateway.migrations';
 import { ProjectionModule } from './projection/projection.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { GatewaySigningModule } from './signing/signing.module';
 import { TransferModule } from './transfer/transfer.module';
+import { StrongModeModule } from './strong-mode/strong-mode.module';
 import { VaultModule } from './vault/vault.module';
 import { ScrubberModule } from './scrubber/scrubber.module';
 import { AnchoringModule } from './anchoring/anchoring.module';
@@ -29,6 +31,8 @@ import { UploadModule } from './upload/upload.module';
     AnchoringModule,
     UploadModule,
     ObjectsModule,
+    StrongModeModule,
+    ErasureModule,
   ],
 })
 export class AppModule {}

@@ -80,6 +80,12 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   content_type_invalid: 415,
   checksum_algorithm_unsupported: 400,
   upload_interrupted: 400,
+  record_too_large: 413,
+  record_content_invalid: 400,
+  record_not_found: 404,
+  record_not_shared: 404,
+  record_grant_ended: 403,
+  already_erased: 409,
 };
 
 /** How main.ts, tests and `accord up` start the storage-gateway service. */

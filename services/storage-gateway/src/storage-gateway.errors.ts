@@ -265,3 +265,68 @@ export class UploadInterruptedError extends StorageGatewayError {
     });
   }
 }
+
+// --- strong-mode/ and erasure/ (docs/storage-gateway-strong-mode.md) ---
+
+/** A strong-mode record larger than MAX_STRONG_RECORD_BYTES (UTF-8 bytes of its content): 413. */
+export class RecordTooLargeError extends StorageGatewayError {
+  readonly code = 'record_too_large';
+
+  constructor(bytes: number, limit: number) {
+    super(`the record's content is ${bytes} bytes; a strong-mode record holds at most ${limit}`, { bytes, limit });
+  }
+}
+
+/** A strong-mode record whose content does not match its media type (JSON that does not parse): 400. */
+export class RecordContentInvalidError extends StorageGatewayError {
+  readonly code = 'record_content_invalid';
+
+  constructor(mediaType: string, reason: string) {
+    super(`the record's content is not valid ${mediaType}: ${reason}`, { mediaType });
+  }
+}
+
+/** No strong-mode record of that tx is known to this gateway (not committed, or not a strong.record): 404. */
+export class RecordNotFoundError extends StorageGatewayError {
+  readonly code = 'record_not_found';
+
+  constructor(txId: string) {
+    super(`no strong-mode record of tx ${txId} is known to this gateway`, { record: txId });
+  }
+}
+
+/** Another department's record whose data key was never shared with this department: 404. */
+export class RecordNotSharedError extends StorageGatewayError {
+  readonly code = 'record_not_shared';
+
+  constructor(txId: string) {
+    super(`the data key of record ${txId} was not shared with this department`, { record: txId });
+  }
+}
+
+/**
+ * The record's key was shared with us under a grant that is no longer
+ * active (revoked, expired, exhausted): this gateway honours the end of the
+ * grant and no longer decrypts it (403).
+ */
+export class RecordGrantEndedError extends StorageGatewayError {
+  readonly code = 'record_grant_ended';
+
+  constructor(txId: string, grants: readonly string[]) {
+    super(`record ${txId} was shared with us under grants that are no longer active`, { record: txId, grants });
+  }
+}
+
+/** The object or record was already erased (or its erasure is under way here): 409. */
+export class AlreadyErasedError extends StorageGatewayError {
+  readonly code = 'already_erased';
+
+  constructor(target: 'object' | 'record', tx: string, erasedBy: string | null) {
+    super(
+      erasedBy === null
+        ? `the ${target} of tx ${tx} is being erased`
+        : `the ${target} of tx ${tx} was already erased by tx ${erasedBy}`,
+      { target, tx, erasedBy },
+    );
+  }
+}
