@@ -24,6 +24,7 @@ import {
   type GatewayDepartment,
 } from './testing/gateway-department.fixture';
 import { keystream, keystreamDigest } from './testing/keystream.fixture';
+import { verifiedProof } from './strong-mode/testing/strong-mode.fixture';
 import { createUpload, patchUpload, uploadOffset } from './testing/raw-tus.client';
 import { objectAvailable } from './testing/tus-test.helpers';
 import type { TransferView } from './transfer/transfer.repository';
@@ -126,6 +127,11 @@ describe('storage gateways of three departments on Kafka + PostgreSQL + MinIO', 
       'dataset.register',
       registration('permits', { policy: odrlPolicy({ maxAccesses: 5 }) }) as unknown as JsonObject,
     );
+    await txs.send(
+      a,
+      'dataset.register',
+      registration('residents', { governance: 'strong', sensitivity: 'public' }) as unknown as JsonObject,
+    );
     // Requests cost points: b and c earn theirs by registering a dataset each.
     for (const member of [b, c])
       await txs.send(member, 'dataset.register', registration('own') as unknown as JsonObject);
@@ -156,12 +162,19 @@ describe('storage gateways of three departments on Kafka + PostgreSQL + MinIO', 
     });
     const cut = await patchUpload(deptA.gateway, path, 0, keystream(run, 0, VIDEO_BYTES), { cutAfter: 120 * MiB });
     expect(cut.status).toBe(0);
-    const resumedAt = await waitFor('the interrupted PATCH to be committed', async () => {
-      const offset = await uploadOffset(deptA.gateway, path);
-      return offset > 0 ? offset : undefined;
-    });
-    expect(resumedAt).toBeLessThanOrEqual(VIDEO_BYTES);
-    const done = await patchUpload(deptA.gateway, path, resumedAt, keystream(run, resumedAt, VIDEO_BYTES));
+    // As a tus client does: HEAD for the offset, PATCH from there; 409 while the server still finishes
+    // the interrupted PATCH (its lease, or an offset that moved on meanwhile): ask again.
+    const { resumedAt, done } = await waitFor(
+      'the upload to resume from the offset the server kept',
+      async () => {
+        const offset = await uploadOffset(deptA.gateway, path);
+        const answer = await patchUpload(deptA.gateway, path, offset, keystream(run, offset, VIDEO_BYTES));
+        return answer.status === 409 ? undefined : { resumedAt: offset, done: answer };
+      },
+      120_000,
+    );
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(120 * MiB + 1 * MiB);
     expect(done.status).toBe(204);
     expect(Number(done.headers['upload-offset'])).toBe(VIDEO_BYTES);
     videoObject = String(done.headers['accord-object-id']);
@@ -254,6 +267,92 @@ describe('storage gateways of three departments on Kafka + PostgreSQL + MinIO', 
     );
     const metrics = await request(deptA.gateway.url).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/accord_gateway_scrub_findings_total\{[^}]*kind="tampered"[^}]*\} [1-9]/);
+  });
+
+  let residentsRecord: string;
+
+  it('shares strong-mode records with the grantee only: the chain holds ciphertext, the key goes to the grantee', async () => {
+    const [deptA, deptB, deptC] = depts;
+    const content = JSON.stringify([{ citizen: 'c-1001', district: 'Haishu', permit: 'P-77' }]);
+    const published = await gatewayApi(deptA.gateway, 'provider')
+      .post('/v1/records', {
+        channel,
+        dataset: `${a.id}/residents`,
+        record: 'batch-1',
+        mediaType: 'application/json',
+        content,
+      })
+      .expect(202);
+    residentsRecord = published.body.txId as string;
+    await requestGrant(deptB, `${a.id}/residents`);
+    const shared = await waitFor(
+      "the record's key shared with b",
+      async () => {
+        const res = await gatewayApi(deptB.gateway, 'user').get(`/v1/records/${residentsRecord}/content`);
+        return res.status === 200 ? res : undefined;
+      },
+      60_000,
+    );
+    expect(shared.text).toBe(content);
+    const onChain = await request(deptA.ledger.url)
+      .get(`/v1/txs/${residentsRecord}`)
+      .set('Authorization', `Bearer ${deptA.ledger.tokens.user}`)
+      .expect(200);
+    expect(JSON.stringify(onChain.body)).not.toContain('Haishu');
+    await waitFor('the record at c', async () =>
+      (
+        (await gatewayDb(deptC.gateway).query('SELECT 1 FROM gateway_record WHERE tx_id = $1', [
+          residentsRecord,
+        ])) as unknown[]
+      ).length === 1
+        ? true
+        : undefined,
+    );
+    const refused = await gatewayApi(deptC.gateway, 'user').get(`/v1/records/${residentsRecord}/content`).expect(404);
+    expect(refused.body.error).toBe('record_not_shared');
+  });
+
+  it('erases by destroying keys: nothing decrypts any more, every proof still verifies', async () => {
+    const [deptA, deptB] = depts;
+    await gatewayApi(deptA.gateway, 'dataadmin')
+      .post('/v1/erasures', { channel, target: 'record', tx: residentsRecord, reason: 'citizen asked for erasure' })
+      .expect(202);
+    await waitFor('the record erased at b', async () => {
+      const res = await gatewayApi(deptB.gateway, 'user').get(`/v1/records/${residentsRecord}/content`);
+      return res.status === 410 ? true : undefined;
+    });
+    await gatewayApi(deptA.gateway, 'provider').get(`/v1/records/${residentsRecord}/content`).expect(410);
+    const erased = await gatewayApi(deptA.gateway, 'dataadmin')
+      .post('/v1/erasures', { channel, target: 'object', tx: videoAnchor, reason: 'retention period over' })
+      .expect(202);
+    const client = minioClient(minio);
+    await waitFor(
+      'the video gone from both buckets',
+      async () => {
+        const left = await Promise.all(
+          [0, 1].map(async (i) => {
+            const names: string[] = [];
+            for await (const item of client.listObjectsV2(bucket(i), 'objects/', true) as AsyncIterable<{
+              name?: string;
+            }>)
+              if (item.name) names.push(item.name);
+            const copies = (await gatewayDb(depts[i].gateway).query(
+              `SELECT object_id FROM gateway_object WHERE anchor_tx_id = $1`,
+              [videoAnchor],
+            )) as { object_id: string }[];
+            return names.filter((n) => copies.some((c) => n.startsWith(`objects/${c.object_id}/`))).length;
+          }),
+        );
+        return left.every((n) => n === 0) ? true : undefined;
+      },
+      60_000,
+    );
+    await request(deptA.gateway.url)
+      .get(`/v1/objects/${videoObject}/content`)
+      .set('Authorization', `Bearer ${deptA.gateway.tokens.user}`)
+      .expect(410);
+    for (const tx of [videoAnchor, residentsRecord, erased.body.txId as string])
+      expect((await verifiedProof(deptB, channel, tx)).envelope.body.channel).toBe(channel);
   });
 });
 
