@@ -41,6 +41,7 @@ export interface MinioObjectStoreConfig {
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const MAX_PARTS = 10_000;
+const MAX_IDLE_PARTS = 4;
 const META_HEADER = 'x-amz-meta-';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -54,6 +55,8 @@ export class MinioObjectStore implements ObjectStore {
   private readonly bucket: string;
   private readonly region: string;
   private readonly partSize: number;
+  /** Part buffers of finished uploads, for the next ones (at most MAX_IDLE_PARTS kept). */
+  private readonly idleParts: Buffer[] = [];
   private readonly healthTimeoutMs: number;
 
   constructor(config: MinioObjectStoreConfig) {
@@ -110,8 +113,11 @@ export class MinioObjectStore implements ObjectStore {
     const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
     for (const [k, v] of Object.entries(metadata)) headers[`${META_HEADER}${k}`] = v;
 
-    // One part buffer per upload, no bigger than the announced size needs.
-    const part = Buffer.allocUnsafe(Math.min(this.partSize, options.size ?? this.partSize));
+    // One part buffer per upload, no bigger than the announced size needs, taken from the
+    // idle ones: a steady stream of uploads reuses a few buffers instead of leaving one per
+    // upload to the garbage collector.
+    const buffer = this.idleParts.pop() ?? Buffer.allocUnsafe(this.partSize);
+    const part = buffer.subarray(0, Math.min(this.partSize, options.size ?? this.partSize));
     let filled = 0;
     let size = 0;
     let uploadId: string | undefined;
@@ -174,6 +180,8 @@ export class MinioObjectStore implements ObjectStore {
       body.destroy();
       if (err === bodyError) throw err;
       throw this.mapError(err, key);
+    } finally {
+      if (this.idleParts.length < MAX_IDLE_PARTS) this.idleParts.push(buffer);
     }
     return { key, size, metadata };
   }
