@@ -89,7 +89,7 @@ export class ObjectScrubber {
         const stream = await this.vault.readRange(
           object,
           { start: 0, end: object.sizeBytes - 1 },
-          { freshHeader: true },
+          { freshHeader: true, segmentChunks: true },
         );
         for await (const chunk of stream) {
           const before = bytesRead();

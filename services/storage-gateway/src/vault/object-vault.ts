@@ -234,13 +234,14 @@ export class ObjectVault {
   async readRange(
     object: StoredObject,
     range: { start: number; end: number },
-    options: { readonly freshHeader?: boolean } = {},
+    options: { readonly freshHeader?: boolean; readonly segmentChunks?: boolean } = {},
   ): Promise<Readable> {
     const dataKey = this.dataKey(object);
     const header = await this.header(object, { fresh: options.freshHeader === true });
     const { first, last } = segmentsCovering(header, range);
     const pieces = await this.piecesCovering(object.objectId, first, last);
-    const out = coalescing(OUTPUT_CHUNK_BYTES);
+    // Segment by segment for a reader that paces itself per segment (the scrubber); larger chunks otherwise.
+    const out = coalescing(options.segmentChunks === true ? 1 : OUTPUT_CHUNK_BYTES);
     const decrypt = rangeDecryptTransform(dataKey, header, range);
     decrypt.on('error', (error: unknown) => out.destroy(integrityError(object.objectId, error)));
     decrypt.pipe(out);
