@@ -1,7 +1,7 @@
 import { channelNameSchema } from '@accord/protocol';
 import { datasetIdSchema } from '@accord/rules';
 import { z } from 'zod';
-import type { StoredObject } from '../vault/object-vault';
+import type { StoredObject } from '../vault/stored-object';
 
 /**
  * Statuses of a held object: an upload being received, waiting for its

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { toStoredObject, type ObjectRow } from '../vault/object-vault';
+import { toStoredObject, type ObjectRow } from '../vault/stored-object';
 import type { ObjectsQuery, ObjectView } from './objects.dto';
 
 /** Most objects one list answers. */

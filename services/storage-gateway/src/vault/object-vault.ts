@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import {
   decodeSegmentHeader,
@@ -7,10 +7,7 @@ import {
   isDataPlaneError,
   newSegmentHeader,
   ObjectDigester,
-  rangeDecryptTransform,
-  SEGMENT_TAG_BYTES,
   SegmentEncryptor,
-  segmentPlaintextSize,
   segmentsCovering,
   type SegmentHeader,
 } from '@accord/data-plane';
@@ -21,58 +18,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { KeyEncryptionKey } from '../keys/key-encryption-key';
 import { ContentErasedError, ObjectIntegrityError, ObjectNotFoundError } from '../storage-gateway.errors';
 import { headerKey, ObjectWriter, type StoredPiece } from './object-writer';
+import { readSegments } from './segment.reader';
+import { toStoredObject, type NewObject, type ObjectRow, type StoredObject } from './stored-object';
+import { openTail, sealTail } from './upload-tail.cipher';
 
-/** What an object is, as gateway_object holds it. */
-export interface StoredObject {
-  readonly objectId: string;
-  readonly origin: 'upload' | 'copy';
-  readonly channel: string;
-  readonly dataset: string;
-  readonly version: number;
-  readonly mediaType: string;
-  readonly sizeBytes: number;
-  readonly status: string;
-  readonly sha256: string | null;
-  readonly chunkSize: number;
-  readonly chunkRoot: string | null;
-  readonly anchorTxId: string | null;
-  readonly wrappedKey: string | null;
-  readonly createdAt: number;
-  readonly completedAt: number | null;
-}
+export type { NewObject, StoredObject } from './stored-object';
 
-export interface NewObject {
-  readonly origin: 'upload' | 'copy';
-  readonly channel: string;
-  readonly dataset: string;
-  readonly version: number;
-  readonly mediaType: string;
-  readonly sizeBytes: number;
-  readonly status: string;
-  readonly now: number;
-  readonly chunkSize?: number;
-}
-
-/** A gateway_object row as pg returns it (bigint as strings). */
-export interface ObjectRow {
-  object_id: string;
-  origin: 'upload' | 'copy';
-  channel: string;
-  dataset: string;
-  version: number;
-  media_type: string;
-  size_bytes: string;
-  status: string;
-  sha256: string | null;
-  chunk_size: number;
-  chunk_root: string | null;
-  anchor_tx_id: string | null;
-  wrapped_key: string | null;
-  created_at: string;
-  completed_at: string | null;
-}
-
-const TAIL_INFO = Buffer.from('accord/v1/upload-tail', 'utf8');
 /** Decrypted segments (64 KiB) are passed on in chunks of about this size: far fewer socket writes. */
 const OUTPUT_CHUNK_BYTES = 512 * 1024;
 /** Headers kept in memory (24 bytes each, read once per object instead of once per range). */
@@ -155,14 +106,10 @@ export class ObjectVault {
     return new ObjectWriter(this.store, objectId, header, encryptor, digester);
   }
 
-  /** Seals the writer's pending tail for the database (AES-256-GCM under a key derived from the data key). */
+  /** Seals the writer's pending tail for the database (upload-tail.cipher.ts). */
   async sealTail(objectId: string, tail: Uint8Array): Promise<Buffer | null> {
     if (tail.length === 0) return null;
-    const dataKey = this.dataKey(await this.get(objectId));
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', tailKey(dataKey), iv);
-    cipher.setAAD(Buffer.from(objectId, 'utf8'));
-    return Buffer.concat([iv, cipher.update(tail), cipher.final(), cipher.getAuthTag()]);
+    return sealTail(this.dataKey(await this.get(objectId)), objectId, tail);
   }
 
   /** Records pieces a writer stored (in the caller's transaction, with its progress). */
@@ -241,59 +188,17 @@ export class ObjectVault {
     const { first, last } = segmentsCovering(header, range);
     const pieces = await this.piecesCovering(object.objectId, first, last);
     // Segment by segment for a reader that paces itself per segment (the scrubber); larger chunks otherwise.
-    const out = coalescing(options.segmentChunks === true ? 1 : OUTPUT_CHUNK_BYTES);
-    const decrypt = rangeDecryptTransform(dataKey, header, range);
-    decrypt.on('error', (error: unknown) => out.destroy(integrityError(object.objectId, error)));
-    decrypt.pipe(out);
-    // A reader that stops early (a client gone, a scrub stopped) ends the read of the store too.
-    let closed = false;
-    out.on('close', () => {
-      closed = true;
-      decrypt.destroy();
+    return readSegments({
+      store: this.store,
+      objectId: object.objectId,
+      dataKey,
+      header,
+      range,
+      pieces,
+      first,
+      last,
+      chunkBytes: options.segmentChunks === true ? 1 : OUTPUT_CHUNK_BYTES,
     });
-    const stride = header.segmentSize + SEGMENT_TAG_BYTES;
-    // The GET of the next piece is under way while the current one is decrypted.
-    const open = (piece: StoredPiece, from: number): Promise<Readable> => {
-      const lastHere = Math.min(last, piece.firstSegment + piece.segmentCount - 1);
-      const start = (from - piece.firstSegment) * stride;
-      const end =
-        (lastHere - piece.firstSegment) * stride + segmentPlaintextSize(header, lastHere) + SEGMENT_TAG_BYTES - 1;
-      const body = this.store.get(piece.storeKey, { start, end });
-      body.catch(() => undefined);
-      return body;
-    };
-    void (async () => {
-      let upcoming: Promise<Readable> | null = null;
-      try {
-        let next = first;
-        for (const [i, piece] of pieces.entries()) {
-          if (closed) return;
-          if (piece.firstSegment > next)
-            throw new ObjectIntegrityError(`object ${object.objectId}: segment ${next} is in no piece`);
-          const body = await (upcoming ?? open(piece, next));
-          const lastHere = Math.min(last, piece.firstSegment + piece.segmentCount - 1);
-          const following = pieces[i + 1];
-          upcoming = following === undefined ? null : open(following, following.firstSegment);
-          for await (const chunk of body) {
-            if (closed) break;
-            if (!decrypt.write(chunk)) await drainedOrClosed(decrypt);
-          }
-          next = lastHere + 1;
-        }
-        if (closed) return;
-        if (next <= last) throw new ObjectIntegrityError(`object ${object.objectId}: segment ${next} is in no piece`);
-        decrypt.end();
-      } catch (error) {
-        out.destroy(integrityError(object.objectId, error));
-        decrypt.destroy();
-      } finally {
-        void upcoming?.then(
-          (body) => body.destroy(),
-          () => undefined,
-        );
-      }
-    })();
-    return out;
   }
 
   /** Removes the object's ciphertext from the store (after erasure or a failed upload); the rows stay as evidence. */
@@ -310,17 +215,11 @@ export class ObjectVault {
 
   /** The stored pieces of an object in segment order (what the scrubber reads). */
   async pieces(objectId: string): Promise<StoredPiece[]> {
-    const rows: { first_segment: string; segment_count: string; store_key: string; byte_size: string }[] =
-      await this.db.query(
-        'SELECT first_segment, segment_count, store_key, byte_size FROM gateway_object_piece WHERE object_id = $1 ORDER BY first_segment',
-        [objectId],
-      );
-    return rows.map((r) => ({
-      firstSegment: Number(r.first_segment),
-      segmentCount: Number(r.segment_count),
-      storeKey: r.store_key,
-      byteSize: Number(r.byte_size),
-    }));
+    const rows: PieceRow[] = await this.db.query(
+      'SELECT first_segment, segment_count, store_key, byte_size FROM gateway_object_piece WHERE object_id = $1 ORDER BY first_segment',
+      [objectId],
+    );
+    return rows.map(toPiece);
   }
 
   /** The leaf hashes of the object's chunk tree (chunkCount × 32 bytes), kept when its upload completed. */
@@ -343,18 +242,12 @@ export class ObjectVault {
   }
 
   private async piecesCovering(objectId: string, first: number, last: number): Promise<StoredPiece[]> {
-    const rows: { first_segment: string; segment_count: string; store_key: string; byte_size: string }[] =
-      await this.db.query(
-        `SELECT first_segment, segment_count, store_key, byte_size FROM gateway_object_piece
+    const rows: PieceRow[] = await this.db.query(
+      `SELECT first_segment, segment_count, store_key, byte_size FROM gateway_object_piece
          WHERE object_id = $1 AND first_segment <= $3 AND first_segment + segment_count > $2 ORDER BY first_segment`,
-        [objectId, first, last],
-      );
-    return rows.map((r) => ({
-      firstSegment: Number(r.first_segment),
-      segmentCount: Number(r.segment_count),
-      storeKey: r.store_key,
-      byteSize: Number(r.byte_size),
-    }));
+      [objectId, first, last],
+    );
+    return rows.map(toPiece);
   }
 }
 
@@ -363,90 +256,24 @@ function keyContext(objectId: string): { object: string } {
   return { object: objectId };
 }
 
-function tailKey(dataKey: Uint8Array): Buffer {
-  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), TAIL_INFO, 32));
-}
-
-function openTail(dataKey: Uint8Array, objectId: string, sealed: Uint8Array): Buffer {
-  const bytes = Buffer.from(sealed);
-  if (bytes.length < 12 + 16) throw new ObjectIntegrityError(`object ${objectId}: its sealed upload tail is too short`);
-  const decipher = createDecipheriv('aes-256-gcm', tailKey(dataKey), bytes.subarray(0, 12), { authTagLength: 16 });
-  decipher.setAAD(Buffer.from(objectId, 'utf8'));
-  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  try {
-    return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]);
-  } catch {
-    throw new ObjectIntegrityError(`object ${objectId}: its sealed upload tail does not open`);
-  }
-}
-
-function integrityError(objectId: string, error: unknown): Error {
-  if (isDataPlaneError(error))
-    return new ObjectIntegrityError(`object ${objectId}: ${error.message}`, { reason: error.code });
-  if (error instanceof StoreObjectNotFoundError)
-    return new ObjectIntegrityError(`object ${objectId}: a piece is missing from the object store`);
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
+interface PieceRow {
+  first_segment: string;
+  segment_count: string;
+  store_key: string;
+  byte_size: string;
 }
 
-/** The object of a gateway_object row. */
-export function toStoredObject(row: ObjectRow): StoredObject {
+function toPiece(row: PieceRow): StoredPiece {
   return {
-    objectId: row.object_id,
-    origin: row.origin,
-    channel: row.channel,
-    dataset: row.dataset,
-    version: row.version,
-    mediaType: row.media_type,
-    sizeBytes: Number(row.size_bytes),
-    status: row.status,
-    sha256: row.sha256,
-    chunkSize: row.chunk_size,
-    chunkRoot: row.chunk_root,
-    anchorTxId: row.anchor_tx_id,
-    wrappedKey: row.wrapped_key,
-    createdAt: Number(row.created_at),
-    completedAt: row.completed_at === null ? null : Number(row.completed_at),
+    firstSegment: Number(row.first_segment),
+    segmentCount: Number(row.segment_count),
+    storeKey: row.store_key,
+    byteSize: Number(row.byte_size),
   };
-}
-
-/** A pass-through that hands on its input in chunks of at least `bytes` (the last one may be shorter). */
-function coalescing(bytes: number): Transform {
-  let held: Buffer[] = [];
-  let heldBytes = 0;
-  const release = (push: (chunk: Buffer) => void): void => {
-    if (heldBytes === 0) return;
-    push(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, heldBytes));
-    held = [];
-    heldBytes = 0;
-  };
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      held.push(chunk);
-      heldBytes += chunk.length;
-      if (heldBytes >= bytes) release((c) => this.push(c));
-      done();
-    },
-    flush(done) {
-      release((c) => this.push(c));
-      done();
-    },
-  });
 }
