@@ -130,6 +130,7 @@ export {
   storedChannelConfig,
   activeMemberOf,
 } from './channels/projected-channel';
+export { ProjectedChannelRows, type ProjectedChannel, type ChannelRowsQuery } from './channels/projected-channel.rows';
 export {
   checkLedgerApiPair,
   httpUrlVar,
