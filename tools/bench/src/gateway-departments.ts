@@ -9,7 +9,8 @@ import { computeTxId, ed25519Signer, encodeEnvelope, signTx, type JsonObject, ty
 import { departmentLayout, ensureDepartmentKeys, ensureDevApiToken, type DepartmentKeys } from '@accord/service-kit';
 import { LedgerApiClient } from './ledger-api.client';
 import { startLedgerNodes, type LedgerNode } from './ledger-nodes.launcher';
-import { freePort, startServiceProcess, type ServiceProcess } from './gateway-service.process';
+import { startServiceProcess, type ServiceProcess } from './gateway-service.process';
+import { freePort } from './service-process.util';
 import type { StorageGatewayBenchConfig } from './storage-gateway-bench.config';
 
 export interface BenchDepartment {

@@ -5,9 +5,9 @@
  * memory can be read from /proc. The package is resolved by name at run
  * time, so the bench does not compile against the service.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { freePort, trackChild, waitReady } from './service-process.util';
 
 export interface ServiceProcessSpec {
   /** Printed before its warnings, e.g. `gateway of bench-a-…`. */
@@ -30,12 +30,6 @@ const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 const KEPT_OUTPUT_CHUNKS = 200;
 
-/** Children still running: killed if the bench exits without stopping them (an error, Ctrl-C). */
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
 export async function startServiceProcess(spec: ServiceProcessSpec): Promise<ServiceProcess> {
   const main = join(dirname(require.resolve(`${spec.packageName}/package.json`)), 'dist', 'main.js');
   const port = spec.port ?? (await freePort());
@@ -54,17 +48,16 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   // Warnings and errors are worth seeing live: they may explain a figure.
   child.stdout?.on('data', (chunk: Buffer) => forward(spec.label, chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => forward(spec.label, chunk.toString()));
-  children.add(child);
+  trackChild(child);
   let stopping = false;
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code, signal) => {
-      children.delete(child);
       if (!stopping) process.stderr.write(`${spec.label} exited unexpectedly (${code ?? signal})\n`);
       resolve(code);
     }),
   );
   await Promise.race([
-    waitReady(url),
+    waitReady(url, READY_TIMEOUT_MS),
     exited.then((code) => {
       throw new Error(`${spec.label} exited with ${code} before it was ready:\n${output.join('')}`);
     }),
@@ -90,31 +83,4 @@ function forward(label: string, text: string): void {
     if (line.length === 0 || line.includes('"error":"Topic creation errors"')) continue;
     process.stderr.write(`[${label}] ${line}\n`);
   }
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/health/ready`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not ready after ${READY_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** A free TCP port on 127.0.0.1 (gateways must know each other's URLs before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -7,11 +7,11 @@
  * the bench does not compile against a service.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@accord/service-kit';
 import type { LedgerMode } from './ledger-bench.config';
+import { freePort, trackChild, waitReady } from './service-process.util';
 
 export interface LedgerNodeSpec {
   readonly department: string;
@@ -42,11 +42,6 @@ export interface LedgerNode {
 const LEDGER_PACKAGE: string = '@accord/ledger-service';
 const READY_TIMEOUT_MS = 60_000;
 
-/** Children still running: killed if the bench exits without stopping them (an error, Ctrl-C). */
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
 const STOP_TIMEOUT_MS = 30_000;
 
 function envOf(spec: LedgerNodeSpec, port: number): Record<string, string> {
@@ -94,11 +89,10 @@ async function startChild(spec: LedgerNodeSpec): Promise<LedgerNode> {
   child.stderr?.on('data', keep);
   // Warnings and errors of a ledger are worth seeing live: they may explain a figure.
   child.stdout?.on('data', (chunk: Buffer) => forward(spec.department, chunk.toString()));
-  children.add(child);
+  trackChild(child);
   let stopping = false;
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code, signal) => {
-      children.delete(child);
       if (!stopping)
         process.stderr.write(
           `ledger of ${spec.department} exited unexpectedly (${code ?? signal}); its last output:\n${output.join('')}\n`,
@@ -107,7 +101,7 @@ async function startChild(spec: LedgerNodeSpec): Promise<LedgerNode> {
     }),
   );
   await Promise.race([
-    waitReady(url),
+    waitReady(url, READY_TIMEOUT_MS),
     exited.then((code) => {
       throw new Error(`ledger of ${spec.department} exited with ${code} before it was ready:\n${output.join('')}`);
     }),
@@ -166,30 +160,4 @@ async function loadLedgerDefinition(): Promise<ServiceDefinition> {
   if (typeof candidate?.name !== 'string' || candidate.rootModule === undefined)
     throw new Error(`${name} does not export ledgerService (is services/ledger built?)`);
   return candidate as ServiceDefinition;
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/health/ready`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`ledger at ${url} not ready after ${READY_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
