@@ -1,6 +1,8 @@
-// Two projects: `unit` runs pure, fast specs next to the code (*.spec.ts);
+// Three projects: `unit` runs pure, fast specs next to the code (*.spec.ts);
 // `integration` runs *.int-spec.ts against the real Kafka, PostgreSQL and
-// MinIO that scripts/infra starts (see docs/infrastructure.md).
+// MinIO that scripts/infra starts (see docs/infrastructure.md); `e2e` runs
+// *.e2e-spec.ts: whole local networks, the CLI, the demo and the console in
+// a headless browser, on the embedded default and on those real servers.
 const swc = [
   '@swc/jest',
   {
@@ -39,6 +41,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/integration.setup.js'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{libs,services,tools}/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/e2e.setup.js'],
     },
   ],
 };

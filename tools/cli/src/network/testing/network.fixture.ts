@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { logFileDestination } from '@accord/service-kit';
+import { clusterTestSettings } from '@accord/service-kit/testing';
+import { NetworkPortInUseError } from '../network.errors';
+import { readNetworkFile } from '../network-file';
+import { startNetwork, type RunningNetwork, type StartNetworkOptions } from '../network.launcher';
+import type { ClusterInfra } from '../network.options';
+
+export interface TestNetworkOptions extends Partial<Omit<StartNetworkOptions, 'cluster'>> {
+  /** Run on the real Kafka, PostgreSQL and MinIO of scripts/infra (fresh department ids and channel per run). */
+  readonly cluster?: boolean;
+}
+
+export interface TestNetwork extends RunningNetwork {
+  /** Stops the network and removes its data directory. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A local network for a test: a fresh data directory, a free port range,
+ * JSON logs to `<dataDir>/logs/network.log`. In cluster mode the departments
+ * and the channel carry a run suffix, so topics, buckets and schemas are
+ * fresh on a shared broker, database and MinIO.
+ */
+export async function startTestNetwork(options: TestNetworkOptions = {}): Promise<TestNetwork> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'accord-net-')));
+  const run = randomBytes(3).toString('hex');
+  const departments =
+    options.departments ??
+    (options.cluster ? ['health', 'transport', 'public-security'].map((d) => `${d}-${run}`) : undefined);
+  const channel = options.channel ?? (options.cluster ? `alliance-${run}` : undefined);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const network = await startNetwork({
+        ...options,
+        dataDir,
+        basePort: options.basePort ?? randomBasePort(),
+        logLevel: options.logLevel ?? 'info',
+        logDestination: options.logDestination ?? logFileDestination(join(dataDir, 'logs', 'network.log')),
+        ...(departments ? { departments } : {}),
+        ...(channel ? { channel } : {}),
+        ...(options.cluster ? { cluster: clusterInfraForTests() } : {}),
+      });
+      return {
+        ...network,
+        destroy: async () => {
+          await network.close();
+          if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      // Another test took a port of the range in the meantime: try another range.
+      if (!(error instanceof NetworkPortInUseError) || options.basePort !== undefined || attempt >= 5) throw error;
+    }
+  }
+}
+
+/** Servers of scripts/infra (sourced infra.env), as the network's cluster settings. */
+export function clusterInfraForTests(): ClusterInfra {
+  const settings = clusterTestSettings();
+  return {
+    kafkaBrokers: settings.kafkaBrokers,
+    postgresUrl: settings.pgUrl,
+    minio: { endpoint: settings.minioEndpoint, accessKey: settings.minioAccessKey, secretKey: settings.minioSecretKey },
+  };
+}
+
+/** A base port in 20000..59000 on a multiple of 1000 (a network uses base..base+999 at most). */
+function randomBasePort(): number {
+  return 20_000 + 1000 * Math.floor(Math.random() * 40);
+}
