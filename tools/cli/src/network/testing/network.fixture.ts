@@ -27,22 +27,24 @@ export interface TestNetwork extends RunningNetwork {
  */
 export async function startTestNetwork(options: TestNetworkOptions = {}): Promise<TestNetwork> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'accord-net-')));
+  const { cluster, ...rest } = options;
   const run = randomBytes(3).toString('hex');
+  // A restart (network.json present) keeps what the data directory recorded.
+  const fresh = cluster === true && (await readNetworkFile(dataDir)) === undefined;
   const departments =
-    options.departments ??
-    (options.cluster ? ['health', 'transport', 'public-security'].map((d) => `${d}-${run}`) : undefined);
-  const channel = options.channel ?? (options.cluster ? `alliance-${run}` : undefined);
+    options.departments ?? (fresh ? ['health', 'transport', 'public-security'].map((d) => `${d}-${run}`) : undefined);
+  const channel = options.channel ?? (fresh ? `alliance-${run}` : undefined);
   for (let attempt = 0; ; attempt++) {
     try {
       const network = await startNetwork({
-        ...options,
+        ...rest,
         dataDir,
         basePort: options.basePort ?? randomBasePort(),
         logLevel: options.logLevel ?? 'info',
         logDestination: options.logDestination ?? logFileDestination(join(dataDir, 'logs', 'network.log')),
         ...(departments ? { departments } : {}),
         ...(channel ? { channel } : {}),
-        ...(options.cluster ? { cluster: clusterInfraForTests() } : {}),
+        ...(cluster ? { cluster: clusterInfraForTests() } : {}),
       });
       return {
         ...network,
