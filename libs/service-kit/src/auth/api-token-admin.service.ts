@@ -3,12 +3,7 @@ import { InjectClock, type Clock } from '../clock/clock.port';
 import { ServiceLogger } from '../logging/service-logger';
 import { generateApiToken, hashApiToken } from './api-token.authenticator';
 import { decideApiTokenChange, type ApiTokenCommand } from './api-token-admin.decider';
-import type {
-  ApiTokenList,
-  CreateApiTokenRequest,
-  CreatedApiToken,
-  RevokedApiToken,
-} from './api-token-admin.dto';
+import type { ApiTokenList, CreateApiTokenRequest, CreatedApiToken, RevokedApiToken } from './api-token-admin.dto';
 import { API_TOKEN_STORE, type ApiTokenChange, type ApiTokenStore } from './api-token-store.port';
 import type { Principal } from './principal.model';
 

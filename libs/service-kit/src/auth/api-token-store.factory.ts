@@ -17,6 +17,8 @@ export function openApiTokenStore(source: ApiTokenSource, log: Logger): ApiToken
     return FileApiTokenStore.open(source.path, { log });
   } catch (error) {
     if (!(error instanceof ApiTokenStoreInvalidError)) throw error;
-    throw new ConfigError(error.problems.map((p) => ({ variable: 'ACCORD_API_TOKENS_FILE', reason: `${error.path}: ${p}` })));
+    throw new ConfigError(
+      error.problems.map((p) => ({ variable: 'ACCORD_API_TOKENS_FILE', reason: `${error.path}: ${p}` })),
+    );
   }
 }

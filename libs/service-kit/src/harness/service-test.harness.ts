@@ -100,7 +100,11 @@ async function testTokens(
   if (typeof store === 'object') {
     const apiTokensFile = store.sharedWith.apiTokensFile;
     if (apiTokensFile === undefined) throw new Error('tokenStore.sharedWith: that service keeps its tokens inline');
-    return { tokens: { ...store.sharedWith.tokens }, tokenEnv: { ACCORD_API_TOKENS_FILE: apiTokensFile }, apiTokensFile };
+    return {
+      tokens: { ...store.sharedWith.tokens },
+      tokenEnv: { ACCORD_API_TOKENS_FILE: apiTokensFile },
+      apiTokensFile,
+    };
   }
   const tokens = Object.fromEntries(
     [...ROLES, 'all' as const].map((name) => [name, `test_${name}_${randomBytes(16).toString('hex')}`]),
