@@ -25,7 +25,31 @@ export * from './auth/principal.model';
 export * from './auth/auth.errors';
 export type { Authenticator, AuthenticationOutcome, AuthenticationRequest } from './auth/authenticator.port';
 export { AuthenticatorRegistry } from './auth/authenticator.registry';
-export { ApiTokenAuthenticator, hashApiToken } from './auth/api-token.authenticator';
+export { ApiTokenAuthenticator, hashApiToken, generateApiToken } from './auth/api-token.authenticator';
+export {
+  API_TOKEN_NAME,
+  apiTokenEntrySchema,
+  formatApiTokenList,
+  parseApiTokenList,
+  type ApiTokenListParse,
+} from './auth/api-token.model';
+export {
+  API_TOKEN_STORE,
+  type ApiTokenStore,
+  type ApiTokenChange,
+  type ApiTokenChangeRecord,
+} from './auth/api-token-store.port';
+export { InlineApiTokenStore } from './auth/inline-api-token.store';
+export {
+  FileApiTokenStore,
+  API_TOKEN_FILE_CHECK_INTERVAL_MS,
+  type FileApiTokenStoreOptions,
+} from './auth/file-api-token.store';
+export { openApiTokenStore } from './auth/api-token-store.factory';
+export * from './auth/api-token.errors';
+export { decideApiTokenChange, type ApiTokenCommand } from './auth/api-token-admin.decider';
+export * from './auth/api-token-admin.dto';
+export { ApiTokenAdminService } from './auth/api-token-admin.service';
 export { Public, Roles, Principal, PRINCIPAL_KEY } from './auth/auth.decorators';
 export { AuthGuard } from './auth/auth.guard';
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
+import { AdminModule } from './admin/admin.module';
 import { AttestationModule } from './attestation/attestation.module';
 import { AuditModule } from './audit/audit.module';
 import { ChannelsModule } from './channels/channels.module';
@@ -24,6 +25,7 @@ import { SubmissionModule } from './submission/submission.module';
     QueryModule,
     AttestationModule,
     AuditModule,
+    AdminModule,
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiTokenAuthenticator, hashApiToken } from './api-token.authenticator';
+import { InlineApiTokenStore } from './inline-api-token.store';
 import { IS_PUBLIC, PRINCIPAL_KEY, REQUIRED_ROLES } from './auth.decorators';
 import { ForbiddenError, UnauthenticatedError } from './auth.errors';
 import { AuthGuard } from './auth.guard';
@@ -38,10 +39,12 @@ function contextFor(
 function guardWith(...extra: Authenticator[]): AuthGuard {
   const registry = new AuthenticatorRegistry();
   registry.register(
-    new ApiTokenAuthenticator([
-      { name: 'alice', sha256: hashApiToken(ALICE), roles: ['provider', 'user'] },
-      { name: 'bob', sha256: hashApiToken(BOB), roles: ['sysadmin'] },
-    ]),
+    new ApiTokenAuthenticator(
+      new InlineApiTokenStore([
+        { name: 'alice', sha256: hashApiToken(ALICE), roles: ['provider', 'user'] },
+        { name: 'bob', sha256: hashApiToken(BOB), roles: ['sysadmin'] },
+      ]),
+    ),
   );
   for (const a of extra) registry.register(a);
   return new AuthGuard(new Reflector(), registry);
@@ -120,10 +123,12 @@ describe('AuthGuard', () => {
 
 describe('ApiTokenAuthenticator', () => {
   it('matches only the exact token, comparing against every configured hash', async () => {
-    const authenticator = new ApiTokenAuthenticator([
-      { name: 'a', sha256: hashApiToken('t1'), roles: ['user'] },
-      { name: 'b', sha256: hashApiToken('t2'), roles: ['operations'] },
-    ]);
+    const authenticator = new ApiTokenAuthenticator(
+      new InlineApiTokenStore([
+        { name: 'a', sha256: hashApiToken('t1'), roles: ['user'] },
+        { name: 'b', sha256: hashApiToken('t2'), roles: ['operations'] },
+      ]),
+    );
     const auth = (token: string) =>
       authenticator.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } });
     await expect(auth('t2')).resolves.toEqual({

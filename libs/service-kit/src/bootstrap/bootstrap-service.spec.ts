@@ -343,11 +343,21 @@ describe('bootstrapService lifecycle', () => {
   it('fails fast with a ConfigError listing the bad variables', async () => {
     const error = await bootstrapService(tinyService, { env: { ACCORD_HTTP_PORT: 'eighty' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
+    // The rule across variables (one of ACCORD_API_TOKENS / ACCORD_API_TOKENS_FILE) follows once these parse.
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
-      'ACCORD_API_TOKENS',
       'ACCORD_DEPARTMENT',
       'ACCORD_HTTP_PORT',
     ]);
+  });
+
+  it('fails with a ConfigError when no token source is set', async () => {
+    const error = await bootstrapService(tinyService, { env: { ACCORD_DEPARTMENT: 'dept-a' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(
+      /^Invalid tiny configuration \(1 problem\):\n {2}- ACCORD_API_TOKENS_FILE: set exactly one of/,
+    );
   });
 
   it('runs several services in one process on different ports, each with its own metrics', async () => {

@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type OnApplicationShutdown, type Type } fro
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiTokenAuthenticator } from '../auth/api-token.authenticator';
+import { openApiTokenStore } from '../auth/api-token-store.factory';
+import { API_TOKEN_STORE, type ApiTokenStore } from '../auth/api-token-store.port';
 import { AuthGuard } from '../auth/auth.guard';
 import { AuthenticatorRegistry } from '../auth/authenticator.registry';
 import { CLOCK, type Clock } from '../clock/clock.port';
@@ -51,10 +53,15 @@ export class ServiceKitModule {
         { provide: EventSubscriptionRegistry, useValue: input.subscriptions },
         { provide: CLOCK, useValue: input.clock },
         {
+          provide: API_TOKEN_STORE,
+          useFactory: () => openApiTokenStore(input.context.config.apiTokens, input.log.pino),
+        },
+        {
           provide: AuthenticatorRegistry,
-          useFactory: () => {
+          inject: [API_TOKEN_STORE],
+          useFactory: (tokens: ApiTokenStore) => {
             const registry = new AuthenticatorRegistry();
-            registry.register(new ApiTokenAuthenticator(input.context.config.apiTokens));
+            registry.register(new ApiTokenAuthenticator(tokens));
             return registry;
           },
         },
@@ -75,6 +82,7 @@ export class ServiceKitModule {
         ShutdownRegistry,
         EventSubscriptionRegistry,
         CLOCK,
+        API_TOKEN_STORE,
         AuthenticatorRegistry,
       ],
     };

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { commonEnvShape, loadConfig, toCommonConfig, type Env } from './common.config';
 import { ConfigError } from './config.errors';
@@ -35,7 +37,7 @@ describe('loadConfig with the common service variables', () => {
       logLevel: 'info',
       database: { kind: 'pglite', dataDir: resolve('.accord/health-bureau/ledger/db') },
       bus: { kind: 'embedded', dataDir: resolve('.accord/_bus') },
-      apiTokens: [{ name: 'alice', sha256: HASH, roles: ['provider'] }],
+      apiTokens: { kind: 'inline', entries: [{ name: 'alice', sha256: HASH, roles: ['provider'] }] },
     });
   });
 
@@ -94,7 +96,6 @@ describe('loadConfig with the common service variables', () => {
       ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url',
     });
     expect(problems.map((p) => p.variable).sort()).toEqual([
-      'ACCORD_API_TOKENS',
       'ACCORD_BUS',
       'ACCORD_DATABASE',
       'ACCORD_DEPARTMENT',
@@ -103,7 +104,6 @@ describe('loadConfig with the common service variables', () => {
       'ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT',
     ]);
     const reasons = Object.fromEntries(problems.map((p) => [p.variable, p.reason]));
-    expect(reasons.ACCORD_API_TOKENS).toBe('is required');
     expect(reasons.ACCORD_HTTP_PORT).toMatch(/TCP port/);
     expect(reasons.ACCORD_LOG_LEVEL).toMatch(/one of fatal, error/);
     expect(reasons.ACCORD_DATABASE).toMatch(/pglite:<dir>, pglite:memory or postgres:/);
@@ -164,7 +164,81 @@ describe('loadConfig with the common service variables', () => {
   });
 
   it('accepts an empty token list (only public endpoints are reachable then)', () => {
-    expect(loadConfig(schema, { ...validEnv, ACCORD_API_TOKENS: '[]' }).apiTokens).toEqual([]);
+    expect(loadConfig(schema, { ...validEnv, ACCORD_API_TOKENS: '[]' }).apiTokens).toEqual({
+      kind: 'inline',
+      entries: [],
+    });
+  });
+});
+
+describe('the token store variables', () => {
+  let dir: string;
+  let file: string;
+  const fileEnv = (path: string): Env => ({ ACCORD_DEPARTMENT: 'health-bureau', ACCORD_API_TOKENS_FILE: path });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'accord-config-tokens-'));
+    file = join(dir, 'api-tokens.json');
+    await writeFile(file, JSON.stringify([{ name: 'ops', sha256: HASH, roles: ['sysadmin'] }]));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes ACCORD_API_TOKENS_FILE as the token store, resolved to an absolute path', () => {
+    expect(loadConfig(schema, fileEnv(file)).apiTokens).toEqual({ kind: 'file', path: file });
+  });
+
+  it('needs one of ACCORD_API_TOKENS and ACCORD_API_TOKENS_FILE', () => {
+    expect(problemsOf({ ACCORD_DEPARTMENT: 'health-bureau' })).toEqual([
+      { variable: 'ACCORD_API_TOKENS_FILE', reason: expect.stringMatching(/exactly one of .* neither is set/) },
+    ]);
+  });
+
+  it('refuses both variables at once, naming the service', () => {
+    const error = (() => {
+      try {
+        loadConfig(schema, { ...validEnv, ACCORD_API_TOKENS_FILE: file }, 'ledger configuration');
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/^Invalid ledger configuration \(1 problem\):/);
+    expect(error.problems).toEqual([
+      { variable: 'ACCORD_API_TOKENS_FILE', reason: expect.stringMatching(/both are set/) },
+    ]);
+  });
+
+  it('reports a missing token store file as a problem naming the file', () => {
+    const missing = join(dir, 'nope.json');
+    expect(problemsOf(fileEnv(missing))).toEqual([
+      { variable: 'ACCORD_API_TOKENS_FILE', reason: `${missing}: does not exist` },
+    ]);
+  });
+
+  it('reports an invalid token store file, entry by entry, never echoing its content', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify([{ name: 'ops', sha256: 'hunter2', roles: ['sysadmin'] }]));
+    const problems = problemsOf(fileEnv(bad));
+    expect(problems).toEqual([
+      {
+        variable: 'ACCORD_API_TOKENS_FILE',
+        reason: `${bad}: entry [0].[sha256]: must be the lower-case hex SHA-256 of the token`,
+      },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('hunter2');
+  });
+
+  it('lists a bad token store file together with the other bad variables', () => {
+    const problems = problemsOf({ ACCORD_API_TOKENS_FILE: join(dir, 'nope.json'), ACCORD_LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'ACCORD_API_TOKENS_FILE',
+      'ACCORD_DEPARTMENT',
+      'ACCORD_LOG_LEVEL',
+    ]);
   });
 });
 

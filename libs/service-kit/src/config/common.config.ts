@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ROLES, type Role } from '../auth/principal.model';
+import { readApiTokenFileSync } from '../auth/api-token-file';
+import { parseApiTokenList, type ApiTokenEntry } from '../auth/api-token.model';
 import { ConfigError, type ConfigProblem } from './config.errors';
+
+export type { ApiTokenEntry } from '../auth/api-token.model';
 
 /**
  * Environment variables every service shares, their parsers, and
@@ -26,12 +29,15 @@ export type BusSpec =
   | { readonly kind: 'kafka'; readonly brokers: readonly string[] }
   | { readonly kind: 'embedded'; readonly dataDir: string };
 
-export interface ApiTokenEntry {
-  readonly name: string;
-  /** Lower-case hex SHA-256 of the token (UTF-8). */
-  readonly sha256: string;
-  readonly roles: readonly Role[];
-}
+/**
+ * Where the department's API tokens come from: the inline list of
+ * ACCORD_API_TOKENS (fixed until a redeploy) or the token store file of
+ * ACCORD_API_TOKENS_FILE (shared by the department's services, reloaded when
+ * it changes, written by the token admin API).
+ */
+export type ApiTokenSource =
+  | { readonly kind: 'inline'; readonly entries: readonly ApiTokenEntry[] }
+  | { readonly kind: 'file'; readonly path: string };
 
 export interface CommonConfig {
   readonly service: string;
@@ -42,7 +48,7 @@ export interface CommonConfig {
   readonly logLevel: LogLevel;
   readonly database: DatabaseSpec;
   readonly bus: BusSpec;
-  readonly apiTokens: readonly ApiTokenEntry[];
+  readonly apiTokens: ApiTokenSource;
   /** OTLP/HTTP base URL (traces go to `<url>/v1/traces`); no exporter when absent. */
   readonly otlpEndpoint?: string;
 }
@@ -105,40 +111,26 @@ export const busVar = z.string().transform((raw, ctx): BusSpec => {
   return z.NEVER;
 });
 
-const apiTokenEntrySchema = z
-  .object({
-    name: z.string().min(1).max(100),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex SHA-256 of the token'),
-    roles: z
-      .array(z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }))
-      .min(1, 'must list at least one role'),
-  })
-  .strict();
-
 /** JSON array `[{"name":"alice","sha256":"<hex>","roles":["provider"]}]` (hashes only, never tokens). */
-export const apiTokensVar = z.string().transform((raw, ctx): ApiTokenEntry[] => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, sha256, roles} (not valid JSON)' });
-    return z.NEVER;
-  }
-  const result = z.array(apiTokenEntrySchema).safeParse(parsed);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const where = issue.path.length > 0 ? `[${issue.path.map(String).join('].[')}]` : '';
-      ctx.addIssue({ code: 'custom', message: `${where ? `entry ${where}: ` : ''}${issue.message}` });
-    }
-    return z.NEVER;
-  }
-  const names = result.data.map((e) => e.name);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `token name "${duplicate}" is listed twice` });
-    return z.NEVER;
-  }
-  return result.data;
+export const apiTokensVar = z.string().transform((raw, ctx): readonly ApiTokenEntry[] => {
+  const result = parseApiTokenList(raw);
+  if (result.ok) return result.entries;
+  for (const message of result.problems) ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+});
+
+/**
+ * Path of the token store file, resolved. The file must exist and hold a
+ * valid list at start (the service refuses to start rather than run with no
+ * or unknown tokens); later changes are reloaded by the file store.
+ */
+export const apiTokensFileVar = z.string().transform((raw, ctx): string => {
+  const path = resolve(raw);
+  const read = readApiTokenFileSync(path);
+  if (read.kind === 'loaded') return path;
+  const problems = read.kind === 'invalid' ? read.problems : ['could not be read'];
+  for (const problem of problems) ctx.addIssue({ code: 'custom', message: `${path}: ${problem}` });
+  return z.NEVER;
 });
 
 export interface CommonShapeOptions {
@@ -159,7 +151,8 @@ export function commonEnvShape(options: CommonShapeOptions) {
       z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'),
     ),
     ACCORD_BUS: optionalVar(busVar),
-    ACCORD_API_TOKENS: apiTokensVar,
+    ACCORD_API_TOKENS: optionalVar(apiTokensVar),
+    ACCORD_API_TOKENS_FILE: optionalVar(apiTokensFileVar),
     ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: optionalVar(urlVar),
   };
 }
@@ -189,9 +182,31 @@ export function toCommonConfig(service: string, env: CommonEnv): CommonConfig {
     logLevel: env.ACCORD_LOG_LEVEL,
     database,
     bus: env.ACCORD_BUS ?? { kind: 'embedded', dataDir: resolve(dataDir, '_bus') },
-    apiTokens: env.ACCORD_API_TOKENS,
+    apiTokens: apiTokenSourceOf(env),
     ...(env.ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
   };
+}
+
+/**
+ * Exactly one of ACCORD_API_TOKENS and ACCORD_API_TOKENS_FILE: with neither
+ * no one could call the service, with both it would be unclear which list
+ * counts. Raised from a schema's transform (the variables are checked one by
+ * one before), so loadConfig reports it once every variable parses.
+ */
+function apiTokenSourceOf(env: Pick<CommonEnv, 'ACCORD_API_TOKENS' | 'ACCORD_API_TOKENS_FILE'>): ApiTokenSource {
+  const inline = env.ACCORD_API_TOKENS;
+  const file = env.ACCORD_API_TOKENS_FILE;
+  if (inline !== undefined && file === undefined) return { kind: 'inline', entries: inline };
+  if (file !== undefined && inline === undefined) return { kind: 'file', path: file };
+  throw new ConfigError([
+    {
+      variable: 'ACCORD_API_TOKENS_FILE',
+      reason:
+        inline === undefined
+          ? 'set exactly one of ACCORD_API_TOKENS_FILE (token store file) or ACCORD_API_TOKENS (inline list); neither is set'
+          : 'set exactly one of ACCORD_API_TOKENS_FILE (token store file) or ACCORD_API_TOKENS (inline list); both are set',
+    },
+  ]);
 }
 
 /**
@@ -199,7 +214,14 @@ export function toCommonConfig(service: string, env: CommonEnv): CommonConfig {
  * bad variable with its reason; values are never echoed (they may be secrets).
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env, subject?: string): z.output<S> {
-  const result = schema.safeParse(env);
+  let result: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    result = schema.safeParse(env);
+  } catch (error) {
+    // A rule across variables, raised by a transform (apiTokenSourceOf).
+    if (error instanceof ConfigError) throw new ConfigError(error.problems, subject);
+    throw error;
+  }
   if (result.success) return result.data;
   const problems: ConfigProblem[] = [];
   for (const issue of result.error.issues) {

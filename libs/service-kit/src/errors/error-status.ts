@@ -35,6 +35,12 @@ export const KIT_ERROR_STATUS: ErrorStatusMap = {
   channel_not_found: 404,
   channel_config_invalid: 500,
   not_channel_member: 409,
+  // auth/api-token.errors.ts (token administration)
+  token_exists: 409,
+  token_not_found: 404,
+  last_sysadmin_token: 409,
+  token_store_read_only: 409,
+  token_store_invalid: 500,
 };
 
 /** `@accord/protocol` (PROTOCOL_ERROR_CODES). */

@@ -11,6 +11,7 @@ import {
   verifyEd25519,
 } from '@accord/protocol';
 import { ApiTokenAuthenticator } from '../auth/api-token.authenticator';
+import { InlineApiTokenStore } from '../auth/inline-api-token.store';
 import {
   DepartmentFileError,
   DepartmentLockedError,
@@ -93,7 +94,7 @@ describe('department files', () => {
     expect(await mode(layout.devTokenFile)).toBe(0o600);
     expect(await mode(layout.apiTokensFile)).toBe(0o600);
     expect(await readFile(layout.apiTokensFile, 'utf8')).not.toContain(first.createdToken);
-    const outcome = await new ApiTokenAuthenticator(first.entries).authenticate({
+    const outcome = await new ApiTokenAuthenticator(new InlineApiTokenStore(first.entries)).authenticate({
       method: 'GET',
       url: '/',
       headers: { authorization: `Bearer ${first.createdToken}` },

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -11,9 +10,9 @@ import {
   type X25519KeyPair,
 } from '@accord/protocol';
 import { z } from 'zod';
-import { hashApiToken } from '../auth/api-token.authenticator';
+import { generateApiToken, hashApiToken } from '../auth/api-token.authenticator';
+import { formatApiTokenList, parseApiTokenList, type ApiTokenEntry } from '../auth/api-token.model';
 import { ROLES } from '../auth/principal.model';
-import { apiTokensVar, type ApiTokenEntry } from '../config/common.config';
 import { AccordError } from '../errors/accord.errors';
 
 /**
@@ -23,7 +22,8 @@ import { AccordError } from '../errors/accord.errors';
  *     LOCK                       pid of the process running it (one at a time)
  *     keys/department-keys.json  Ed25519 signing + X25519 wrapping key pairs (0600), as `accord keygen` writes them
  *     keys/public-keys.json      the public halves, as on-chain ({ed25519, x25519})
- *     secrets/api-tokens.json    ACCORD_API_TOKENS: names, roles, SHA-256 hashes (0600)
+ *     secrets/api-tokens.json    ACCORD_API_TOKENS_FILE, the token store: names, roles, SHA-256 hashes (0600)
+ *     secrets/api-tokens.json.log  its change log (tokens made and revoked through the admin API)
  *     secrets/dev-api-token      the dev token itself (0600), printed only when created
  *     secrets/storage-gateway-kek.json  the gateway's key-encryption key (0600)
  *     <service>/db               PGlite data of each service
@@ -130,7 +130,7 @@ export function loadDepartmentKeys(content: unknown, source: string): Department
 }
 
 export interface DevApiToken {
-  /** The API token entries (hashes) to pass as ACCORD_API_TOKENS. */
+  /** The API token entries (hashes) in the store when the department started. */
   readonly entries: readonly ApiTokenEntry[];
   /** The plaintext token, only when it was created by this call. */
   readonly createdToken?: string;
@@ -140,23 +140,22 @@ export interface DevApiToken {
 export const DEV_TOKEN_NAME = 'dev';
 
 /**
- * The department's API token list, with a `dev` token holding every role
+ * The department's token store file, with a `dev` token holding every role
  * created on first use: its hash goes to api-tokens.json, the token itself
- * to dev-api-token (both 0600). Tokens added to api-tokens.json by hand are kept.
+ * to dev-api-token (both 0600). Tokens added later (admin API or by hand)
+ * are kept; the services read the file as ACCORD_API_TOKENS_FILE.
  */
 export async function ensureDevApiToken(layout: DepartmentLayout): Promise<DevApiToken> {
   const existing = await readFileIfExists(layout.apiTokensFile);
   if (existing !== undefined) {
-    const parsed = apiTokensVar.safeParse(existing);
-    if (!parsed.success) {
-      throw new DepartmentFileError(`${layout.apiTokensFile}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    }
-    return { entries: parsed.data, tokenFile: layout.devTokenFile };
+    const parsed = parseApiTokenList(existing);
+    if (!parsed.ok) throw new DepartmentFileError(`${layout.apiTokensFile}: ${parsed.problems.join('; ')}`);
+    return { entries: parsed.entries, tokenFile: layout.devTokenFile };
   }
-  const token = `acd_${randomBytes(32).toString('base64url')}`;
+  const token = generateApiToken();
   const entries: ApiTokenEntry[] = [{ name: DEV_TOKEN_NAME, sha256: hashApiToken(token), roles: [...ROLES] }];
   await writeFileAtomic(layout.devTokenFile, `${token}\n`, 0o600);
-  await writeFileAtomic(layout.apiTokensFile, `${JSON.stringify(entries, null, 2)}\n`, 0o600);
+  await writeFileAtomic(layout.apiTokensFile, formatApiTokenList(entries), 0o600);
   return { entries, createdToken: token, tokenFile: layout.devTokenFile };
 }
 

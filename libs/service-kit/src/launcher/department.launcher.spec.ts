@@ -78,6 +78,8 @@ describe('startDepartment', () => {
           kind: 'pglite',
           dataDir: join(dataDir, 'health', service.name, 'db'),
         });
+        // Every service reads the department's token store file, so a token made later counts in all of them.
+        expect(service.context.config.apiTokens).toEqual({ kind: 'file', path: first.layout.apiTokensFile });
       }
       await expect(startDepartment(options)).rejects.toBeInstanceOf(DepartmentLockedError);
     } finally {

@@ -87,7 +87,8 @@ export async function startDepartment(options: StartDepartmentOptions): Promise<
         ACCORD_LOG_LEVEL: options.logLevel ?? 'info',
         ACCORD_DATABASE: `pglite:${layout.serviceDir(definition.name)}/db`,
         ACCORD_BUS: options.busSpec,
-        ACCORD_API_TOKENS: JSON.stringify(token.entries),
+        // The file, not its content: tokens made or revoked through the ledger's admin API count in every service.
+        ACCORD_API_TOKENS_FILE: layout.apiTokensFile,
         ...options.extraEnv,
         ...options.serviceEnv?.(definition.name),
       };

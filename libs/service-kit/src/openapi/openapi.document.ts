@@ -14,7 +14,11 @@ export function createOpenApiDocument(
     .setTitle(definition.title)
     .setDescription(definition.description ?? `${definition.title} API`)
     .setVersion(definition.version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (ACCORD_API_TOKENS)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API token of the department (its token store: ACCORD_API_TOKENS_FILE or ACCORD_API_TOKENS)',
+    })
     .build();
   return SwaggerModule.createDocument(app, config);
 }
