@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { maxTxBytesOf, type ChannelConfig } from '@accord/ledger-core';
-import type { EventBus } from '@accord/event-bus';
+import { TopicNotFoundError, type EventBus } from '@accord/event-bus';
 import { ChannelNotFoundError, InjectClock, InjectEventBus, type Clock, type TxChannelView } from '@accord/service-kit';
 import { txTopic } from '@accord/events';
 import { ChannelRegistry } from '../channels/channel-registry.service';
@@ -33,9 +33,14 @@ export class GovernanceChannels implements TxChannelView {
     return maxTxBytesOf(state.snapshot.config);
   }
 
-  /** Records on the channel's tx topic (0: nobody created the channel). */
-  logEnd(channel: string): Promise<number> {
-    return this.bus.endOffset(txTopic(channel));
+  /** Records on the channel's tx topic (0: nobody created the channel, or its topic does not exist). */
+  async logEnd(channel: string): Promise<number> {
+    try {
+      return await this.bus.endOffset(txTopic(channel));
+    } catch (error) {
+      if (error instanceof TopicNotFoundError) return 0;
+      throw error;
+    }
   }
 
   /**
