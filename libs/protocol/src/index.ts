@@ -29,3 +29,5 @@ export * from './chain/chain.verifier';
 export * from './proof/tx-proof.schema';
 export * from './proof/tx-proof.builder';
 export * from './proof/tx-proof.verifier';
+export * from './proof/tx-proof-bundle.schema';
+export * from './proof/tx-proof-bundle.codec';

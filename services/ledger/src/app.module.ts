@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module';
 import { AttestationModule } from './attestation/attestation.module';
 import { AuditModule } from './audit/audit.module';
 import { ChannelsModule } from './channels/channels.module';
+import { GovernanceActionsModule } from './governance-actions/governance-actions.module';
 import { ledgerMigrations } from './persistence/migrations/ledger.migrations';
 import { LedgerPersistenceModule } from './persistence/ledger-persistence.module';
 import { PipelineModule } from './pipeline/pipeline.module';
@@ -21,6 +22,7 @@ import { SubmissionModule } from './submission/submission.module';
     LedgerPersistenceModule,
     PipelineModule,
     ChannelsModule,
+    GovernanceActionsModule,
     SubmissionModule,
     QueryModule,
     AttestationModule,

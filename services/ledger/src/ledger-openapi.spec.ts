@@ -24,6 +24,8 @@ import { TxFactory } from './testing/ledger-api.fixture';
 const self = testMember('test-dept');
 const b = testMember('dept-b');
 const CHANNEL = 'openapi-channel';
+/** A channel this department follows without being a member (dept-b's alone). */
+const FOREIGN = 'openapi-foreign';
 const UNKNOWN = 'no-such-channel';
 const MISSING_TX = 'ab'.repeat(32);
 const BAD = 'Not_A_Name';
@@ -34,6 +36,12 @@ const UNPRODUCIBLE: readonly UnproducedStatus[] = [
     route: '/v1/txs/{txId}/proof',
     status: 422,
     why: 'tx_not_provable needs a tx committed before the genesis, ledger_row_corrupt altered rows (ledger-api.spec)',
+  },
+  {
+    method: 'GET',
+    route: '/v1/txs/{txId}/proof-bundle',
+    status: 422,
+    why: 'tx_not_provable needs a tx committed before the genesis, ledger_row_corrupt altered rows (as for /proof)',
   },
   {
     method: 'GET',
@@ -63,6 +71,16 @@ describe('ledger OpenAPI document vs. observed error responses', () => {
       .get(`/v1/txs/${computeTxId(genesis.body)}?waitMs=10000`)
       .set('Authorization', `Bearer ${sut.tokens.user}`);
     expect(status.body).toMatchObject({ status: 'committed', height: 0 });
+    const foreign = new TxFactory(FOREIGN).genesis(b, 'alliance', [b], { batchTimeoutMs: 20 });
+    await request(sut.url)
+      .post('/v1/channels')
+      .set('Authorization', `Bearer ${sut.tokens.sysadmin}`)
+      .send(foreign)
+      .expect(202);
+    await request(sut.url)
+      .get(`/v1/txs/${computeTxId(foreign.body)}?waitMs=10000`)
+      .set('Authorization', `Bearer ${sut.tokens.user}`)
+      .expect(200);
   }, 60_000);
 
   afterAll(async () => {
@@ -135,6 +153,121 @@ describe('ledger OpenAPI document vs. observed error responses', () => {
       },
       { method: 'POST', path: `${ch}/follow`, token: user, status: 403, error: 'forbidden' },
       { method: 'POST', path: `/v1/channels/${BAD}/follow`, token: sysadmin, status: 400, error: 'validation_failed' },
+      // Governance actions (sysadmin).
+      none('POST', `${ch}/genesis`),
+      none('POST', `${ch}/join`),
+      none('POST', `${ch}/leave`),
+      none('POST', `${ch}/proposals`),
+      none('POST', `${ch}/proposals/${MISSING_TX}/votes`),
+      { method: 'POST', path: `${ch}/genesis`, token: user, body: {}, status: 403, error: 'forbidden' },
+      { method: 'POST', path: `${ch}/join`, token: user, body: {}, status: 403, error: 'forbidden' },
+      { method: 'POST', path: `${ch}/leave`, token: user, body: {}, status: 403, error: 'forbidden' },
+      { method: 'POST', path: `${ch}/proposals`, token: user, body: {}, status: 403, error: 'forbidden' },
+      {
+        method: 'POST',
+        path: `${ch}/proposals/${MISSING_TX}/votes`,
+        token: user,
+        body: {},
+        status: 403,
+        error: 'forbidden',
+      },
+      {
+        method: 'POST',
+        path: `${ch}/genesis`,
+        token: sysadmin,
+        body: {
+          kind: 'alliance',
+          members: [{ id: b.id, ed25519: b.keys.ed25519.publicKey, x25519: b.keys.x25519.publicKey }],
+        },
+        status: 400,
+        error: 'genesis_invalid',
+      },
+      {
+        method: 'POST',
+        path: `${ch}/genesis`,
+        token: sysadmin,
+        body: {
+          kind: 'alliance',
+          members: [{ id: self.id, ed25519: self.keys.ed25519.publicKey, x25519: self.keys.x25519.publicKey }],
+        },
+        status: 409,
+        error: 'channel_already_exists',
+      },
+      { method: 'POST', path: `${ch}/join`, token: sysadmin, body: { x: 1 }, status: 400, error: 'validation_failed' },
+      {
+        method: 'POST',
+        path: `/v1/channels/${UNKNOWN}/join`,
+        token: sysadmin,
+        body: {},
+        status: 404,
+        error: 'channel_not_found',
+      },
+      { method: 'POST', path: `${ch}/join`, token: sysadmin, body: {}, status: 409, error: 'already_member' },
+      { method: 'POST', path: `${ch}/leave`, token: sysadmin, body: { x: 1 }, status: 400, error: 'validation_failed' },
+      {
+        method: 'POST',
+        path: `/v1/channels/${UNKNOWN}/leave`,
+        token: sysadmin,
+        body: {},
+        status: 404,
+        error: 'channel_not_found',
+      },
+      {
+        method: 'POST',
+        path: `/v1/channels/${FOREIGN}/leave`,
+        token: sysadmin,
+        body: {},
+        status: 409,
+        error: 'not_channel_member',
+      },
+      {
+        method: 'POST',
+        path: `${ch}/proposals`,
+        token: sysadmin,
+        body: { policy: { maxTxPerBlock: 0 } },
+        status: 400,
+        error: 'policy_invalid',
+      },
+      {
+        method: 'POST',
+        path: `/v1/channels/${UNKNOWN}/proposals`,
+        token: sysadmin,
+        body: { policy: { maxTxPerBlock: 10 } },
+        status: 404,
+        error: 'channel_not_found',
+      },
+      {
+        method: 'POST',
+        path: `/v1/channels/${FOREIGN}/proposals`,
+        token: sysadmin,
+        body: { policy: { maxTxPerBlock: 10 } },
+        status: 409,
+        error: 'not_channel_member',
+      },
+      {
+        method: 'POST',
+        path: `${ch}/proposals/${MISSING_TX}/votes`,
+        token: sysadmin,
+        body: { approve: 'yes' },
+        status: 400,
+        error: 'validation_failed',
+      },
+      {
+        method: 'POST',
+        path: `${ch}/proposals/${MISSING_TX}/votes`,
+        token: sysadmin,
+        body: { approve: true },
+        status: 404,
+        error: 'proposal_not_found',
+      },
+      {
+        method: 'POST',
+        path: `/v1/channels/${FOREIGN}/proposals/${MISSING_TX}/votes`,
+        token: sysadmin,
+        body: { approve: true },
+        status: 409,
+        error: 'not_channel_member',
+      },
       // Submission (provider or user).
       { method: 'POST', path: `${ch}/txs`, token: dataadmin, body: {}, status: 403, error: 'forbidden' },
       { method: 'POST', path: `${ch}/txs`, token: user, body: {}, status: 400, error: 'envelope_invalid' },
@@ -164,6 +297,9 @@ describe('ledger OpenAPI document vs. observed error responses', () => {
       // Proofs.
       invalid(`/v1/txs/xyz/proof`),
       missing(`/v1/txs/${MISSING_TX}/proof`, 'tx_not_found'),
+      none('GET', `/v1/txs/${MISSING_TX}/proof-bundle`),
+      invalid(`/v1/txs/xyz/proof-bundle`),
+      missing(`/v1/txs/${MISSING_TX}/proof-bundle`, 'tx_not_found'),
       // Audit (operations or dataadmin).
       { method: 'POST', path: `${ch}/audit`, token: user, body: {}, status: 403, error: 'forbidden' },
       {

@@ -30,6 +30,17 @@ export const ledgerErrorStatus: ErrorStatusMap = {
   tx_not_found: 404,
   range_invalid: 400,
   tx_not_provable: 422,
+  // governance-actions/governance-actions.errors.ts
+  already_member: 409,
+  join_pending: 409,
+  not_channel_member: 409,
+  not_channel_owner: 409,
+  owner_cannot_leave: 409,
+  member_keys_mismatch: 409,
+  policy_invalid: 400,
+  proposal_not_found: 404,
+  already_voted: 409,
+  channel_catching_up: 409,
   // pipeline and audit internals, should one escape to a request
   ledger_chain_gap: 422,
   'audit.row_corrupt': 422,

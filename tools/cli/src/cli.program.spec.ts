@@ -49,6 +49,7 @@ describe('accord CLI', () => {
       expect(run).toMatchObject({ code: 0, err: '' });
       expect(run.out).toMatch(/^OK: tx [0-9a-f]{64} is in block 1 of channel health \(index 2, validity valid\)/);
       expect(run.out).toContain(`block ${chain.blocks[1].hash} attested by dept-a, dept-b, dept-c (3 of quorum 3)`);
+      expect(run.out).toContain(`quorum 3: all 3 members of ${keys} (default)`);
     });
 
     it('exits 1 with the reason for a tampered proof', async () => {
@@ -77,7 +78,10 @@ describe('accord CLI', () => {
         code: 1,
         out: expect.stringContaining('proof.quorum_not_met'),
       });
-      expect(await accord('verify-proof', proof, '--keys', keys, '--quorum', '2')).toMatchObject({ code: 0 });
+      expect(await accord('verify-proof', proof, '--keys', keys, '--quorum', '2')).toMatchObject({
+        code: 0,
+        out: expect.stringContaining('quorum 2: from --quorum'),
+      });
       const tooHigh = await accord('verify-proof', proof, '--keys', keys, '--quorum', '4');
       expect(tooHigh).toMatchObject({ code: 2, err: expect.stringContaining('quorum must be an integer from 1 to 3') });
       const notNumber = await accord('verify-proof', proof, '--keys', keys, '--quorum', 'two');
@@ -110,6 +114,64 @@ describe('accord CLI', () => {
       expect(JSON.parse(run.out)).toMatchObject({ ok: true, height: 0, index: 0, validity: 'valid', quorum: 3 });
     });
 
+    describe('with a proof bundle', () => {
+      // Block 0 attested by two of the three members, final under the bundle's quorum of 2.
+      const bundle = (overrides: Record<string, unknown> = {}) => ({
+        v: 1,
+        proof: chain.proof(0, 1, [alice, carol]),
+        members: chain.memberKeys,
+        quorum: 2,
+        channel: 'health',
+        height: 0,
+        ...overrides,
+      });
+
+      it("verifies with the bundle's keys and quorum and says where the quorum came from", async () => {
+        const run = await accord('verify-proof', file('bundle.json', bundle()));
+        expect(run).toMatchObject({ code: 0, err: '' });
+        expect(run.out).toMatch(/^OK: tx [0-9a-f]{64} is in block 0 of channel health \(index 1, validity valid\)/);
+        expect(run.out).toContain('attested by dept-a, dept-c (2 of quorum 2)');
+        expect(run.out).toContain('quorum 2: from the bundle (the policy of channel health at height 0)');
+        const json = await accord('verify-proof', file('bundle.json', bundle()), '--json');
+        expect(JSON.parse(json.out)).toMatchObject({
+          ok: true,
+          quorum: 2,
+          keysSource: 'bundle',
+          quorumSource: 'bundle',
+        });
+      });
+
+      it('reads INVALID under a larger --quorum, with a warning that it overrides the bundle', async () => {
+        const run = await accord('verify-proof', file('bundle.json', bundle()), '--quorum', '3');
+        expect(run.code).toBe(1);
+        expect(run.out).toMatch(
+          /^INVALID \(proof\.quorum_not_met\): block 0 is attested by 2 member\(s\), quorum is 3/,
+        );
+        expect(run.out).toContain('quorum 3: from --quorum (overriding the bundle)');
+        expect(run.err).toBe("warning: --quorum 3 overrides the bundle's quorum 2");
+      });
+
+      it("takes the keys of --keys instead of the bundle's, with a warning", async () => {
+        const keys = file('members.json', {
+          'dept-a': chain.memberKeys['dept-a'],
+          'dept-b': chain.memberKeys['dept-b'],
+        });
+        const run = await accord('verify-proof', file('bundle.json', bundle()), '--keys', keys, '--json');
+        expect(run.code).toBe(1);
+        expect(run.err).toBe(`warning: --keys ${keys} overrides the members' keys of the bundle`);
+        expect(JSON.parse(run.out)).toMatchObject({
+          ok: false,
+          code: 'proof.unknown_attester',
+          keysSource: 'keys-file',
+        });
+      });
+
+      it('does not trust a bundle whose quorum the attestations do not reach', async () => {
+        const run = await accord('verify-proof', file('bundle.json', bundle({ quorum: 3 })));
+        expect(run).toMatchObject({ code: 1, out: expect.stringContaining('proof.quorum_not_met') });
+      });
+    });
+
     it.each<[string, (f: typeof file) => string[], RegExp]>([
       [
         'a missing proof file',
@@ -137,9 +199,30 @@ describe('accord CLI', () => {
         /^error: members file .*: invalid members: no member is listed$/,
       ],
       [
-        'a missing --keys option',
+        'a plain proof without --keys',
         (f) => [f('p.json', chain.proof(0, 0))],
-        /required option '--keys <members\.json>' not specified/,
+        /^error: .*p\.json is a plain proof: pass the members' keys at its height with --keys <members\.json> .*or verify its proof bundle \(GET \/v1\/txs\/<txId>\/proof-bundle\)$/,
+      ],
+      [
+        "a bundle whose keys and quorum are not of its proof's block",
+        (f) => [
+          f('b.json', {
+            v: 1,
+            proof: chain.proof(0, 0),
+            members: chain.memberKeys,
+            quorum: 2,
+            channel: 'health',
+            height: 1,
+          }),
+        ],
+        /^error: proof bundle .*b\.json: invalid tx proof bundle: it is for health#1 but its proof for block health#0$/,
+      ],
+      [
+        'a bundle with a malformed proof',
+        (f) => [
+          f('b.json', { v: 1, proof: { v: 1 }, members: chain.memberKeys, quorum: 2, channel: 'health', height: 0 }),
+        ],
+        /^error: proof bundle .*b\.json: invalid tx proof bundle: proof\.envelope: /,
       ],
     ])('exits 2 with a clear one-line message for %s', async (_name, args, message) => {
       const run = await accord('verify-proof', ...args(file));

@@ -62,16 +62,38 @@ export const POLICY_BOUNDS = {
   votingWindowBlocks: { min: 1, max: 1_000_000 },
 } as const;
 
-/** Numeric fields within POLICY_BOUNDS and a fixed quorum no larger than the member count. */
-export function policyWithinBounds(policy: ChannelPolicy, activeMembers: number): boolean {
+/** The first field of a policy that the governance rules refuse, and why. */
+export interface PolicyBoundsViolation {
+  readonly field: keyof typeof POLICY_BOUNDS | 'quorum';
+  readonly message: string;
+}
+
+/**
+ * Why a policy is out of bounds (a numeric field outside POLICY_BOUNDS, a
+ * fixed quorum larger than the member count), or undefined when it is
+ * within them. The decider's rule; services use it to refuse such a policy
+ * with the reason before it reaches the log.
+ */
+export function policyBoundsViolation(policy: ChannelPolicy, activeMembers: number): PolicyBoundsViolation | undefined {
   for (const [field, { min, max }] of Object.entries(POLICY_BOUNDS) as [
     keyof typeof POLICY_BOUNDS,
     { min: number; max: number },
   ][]) {
     const value = policy[field];
-    if (value < min || value > max) return false;
+    if (value < min || value > max) return { field, message: `policy.${field} must be from ${min} to ${max}` };
   }
-  return typeof policy.quorum !== 'number' || policy.quorum <= activeMembers;
+  if (typeof policy.quorum === 'number' && policy.quorum > activeMembers) {
+    return {
+      field: 'quorum',
+      message: `policy.quorum ${policy.quorum} is more than the ${activeMembers} active member(s)`,
+    };
+  }
+  return undefined;
+}
+
+/** Numeric fields within POLICY_BOUNDS and a fixed quorum no larger than the member count. */
+export function policyWithinBounds(policy: ChannelPolicy, activeMembers: number): boolean {
+  return policyBoundsViolation(policy, activeMembers) === undefined;
 }
 
 /** Defaults for the fields a genesis policy leaves out; the quorum default depends on the kind. */

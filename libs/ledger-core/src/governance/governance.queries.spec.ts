@@ -1,5 +1,5 @@
 import { quorumSize, tallyVotes } from './governance.queries';
-import { DEFAULT_POLICY, policyWithinBounds } from './governance-tx.schema';
+import { DEFAULT_POLICY, policyBoundsViolation, policyWithinBounds } from './governance-tx.schema';
 
 describe('governance arithmetic', () => {
   it('sizes quorums: all, majority (more than half), fixed numbers capped at the active members, at least one', () => {
@@ -31,5 +31,18 @@ describe('governance arithmetic', () => {
     expect(policyWithinBounds({ ...policy, votingWindowBlocks: 1_000_001 }, 1)).toBe(false);
     expect(policyWithinBounds({ ...policy, quorum: 2 }, 2)).toBe(true);
     expect(policyWithinBounds({ ...policy, quorum: 3 }, 2)).toBe(false);
+  });
+
+  it('names the field of a policy out of bounds and why', () => {
+    const policy = { ...DEFAULT_POLICY, quorum: 'all' as const };
+    expect(policyBoundsViolation(policy, 1)).toBeUndefined();
+    expect(policyBoundsViolation({ ...policy, maxTxBytes: 10 }, 1)).toEqual({
+      field: 'maxTxBytes',
+      message: 'policy.maxTxBytes must be from 1024 to 16777216',
+    });
+    expect(policyBoundsViolation({ ...policy, quorum: 3 }, 2)).toEqual({
+      field: 'quorum',
+      message: 'policy.quorum 3 is more than the 2 active member(s)',
+    });
   });
 });

@@ -10,7 +10,7 @@ export const MAX_NONCE_LANE = 31;
  * department (one `from`), each with its own database, so each counts in
  * its own part of the nonce space and none can hand out another's nonce.
  */
-export const NONCE_LANES = { contracts: 1, catalog: 2, 'storage-gateway': 3 } as const;
+export const NONCE_LANES = { contracts: 1, catalog: 2, 'storage-gateway': 3, ledger: 4 } as const;
 
 /** A tx_nonce row as pg returns it (bigint as a string); the schema is the migration's. */
 interface TxNonceRow {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { canonicalBytes, isProtocolError, parseEnvelope, verifyEnvelopeSignature } from '@accord/protocol';
-import { parseGovernancePayload, POLICY_BOUNDS, PRE_GENESIS_LIMITS } from '@accord/ledger-core';
+import {
+  DEFAULT_POLICY,
+  defaultQuorum,
+  parseGovernancePayload,
+  policyBoundsViolation,
+  PRE_GENESIS_LIMITS,
+} from '@accord/ledger-core';
 import type { EventBus } from '@accord/event-bus';
 import { InjectEventBus, publishForRequest, readStrictJson } from '@accord/service-kit';
 import { ChannelAlreadyExistsError, InvalidGenesisError } from '../ledger.errors';
@@ -83,14 +89,13 @@ export function checkGenesis(body: Uint8Array | undefined): { channel: string; t
   }
   if (kind !== 'private' && owner !== undefined)
     throw new InvalidGenesisError('only private channels have an owner', { reason: 'genesis.owner' });
-  for (const [field, bounds] of Object.entries(POLICY_BOUNDS)) {
-    const value = (policy as Record<string, unknown>)[field];
-    if (typeof value === 'number' && (value < bounds.min || value > bounds.max)) {
-      throw new InvalidGenesisError(`policy.${field} must be from ${bounds.min} to ${bounds.max}`, {
-        reason: 'genesis.policy',
-        field,
-      });
-    }
+  // The policy the genesis would put in force: its fields over the defaults, checked as the decider checks it.
+  const violation = policyBoundsViolation(
+    { ...DEFAULT_POLICY, quorum: defaultQuorum(kind), ...policy },
+    members.length,
+  );
+  if (violation !== undefined) {
+    throw new InvalidGenesisError(violation.message, { reason: 'genesis.policy', field: violation.field });
   }
   if (!verifyEnvelopeSignature(envelope, signer.ed25519)) {
     throw new InvalidGenesisError(`the signature does not verify with ${tx.from}'s founding key`, {

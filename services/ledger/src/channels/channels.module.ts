@@ -10,6 +10,6 @@ import { ChannelsController } from './channels.controller';
   imports: [LedgerPersistenceModule, PipelineModule],
   providers: [ChannelRegistry, ChannelCreationService],
   controllers: [ChannelsController],
-  exports: [ChannelRegistry],
+  exports: [ChannelRegistry, ChannelCreationService],
 })
 export class ChannelsModule {}

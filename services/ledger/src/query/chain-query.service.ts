@@ -10,6 +10,7 @@ import {
   type Members,
   type TxEnvelope,
   type TxProof,
+  type TxProofBundle,
   type ValidityCode,
 } from '@accord/protocol';
 import {
@@ -215,6 +216,29 @@ export class ChainQueryService {
    * quorum of at most the attestations included.
    */
   async txProof(txId: string, channel?: string): Promise<TxProof> {
+    return (await this.provenTx(txId, channel)).proof;
+  }
+
+  /**
+   * The proof of a tx with what verifies it offline: the keys of the members
+   * active at its block and the finality quorum of the policy in force there
+   * (ledger-core finalityQuorum, as finality decides it), from the
+   * configuration that block produced.
+   */
+  async txProofBundle(txId: string, channel?: string): Promise<TxProofBundle> {
+    const { proof, config } = await this.provenTx(txId, channel);
+    return {
+      v: 1,
+      proof,
+      members: activeMemberKeys(config),
+      quorum: finalityQuorum(config),
+      channel: proof.header.channel,
+      height: proof.header.height,
+    };
+  }
+
+  /** A tx's proof and the configuration its block produced (whose members attest it). */
+  private async provenTx(txId: string, channel?: string): Promise<{ proof: TxProof; config: ChannelConfig }> {
     const found = primaryOccurrence(await this.blocks.findTx(txId, channel));
     if (found === undefined) throw new TxNotFoundError(txId);
     if (!('envelope' in found.entry)) throw new TxNotProvableError(txId, 'its record is not an envelope');
@@ -248,7 +272,7 @@ export class ChainQueryService {
       if (a.body.blockHash === header.hash && attesters.includes(a.body.from) && !chosen.has(a.body.from))
         chosen.set(a.body.from, a);
     }
-    return buildTxProof(block, found.index, [...chosen.values()], tree);
+    return { proof: buildTxProof(block, found.index, [...chosen.values()], tree), config };
   }
 
   async consistency(channel: string, fromHeight: number, toHeight?: number): Promise<ChainConsistencyProof> {

@@ -7,7 +7,14 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { membersSchema, type Members, type TxProof, txProofSchema } from '@accord/protocol';
+import {
+  membersSchema,
+  type Members,
+  type TxProof,
+  type TxProofBundle,
+  txProofBundleSchema,
+  txProofSchema,
+} from '@accord/protocol';
 import { openApiSchema, ROLES, Roles, ZodParams, ZodQuery } from '@accord/service-kit';
 import { z } from 'zod';
 import type { ChainConsistencyProof } from './chain-consistency.builder';
@@ -101,6 +108,24 @@ export class QueryController {
     @ZodQuery(txProofQuerySchema) query: z.output<typeof txProofQuerySchema>,
   ): Promise<TxProof> {
     return this.chain.txProof(txId, query.channel);
+  }
+
+  @Get('txs/:txId/proof-bundle')
+  @ApiPathParams(txIdParamsSchema)
+  @ApiOperation({
+    summary:
+      "Proof of a committed tx with the members' keys in force at its block and the quorum of the channel policy there: `accord verify-proof` needs nothing else",
+  })
+  @ApiOkResponse({ schema: openApiSchema(txProofBundleSchema) })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'tx_not_provable (its block precedes the genesis) or ledger_row_corrupt (stored txs do not match the header: run an audit)',
+  })
+  proofBundle(
+    @ZodParams(txIdParamsSchema) { txId }: z.output<typeof txIdParamsSchema>,
+    @ZodQuery(txProofQuerySchema) query: z.output<typeof txProofQuerySchema>,
+  ): Promise<TxProofBundle> {
+    return this.chain.txProofBundle(txId, query.channel);
   }
 
   @Get('channels/:channel/consistency')
