@@ -5,8 +5,7 @@ import { DataCommandError } from './data.errors';
 
 /** What `accord fetch` names: a grant (or its request: they share the id), or a dataset we hold a grant for. */
 export type FetchTarget =
-  | { readonly kind: 'grant'; readonly id: string }
-  | { readonly kind: 'dataset'; readonly dataset: string };
+  { readonly kind: 'grant'; readonly id: string } | { readonly kind: 'dataset'; readonly dataset: string };
 
 const HASH_HEX = /^[0-9a-f]{64}$/;
 const DATASET_ID = /^[a-z0-9][a-z0-9._-]{0,63}\/[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -98,8 +97,9 @@ async function grantById(api: DepartmentApi, channel: string, id: string, signal
   // No grant: maybe a request that was not granted (they share the id).
   let request: RequestItem;
   try {
-    request = (await contracts<{ request: RequestItem }>(api, `/v1/channels/${enc(channel)}/requests/${id}`, {}, signal))
-      .request;
+    request = (
+      await contracts<{ request: RequestItem }>(api, `/v1/channels/${enc(channel)}/requests/${id}`, {}, signal)
+    ).request;
   } catch (error) {
     if (error instanceof ApiError && error.code === 'request_not_found')
       throw new DataCommandError(
@@ -119,7 +119,12 @@ async function latestGrantOf(
   dataset: string,
   signal?: AbortSignal,
 ): Promise<GrantView> {
-  const grants = await allPages<GrantRecord>(api, `/v1/channels/${enc(channel)}/grants`, { requester: me, dataset }, signal);
+  const grants = await allPages<GrantRecord>(
+    api,
+    `/v1/channels/${enc(channel)}/grants`,
+    { requester: me, dataset },
+    signal,
+  );
   // Chain order: the last active grant is the newest; else the newest ended one says why there is none.
   const chosen = grants.filter((g) => g.status === 'active').at(-1) ?? grants.at(-1);
   if (chosen !== undefined) return grantById(api, channel, chosen.id, signal);

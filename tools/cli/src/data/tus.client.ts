@@ -53,7 +53,11 @@ export class TusClient {
   constructor(private readonly api: DepartmentApi) {}
 
   /** POST /v1/uploads: a new upload of `length` bytes; its Location. */
-  async create(length: number, metadata: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<CreatedUpload> {
+  async create(
+    length: number,
+    metadata: Readonly<Record<string, string>>,
+    signal?: AbortSignal,
+  ): Promise<CreatedUpload> {
     const response = await this.api.send('storage-gateway', 'POST', UPLOADS_PATH, {
       headers: {
         'tus-resumable': TUS_VERSION,

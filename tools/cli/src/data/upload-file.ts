@@ -76,7 +76,8 @@ export async function uploadFile(
   const handle = await open(identity.path, 'r');
   try {
     const upload = await resumeOrCreate(tus, api, identity, target, options, handle, progress);
-    if ('completed' in upload) return await finish(api, upload.completed, upload.sha256, identity.size, 0, options, progress);
+    if ('completed' in upload)
+      return await finish(api, upload.completed, upload.sha256, identity.size, 0, options, progress);
     const sent = await sendChunks(tus, handle, identity, upload, options, progress);
     await options.state.remove(target, identity.path);
     return await finish(api, sent.objectId, sent.sha256, upload.offset, sent.sentBytes, options, progress);
@@ -192,7 +193,7 @@ async function completedObject(
 /** Hashes bytes [from, to) of the file into `hash`, a chunk at a time. */
 async function hashRange(handle: FileHandle, to: number, hash: Hash, from: number): Promise<Hash> {
   const buffer = Buffer.alloc(Math.min(DEFAULT_CHUNK_BYTES, Math.max(1, to - from)));
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, to - at), at);
     if (bytesRead === 0) break;
     hash.update(buffer.subarray(0, bytesRead));
@@ -273,8 +274,7 @@ function retryable(error: unknown): boolean {
   if (error instanceof ServiceUnreachableError) return true;
   if (!(error instanceof ApiError)) return error instanceof TypeError; // fetch's "terminated" mid-body
   return (
-    error.status >= 500 ||
-    ['upload_offset_mismatch', 'upload_checksum_mismatch', 'upload_busy'].includes(error.code)
+    error.status >= 500 || ['upload_offset_mismatch', 'upload_checksum_mismatch', 'upload_busy'].includes(error.code)
   );
 }
 
