@@ -33,6 +33,8 @@ export interface StartDepartmentOptions {
   readonly logLevel?: LogLevel;
   /** Extra variables for every service (e.g. ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT). */
   readonly extraEnv?: Env;
+  /** Extra variables for one service, by its name (e.g. its own ACCORD_DATABASE_SCHEMA); they win over extraEnv. */
+  readonly serviceEnv?: (service: string) => Env;
   readonly logDestination?: DestinationStream;
   /** Tracing resource name of the process (first service started in the process sets it). */
   readonly processName?: string;
@@ -87,6 +89,7 @@ export async function startDepartment(options: StartDepartmentOptions): Promise<
         ACCORD_BUS: options.busSpec,
         ACCORD_API_TOKENS: JSON.stringify(token.entries),
         ...options.extraEnv,
+        ...options.serviceEnv?.(definition.name),
       };
       started.push(
         await bootstrapService(definition, {

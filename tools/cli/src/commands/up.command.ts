@@ -1,74 +1,89 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { EventBus } from '@accord/event-bus';
-import type { DepartmentServiceSpec, LogLevel, RunningDepartment, ServiceDefinition } from '@accord/service-kit';
+import type { LogLevel } from '@accord/service-kit';
 import type { CliCommand, CliContext, CliIo } from '../cli.context';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL } from '../cli.context';
+import type { ClusterInfra, RunningNetwork } from '../network';
+import { networkStatusTicker } from '../network/network-status.ticker';
 
-// The service kit and the bus (Nest, OpenTelemetry, kafkajs: most of a
-// second to load) are imported when `up` runs, so the offline commands stay quick.
+// The service kit and the network (Nest, OpenTelemetry, kafkajs: most of a
+// second to load) are imported when `up` runs, so the other commands stay quick.
 const loadKit = () => import('@accord/service-kit');
-const loadBus = () => import('@accord/event-bus');
+const loadNetwork = () => import('../network');
 
-/**
- * A department's services in start order (each listens on base port + its
- * index), as package and exported ServiceDefinition. They are loaded by
- * name when `up` runs, after tracing has started, so Nest and express load
- * instrumented, and other commands never pay for loading four Nest apps.
- */
-export const DEPARTMENT_SERVICE_PACKAGES = [
-  { packageName: '@accord/ledger-service', exportName: 'ledgerService' },
-  { packageName: '@accord/contracts-service', exportName: 'contractsService' },
-  { packageName: '@accord/catalog-service', exportName: 'catalogService' },
-  { packageName: '@accord/storage-gateway-service', exportName: 'storageGatewayService' },
-] as const;
-
-export const DEFAULT_BASE_PORT = 7100;
-const SERVICE_COUNT = DEPARTMENT_SERVICE_PACKAGES.length;
 /** Force the exit if a graceful stop hangs longer than this. */
 const STOP_TIMEOUT_MS = 30_000;
+const DEFAULT_BASE_PORT = 7100;
 
-/** The four services of one department on consecutive ports from `basePort`. */
-export async function departmentServices(basePort: number): Promise<DepartmentServiceSpec[]> {
-  const definitions = await Promise.all(DEPARTMENT_SERVICE_PACKAGES.map(loadDefinition));
-  return definitions.map((definition, index) => ({ definition, port: basePort + index }));
-}
-
-export interface UpOptions {
-  readonly department: string;
+interface UpOptions {
+  readonly departments?: string[];
+  readonly channel?: string;
   readonly basePort: number;
   readonly dataDir: string;
   readonly host: string;
   readonly logLevel: LogLevel;
   readonly logFile?: string;
+  readonly kafka?: string;
+  readonly postgres?: string;
+  readonly minio?: string;
 }
 
 /**
- * `accord up`: embedded mode. Runs ONE department's ledger, contracts,
- * catalog and storage gateway in this process over one embedded log (the
- * log allows a single writer process per directory), with PGlite databases,
- * keys and a dev API token under `<data-dir>/<department>/`, until Ctrl-C /
- * SIGTERM, then stops gracefully (exit 0). See docs/services.md.
+ * `accord up`: the local network (docs/network.md). Several departments'
+ * services in this process, the founding channel on first start, the
+ * console; JSON logs to a file, a short status on the terminal; Ctrl-C
+ * stops it gracefully (exit 0).
  */
 export const upCommand: CliCommand = {
   register(program: Command, context: CliContext): void {
     program
       .command('up')
-      .description("run one department's four services in this process (embedded mode) until Ctrl-C")
-      .addOption(new Option('--department <id>', 'department (member) id').default('local'))
+      .description('run a local network of departments (embedded by default) until Ctrl-C')
       .addOption(
-        new Option('--base-port <port>', `first port; the services use ${SERVICE_COUNT} consecutive ports`)
+        new Option('--departments <ids>', 'comma-separated departments of a new network').argParser(departmentList),
+      )
+      .addOption(new Option('--channel <name>', 'founding alliance channel of a new network (default alliance)'))
+      .addOption(
+        new Option('--base-port <port>', 'first port: console, control API, then 10 per department')
           .default(DEFAULT_BASE_PORT)
           .argParser(port),
       )
-      .addOption(new Option('--data-dir <dir>', 'where department data and the shared log live').default('.accord'))
+      .addOption(
+        new Option('--data-dir <dir>', 'where the network lives (restart continues it)')
+          .env('ACCORD_DATA_DIR')
+          .default('.accord'),
+      )
       .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1'))
       .addOption(
-        new Option(
-          '--log-level <level>',
-          'service log level: fatal, error, warn, info, debug, trace or silent',
-        ).default('info'),
+        new Option('--log-level <level>', 'service log level')
+          .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info'),
       )
-      .addOption(new Option('--log-file <file>', 'write the JSON service logs to this file instead of stdout'))
+      .addOption(new Option('--log-file <file>', "the services' JSON logs (default <data-dir>/logs/network.log)"))
+      .addOption(
+        new Option('--kafka <brokers>', 'cluster mode: Kafka bootstrap brokers host:port[,...]').env(
+          'ACCORD_NETWORK_KAFKA',
+        ),
+      )
+      .addOption(
+        new Option('--postgres <url>', 'cluster mode: postgres://user:password@host:port/db').env(
+          'ACCORD_NETWORK_POSTGRES',
+        ),
+      )
+      .addOption(
+        new Option(
+          '--minio <endpoint>',
+          'cluster mode: MinIO endpoint http(s)://host:port (keys from ACCORD_NETWORK_MINIO_ACCESS_KEY / _SECRET_KEY)',
+        ).env('ACCORD_NETWORK_MINIO'),
+      )
+      .addHelpText(
+        'after',
+        `
+Examples:
+  accord up                                   # health, transport, public-security on the embedded default
+  accord up --departments tax,police --base-port 8100 --data-dir /tmp/net
+  accord up --kafka 127.0.0.1:9092 --postgres postgres://accord:pw@127.0.0.1:5432/accord --minio http://127.0.0.1:9000`,
+      )
       .action(async (options: UpOptions) => {
         context.exitCode = await runUp(options, context.io);
       });
@@ -76,119 +91,106 @@ export const upCommand: CliCommand = {
 };
 
 async function runUp(options: UpOptions, io: CliIo): Promise<number> {
-  const kit = await loadKit();
-  if (!kit.DEPARTMENT_ID.test(options.department)) {
-    io.err(
-      `error: option '--department <id>' argument '${options.department}' is invalid. It must be lower-case letters, digits and inner hyphens (at most 63 characters).`,
-    );
-    return 2;
-  }
-  if (!(kit.LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
-    io.err(
-      `error: option '--log-level <level>' argument '${options.logLevel}' is invalid. Allowed choices are ${kit.LOG_LEVELS.join(', ')}.`,
-    );
-    return 2;
-  }
-  const dataDir = resolve(options.dataDir);
-  const destination = options.logFile ? kit.logFileDestination(resolve(options.logFile)) : undefined;
-  const log = new kit.ServiceLogger(
-    kit.createPinoLogger({
-      service: 'accord-up',
-      department: options.department,
-      level: options.logLevel,
-      ...(destination ? { destination } : {}),
-    }),
-  );
-  // Before the services (Nest, express) load, so their HTTP handling is instrumented.
-  kit.startTelemetry({ processName: 'accord-up' });
-  const busDir = kit.embeddedBusDir(dataDir);
-  let bus: EventBus | undefined;
-  let department: RunningDepartment;
+  let cluster: ClusterInfra | undefined;
   try {
-    const services = await departmentServices(options.basePort);
-    bus = await (await loadBus()).createEventBus({ kind: 'embedded', dataDir: busDir, logger: kit.busLogger(log) });
-    department = await kit.startDepartment({
-      department: options.department,
+    cluster = clusterInfra(options);
+  } catch (error) {
+    io.err(`error: ${(error as Error).message}`);
+    return EXIT_BAD_INPUT;
+  }
+  const kit = await loadKit();
+  const net = await loadNetwork();
+  const dataDir = resolve(options.dataDir);
+  const logFile = resolve(options.logFile ?? `${dataDir}/logs/network.log`);
+  // Before the services (Nest, express) load, so their HTTP handling is instrumented.
+  kit.startTelemetry({ processName: 'accord-network' });
+  let network: RunningNetwork;
+  try {
+    network = await net.startNetwork({
       dataDir,
-      services,
-      bus,
-      busSpec: `embedded:${busDir}`,
+      basePort: options.basePort,
       host: options.host,
       logLevel: options.logLevel,
-      processName: 'accord-up',
-      ...(destination ? { logDestination: destination } : {}),
+      logDestination: kit.logFileDestination(logFile),
+      report: (message) => io.err(`accord up: ${message}`),
+      ...(options.departments ? { departments: options.departments } : {}),
+      ...(options.channel ? { channel: options.channel } : {}),
+      ...(cluster ? { cluster } : {}),
     });
   } catch (error) {
-    await bus?.close().catch(() => undefined);
     await kit.shutdownTelemetry().catch(() => undefined);
     io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    io.err(`(the services' logs are in ${logFile})`);
+    const code = (error as { code?: unknown }).code;
+    return code === 'network_config_invalid' || code === 'network_port_in_use' ? EXIT_BAD_INPUT : EXIT_INTERNAL;
   }
 
-  for (const line of banner(department, busDir)) io.out(line);
+  for (const line of banner(network, logFile)) io.out(line);
+  const ticker = networkStatusTicker(network, (line) => io.err(line));
   const report = (message: string) => io.err(`accord up: ${message}`);
   await kit.waitForShutdownSignal(report);
+  ticker.stop();
   kit.exitIfStillRunning(1, STOP_TIMEOUT_MS, report);
   try {
-    await department.close();
-    await bus.close();
+    await network.close();
     await kit.shutdownTelemetry();
   } catch (error) {
     io.err(`error: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return EXIT_INTERNAL;
   }
   report('stopped');
   return 0;
 }
 
-function banner(department: RunningDepartment, busDir: string): string[] {
-  const width = Math.max(...department.services.map((s) => s.name.length)) + 2;
-  const tokenFile = department.layout.devTokenFile;
+function banner(network: RunningNetwork, logFile: string): string[] {
+  const width = Math.max(...network.departments.map((d) => d.id.length)) + 2;
   return [
-    `Accord department "${department.department}" is running (embedded mode)`,
-    ...department.services.map((s) => `  ${s.name.padEnd(width)}${s.url}   docs ${s.url}/docs`),
-    `Data:      ${department.layout.root}`,
-    `Event log: ${busDir} (shared by every department of this process)`,
-    `Keys:      ${department.layout.publicKeysFile}${department.keysCreated ? ' (generated now)' : ''}`,
-    ...(department.createdDevToken
-      ? [
-          `API token: ${department.createdDevToken}`,
-          `           shown only this once; stored in ${tokenFile} (mode 0600)`,
-        ]
-      : [`API token: in ${tokenFile}`]),
-    `Try:       curl -H "Authorization: Bearer $(cat ${tokenFile})" ${department.services[0].url}/v1/info`,
+    `Accord network is running (${network.mode} mode) on channel "${network.channel}"${network.channelCreated ? ' (created now)' : ''}`,
+    `  ${'console'.padEnd(width)}${network.consoleUrl}`,
+    ...network.departments.map(
+      (d) =>
+        `  ${d.id.padEnd(width)}ledger ${d.urls.ledger}  contracts ${d.urls.contracts}  catalog ${d.urls.catalog}  gateway ${d.urls['storage-gateway']}${d.founder ? '' : '  (not a founder)'}`,
+    ),
+    `Data:    ${network.dataDir} (network.json describes the network)`,
+    `Tokens:  <data>/<department>/secrets/dev-api-token (every role; create narrower ones with \`accord token create\`)`,
+    `Logs:    ${logFile} (JSON lines)`,
+    `Try:     accord --dept ${network.departments[0].id} status   ·   accord demo`,
     'Stop with Ctrl-C.',
   ];
 }
 
-async function loadDefinition({
-  packageName,
-  exportName,
-}: (typeof DEPARTMENT_SERVICE_PACKAGES)[number]): Promise<ServiceDefinition> {
-  // A name held in a variable: resolved at run time from the workspace, so
-  // the CLI does not compile against the service packages (which build after it).
-  const name: string = packageName;
-  const exported = ((await import(name)) as Record<string, unknown>)[exportName];
-  if (!isServiceDefinition(exported))
-    throw new Error(`${packageName} does not export a service definition named ${exportName}`);
-  return exported;
+function clusterInfra(options: UpOptions): ClusterInfra | undefined {
+  const given = [options.kafka, options.postgres, options.minio].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given !== 3) {
+    throw new Error(
+      'cluster mode needs all of --kafka, --postgres and --minio (or none of them for the embedded default)',
+    );
+  }
+  const accessKey = process.env.ACCORD_NETWORK_MINIO_ACCESS_KEY;
+  const secretKey = process.env.ACCORD_NETWORK_MINIO_SECRET_KEY;
+  if (!accessKey || !secretKey) {
+    throw new Error(
+      'cluster mode needs ACCORD_NETWORK_MINIO_ACCESS_KEY and ACCORD_NETWORK_MINIO_SECRET_KEY in the environment',
+    );
+  }
+  return {
+    kafkaBrokers: options.kafka as string,
+    postgresUrl: options.postgres as string,
+    minio: { endpoint: options.minio as string, accessKey, secretKey },
+  };
 }
 
-function isServiceDefinition(value: unknown): value is ServiceDefinition {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<Record<keyof ServiceDefinition, unknown>>;
-  return (
-    typeof v.name === 'string' &&
-    typeof v.version === 'string' &&
-    typeof (v.configSchema as { safeParse?: unknown } | undefined)?.safeParse === 'function' &&
-    v.rootModule !== undefined
-  );
+function departmentList(value: string): string[] {
+  const ids = value.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === '')) throw new InvalidArgumentError('expected comma-separated department ids.');
+  return ids;
 }
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535 - SERVICE_COUNT) {
-    throw new InvalidArgumentError(`must be a port number between 1 and ${65535 - SERVICE_COUNT}`);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65000) {
+    throw new InvalidArgumentError('must be a port number between 1 and 65000');
   }
   return n;
 }
