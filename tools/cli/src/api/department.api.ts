@@ -130,9 +130,10 @@ export class DepartmentApi {
         traceId,
       );
     }
+    // Not the services' error shape (e.g. a readiness report, a proxy's page): keep a JSON body as details.
     const snippet = text.trim().slice(0, 200);
     const message = `HTTP ${response.status} ${response.statusText}${snippet === '' ? '' : `: ${snippet}`}`;
-    return new ApiError(response.status, `http_${response.status}`, message, undefined, service, url, this.profile);
+    return new ApiError(response.status, `http_${response.status}`, message, body, service, url, this.profile);
   }
 }
 

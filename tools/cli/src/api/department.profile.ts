@@ -30,4 +30,10 @@ export interface ResolvedProfile {
 
 export type ProfileOrigin =
   | { readonly kind: 'profiles'; readonly path: string }
-  | { readonly kind: 'network'; readonly path: string; readonly dataDir: string };
+  | {
+      readonly kind: 'network';
+      readonly path: string;
+      readonly dataDir: string;
+      /** The network's founding channel: the default channel of commands that need one. */
+      readonly channel: string;
+    };

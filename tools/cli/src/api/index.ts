@@ -6,3 +6,5 @@ export * from './department.profile';
 export * from './network.file';
 export * from './profile.resolver';
 export * from './profiles.file';
+export * from './channel.resolver';
+export * from './tx-status';

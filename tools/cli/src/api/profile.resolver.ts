@@ -65,7 +65,7 @@ function knownDepartments(options: ConnectionOptions, env: CliEnv): KnownSources
       department: department.id,
       urls: department.urls,
       tokenFile: department.tokenFile,
-      origin: { kind: 'network', path: networkFilePath(dataDir), dataDir },
+      origin: { kind: 'network', path: networkFilePath(dataDir), dataDir, channel: network?.channel ?? '' },
     });
   }
   return { departments, profilesPath: profiles.path, networkPath: networkFilePath(dataDir) };
