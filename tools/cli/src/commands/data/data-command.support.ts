@@ -1,27 +1,13 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DepartmentApi } from '../../api/department.api';
-import { readNetworkFile } from '../../api/network.file';
 import { CliContext, CliEnv, CliInputError } from '../../cli.context';
 import { DataCommandError } from '../../data/data.errors';
 import { ProgressRenderer, type ProgressListener } from '../../data/progress.renderer';
 
 /**
- * What `accord upload` and `accord fetch` share: the channel by default, the
- * state directory, the progress on stderr, and how their refusals are told.
+ * What `accord upload` and `accord fetch` share: the state directory, the progress on stderr, and how their refusals are told.
  */
-
-/** `--channel`, else the channel of the local network the profile came from. */
-export function channelOf(flag: string | undefined, api: DepartmentApi): string {
-  if (flag !== undefined) return flag;
-  const origin = api.profile.origin;
-  const network = origin.kind === 'network' ? readNetworkFile(origin.dataDir) : undefined;
-  if (network !== undefined) return network.channel;
-  throw new CliInputError(
-    `no channel given and profile ${api.profile.name} is not from a local network`,
-    'pass --channel <name>',
-  );
-}
 
 /**
  * Where the CLI keeps its own state (unfinished uploads): `--state-dir`,

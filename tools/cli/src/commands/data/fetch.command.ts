@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { resolveChannel } from '../../api/channel.resolver';
 import { addConnectionOptions, connect, type ApiCommandOptions } from '../../api/connection.options';
 import { CliCommand, CliContext, CliInputError } from '../../cli.context';
 import { positiveInteger } from '../../cli-files';
@@ -8,7 +9,7 @@ import { fetchGranted } from '../../data/fetch-granted';
 import { parseFetchTarget } from '../../data/grant.resolver';
 import { formatBytes } from '../../data/progress.renderer';
 import { printFields, printJson } from '../../output/printer';
-import { channelOf, progressFor, runDataAction } from './data-command.support';
+import { progressFor, runDataAction } from './data-command.support';
 
 interface FetchCommandOptions extends ApiCommandOptions {
   readonly out: string;
@@ -30,7 +31,10 @@ export const fetchCommand: CliCommand = {
         .description('fetch granted data through your gateway (verified chunk by chunk against its anchor) into a file')
         .argument('<target>', 'a grant id, its access request id (the same), or a dataset <owner>/<name>')
         .requiredOption('--out <file>', 'where to write the data')
-        .option('--channel <channel>', "the channel of the grant (default: the local network's channel)")
+        .option(
+          '--channel <channel>',
+          "the channel of the grant (default: the only one the department follows, else the local network's)",
+        )
         .option('--force', 'overwrite --out if it exists')
         .option('--timeout <seconds>', 'give up on the transfer after this long', positiveInteger, 1800),
     ).action((target: string, options: FetchCommandOptions) =>
@@ -43,7 +47,7 @@ export const fetchCommand: CliCommand = {
         const result = await fetchGranted(
           api,
           what,
-          { channel: channelOf(options.channel, api), out, timeoutMs: options.timeout * 1000 },
+          { channel: await resolveChannel(api, options.channel), out, timeoutMs: options.timeout * 1000 },
           progressFor(context, options.json),
         );
         if (options.json === true) {

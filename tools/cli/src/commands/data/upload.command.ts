@@ -1,13 +1,14 @@
 import { Command } from 'commander';
+import { resolveChannel } from '../../api/channel.resolver';
 import { addConnectionOptions, connect, type ApiCommandOptions } from '../../api/connection.options';
 import { CliCommand, CliContext, CliInputError } from '../../cli.context';
-import { positiveInteger } from '../../cli-files';
+import { nonNegativeInteger, positiveInteger } from '../../cli-files';
 import { formatBytes } from '../../data/progress.renderer';
 import { mediaTypeOf } from '../../data/media-type';
 import { uploadFile } from '../../data/upload-file';
 import { UploadStateStore } from '../../data/upload-state.store';
 import { printFields, printJson } from '../../output/printer';
-import { channelOf, collectMetadata, progressFor, runDataAction, stateDirOf } from './data-command.support';
+import { collectMetadata, progressFor, runDataAction, stateDirOf } from './data-command.support';
 
 interface UploadCommandOptions extends ApiCommandOptions {
   readonly channel?: string;
@@ -36,7 +37,10 @@ export const uploadCommand: CliCommand = {
           "upload a file as a dataset version to the department's gateway (resumable) and wait for its anchor",
         )
         .argument('<file>', 'the file to upload (streamed, never read whole into memory)')
-        .option('--channel <channel>', "the channel (default: the local network's channel)")
+        .option(
+          '--channel <channel>',
+          "the channel (default: the only one the department follows, else the local network's)",
+        )
         .option('--dataset <owner/name>', 'the dataset (the owner must be this department)')
         .option('--name <name>', 'the dataset name, owned by this department (instead of --dataset)')
         .option('--version <n>', 'the dataset version', positiveInteger, 1)
@@ -45,7 +49,12 @@ export const uploadCommand: CliCommand = {
         .option('--restart', 'terminate an unfinished upload of this file and start over')
         .option('--chunk-size <bytes>', 'bytes per PATCH (default 8 MiB)', positiveInteger)
         .option('--state-dir <dir>', 'where unfinished uploads are recorded (env ACCORD_STATE_DIR)')
-        .option('--anchor-timeout <seconds>', 'how long to wait for the anchor (0: do not wait)', nonNegative, 120),
+        .option(
+          '--anchor-timeout <seconds>',
+          'how long to wait for the anchor (0: do not wait)',
+          nonNegativeInteger,
+          120,
+        ),
     ).action((file: string, options: UploadCommandOptions) =>
       runDataAction(context, async () => {
         const api = connect(options, context);
@@ -54,7 +63,7 @@ export const uploadCommand: CliCommand = {
           api,
           file,
           {
-            channel: channelOf(options.channel, api),
+            channel: await resolveChannel(api, options.channel),
             dataset,
             version: options.version,
             mediaType: options.mediaType ?? mediaTypeOf(file),
@@ -97,9 +106,4 @@ function datasetOf(options: UploadCommandOptions, department: string): string {
     'which dataset is this a version of?',
     `pass --name <name> (a dataset of ${department}) or --dataset ${department}/<name>`,
   );
-}
-
-function nonNegative(value: string): number {
-  if (!/^\d{1,6}$/.test(value)) throw new CliInputError(`expected a number of seconds, not ${JSON.stringify(value)}`);
-  return Number(value);
 }
