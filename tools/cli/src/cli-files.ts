@@ -37,3 +37,16 @@ export function positiveInteger(value: string): number {
   }
   return Number(value);
 }
+
+/** Commander option parser for a non-negative integer (heights start at 0). */
+export function nonNegativeInteger(value: string): number {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError('expected a non-negative integer.');
+  }
+  return Number(value);
+}
+
+/** Commander parser of a repeatable option: every occurrence, in order. */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { ProtocolError } from '@accord/protocol';
-import { CliCommand, CliContext, CliInputError, CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL } from './cli.context';
+import { CliCommand, CliContext, CliIo, EXIT_BAD_INPUT } from './cli.context';
 import { commands as defaultCommands } from './commands';
+import { reportError } from './output/error.report';
 
 export function buildProgram(context: CliContext, commands: readonly CliCommand[] = defaultCommands): Command {
   const program = new Command('accord')
-    .description('Accord: verify proofs and chains offline, manage department keys, run a local department')
+    .description(
+      'Accord: act as one department through its services (channels, catalog, sharing, ledger, tokens); verify proofs and chains offline; run a local network',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.io.out(text.replace(/\n$/, '')),
@@ -18,7 +20,8 @@ export function buildProgram(context: CliContext, commands: readonly CliCommand[
 
 /** Runs the CLI in-process and resolves to the exit code; it never throws. */
 export async function runCli(argv: readonly string[], io: CliIo, commands?: readonly CliCommand[]): Promise<number> {
-  const context: CliContext = { io, exitCode: 0 };
+  // The one place the CLI reads the process environment; tests pass io.env instead.
+  const context: CliContext = { io, env: io.env ?? process.env, exitCode: 0 };
   try {
     await buildProgram(context, commands).parseAsync([...argv], { from: 'user' });
     return context.exitCode;
@@ -27,11 +30,6 @@ export async function runCli(argv: readonly string[], io: CliIo, commands?: read
       // Commander has already printed the message (or the help/version text).
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
-    if (error instanceof CliInputError || error instanceof ProtocolError) {
-      io.err(`error: ${error.message}`);
-      return EXIT_BAD_INPUT;
-    }
-    io.err(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_INTERNAL;
+    return reportError(error, io);
   }
 }

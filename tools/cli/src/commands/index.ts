@@ -1,8 +1,33 @@
 import { CliCommand } from '../cli.context';
+import { tokenCommand } from './admin/token.command';
+import { datasetCommand } from './catalog/dataset.command';
+import { searchCommand } from './catalog/search.command';
+import { channelCommand } from './channel/channel.command';
+import { fetchCommand } from './data/fetch.command';
+import { uploadCommand } from './data/upload.command';
 import { keygenCommand } from './keygen.command';
+import { ledgerCommand } from './ledger/ledger.command';
+import { profileCommand } from './profile/profile.command';
+import { sharingCommand } from './sharing/sharing.command';
+import { statusCommand } from './status/status.command';
 import { upCommand } from './up.command';
 import { verifyChainCommand } from './verify-chain.command';
 import { verifyProofCommand } from './verify-proof.command';
 
 /** Every `accord` sub-command; main.ts registers them in this order. Add a command with one line. */
-export const commands: readonly CliCommand[] = [verifyProofCommand, verifyChainCommand, keygenCommand, upCommand];
+export const commands: readonly CliCommand[] = [
+  verifyProofCommand,
+  verifyChainCommand,
+  keygenCommand,
+  upCommand,
+  profileCommand,
+  statusCommand,
+  channelCommand,
+  datasetCommand,
+  searchCommand,
+  sharingCommand,
+  uploadCommand,
+  fetchCommand,
+  ledgerCommand,
+  tokenCommand,
+];

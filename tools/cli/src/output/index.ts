@@ -1,0 +1,3 @@
+export * from './error.report';
+export * from './printer';
+export * from './table';
