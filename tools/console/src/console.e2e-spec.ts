@@ -176,10 +176,15 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: 'Verify in the browser' }).click();
     const verdict = page.getByTestId('proof-verdict');
     await verdict.waitFor();
-    expect(await verdict.textContent()).toMatch(/^Proof VALID\..*committed as valid; attested by health, transport \(quorum 2\)/);
+    expect(await verdict.textContent()).toMatch(
+      /^Proof VALID\..*committed as valid; attested by health, transport \(quorum 2\)/,
+    );
     await screenshot(page, 'tx');
 
-    await page.getByRole('link', { name: /^#\d+$/ }).first().click();
+    await page
+      .getByRole('link', { name: /^#\d+$/ })
+      .first()
+      .click();
     await page.getByRole('heading', { level: 1, name: /^Block #\d+/ }).waitFor();
     await page.getByRole('cell', { name: 'dataset.register' }).waitFor();
     await page.getByText(/2 of 2 required department attestations agree/).waitFor();
@@ -200,7 +205,9 @@ describe('the operator console', () => {
     await visit(page, '#/sharing', `Sharing on ${network.channel}`);
     const request = page.getByRole('listitem').filter({ hasText: 'transport/road-works' });
     await request.waitFor();
-    await expect(request.getByRole('link', { name: 'request tx' }).getAttribute('href')).resolves.toBe(`#/tx?id=${requestTxId}`);
+    await expect(request.getByRole('link', { name: 'request tx' }).getAttribute('href')).resolves.toBe(
+      `#/tx?id=${requestTxId}`,
+    );
     await request.locator('summary').click();
     await expect(request.getByText(/^Decision: /).textContent()).resolves.toMatch(/^Decision: \w+/);
     await request.getByRole('cell', { name: 'dataset_known' }).waitFor();
@@ -208,7 +215,8 @@ describe('the operator console', () => {
     await screenshot(page, 'sharing');
 
     await visit(page, '#/points', `Points and levels on ${network.channel}`);
-    for (const department of ['health', 'transport']) await page.getByRole('row').filter({ hasText: department }).waitFor();
+    for (const department of ['health', 'transport'])
+      await page.getByRole('row').filter({ hasText: department }).waitFor();
     await screenshot(page, 'points');
 
     await visit(page, '#/alerts', 'Alerts');
@@ -217,7 +225,10 @@ describe('the operator console', () => {
     await screenshot(page, 'alerts');
 
     await visit(page, '#/health', 'Health');
-    await waitUntil('every service ready', async () => (await page.getByRole('cell', { name: 'ready', exact: true }).count()) === 8);
+    await waitUntil(
+      'every service ready',
+      async () => (await page.getByRole('cell', { name: 'ready', exact: true }).count()) === 8,
+    );
     await screenshot(page, 'health');
 
     expect(problems).toEqual([]);

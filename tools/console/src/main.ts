@@ -1,10 +1,5 @@
 #!/usr/bin/env node
-import {
-  ConfigError,
-  createPinoLogger,
-  EXIT_CONFIG,
-  exitOnShutdownSignal,
-} from '@accord/service-kit';
+import { ConfigError, createPinoLogger, EXIT_CONFIG, exitOnShutdownSignal } from '@accord/service-kit';
 import { loadConsoleConfig } from './server/console.config';
 import { startConsoleServer } from './server/console.server';
 
@@ -25,11 +20,18 @@ async function main(): Promise<void> {
   }
   const department = config.departments.length === 1 ? config.departments[0].id : 'network';
   const logger = createPinoLogger({ service: 'console', department, level: config.logLevel });
-  const running = await startConsoleServer({ host: config.host, port: config.port, departments: config.departments, logger });
+  const running = await startConsoleServer({
+    host: config.host,
+    port: config.port,
+    departments: config.departments,
+    logger,
+  });
   exitOnShutdownSignal(running.close, { report: (message) => logger.info(message) });
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`console failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `console failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -14,7 +14,15 @@ const FORWARDED_REQUEST_HEADERS = [
 ] as const;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): never copied from the service's answer. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+]);
 
 /** A proxied call: `/api/<department>/<service>/<rest>` → `<service url>/<rest>`. */
 export interface ProxyTarget {
@@ -34,14 +42,18 @@ export function routeApiPath(
   if (match === null) return path.startsWith('/api/') || path === '/api' ? unknown(path) : undefined;
   const [, departmentId, service, rest = '/', query = ''] = match;
   const department = departments.get(departmentId);
-  if (department === undefined) return { kind: 'unknown', message: `no department "${departmentId}" behind this console` };
+  if (department === undefined)
+    return { kind: 'unknown', message: `no department "${departmentId}" behind this console` };
   if (!(SERVICE_NAMES as readonly string[]).includes(service)) {
     return { kind: 'unknown', message: `no service "${service}" (one of ${SERVICE_NAMES.join(', ')})` };
   }
   const name = service as ServiceName;
   // Dot segments would escape the service's path; URL() would resolve them away silently.
   if (rest.split('/').some((segment) => segment === '..' || segment === '.')) return unknown(path);
-  return { kind: 'target', target: { department: departmentId, service: name, url: new URL(`${department.urls[name]}${rest}${query}`) } };
+  return {
+    kind: 'target',
+    target: { department: departmentId, service: name, url: new URL(`${department.urls[name]}${rest}${query}`) },
+  };
 }
 
 function unknown(path: string): ProxyRoute {
@@ -54,12 +66,7 @@ function unknown(path: string): ProxyRoute {
  * upstream (the bearer token among them: the console stores nothing). An
  * unreachable service is 502 `upstream_unreachable`.
  */
-export function proxyRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: ProxyTarget,
-  log: Logger,
-): void {
+export function proxyRequest(req: IncomingMessage, res: ServerResponse, target: ProxyTarget, log: Logger): void {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = req.headers[name];
@@ -95,6 +102,9 @@ export function proxyRequest(
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }

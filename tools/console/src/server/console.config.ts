@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { defaultedVar, DEPARTMENT_ID, loadConfig, LOG_LEVELS, portVar, type Env, type LogLevel } from '@accord/service-kit';
+import {
+  defaultedVar,
+  DEPARTMENT_ID,
+  loadConfig,
+  LOG_LEVELS,
+  portVar,
+  type Env,
+  type LogLevel,
+} from '@accord/service-kit';
 
 /** The department services the console proxies to. */
 export const SERVICE_NAMES = ['ledger', 'contracts', 'catalog', 'storage-gateway'] as const;

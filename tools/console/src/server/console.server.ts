@@ -52,12 +52,21 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (route?.kind === 'unknown') return sendJson(res, 404, { error: 'not_found', message: route.message });
     const pathname = path.split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} ${pathname} is not served here` });
+      return sendJson(res, 405, {
+        error: 'method_not_allowed',
+        message: `${req.method} ${pathname} is not served here`,
+      });
     }
     if (pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/health/ready') {
       const built = await files.present();
-      return sendJson(res, built ? 200 : 503, built ? { status: 'ok' } : { status: 'error', reason: 'the front end is not built (npm run build -w @accord/console)' });
+      return sendJson(
+        res,
+        built ? 200 : 503,
+        built
+          ? { status: 'ok' }
+          : { status: 'error', reason: 'the front end is not built (npm run build -w @accord/console)' },
+      );
     }
     if (pathname === '/config.json') {
       res.setHeader('cache-control', 'no-store');

@@ -41,7 +41,9 @@ export class StaticFiles {
 
   /** True when the bundle was built (index.html and app.js exist). */
   async present(): Promise<boolean> {
-    const files = await Promise.all(['index.html', 'app.js'].map((f) => stat(join(this.dir, f)).catch(() => undefined)));
+    const files = await Promise.all(
+      ['index.html', 'app.js'].map((f) => stat(join(this.dir, f)).catch(() => undefined)),
+    );
     return files.every((f) => f?.isFile() === true);
   }
 

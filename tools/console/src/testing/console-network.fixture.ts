@@ -1,8 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createEventBus } from '@accord/event-bus';
-import { catalogService } from '@accord/catalog-service';
-import { contractsService } from '@accord/contracts-service';
-import { ledgerService } from '@accord/ledger-service';
 import { ed25519Signer, signTx } from '@accord/protocol';
 import {
   departmentLayout,
@@ -12,8 +9,8 @@ import {
   startDepartment,
   type RunningDepartment,
   type Role,
+  type ServiceDefinition,
 } from '@accord/service-kit';
-import { storageGatewayService } from '@accord/storage-gateway-service';
 import type { ConsoleDepartment, ServiceName } from '../server/console.config';
 
 export interface TestDepartment extends ConsoleDepartment {
@@ -29,7 +26,29 @@ export interface ConsoleTestNetwork {
   close(): Promise<void>;
 }
 
-const SERVICES = [ledgerService, contractsService, catalogService, storageGatewayService] as const;
+/**
+ * A department's services as package and export, loaded by name as the
+ * CLI's `accord up` does (tools/cli up.command.ts): a tool does not import
+ * the service packages statically.
+ */
+const SERVICE_PACKAGES = [
+  ['@accord/ledger-service', 'ledgerService'],
+  ['@accord/contracts-service', 'contractsService'],
+  ['@accord/catalog-service', 'catalogService'],
+  ['@accord/storage-gateway-service', 'storageGatewayService'],
+] as const;
+
+// Each service has its own config type; the launcher only builds env for them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function loadServices(): Promise<ServiceDefinition<any>[]> {
+  return Promise.all(
+    SERVICE_PACKAGES.map(async ([name, exported]) => {
+      const module = (await import(name)) as Record<string, unknown>;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return module[exported] as ServiceDefinition<any>;
+    }),
+  );
+}
 
 /**
  * Departments each running their four services in this process over one
@@ -43,6 +62,7 @@ export async function startConsoleTestNetwork(
   ids: readonly string[],
   channel = 'alliance',
 ): Promise<ConsoleTestNetwork> {
+  const services = await loadServices();
   const bus = await createEventBus({ kind: 'embedded', dataDir: embeddedBusDir(dataDir) });
   const running: RunningDepartment[] = [];
   const departments: TestDepartment[] = [];
@@ -56,7 +76,7 @@ export async function startConsoleTestNetwork(
       const department = await startDepartment({
         department: id,
         dataDir,
-        services: SERVICES.map((definition) => ({ definition, port: 0 })),
+        services: services.map((definition) => ({ definition, port: 0 })),
         bus,
         busSpec: `embedded:${embeddedBusDir(dataDir)}`,
         logLevel: 'warn',
@@ -65,7 +85,12 @@ export async function startConsoleTestNetwork(
       const url = (name: ServiceName): string => department.services.find((s) => s.name === name)!.url;
       departments.push({
         id,
-        urls: { ledger: url('ledger'), contracts: url('contracts'), catalog: url('catalog'), 'storage-gateway': url('storage-gateway') },
+        urls: {
+          ledger: url('ledger'),
+          contracts: url('contracts'),
+          catalog: url('catalog'),
+          'storage-gateway': url('storage-gateway'),
+        },
         ...tokens,
       });
     }
@@ -119,7 +144,11 @@ async function createAllianceChannel(
   );
   await expectStatus(post(departments[0], 'ledger', '/v1/channels', genesis), 202, `creating ${channel}`);
   for (const department of departments.slice(1)) {
-    await expectStatus(post(department, 'ledger', `/v1/channels/${channel}/follow`, {}), [200, 202], `following ${channel}`);
+    await expectStatus(
+      post(department, 'ledger', `/v1/channels/${channel}/follow`, {}),
+      [200, 202],
+      `following ${channel}`,
+    );
   }
   for (const department of departments) {
     await waitUntil(`${department.id}'s contracts to apply ${channel}`, async () => {

@@ -21,7 +21,9 @@ export function App() {
   const [session, setSession] = useState<Session | undefined>(loadSession);
   useEffect(() => {
     fetch('/config.json')
-      .then((r) => (r.ok ? (r.json() as Promise<ConsoleConfig>) : Promise.reject(new Error(`config.json: ${r.status}`))))
+      .then((r) =>
+        r.ok ? (r.json() as Promise<ConsoleConfig>) : Promise.reject(new Error(`config.json: ${r.status}`)),
+      )
       .then((c) => setDepartments(c.departments.map((d) => d.id)))
       .catch((error: unknown) => setConfigError(error instanceof Error ? error.message : String(error)));
   }, []);

@@ -35,7 +35,14 @@ export function Layout({
   }, [route.page]);
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="top">
@@ -88,7 +95,15 @@ export function Layout({
   );
 }
 
-function Page({ route, ready, hasChannel }: { readonly route: Route; readonly ready: boolean; readonly hasChannel: boolean }) {
+function Page({
+  route,
+  ready,
+  hasChannel,
+}: {
+  readonly route: Route;
+  readonly ready: boolean;
+  readonly hasChannel: boolean;
+}) {
   if (CHANNEL_PAGES.has(route.page)) {
     if (!ready) return <p class="muted">Loading channels…</p>;
     if (!hasChannel) return <p role="status">This department's ledger follows no channel yet.</p>;

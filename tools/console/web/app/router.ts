@@ -31,7 +31,8 @@ export function parseHash(hash: string): Route {
 /** `#/<page>?<params>` (undefined and empty values left out). */
 export function href(page: PageId, params: Record<string, string | number | undefined> = {}): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') query.set(key, String(value));
   const text = query.toString();
   return `#/${page}${text ? `?${text}` : ''}`;
 }

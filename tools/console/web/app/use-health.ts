@@ -22,7 +22,9 @@ export function useDepartmentHealth(department: string): readonly ServiceHealth[
   useEffect(() => {
     let current = true;
     const load = (): void => {
-      void Promise.all(SERVICE_NAMES.map((service) => serviceHealth(department, service))).then((all) => current && setHealth(all));
+      void Promise.all(SERVICE_NAMES.map((service) => serviceHealth(department, service))).then(
+        (all) => current && setHealth(all),
+      );
     };
     load();
     const timer = setInterval(load, 10_000);
@@ -35,11 +37,17 @@ export function useDepartmentHealth(department: string): readonly ServiceHealth[
 }
 
 async function serviceHealth(department: string, service: ServiceName): Promise<ServiceHealth> {
-  const [ready, metrics] = await Promise.all([probe(department, service, '/health/ready'), probe(department, service, '/metrics')]);
+  const [ready, metrics] = await Promise.all([
+    probe(department, service, '/health/ready'),
+    probe(department, service, '/metrics'),
+  ]);
   let checks: ServiceHealth['checks'] = [];
   let problem: string | undefined;
   try {
-    const body = JSON.parse(ready.text) as { details?: Record<string, { status: string } & Record<string, unknown>>; message?: string };
+    const body = JSON.parse(ready.text) as {
+      details?: Record<string, { status: string } & Record<string, unknown>>;
+      message?: string;
+    };
     checks = Object.entries(body.details ?? {}).map(([name, { status, ...details }]) => ({
       name,
       up: status === 'up',
@@ -57,5 +65,12 @@ async function serviceHealth(department: string, service: ServiceName): Promise<
           .filter((m): m is RegExpExecArray => m !== null)
           .map((m) => ({ metric: m[1], labels: m[3] ?? '', value: Number(m[4]) }))
       : [];
-  return { service, status: ready.status, ready: ready.status === 200, checks, consumers, ...(problem ? { problem } : {}) };
+  return {
+    service,
+    status: ready.status,
+    ready: ready.status === 200,
+    checks,
+    consumers,
+    ...(problem ? { problem } : {}),
+  };
 }

@@ -11,16 +11,16 @@ export function ErrorNotice({ error }: { readonly error: unknown }) {
     return (
       <div class="notice notice-denied" role="alert">
         <strong>Access denied (403).</strong> The {error.service} service refused this read for your token
-        {principal ? ` (roles: ${principal.roles.join(', ')})` : ''}: {error.message}. Ask your system administrator for a
-        token with the needed role.
+        {principal ? ` (roles: ${principal.roles.join(', ')})` : ''}: {error.message}. Ask your system administrator for
+        a token with the needed role.
       </div>
     );
   }
   if (error instanceof ApiError && error.status === 401) {
     return (
       <div class="notice notice-error" role="alert">
-        <strong>Not authenticated (401).</strong> The {error.service} service does not accept this token: {error.message}.
-        Log out and log in again with a valid token.
+        <strong>Not authenticated (401).</strong> The {error.service} service does not accept this token:{' '}
+        {error.message}. Log out and log in again with a valid token.
       </div>
     );
   }
@@ -50,12 +50,23 @@ export function Loaded<T>({
   readonly children: (data: T) => ComponentChildren;
 }) {
   if (state.error !== undefined) return <ErrorNotice error={state.error} />;
-  if (state.data === undefined) return <p class="muted" aria-live="polite">Loading…</p>;
+  if (state.data === undefined)
+    return (
+      <p class="muted" aria-live="polite">
+        Loading…
+      </p>
+    );
   return <>{children(state.data)}</>;
 }
 
 /** Shows its content only when the caller's roles may read it; otherwise says which role is needed. */
-export function RequiresRoles({ read, children }: { readonly read: RestrictedRead; readonly children: ComponentChildren }) {
+export function RequiresRoles({
+  read,
+  children,
+}: {
+  readonly read: RestrictedRead;
+  readonly children: ComponentChildren;
+}) {
   const { principal } = useConsole();
   if (mayRead(principal, read)) return <>{children}</>;
   const rule = RESTRICTED_READS[read];
@@ -76,12 +87,23 @@ export function Short({ value, length = 12 }: { readonly value: string; readonly
   );
 }
 
-export function Badge({ tone, children }: { readonly tone: 'ok' | 'warn' | 'bad' | 'info'; readonly children: ComponentChildren }) {
+export function Badge({
+  tone,
+  children,
+}: {
+  readonly tone: 'ok' | 'warn' | 'bad' | 'info';
+  readonly children: ComponentChildren;
+}) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }
 
 export function time(ms: number | null | undefined): string {
-  return typeof ms === 'number' ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
+  return typeof ms === 'number'
+    ? new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')
+    : '—';
 }
 
 /** Pretty JSON in a collapsible block. */

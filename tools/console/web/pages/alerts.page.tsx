@@ -29,7 +29,10 @@ interface Scrubber {
 /** Forks, tampering and divergence the ledger raised, halted rule engines, and the scrubber's findings. */
 export function AlertsPage() {
   const { channel, principal } = useConsole();
-  const alerts = useApi<{ alerts: readonly Alert[] }>('ledger', `/v1/alerts?channel=${encodeURIComponent(channel ?? '')}`);
+  const alerts = useApi<{ alerts: readonly Alert[] }>(
+    'ledger',
+    `/v1/alerts?channel=${encodeURIComponent(channel ?? '')}`,
+  );
   const contracts = useApi<ContractsChannels>('contracts', '/v1/channels');
   const scrubber = useApi<Scrubber>('storage-gateway', mayRead(principal, 'scrubber') ? '/v1/scrubber' : null);
   return (
@@ -101,7 +104,9 @@ export function AlertsPage() {
           {(s) => (
             <>
               <p class="muted">
-                {s.lastRun ? `Last run finished ${String(s.lastRun.finishedAt)}, ${s.lastRun.objectsChecked} objects checked.` : 'No finished run yet.'}
+                {s.lastRun
+                  ? `Last run finished ${String(s.lastRun.finishedAt)}, ${s.lastRun.objectsChecked} objects checked.`
+                  : 'No finished run yet.'}
               </p>
               {s.findings.length === 0 ? (
                 <p>

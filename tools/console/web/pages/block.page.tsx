@@ -9,9 +9,17 @@ interface BlockView {
   readonly final: boolean;
   readonly configChanged: boolean;
   readonly block: {
-    readonly header: { readonly time: number; readonly prevHash: string; readonly txRoot: string; readonly txCount: number };
+    readonly header: {
+      readonly time: number;
+      readonly prevHash: string;
+      readonly txRoot: string;
+      readonly txCount: number;
+    };
     /** `{envelope, code}`, or a raw record that did not parse as a tx (`{raw, code}`). */
-    readonly txs: readonly { readonly envelope?: { readonly body: { readonly type: string; readonly from: string } }; readonly code?: string }[];
+    readonly txs: readonly {
+      readonly envelope?: { readonly body: { readonly type: string; readonly from: string } };
+      readonly code?: string;
+    }[];
   };
   readonly txIds: readonly (string | null)[];
 }
@@ -21,7 +29,12 @@ interface Attestations {
   readonly required: number;
   readonly attesters: readonly string[];
   readonly attestations: readonly {
-    readonly body: { readonly from: string; readonly kind: string; readonly blockHash: string; readonly stateDigest?: string };
+    readonly body: {
+      readonly from: string;
+      readonly kind: string;
+      readonly blockHash: string;
+      readonly stateDigest?: string;
+    };
   }[];
 }
 
@@ -85,7 +98,15 @@ export function BlockPage({ route }: { readonly route: Route }) {
                   return (
                     <tr key={index}>
                       <td>{index}</td>
-                      <td>{id ? <a href={href('tx', { id })}><Short value={id} /></a> : 'raw record'}</td>
+                      <td>
+                        {id ? (
+                          <a href={href('tx', { id })}>
+                            <Short value={id} />
+                          </a>
+                        ) : (
+                          'raw record'
+                        )}
+                      </td>
                       <td>{envelope?.body.type ?? '—'}</td>
                       <td>{envelope?.body.from ?? '—'}</td>
                       <td>

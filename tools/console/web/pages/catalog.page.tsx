@@ -16,7 +16,11 @@ interface SearchAnswer {
     readonly version: number;
     readonly status: string;
     readonly updatedTime: number;
-    readonly standing?: { readonly state: string; readonly code?: string | null; readonly reason?: string | null } | null;
+    readonly standing?: {
+      readonly state: string;
+      readonly code?: string | null;
+      readonly reason?: string | null;
+    } | null;
   }[];
   readonly next: string | null;
 }
@@ -43,7 +47,13 @@ export function CatalogPage({ route }: { readonly route: Route }) {
         }}
       >
         <label for="catalog-q">Search datasets</label>
-        <input id="catalog-q" type="search" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder="title, keyword, department…" />
+        <input
+          id="catalog-q"
+          type="search"
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          placeholder="title, keyword, department…"
+        />
         <button type="submit">Search</button>
       </form>
       <Loaded state={results}>

@@ -13,7 +13,12 @@ interface Head {
 }
 
 interface BlockRow {
-  readonly header: { readonly height: number; readonly txCount: number; readonly time: number; readonly prevHash: string };
+  readonly header: {
+    readonly height: number;
+    readonly txCount: number;
+    readonly time: number;
+    readonly prevHash: string;
+  };
   readonly hash: string;
   readonly final: boolean;
 }

@@ -37,7 +37,13 @@ function DepartmentHealth({ department }: { readonly department: string }) {
             {health.map((s) => (
               <tr key={s.service} data-testid={`health-${department}-${s.service}`}>
                 <td>{s.service}</td>
-                <td>{s.ready ? <Badge tone="ok">ready</Badge> : <Badge tone="bad">{s.status === 0 ? 'unreachable' : `not ready (${s.status})`}</Badge>}</td>
+                <td>
+                  {s.ready ? (
+                    <Badge tone="ok">ready</Badge>
+                  ) : (
+                    <Badge tone="bad">{s.status === 0 ? 'unreachable' : `not ready (${s.status})`}</Badge>
+                  )}
+                </td>
                 <td>
                   <ul class="inline">
                     {s.checks.map((check) => (

@@ -66,7 +66,9 @@ export function OverviewPage() {
                     )}
                   </td>
                   <td>
-                    <Badge tone={entry.runner?.state === 'running' ? 'ok' : 'warn'}>{entry.runner?.state ?? 'unknown'}</Badge>
+                    <Badge tone={entry.runner?.state === 'running' ? 'ok' : 'warn'}>
+                      {entry.runner?.state ?? 'unknown'}
+                    </Badge>
                   </td>
                 </tr>
               ))}

@@ -50,7 +50,11 @@ export function PointsPage() {
                     <td class="num">{account.score}</td>
                     <td class="num">{account.level}</td>
                     <td>{account.maxSensitivity}</td>
-                    <td>{account.nextLevel ? `level ${account.nextLevel.level} at score ${account.nextLevel.minScore}` : 'top level'}</td>
+                    <td>
+                      {account.nextLevel
+                        ? `level ${account.nextLevel.level} at score ${account.nextLevel.minScore}`
+                        : 'top level'}
+                    </td>
                   </tr>
                 ))}
               </tbody>

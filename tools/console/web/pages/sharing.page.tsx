@@ -37,7 +37,14 @@ interface MemberTxs {
   readonly next: string | null;
 }
 
-const STATUS_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'info'> = { granted: 'ok', active: 'ok', pending: 'warn', denied: 'bad', refused: 'bad', rejected: 'bad' };
+const STATUS_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'info'> = {
+  granted: 'ok',
+  active: 'ok',
+  pending: 'warn',
+  denied: 'bad',
+  refused: 'bad',
+  rejected: 'bad',
+};
 
 /** Access requests with the rules' decisions and reasons, grants, and this department's access history. */
 export function SharingPage() {
@@ -45,7 +52,10 @@ export function SharingPage() {
   const ch = encodeURIComponent(channel ?? '');
   const requests = useApi<{ items: readonly RequestItem[] }>('contracts', `/v1/channels/${ch}/requests?limit=100`);
   const grants = useApi<{ items: readonly GrantItem[] }>('contracts', `/v1/channels/${ch}/grants?limit=100`);
-  const history = useApi<MemberTxs>('ledger', `/v1/channels/${ch}/members/${encodeURIComponent(session.department)}/txs?limit=200`);
+  const history = useApi<MemberTxs>(
+    'ledger',
+    `/v1/channels/${ch}/members/${encodeURIComponent(session.department)}/txs?limit=200`,
+  );
   return (
     <section aria-labelledby="sharing-title">
       <h1 id="sharing-title">Sharing on {channel}</h1>
@@ -59,8 +69,9 @@ export function SharingPage() {
               {r.items.map((item) => (
                 <li key={item.id}>
                   <p>
-                    <Badge tone={STATUS_TONE[item.status] ?? 'info'}>{item.status}</Badge> <strong>{item.requester}</strong> asked{' '}
-                    <strong>{item.provider}</strong> for <code>{item.dataset}</code> (purpose {item.purpose}) at block{' '}
+                    <Badge tone={STATUS_TONE[item.status] ?? 'info'}>{item.status}</Badge>{' '}
+                    <strong>{item.requester}</strong> asked <strong>{item.provider}</strong> for{' '}
+                    <code>{item.dataset}</code> (purpose {item.purpose}) at block{' '}
                     <a href={href('block', { height: item.requestedAt.height })}>#{item.requestedAt.height}</a> —{' '}
                     <a href={href('tx', { id: item.id })}>request tx</a>
                   </p>
@@ -83,7 +94,9 @@ export function SharingPage() {
                             <tr key={check.name}>
                               <td>{check.name}</td>
                               <td>
-                                <Badge tone={check.status === 'pass' ? 'ok' : check.status === 'fail' ? 'bad' : 'info'}>{check.status}</Badge>
+                                <Badge tone={check.status === 'pass' ? 'ok' : check.status === 'fail' ? 'bad' : 'info'}>
+                                  {check.status}
+                                </Badge>
                               </td>
                               <td>{check.message}</td>
                             </tr>

@@ -89,9 +89,9 @@ function ProofPanel({ txId, channel }: { readonly txId: string; readonly channel
     <section aria-labelledby="proof-title" class="panel">
       <h2 id="proof-title">Proof</h2>
       <p>
-        The ledger's proof (<a href={`/api/${encodeURIComponent(session.department)}/ledger/v1/txs/${txId}/proof`}>GET /v1/txs/{txId.slice(0, 8)}…/proof</a>, needs your token) shows the tx is in its block, the block is attested by the
-        departments, and the tx is signed by its sender. Verifying here runs the protocol's own verifier in your
-        browser: nothing is taken on the ledger's word.
+        The ledger's proof (<code>GET /v1/txs/{txId.slice(0, 8)}…/proof</code>) shows the tx is in its block, the block
+        is attested by the departments, and the tx is signed by its sender. Verifying here runs the protocol's own
+        verifier in your browser: nothing is taken on the ledger's word.
       </p>
       <button type="button" onClick={() => void verify()} disabled={busy} aria-describedby="proof-result">
         {busy ? 'Verifying…' : 'Verify in the browser'}

@@ -1,8 +1,10 @@
+/* eslint-disable no-restricted-imports -- the browser bundle imports the protocol's modules one by one: its entry point also exports the key-wrap module, whose AES-GCM/HKDF node:crypto calls have no browser stand-in (docs/console.md) */
 import { membersSchema } from '@accord/protocol/src/members/members.schema';
 import { txProofSchema } from '@accord/protocol/src/proof/tx-proof.schema';
 import { verifyTxProof, type TxProofVerification } from '@accord/protocol/src/proof/tx-proof.verifier';
 
-export type ProofCheck = TxProofVerification | { readonly ok: false; readonly code: 'proof.malformed'; readonly reason: string };
+export type ProofCheck =
+  TxProofVerification | { readonly ok: false; readonly code: 'proof.malformed'; readonly reason: string };
 
 /**
  * Checks a tx proof in the browser with the protocol's own verifier (the

@@ -1,3 +1,4 @@
+/* eslint-disable no-restricted-imports -- the browser bundle imports the protocol's modules one by one: its entry point also exports the key-wrap module, whose AES-GCM/HKDF node:crypto calls have no browser stand-in (docs/console.md) */
 import { ed25519 } from '@noble/curves/ed25519';
 import { fromHex, isHex, toHex } from '@accord/protocol/src/encoding/hex.codec';
 import { ProtocolError } from '@accord/protocol/src/errors/protocol.errors';
