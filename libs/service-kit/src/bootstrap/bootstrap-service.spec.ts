@@ -138,7 +138,13 @@ describe('bootstrapService (a tiny service over HTTP)', () => {
       await http()
         .get('/v1/info')
         .set('Authorization', bearer(role))
-        .expect(200, { service: 'tiny', department: 'test-dept', version: '9.9.9', mode: 'embedded' });
+        .expect(200, {
+          service: 'tiny',
+          department: 'test-dept',
+          version: '9.9.9',
+          mode: 'embedded',
+          principal: { name: role, roles: [role] },
+        });
     }
   });
 

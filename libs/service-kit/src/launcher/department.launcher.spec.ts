@@ -73,6 +73,7 @@ describe('startDepartment', () => {
           department: 'health',
           version: '1.0.0',
           mode: 'embedded',
+          principal: { name: 'dev', roles: ['provider', 'user', 'sysadmin', 'dataadmin', 'operations'] },
         });
         expect(service.context.config.database).toEqual({
           kind: 'pglite',

@@ -66,7 +66,12 @@ export function describeServiceBoot<C extends CommonConfig>(
       await request(sut.url)
         .get('/v1/info')
         .set('Authorization', `Bearer ${sut.tokens.operations}`)
-        .expect(200, { ...expected.info, department: 'test-dept', mode: 'embedded' });
+        .expect(200, {
+          ...expected.info,
+          department: 'test-dept',
+          mode: 'embedded',
+          principal: { name: 'operations', roles: ['operations'] },
+        });
     });
 
     it('rejects callers without a valid token', async () => {
