@@ -3,6 +3,7 @@ import { addConnectionOptions, ApiCommandOptions, connect } from '../../api/conn
 import { CliCommand, CliContext } from '../../cli.context';
 import { collect } from '../../cli-files';
 import { printJson, printTable } from '../../output/printer';
+import { examples } from '../command-help';
 
 interface TokenView {
   readonly name: string;
@@ -34,6 +35,7 @@ Examples:
 
     addConnectionOptions(group.command('list'))
       .description('tokens by name with their roles (never the secrets)')
+      .addHelpText('after', examples('accord token list --dept health'))
       .action(async (options: ApiCommandOptions) => {
         const api = connect(options, context);
         const answer = await api.request<{ tokens: TokenView[] }>('ledger', 'GET', '/v1/admin/tokens');
@@ -53,6 +55,13 @@ Examples:
 
     addConnectionOptions(group.command('create'))
       .description('create a token; its secret is printed once')
+      .addHelpText(
+        'after',
+        examples(
+          'accord token create analyst --role user --role provider',
+          'accord token create auditor --role operations --json > auditor.json',
+        ),
+      )
       .argument('<name>', 'token name')
       .requiredOption('--role <role>', `a role (${ROLES.join(', ')}); repeatable`, collect)
       .action(async (name: string, options: ApiCommandOptions & { role: readonly string[] }) => {
@@ -70,6 +79,7 @@ Examples:
 
     addConnectionOptions(group.command('revoke'))
       .description('revoke a token: every service of the department stops accepting it within about a second')
+      .addHelpText('after', examples('accord token revoke analyst'))
       .argument('<name>', 'token name')
       .action(async (name: string, options: ApiCommandOptions) => {
         const api = connect(options, context);

@@ -7,6 +7,7 @@ import { collect, positiveInteger } from '../../cli-files';
 import { printFields, printJson, printTable } from '../../output/printer';
 import { addWaitOptions, reportSubmitted, WaitOptions } from '../tx-wait.options';
 import { addDatasetFieldOptions, datasetBody, DatasetFieldOptions, datasetId, datasetPath } from './dataset-fields';
+import { examples } from '../command-help';
 
 type ActionOptions = ApiCommandOptions & WaitOptions;
 
@@ -127,6 +128,13 @@ Examples:
 
     addDatasetFieldOptions(addWaitOptions(addConnectionOptions(group.command('register'))))
       .description('register a dataset of this department (signed dataset.register)')
+      .addHelpText(
+        'after',
+        examples(
+          'accord dataset register --file road-works.dataset.json --channel roads --wait',
+          'accord dataset register --name road-works --title "Road works" --description "Every permit" --domain transport --data-type table --sensitivity internal --update-frequency daily --governance light --content-file road-works.csv --theme TRAN',
+        ),
+      )
       .option('--channel <name>', "channel to register it on (default: the only one followed, or the local network's)")
       .option('--name <name>', 'dataset name (the id is <department>/<name>)')
       .option('--domain <token>', 'data domain, e.g. transport')
@@ -158,6 +166,13 @@ Examples:
 
     addDatasetFieldOptions(addWaitOptions(addConnectionOptions(group.command('update'))))
       .description('publish a new version of a dataset of this department (signed dataset.update)')
+      .addHelpText(
+        'after',
+        examples(
+          'accord dataset update road-works --content-file road-works-v2.csv --wait',
+          'accord dataset update road-works --content-hash <sha256> --title "Road works (2027)"',
+        ),
+      )
       .argument('<dataset>', '<owner>/<name>, or <name> for one of yours')
       .option('--version <n>', 'the new version (default: current + 1)', positiveInteger)
       .action(async (id: string, options: UpdateOptions) => {
@@ -170,6 +185,7 @@ Examples:
 
     addWaitOptions(addConnectionOptions(group.command('deprecate')))
       .description('deprecate a dataset of this department: no new requests, grants run on')
+      .addHelpText('after', examples('accord dataset deprecate road-works --reason "replaced by road-permits" --wait'))
       .argument('<dataset>', '<owner>/<name>, or <name> for one of yours')
       .option('--reason <text>', 'why (≤ 500 characters)')
       .action(async (id: string, options: ActionOptions & { reason?: string }) => {
@@ -182,6 +198,10 @@ Examples:
 
     addConnectionOptions(group.command('show'))
       .description("a dataset's entry: metadata, versions, open quality reports, this department's standing")
+      .addHelpText(
+        'after',
+        examples('accord dataset show transport/road-works', 'accord dataset show road-works --json'),
+      )
       .argument('<dataset>', '<owner>/<name>, or <name> for one of yours')
       .action(async (id: string, options: ApiCommandOptions) => {
         const api = connect(options, context);
@@ -225,6 +245,10 @@ Examples:
 
     addConnectionOptions(group.command('usage'))
       .description('uses of a dataset per grant: requester, purpose, accesses, bytes')
+      .addHelpText(
+        'after',
+        examples('accord dataset usage road-works', 'accord dataset usage road-works --requester health --json'),
+      )
       .argument('<dataset>', '<owner>/<name>, or <name> for one of yours')
       .option('--requester <id>', 'only grants of this department')
       .option('--limit <n>', 'grants per page (1..1000)', positiveInteger)
@@ -261,6 +285,13 @@ Examples:
 
     addConnectionOptions(group.command('provenance'))
       .description("a dataset's trail in chain order: registration, requests, decisions, uses, with tx proofs")
+      .addHelpText(
+        'after',
+        examples(
+          'accord dataset provenance transport/road-works --kind granted,used',
+          'accord dataset provenance road-works --no-proofs --json',
+        ),
+      )
       .argument('<dataset>', '<owner>/<name>, or <name> for one of yours')
       .option(
         '--kind <kinds>',

@@ -10,6 +10,7 @@ import { printFields, printJson, printTable } from '../../output/printer';
 import { addWaitOptions, reportSubmitted, WaitOptions } from '../tx-wait.options';
 import { GenesisMember, parseMemberSpec } from './member-keys';
 import { addPolicyOptions, policyFrom, PolicyOptions } from './policy.options';
+import { examples } from '../command-help';
 
 type ActionOptions = ApiCommandOptions & WaitOptions;
 
@@ -89,6 +90,7 @@ Examples:
 
     addConnectionOptions(group.command('list'))
       .description('channels the ledger follows: kind, owner, members, head')
+      .addHelpText('after', examples('accord channel list --dept health', 'accord channel list --json'))
       .action(async (options: ApiCommandOptions) => {
         const channels = await ledgerChannels(connect(options, context));
         if (options.json === true) return printJson(context.io, { channels });
@@ -102,6 +104,13 @@ Examples:
 
     addPolicyOptions(addWaitOptions(addConnectionOptions(group.command('create'))))
       .description('create a channel by genesis, signed by this department (one of its members)')
+      .addHelpText(
+        'after',
+        examples(
+          'accord channel create roads --kind alliance --member health --member transport --quorum majority --wait',
+          'accord channel create lab --kind private --member health --member partner=partner-public-keys.json',
+        ),
+      )
       .argument('<name>', 'channel name')
       .addOption(
         new Option('--kind <kind>', 'channel kind').choices(['public', 'alliance', 'private']).makeOptionMandatory(),
@@ -136,6 +145,7 @@ Examples:
 
     addWaitOptions(addConnectionOptions(group.command('join')))
       .description('follow a channel and ask to join it (the members vote, or the owner approves)')
+      .addHelpText('after', examples('accord channel join roads --dept public-security --wait'))
       .argument('<name>', 'channel name')
       .action(async (name: string, options: ActionOptions) => {
         const api = connect(options, context);
@@ -145,6 +155,7 @@ Examples:
 
     addWaitOptions(addConnectionOptions(group.command('leave')))
       .description('leave a channel')
+      .addHelpText('after', examples('accord channel leave roads --dept public-security --wait'))
       .argument('<name>', 'channel name')
       .action(async (name: string, options: ActionOptions) => {
         const api = connect(options, context);
@@ -154,6 +165,7 @@ Examples:
 
     heightOption(addConnectionOptions(group.command('members')))
       .description('members of a channel with their status and keys, and its policy')
+      .addHelpText('after', examples('accord channel members', 'accord channel members roads --height 12 --json'))
       .argument('[name]', "channel name (default: the only channel followed, or the local network's)")
       .action(async (name: string | undefined, options: HeightOptions) => {
         const api = connect(options, context);
@@ -184,6 +196,7 @@ Examples:
 
     heightOption(addConnectionOptions(group.command('proposals')))
       .description('open proposals of a channel (joins, policy changes) with their tally')
+      .addHelpText('after', examples('accord channel proposals roads'))
       .argument('[name]', "channel name (default: the only channel followed, or the local network's)")
       .action(async (name: string | undefined, options: HeightOptions) => {
         const api = connect(options, context);
@@ -214,6 +227,13 @@ Examples:
 
     addPolicyOptions(addWaitOptions(addConnectionOptions(group.command('propose'))))
       .description('propose a policy change (the current policy with the fields given)')
+      .addHelpText(
+        'after',
+        examples(
+          'accord channel propose roads --max-tx-bytes 524288 --wait',
+          'accord channel propose roads --quorum majority',
+        ),
+      )
       .argument('<name>', 'channel name')
       .action(async (name: string, options: ActionOptions & PolicyOptions) => {
         const policy = policyFrom(options);
@@ -238,6 +258,10 @@ Examples:
 
     addWaitOptions(addConnectionOptions(group.command('vote')))
       .description('vote on an open proposal (a join or a policy change)')
+      .addHelpText(
+        'after',
+        examples('accord channel vote roads <proposalId> --yes --wait', 'accord channel vote roads <proposalId> --no'),
+      )
       .argument('<name>', 'channel name')
       .argument('<proposalId>', 'the proposal id (`accord channel proposals`)')
       .option('--yes', 'approve')

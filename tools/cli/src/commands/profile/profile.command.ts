@@ -13,6 +13,7 @@ import {
 import { CliCommand, CliContext, CliInputError } from '../../cli.context';
 import { collect } from '../../cli-files';
 import { printJson, printTable } from '../../output/printer';
+import { examples } from '../command-help';
 
 interface ProfilesOptions {
   readonly profiles?: string;
@@ -60,12 +61,20 @@ Examples:
 
     profilesOption(group.command('list'))
       .description('list the profiles and the departments of the local network')
+      .addHelpText('after', examples('accord profile list', 'accord profile list --data-dir /srv/accord --json'))
       .option('--data-dir <dir>', "a local network's data dir (env ACCORD_DATA_DIR; default .accord)")
       .option('--json', 'print the profiles as JSON')
       .action((options: ProfilesOptions) => listProfiles(context, options));
 
     profilesOption(group.command('add'))
       .description('add (or with --force replace) a profile in the profiles file')
+      .addHelpText(
+        'after',
+        examples(
+          'accord profile add health-prod --department health --base-url https://health.example:7110 --token-file ~/.accord/health.token',
+          'accord profile add lab --url ledger=http://10.0.0.5:7110 --url contracts=http://10.0.0.5:7111 --url catalog=http://10.0.0.5:7112 --url storage-gateway=http://10.0.0.5:7113',
+        ),
+      )
       .argument('<name>', 'profile name, used as --dept <name>')
       .option('--department <id>', 'department id (default: the profile name)')
       .option('--base-url <url>', 'ledger URL; contracts, catalog and storage gateway on the next three ports')
@@ -81,6 +90,7 @@ Examples:
 
     profilesOption(group.command('remove'))
       .description('remove a profile from the profiles file')
+      .addHelpText('after', examples('accord profile remove health-prod'))
       .argument('<name>', 'profile name')
       .action((name: string, options: ProfilesOptions) => removeProfile(context, name, options));
   },

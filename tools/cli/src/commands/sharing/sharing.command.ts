@@ -357,11 +357,10 @@ function decisionCommand(
   command.action(async (id: string, options: ActionOptions) => {
     const api = connect(options, context);
     const channel = await channelOfRecord(api, kind, id, options.channel);
-    const action = name === 'revoke' ? 'revoke' : name;
     const submitted = await api.request<SubmittedTx>(
       'contracts',
       'POST',
-      `/v1/channels/${encodeURIComponent(channel)}/${kind}s/${id}/${action}`,
+      `/v1/channels/${encodeURIComponent(channel)}/${kind}s/${id}/${name}`,
       { body: options.reason === undefined ? {} : { reason: options.reason } },
     );
     await reportSubmitted(context, api, submitted, options, `${name} of ${kind} ${id}`);
