@@ -17,3 +17,6 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
 fi
 echo "[accord] building (tsc -b)" >&2
 npx tsc -b tsconfig.build.json
+# The console's front end: type-checked (DOM/TSX) and bundled by esbuild into tools/console/dist/web.
+echo "[accord] building the console's front end (esbuild)" >&2
+npm run build -w @accord/console --silent

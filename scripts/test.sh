@@ -2,7 +2,9 @@
 # The one command that runs the whole test suite on a fresh machine:
 # installs dependencies, builds, type-checks and lints, starts the real
 # Kafka, PostgreSQL and MinIO (scripts/infra), runs the unit and the
-# integration tests against them, and stops the servers it started.
+# integration tests against them, then the end-to-end tests (local networks,
+# the CLI, the demo, the console in Debian's headless chromium) on the
+# embedded default and on those servers, and stops the servers it started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # PGlite loads its WebAssembly through dynamic import(), which Jest only
@@ -10,6 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules"
 
 bash scripts/ensure-deps.sh
+bash scripts/ensure-chromium.sh
 echo "[accord] type-checking and linting" >&2
 npx tsc -p tsconfig.json
 # The Nx module-boundary rule is skipped silently without a project graph.
@@ -36,6 +39,10 @@ source "${ACCORD_RUN:-$HOME/.cache/accord/run}/infra.env"
 echo "[accord] integration tests (real Kafka, PostgreSQL, MinIO)" >&2
 int_rc=0
 npx jest --selectProjects integration --ci --runInBand --forceExit --json --outputFile="$results/integration.json" || int_rc=$?
-node scripts/test-summary.mjs "$results/unit.json" "$results/integration.json" || true
-echo "[accord] unit tests exit $unit_rc, integration tests exit $int_rc" >&2
-(( unit_rc == 0 && int_rc == 0 ))
+
+echo "[accord] end-to-end tests (networks, CLI, demo, console; embedded and real servers)" >&2
+e2e_rc=0
+npx jest --selectProjects e2e --ci --runInBand --forceExit --json --outputFile="$results/e2e.json" || e2e_rc=$?
+node scripts/test-summary.mjs "$results/unit.json" "$results/integration.json" "$results/e2e.json" || true
+echo "[accord] unit tests exit $unit_rc, integration tests exit $int_rc, end-to-end tests exit $e2e_rc" >&2
+(( unit_rc == 0 && int_rc == 0 && e2e_rc == 0 ))

@@ -63,3 +63,16 @@ export class CliInputError extends Error {
     super(message);
   }
 }
+
+/** A command failed for a reason outside the CLI (a refusal, a process not running): its exit code and what to do next. */
+export class CliCommandError extends Error {
+  override readonly name = 'CliCommandError';
+
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly next?: string,
+  ) {
+    super(message);
+  }
+}

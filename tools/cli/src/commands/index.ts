@@ -7,6 +7,7 @@ import { fetchCommand } from './data/fetch.command';
 import { uploadCommand } from './data/upload.command';
 import { keygenCommand } from './keygen.command';
 import { ledgerCommand } from './ledger/ledger.command';
+import { networkCommand } from './network/network.command';
 import { profileCommand } from './profile/profile.command';
 import { sharingCommand } from './sharing/sharing.command';
 import { statusCommand } from './status/status.command';
@@ -20,6 +21,7 @@ export const commands: readonly CliCommand[] = [
   verifyChainCommand,
   keygenCommand,
   upCommand,
+  networkCommand,
   profileCommand,
   statusCommand,
   channelCommand,

@@ -1,5 +1,4 @@
-import { ed25519Signer, signTx, type JsonObject } from '@accord/protocol';
-import type { DepartmentKeys } from '@accord/service-kit';
+import type { JsonObject } from '@accord/protocol';
 import { NetworkStartError } from './network.errors';
 import type { NetworkDepartment } from './network-department';
 
@@ -13,52 +12,42 @@ export const FOUNDING_POLICY = { quorum: 'majority', batchTimeoutMs: 50 } as con
 const CHANNEL_READY_TIMEOUT_MS = 60_000;
 
 /**
- * Creates the network's alliance channel by a genesis signed by the first
- * founder, listing every founder, unless the channel already exists (a
- * restart). Resolves once every department's ledger has block 0 and its
- * contracts service applied it, so the network is usable when it says so.
+ * Creates the network's alliance channel through the first founder's
+ * ledger (`POST /v1/channels/:channel/genesis`: the ledger signs as its
+ * department), listing every founder with its public keys, unless the
+ * channel already exists (a restart). Resolves once every department's
+ * ledger has block 0 and its contracts service applied it, so the network
+ * is usable when it says so.
  */
 export async function ensureFoundingChannel(
   channel: string,
-  departments: readonly NetworkDepartment[],
-  founderKeys: readonly DepartmentKeys[],
+  founders: readonly NetworkDepartment[],
 ): Promise<{ created: boolean }> {
-  const first = departments[0];
+  const first = founders[0];
   let created = false;
   if (typeof (await headHeight(first.urls.ledger, channel, first.token)) !== 'number') {
-    const genesis = signTx(
-      {
-        v: 1,
-        channel,
-        type: 'channel.genesis',
-        from: founderKeys[0].department,
-        nonce: 0,
-        ts: Date.now(),
-        payload: {
-          kind: 'alliance',
-          members: founderKeys.map((k) => ({
-            id: k.department,
-            ed25519: k.ed25519.publicKey,
-            x25519: k.x25519.publicKey,
-          })),
-          policy: FOUNDING_POLICY,
-        },
-      },
-      ed25519Signer(founderKeys[0].ed25519.privateKey),
-    );
-    const response = await fetch(`${first.urls.ledger}/v1/channels`, {
+    const response = await fetch(`${first.urls.ledger}/v1/channels/${channel}/genesis`, {
       method: 'POST',
       headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(genesis),
+      body: JSON.stringify({
+        kind: 'alliance',
+        members: founders.map(({ running: { keys } }) => ({
+          id: keys.department,
+          ed25519: keys.ed25519.publicKey,
+          x25519: keys.x25519.publicKey,
+        })),
+        policy: FOUNDING_POLICY,
+      }),
     });
     // 409: the genesis of an earlier, interrupted first start is already in the log.
     if (response.status !== 202 && response.status !== 409) {
       throw new NetworkStartError(`creating channel ${channel} failed: ${response.status} ${await response.text()}`);
     }
     created = response.status === 202;
+    await response.body?.cancel();
   }
   await Promise.all(
-    departments.map(async (d) => {
+    founders.map(async (d) => {
       await waitUntil(
         `${d.id}'s ledger to commit block 0 of ${channel}`,
         async () => typeof (await headHeight(d.urls.ledger, channel, d.token)) === 'number',

@@ -1,10 +1,9 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AccordError, writeFileAtomic } from '@accord/service-kit';
 import { z } from 'zod';
-import { readNetworkFile } from './network-file';
+import { networkControlTokenFile, readNetworkFile } from './network-file';
 import type { RunningNetwork } from './network.launcher';
 
 /** The local network's control API (docs/network.md): loopback only, its own token. */
@@ -12,11 +11,6 @@ export const NETWORK_CONTROL_PATH = '/v1/network';
 
 const addDepartmentBody = z.strictObject({ id: z.string() });
 const MAX_BODY_BYTES = 4096;
-
-/** `<dataDir>/network-control-token`: the bearer token of the control API (0600), created on first start. */
-export function networkControlTokenFile(dataDir: string): string {
-  return join(dataDir, 'network-control-token');
-}
 
 export async function ensureNetworkControlToken(dataDir: string): Promise<string> {
   const file = networkControlTokenFile(dataDir);
@@ -67,7 +61,7 @@ export async function startControlServer(
       });
     }
     if (req.method === 'GET' && path === NETWORK_CONTROL_PATH) {
-      return reply(res, 200, await readNetworkFile(network.dataDir));
+      return reply(res, 200, readNetworkFile(network.dataDir));
     }
     if (req.method === 'POST' && path === `${NETWORK_CONTROL_PATH}/departments`) {
       const body = addDepartmentBody.safeParse(await readJsonBody(req));

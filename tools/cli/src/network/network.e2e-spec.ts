@@ -66,7 +66,7 @@ describe.each([
     for (const department of network.departments) expect(await genesisHash(network, department)).toBe(genesis);
 
     // network.json describes what runs, for the CLI and the console.
-    const file = await readNetworkFile(dataDir);
+    const file = readNetworkFile(dataDir);
     expect(file?.departments.map((d) => [d.id, d.founder, d.urls.ledger])).toEqual(
       network.departments.map((d) => [d.id, true, d.urls.ledger]),
     );

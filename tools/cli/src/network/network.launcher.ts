@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { EventBus } from '@accord/event-bus';
-import type { DepartmentKeys, LogLevel } from '@accord/service-kit';
+import type { LogLevel } from '@accord/service-kit';
 import type { DestinationStream } from 'pino';
 import { ensureFoundingChannel } from './founding-channel';
+import { startNetworkConsole } from './network-console';
 import { ensureNetworkControlToken, startControlServer, type ControlServer } from './network-control.server';
 import { NetworkConfigError, NetworkStartError } from './network.errors';
 import { startNetworkDepartment, type DepartmentStartContext, type NetworkDepartment } from './network-department';
-import { readNetworkFile, writeNetworkFile, type NetworkFile } from './network-file';
+import { NetworkFileError, networkFilePath, readNetworkFile, type NetworkFile } from './network-file';
 import { planNetwork, validateDepartmentId, type ClusterInfra, type NetworkPlan } from './network.options';
 import {
   assertPortFree,
@@ -36,16 +37,8 @@ export interface StartNetworkOptions {
   readonly logDestination?: DestinationStream;
   /** Progress lines for a person watching the start. */
   readonly report?: (message: string) => void;
-  /**
-   * Serves the operator console on the console port once the departments
-   * run; returns its URL and a close function. Injected so the network
-   * stays independent of the console's package.
-   */
-  readonly startConsole?: (
-    departments: readonly NetworkDepartment[],
-    port: number,
-    host: string,
-  ) => Promise<ConsoleHandle>;
+  /** Serve the operator console on the console port (default true). */
+  readonly console?: boolean;
 }
 
 export interface ConsoleHandle {
@@ -91,7 +84,7 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
       ...(options.departments ? { departments: options.departments } : {}),
       ...(options.channel ? { channel: options.channel } : {}),
     },
-    await readNetworkFile(dataDir),
+    existingNetworkFile(dataDir),
     dataDir,
   );
   await assertNetworkPortsFree(host, basePort, plan.departments.length);
@@ -137,6 +130,8 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     ...(options.cluster ? { cluster: options.cluster } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
+  const startConsole = () =>
+    startNetworkConsole(departments, networkPorts.console(basePort), host, busLog.pino.child({ service: 'console' }));
   const stopAll = async (): Promise<void> => {
     await consoleHandle?.close().catch(() => undefined);
     for (const department of [...departments].reverse()) await department.running.close();
@@ -149,12 +144,14 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
       report(`starting ${id} (${SERVICE_NAMES.join(', ')})`);
       departments.push(await startNetworkDepartment({ id, founder, slot }, context()));
     }
-    const founders = departments.filter((d) => d.founder);
-    const founderKeys: DepartmentKeys[] = founders.map((d) => d.running.keys);
     report(`checking channel ${plan.channel}`);
-    ({ created: channelCreated } = await ensureFoundingChannel(plan.channel, founders, founderKeys));
-    if (options.startConsole) {
-      consoleHandle = await options.startConsole(departments, networkPorts.console(basePort), host);
+    ({ created: channelCreated } = await ensureFoundingChannel(
+      plan.channel,
+      departments.filter((d) => d.founder),
+    ));
+    if (options.console !== false) {
+      report('starting the console');
+      consoleHandle = await startConsole();
     }
   } catch (error) {
     await stopAll().catch(() => undefined);
@@ -173,7 +170,7 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     controlUrl: `http://${host}:${networkPorts.control(basePort)}`,
     departments: departments.map((d) => ({ id: d.id, founder: d.founder, urls: d.urls, tokenFile: d.tokenFile })),
   });
-  await writeNetworkFile(dataDir, file());
+  await writeNetworkFile(kit, dataDir, file());
 
   let closing: Promise<void> | undefined;
   let adding: Promise<unknown> = Promise.resolve();
@@ -193,7 +190,12 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     report(`starting ${id} (${SERVICE_NAMES.join(', ')})`);
     const department = await startNetworkDepartment({ id, founder: false, slot }, context());
     departments.push(department);
-    await writeNetworkFile(dataDir, file());
+    await writeNetworkFile(kit, dataDir, file());
+    // The console lists the departments it was started with: start it again with the new one.
+    if (consoleHandle) {
+      await consoleHandle.close();
+      consoleHandle = await startConsole();
+    }
     return department;
   };
 
@@ -242,3 +244,20 @@ async function assertNetworkPortsFree(host: string, basePort: number, slots: num
 }
 
 export type { NetworkPlan };
+
+function existingNetworkFile(dataDir: string): NetworkFile | undefined {
+  try {
+    return readNetworkFile(dataDir);
+  } catch (error) {
+    if (error instanceof NetworkFileError) throw new NetworkConfigError(error.message);
+    throw error;
+  }
+}
+
+async function writeNetworkFile(
+  kit: Pick<typeof import('@accord/service-kit'), 'writeFileAtomic'>,
+  dataDir: string,
+  file: NetworkFile,
+): Promise<void> {
+  await kit.writeFileAtomic(networkFilePath(dataDir), `${JSON.stringify(file, null, 2)}\n`, 0o644);
+}

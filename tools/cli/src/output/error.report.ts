@@ -2,6 +2,7 @@ import { ProtocolError } from '@accord/protocol';
 import { ApiError, ServiceUnreachableError } from '../api/api.errors';
 import type { ResolvedProfile } from '../api/department.profile';
 import {
+  CliCommandError,
   CliInputError,
   CliIo,
   EXIT_BAD_INPUT,
@@ -35,6 +36,7 @@ export function describeError(error: unknown): ErrorReport {
     return { exitCode: EXIT_UNAVAILABLE, message: error.message, next: unreachableNext(error.profile) };
   }
   if (error instanceof CliInputError) return { exitCode: EXIT_BAD_INPUT, message: error.message, next: error.next };
+  if (error instanceof CliCommandError) return { exitCode: error.exitCode, message: error.message, next: error.next };
   if (error instanceof ProtocolError) return { exitCode: EXIT_BAD_INPUT, message: error.message };
   return {
     exitCode: EXIT_INTERNAL,

@@ -30,7 +30,7 @@ export async function startTestNetwork(options: TestNetworkOptions = {}): Promis
   const { cluster, ...rest } = options;
   const run = randomBytes(3).toString('hex');
   // A restart (network.json present) keeps what the data directory recorded.
-  const fresh = cluster === true && (await readNetworkFile(dataDir)) === undefined;
+  const fresh = cluster === true && readNetworkFile(dataDir) === undefined;
   const departments =
     options.departments ?? (fresh ? ['health', 'transport', 'public-security'].map((d) => `${d}-${run}`) : undefined);
   const channel = options.channel ?? (fresh ? `alliance-${run}` : undefined);
