@@ -310,8 +310,17 @@ describe('accord department commands on a local network', () => {
         JSON.stringify({
           version: 1,
           channel: 'alliance',
+          mode: 'embedded',
+          basePort: 9,
+          consoleUrl: 'http://127.0.0.1:9',
+          controlUrl: 'http://127.0.0.1:10',
           departments: [
-            { id: 'health', urls: urlsOf('http://127.0.0.1:9'), tokenFile: network.departments[0].tokenFile },
+            {
+              id: 'health',
+              founder: true,
+              urls: urlsOf('http://127.0.0.1:9'),
+              tokenFile: network.departments[0].tokenFile,
+            },
           ],
         }),
       );
