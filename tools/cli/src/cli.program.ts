@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { addGlobalConnectionOptions } from './api/connection.options';
 import { CliCommand, CliContext, CliIo, EXIT_BAD_INPUT } from './cli.context';
 import { commands as defaultCommands } from './commands';
 import { reportError } from './output/error.report';
@@ -14,6 +15,7 @@ export function buildProgram(context: CliContext, commands: readonly CliCommand[
       writeErr: (text) => context.io.err(text.replace(/\n$/, '')),
     })
     .showHelpAfterError('(run accord --help for usage)');
+  addGlobalConnectionOptions(program);
   for (const command of commands) command.register(program, context);
   return program;
 }

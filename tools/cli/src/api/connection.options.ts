@@ -28,3 +28,33 @@ export function addConnectionOptions(command: Command): Command {
 export function connect(options: ConnectionOptions, context: CliContext): DepartmentApi {
   return new DepartmentApi(resolveProfile(options, context.env));
 }
+
+/** The connection options a user may also give before the command (`accord --dept health channel list`). */
+const GLOBAL_CONNECTION_OPTIONS = ['dept', 'profiles', 'dataDir', 'token'] as const;
+
+/**
+ * Accepts `--dept`, `--profiles`, `--data-dir` and `--token` on the program
+ * too, as the hints print them (`accord --dept education channel join
+ * alliance`), and hands them to the command that runs when it declares the
+ * same option: commander parses a program option wherever it stands on the
+ * line, so without this a command would never see it. A value the command
+ * got on the line itself is kept; one it only has from its environment or
+ * its default gives way to the line's.
+ */
+export function addGlobalConnectionOptions(program: Command): Command {
+  program
+    .option('--dept <name>', 'department (as on every department command)')
+    .option('--profiles <file>', 'profiles file (as on every department command)')
+    .option('--data-dir <dir>', "a local network's data dir (as on every department command)")
+    .option('--token <token>', 'API token (as on every department command)');
+  return program.hook('preAction', (root, command) => {
+    if (command === root) return;
+    for (const key of GLOBAL_CONNECTION_OPTIONS) {
+      const value: unknown = root.getOptionValue(key);
+      if (value === undefined || root.getOptionValueSource(key) !== 'cli') continue;
+      if (!command.options.some((option) => option.attributeName() === key)) continue;
+      if (command.getOptionValueSource(key) === 'cli') continue;
+      command.setOptionValueWithSource(key, value, 'cli');
+    }
+  });
+}
