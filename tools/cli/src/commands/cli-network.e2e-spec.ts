@@ -42,7 +42,7 @@ describe.each([
   let channel: string;
   /** The run suffix of ids created by the tests (empty on the embedded default). */
   let suffix: string;
-  /** A token of health with the `user` role only, for the 403 cases. */
+  /** A token of health with the `user` role only (made with `accord token create`), for the 403 cases. */
   let readerToken: string;
 
   async function accord(...argv: string[]): Promise<Run> {
@@ -426,7 +426,8 @@ describe.each([
       expect(proposed.code).toBe(0);
       expect(proposed.out).toMatch(/committed in block \d+ \(index \d+\): validity valid/);
       proposalTx = /\(proposal ([0-9a-f]{64})\)/.exec(proposed.out)?.[1] ?? '';
-      const [proposal] = await openProposals(transport);
+      // Each ledger applies a block on its own: another department sees the proposal a moment later.
+      const proposal = await eventually(async () => (await openProposals(transport)).at(0));
       expect(proposal).toMatchObject({
         id: proposalTx,
         type: 'policy.change',
@@ -438,11 +439,14 @@ describe.each([
 
       const vote = await accord('channel', 'vote', channel, proposalTx, '--yes', '--wait', '--dept', transport);
       expect(vote).toMatchObject({ code: 0, out: expect.stringMatching(/validity valid$/) });
-      const members = json<{ policy: { maxTxPerBlock: number } }>(
-        await accord('channel', 'members', channel, '--dept', security, '--json'),
-      );
-      expect(members.policy.maxTxPerBlock).toBe(64);
-      expect(await openProposals(health)).toEqual([]);
+      const policy = await eventually(async () => {
+        const members = json<{ policy: { maxTxPerBlock: number } }>(
+          await accord('channel', 'members', channel, '--dept', security, '--json'),
+        );
+        return members.policy.maxTxPerBlock === 64 ? members.policy : undefined;
+      });
+      expect(policy).toMatchObject({ maxTxPerBlock: 64 });
+      expect(await openProposals(security)).toEqual([]);
       // A second vote on a closed proposal: rejected, with the service's code.
       const late = await accord('channel', 'vote', channel, proposalTx, '--yes', '--dept', security);
       expect(late.code).toBe(5);
@@ -486,23 +490,25 @@ describe.each([
       const join = await accord('--dept', education, 'channel', 'join', channel, '--wait');
       expect(join.code).toBe(0);
       expect(join.out).toMatch(/validity valid$/);
-      const [proposal] = await openProposals(health);
+      const proposal = await eventually(async () => (await openProposals(health)).at(0));
       expect(proposal).toMatchObject({
         type: 'member.join',
         applicant: { id: education },
         tally: { yes: 0, approveAt: 2 },
       });
       for (const founder of [health, transport]) {
+        await eventually(async () => (await openProposals(founder)).at(0));
         const vote = await accord('--dept', founder, 'channel', 'vote', channel, proposal.id, '--yes', '--wait');
         expect(vote).toMatchObject({ code: 0, out: expect.stringMatching(/validity valid$/) });
       }
-      expect(await activeMembers(health)).toEqual([education, health, security, transport].sort());
-      // The new member's own ledger applies the channel too.
-      const mine = await eventually(async () => {
-        const ids = await activeMembers(education);
-        return ids.includes(education) ? ids : undefined;
-      });
-      expect(mine).toHaveLength(4);
+      // Every ledger, the new member's own included, applies the admission.
+      for (const dept of [health, transport, security, education]) {
+        const ids = await eventually(async () => {
+          const active = await activeMembers(dept);
+          return active.includes(education) ? active : undefined;
+        });
+        expect(ids).toEqual([education, health, security, transport].sort());
+      }
       const table = await accord('channel', 'members', channel, '--dept', transport);
       expect(table.out).toMatch(new RegExp(`\\n${education}\\s+active\\s+\\d+:\\d+`));
     });
