@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-// The console runs inside the CLI's local network (which loads it by name); only this spec reaches into the CLI.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the console runs inside the CLI's local network (which loads it by name); only this spec reaches into the CLI, for its test fixture
 import { startTestNetwork, type TestNetwork } from '../../cli/src/network/testing';
 import { expectJson, get, post, waitUntil, type CallingDepartment } from './testing/service-calls';
 
@@ -289,11 +288,7 @@ describe.each([
       'adding the applicant department',
     );
     const applicant = network.departments.find((d) => d.id === applicantId)!;
-    await expectJson(
-      post(applicant, 'ledger', `/v1/channels/${network.channel}/join`, {}),
-      202,
-      'requesting to join',
-    );
+    await expectJson(post(applicant, 'ledger', `/v1/channels/${network.channel}/join`, {}), 202, 'requesting to join');
     type Open = { proposals: { id: string; type: string; applicant?: { id: string }; votes: { member: string }[] }[] };
     const openJoin = async (): Promise<Open['proposals'][number] | undefined> => {
       const { proposals } = await expectJson<Open>(
