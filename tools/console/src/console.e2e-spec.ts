@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the console runs inside the CLI's local network (which loads it by name); only this spec reaches into the CLI, for its test fixture
-import { startTestNetwork, type TestNetwork } from '../../cli/src/network/testing';
+import { startTestNetwork, type TestNetwork } from '@accord/cli/testing';
 import { expectJson, get, post, waitUntil, type CallingDepartment } from './testing/service-calls';
 
 /*
