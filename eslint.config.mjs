@@ -48,6 +48,11 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service'])] },
   },
   {
+    // End-to-end specs run whole local networks: they may use the CLI's test fixtures (`@accord/cli/testing`).
+    files: ['tools/*/src/**/*.e2e-spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:tools'])] },
+  },
+  {
     // The protocol, ledger, rules, event-contract and data-plane cores are pure: no frameworks, no I/O, no clocks or randomness.
     files: [
       'libs/protocol/src/**/*.ts',

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Embedded mode in one command, on a fresh machine: installs npm dependencies
-# when node_modules is missing or older than package-lock.json, builds, then
-# runs ONE department's four services in one process (`accord up`) until
-# Ctrl-C. Arguments go to `accord up`, e.g.
-#   bash scripts/start.sh --department health --base-port 7200 --data-dir .accord
-# Data (PGlite databases, keys, dev API token) lands in ./.accord/<department>/.
+# The local network in one command, on a fresh machine: installs npm
+# dependencies when node_modules is missing or older than package-lock.json,
+# builds (services, CLI, the console's front end), then runs `accord up`:
+# three departments' services, the founding channel and the console in one
+# process, until Ctrl-C (docs/network.md). Arguments go to `accord up`, e.g.
+#   bash scripts/start.sh --departments tax,police --base-port 8100 --data-dir /tmp/net
+# Data (PGlite databases, keys, API tokens, logs) lands in ./.accord/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,6 +20,6 @@ bash scripts/ensure-deps.sh
 
 cli=tools/cli/dist/main.js
 [[ -f $cli ]] || { echo "[accord] $cli is missing after the build" >&2; exit 1; }
-echo "[accord] starting embedded mode (accord up $*)" >&2
+echo "[accord] starting the local network (accord up $*)" >&2
 # exec: Ctrl-C and SIGTERM reach node directly, which shuts down gracefully.
 exec node "$cli" up "$@"

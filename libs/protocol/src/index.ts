@@ -6,6 +6,7 @@ export * from './json/canonical-json.parser';
 export * from './encoding/hex.codec';
 export * from './schema/protocol.schema';
 export * from './crypto/random.port';
+export * from './crypto/crypto-random';
 export * from './crypto/sha256.crypto';
 export * from './crypto/ed25519.crypto';
 export * from './crypto/x25519.crypto';

@@ -2,7 +2,8 @@ import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node
 import { fromHex, isHex, toHex } from '../encoding/hex.codec';
 import { ProtocolError } from '../errors/protocol.errors';
 import { KeyObjectCache } from './key-object.cache';
-import { cryptoRandom, drawRandom, RandomSource } from './random.port';
+import { cryptoRandom } from './crypto-random';
+import { drawRandom, RandomSource } from './random.port';
 
 export const ED25519_PUBLIC_KEY_BYTES = 32;
 export const ED25519_SEED_BYTES = 32;

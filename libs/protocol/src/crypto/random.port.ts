@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../errors/protocol.errors';
 
 /**
@@ -7,8 +6,6 @@ import { ProtocolError } from '../errors/protocol.errors';
  * so tests can pass a deterministic source.
  */
 export type RandomSource = (length: number) => Uint8Array;
-
-export const cryptoRandom: RandomSource = (length) => randomBytes(length);
 
 export function drawRandom(random: RandomSource, length: number): Uint8Array {
   const bytes = random(length);

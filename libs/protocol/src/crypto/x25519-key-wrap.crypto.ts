@@ -5,7 +5,8 @@ import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalBytes } from '../json/canonical-json.codec';
 import { isPlainObject, JsonObject } from '../json/json.types';
 import { hexSchema, parseWithSchema } from '../schema/protocol.schema';
-import { cryptoRandom, drawRandom, RandomSource } from './random.port';
+import { cryptoRandom } from './crypto-random';
+import { drawRandom, RandomSource } from './random.port';
 import { x25519PrivateKeyObject, x25519PublicKey, x25519PublicKeyObject, X25519_KEY_BYTES } from './x25519.crypto';
 
 export const DATA_KEY_BYTES = 32;

@@ -2,7 +2,8 @@ import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { fromHex, toHex } from '../encoding/hex.codec';
 import { ProtocolError } from '../errors/protocol.errors';
 import { KeyObjectCache } from './key-object.cache';
-import { cryptoRandom, drawRandom, RandomSource } from './random.port';
+import { cryptoRandom } from './crypto-random';
+import { drawRandom, RandomSource } from './random.port';
 
 export const X25519_KEY_BYTES = 32;
 

@@ -1,5 +1,6 @@
 import { assertEd25519PublicKey, Ed25519KeyPair, generateEd25519KeyPair } from '../crypto/ed25519.crypto';
-import { cryptoRandom, RandomSource } from '../crypto/random.port';
+import { cryptoRandom } from '../crypto/crypto-random';
+import { RandomSource } from '../crypto/random.port';
 import { generateX25519KeyPair, X25519KeyPair, x25519PublicKeyObject } from '../crypto/x25519.crypto';
 import { ProtocolError } from '../errors/protocol.errors';
 import { parseWithSchema } from '../schema/protocol.schema';

@@ -80,7 +80,9 @@ describe('resolveProfile', () => {
     it('refuses a network file of another version', () => {
       const dataDir = join(files.dir, 'old');
       files.write('old/network.json', { version: 2, channel: 'alliance', departments: [] });
-      expect(inputError(() => resolveProfile({ dataDir }, env)).message).toContain('unsupported version 2');
+      expect(inputError(() => resolveProfile({ dataDir }, env)).message).toContain(
+        'incompatible version of Accord (network file version 2',
+      );
     });
   });
 

@@ -3,6 +3,7 @@ import { tokenCommand } from './admin/token.command';
 import { datasetCommand } from './catalog/dataset.command';
 import { searchCommand } from './catalog/search.command';
 import { channelCommand } from './channel/channel.command';
+import { demoCommand } from './demo.command';
 import { fetchCommand } from './data/fetch.command';
 import { uploadCommand } from './data/upload.command';
 import { keygenCommand } from './keygen.command';
@@ -22,6 +23,7 @@ export const commands: readonly CliCommand[] = [
   keygenCommand,
   upCommand,
   networkCommand,
+  demoCommand,
   profileCommand,
   statusCommand,
   channelCommand,

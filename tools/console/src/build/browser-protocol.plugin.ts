@@ -14,7 +14,7 @@ export const PROTOCOL_SUBSTITUTES: Readonly<Record<string, string>> = {
   'crypto/ed25519.crypto.ts': 'ed25519.browser.ts',
   'crypto/x25519.crypto.ts': 'x25519.browser.ts',
   'crypto/sha256.crypto.ts': 'sha256.browser.ts',
-  'crypto/random.port.ts': 'random.browser.ts',
+  'crypto/crypto-random.ts': 'crypto-random.browser.ts',
   'merkle/merkle.hasher.ts': 'merkle-hasher.browser.ts',
 };
 

@@ -6,14 +6,14 @@ import * as nodeEd25519 from '@accord/protocol/src/crypto/ed25519.crypto';
 import * as nodeMerkle from '@accord/protocol/src/merkle/merkle.hasher';
 import * as nodeSha256 from '@accord/protocol/src/crypto/sha256.crypto';
 import * as nodeX25519 from '@accord/protocol/src/crypto/x25519.crypto';
-import * as nodeRandom from '@accord/protocol/src/crypto/random.port';
+import * as nodeRandom from '@accord/protocol/src/crypto/crypto-random';
 import { verifyTxProof, type TxProof } from '@accord/protocol';
 import { deterministicRandom, TestChain, testMember } from '@accord/protocol/testing';
 import * as browserEd25519 from '../../web/protocol/ed25519.browser';
 import * as browserMerkle from '../../web/protocol/merkle-hasher.browser';
 import * as browserSha256 from '../../web/protocol/sha256.browser';
 import * as browserX25519 from '../../web/protocol/x25519.browser';
-import * as browserRandom from '../../web/protocol/random.browser';
+import * as browserRandom from '../../web/protocol/crypto-random.browser';
 import { browserBuildOptions } from './web-bundle';
 import { CONSOLE_ROOT } from './web-dist';
 

@@ -1,3 +1,4 @@
+import { href } from '../app/router';
 import { useConsole } from '../app/console-context';
 import { useApi } from '../app/use-api';
 import { Badge, JsonBlock, Loaded, Short } from '../components/status';
@@ -17,12 +18,27 @@ interface Members {
   }[];
 }
 
+interface Vote {
+  readonly member: string;
+  readonly approve: boolean;
+  readonly at: { readonly height: number; readonly index: number };
+}
+
+/** An open proposal as the ledger lists it (ledger-core proposalSchema plus its tally). */
+type Proposal = {
+  readonly id: string;
+  readonly proposer: string;
+  readonly openedAt: { readonly height: number; readonly index: number };
+  readonly expiresAtHeight: number;
+  readonly votes: readonly Vote[];
+  readonly tally: { yes: number; no: number; activeMembers: number; approveAt: number; rejectAt: number };
+} & (
+  | { readonly type: 'member.join'; readonly applicant: { readonly id: string; readonly ed25519: string } }
+  | { readonly type: 'policy.change'; readonly policy: Record<string, unknown> }
+);
+
 interface Proposals {
-  readonly proposals: readonly (Record<string, unknown> & {
-    readonly id?: string;
-    readonly kind?: string;
-    readonly tally?: { yes: number; no: number; activeMembers: number; approveAt: number; rejectAt: number };
-  })[];
+  readonly proposals: readonly Proposal[];
 }
 
 /** Members of the channel with their status and keys, its policy, and the open proposals with their tallies. */
@@ -87,22 +103,71 @@ export function GovernancePage() {
             <p>No open proposal.</p>
           ) : (
             <ul class="cards">
-              {p.proposals.map((proposal, i) => (
-                <li key={proposal.id ?? i}>
-                  <strong>{String(proposal.kind ?? proposal.type ?? 'proposal')}</strong>{' '}
-                  {proposal.tally && (
-                    <span>
-                      — {proposal.tally.yes} yes, {proposal.tally.no} no of {proposal.tally.activeMembers} (approved at{' '}
-                      {proposal.tally.approveAt}, rejected at {proposal.tally.rejectAt})
-                    </span>
-                  )}
-                  <JsonBlock summary="Details" value={proposal} />
-                </li>
+              {p.proposals.map((proposal) => (
+                <ProposalCard
+                  key={proposal.id}
+                  proposal={proposal}
+                  active={members.data?.members.filter((m) => m.status === 'active').map((m) => m.id)}
+                />
               ))}
             </ul>
           )
         }
       </Loaded>
     </section>
+  );
+}
+
+/** One open proposal: what it asks, who voted how and where, who has not voted yet, and how far it is from a decision. */
+function ProposalCard({ proposal, active }: { readonly proposal: Proposal; readonly active?: readonly string[] }) {
+  const voted = new Set(proposal.votes.map((v) => v.member));
+  const awaiting = active?.filter((id) => !voted.has(id));
+  const title = proposal.type === 'member.join' ? `Admission of ${proposal.applicant.id}` : 'Policy change';
+  return (
+    <li aria-label={title}>
+      <p>
+        <strong>{title}</strong> <Badge tone="warn">open</Badge> — proposed by {proposal.proposer} in block{' '}
+        <a href={href('block', { height: proposal.openedAt.height })}>#{proposal.openedAt.height}</a> (
+        <a href={href('tx', { id: proposal.id })}>proposal tx</a>), votes count until block #{proposal.expiresAtHeight}
+      </p>
+      <p>
+        {proposal.tally.yes} yes, {proposal.tally.no} no of {proposal.tally.activeMembers} members: approved at{' '}
+        {proposal.tally.approveAt} yes, rejected at {proposal.tally.rejectAt} no.
+        {awaiting && awaiting.length > 0 && <> Not voted yet: {awaiting.join(', ')}.</>}
+      </p>
+      {proposal.votes.length === 0 ? (
+        <p class="muted">No vote yet.</p>
+      ) : (
+        <table class="data compact" aria-label={`Votes on: ${title}`}>
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col">Vote</th>
+              <th scope="col">In block</th>
+            </tr>
+          </thead>
+          <tbody>
+            {proposal.votes.map((vote) => (
+              <tr key={vote.member}>
+                <td>{vote.member}</td>
+                <td>
+                  <Badge tone={vote.approve ? 'ok' : 'bad'}>{vote.approve ? 'approve' : 'reject'}</Badge>
+                </td>
+                <td>
+                  <a href={href('block', { height: vote.at.height })}>#{vote.at.height}</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {proposal.type === 'member.join' ? (
+        <p>
+          Applicant's signing key: <Short value={proposal.applicant.ed25519} />
+        </p>
+      ) : (
+        <JsonBlock summary="Proposed policy" value={proposal.policy} />
+      )}
+    </li>
   );
 }

@@ -89,9 +89,11 @@ function ProofPanel({ txId, channel }: { readonly txId: string; readonly channel
     <section aria-labelledby="proof-title" class="panel">
       <h2 id="proof-title">Proof</h2>
       <p>
-        The ledger's proof (<code>GET /v1/txs/{txId.slice(0, 8)}…/proof</code>) shows the tx is in its block, the block
-        is attested by the departments, and the tx is signed by its sender. Verifying here runs the protocol's own
-        verifier in your browser: nothing is taken on the ledger's word.
+        The ledger's proof bundle (<code>GET /v1/txs/{txId.slice(0, 8)}…/proof-bundle</code>) shows the tx is in its
+        block, the block is attested by the departments, and the tx is signed by its sender; it comes with the members'
+        keys and the quorum of the channel policy at that block. Verifying here runs the protocol's own verifier in your
+        browser: the verdict is not the ledger's word (the keys are the ledger's view of the members: compare them with
+        the Governance page).
       </p>
       <button type="button" onClick={() => void verify()} disabled={busy} aria-describedby="proof-result">
         {busy ? 'Verifying…' : 'Verify in the browser'}
@@ -109,7 +111,11 @@ function ProofPanel({ txId, channel }: { readonly txId: string; readonly channel
             <strong>Proof INVALID ({check.code}).</strong> {check.reason}
           </div>
         )}
-        {material && <p class="muted">Keys and quorum: {material.source}.</p>}
+        {material && (
+          <p class="muted" data-testid="proof-source">
+            Keys and quorum: {material.source}.
+          </p>
+        )}
         {material && <JsonBlock summary="Proof as fetched" value={material.proof} />}
       </div>
     </section>

@@ -2,7 +2,8 @@
 import { ed25519 } from '@noble/curves/ed25519';
 import { fromHex, isHex, toHex } from '@accord/protocol/src/encoding/hex.codec';
 import { ProtocolError } from '@accord/protocol/src/errors/protocol.errors';
-import { cryptoRandom, drawRandom, type RandomSource } from './random.browser';
+import { drawRandom, type RandomSource } from '@accord/protocol/src/crypto/random.port';
+import { cryptoRandom } from './crypto-random.browser';
 
 /*
  * Browser stand-in for libs/protocol/src/crypto/ed25519.crypto.ts (same

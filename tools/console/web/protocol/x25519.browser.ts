@@ -1,7 +1,8 @@
 /* eslint-disable no-restricted-imports -- the browser bundle imports the protocol's modules one by one: its entry point also exports the key-wrap module, whose AES-GCM/HKDF node:crypto calls have no browser stand-in (docs/console.md) */
 import { x25519 } from '@noble/curves/ed25519';
 import { fromHex, toHex } from '@accord/protocol/src/encoding/hex.codec';
-import { cryptoRandom, drawRandom, type RandomSource } from './random.browser';
+import { drawRandom, type RandomSource } from '@accord/protocol/src/crypto/random.port';
+import { cryptoRandom } from './crypto-random.browser';
 
 /*
  * Browser stand-in for libs/protocol/src/crypto/x25519.crypto.ts (same
