@@ -140,10 +140,15 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
 
   let channelCreated = false;
   try {
-    for (const [slot, { id, founder }] of plan.departments.entries()) {
-      report(`starting ${id} (${SERVICE_NAMES.join(', ')})`);
-      departments.push(await startNetworkDepartment({ id, founder, slot }, context()));
-    }
+    // The departments start side by side (each its own lock, keys, ports and databases):
+    // most of a service's start is waiting on PGlite and the log, so the starts overlap.
+    report(`starting ${plan.departments.map((d) => d.id).join(', ')} (${SERVICE_NAMES.join(', ')} each)`);
+    const starts = await Promise.allSettled(
+      plan.departments.map(({ id, founder }, slot) => startNetworkDepartment({ id, founder, slot }, context())),
+    );
+    for (const start of starts) if (start.status === 'fulfilled') departments.push(start.value);
+    const failed = starts.find((start) => start.status === 'rejected');
+    if (failed) throw failed.reason;
     report(`checking channel ${plan.channel}`);
     ({ created: channelCreated } = await ensureFoundingChannel(
       plan.channel,
