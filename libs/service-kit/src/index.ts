@@ -79,6 +79,7 @@ export {
 
 export {
   ReadinessRegistry,
+  NotReadyError,
   type ReadinessCheck,
   type ReadinessResult,
   type CheckOutcome,
@@ -142,7 +143,7 @@ export { StoredCheckpoints, projectionSubscription } from './events/stored-check
 export { EventBusContext } from './events/event-bus.context';
 export { EventBusTransport, type EventBusTransportOptions } from './events/event-bus.transport';
 export { EventBusClient, EVENT_PATTERN_HEADER, type EmittedEvents } from './events/event-bus.client';
-export { startEventTransport } from './events/event-transport.starter';
+export { startEventTransport, type ConsumerReadiness } from './events/event-transport.starter';
 export { DEFAULT_READER_TIMINGS, type ReaderStatus, type ReaderTimings } from './events/topic.reader';
 export { TracedEventBus, traceHeaders, messageSpanContext, spanRelation, inSpanOf } from './events/trace-context';
 export { LedgerClient, LedgerUnavailableError, type LedgerTxStatus } from './ledger-api/ledger.client';

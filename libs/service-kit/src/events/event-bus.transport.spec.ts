@@ -198,7 +198,45 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     const ready = await request(url).get('/health/ready').expect(200);
     expect(ready.body.info.events).toEqual({
       status: 'up',
+      consumers: [{ consumer: 'notes', topic: 'notes.a', state: 'live', lag: 0 }],
       parked: [{ consumer: 'notes', topic: 'notes.a', parked: 1 }],
+    });
+  });
+
+  it('measures the consumer lag: a gauge at /metrics and the readiness details, down until it is 0', async () => {
+    const lagOf = async (url: string): Promise<number | undefined> => {
+      const metrics = await request(url).get('/metrics').expect(200);
+      const series = /^accord_events_consumer_lag\{([^}]*)\} (\d+)$/m.exec(metrics.text);
+      if (series === null) return undefined;
+      expect(series[1]).toContain('consumer="notes"');
+      expect(series[1]).toContain('topic="notes.a"');
+      expect(series[1]).toContain('accord_service="notes"');
+      return Number(series[2]);
+    };
+    let release: () => void = () => undefined;
+    world.hold = new Promise((resolve) => (release = resolve));
+    await bus.ensureTopic('notes.a');
+    await bus.publish('notes.a', ['1', '2', '3', '4', '5'].map(note));
+    const { url } = await start();
+    await until('the first batch in flight', () => world.contexts.length === 1);
+    // Records appended while the handler holds its batch: measured at the reader's next step.
+    await bus.publish('notes.a', ['6', '7'].map(note));
+
+    expect(await lagOf(url)).toBe(5);
+    const behind = await request(url).get('/health/ready').expect(503);
+    expect(behind.body.error.events).toEqual({
+      status: 'down',
+      message: 'notes on notes.a: catching-up',
+      consumers: [{ consumer: 'notes', topic: 'notes.a', state: 'catching-up', lag: 5 }],
+    });
+
+    release();
+    await until('seven notes', () => notesOn('notes.a').length === 7);
+    await until('no lag', async () => (await lagOf(url)) === 0);
+    const ready = await request(url).get('/health/ready').expect(200);
+    expect(ready.body.info.events).toEqual({
+      status: 'up',
+      consumers: [{ consumer: 'notes', topic: 'notes.a', state: 'live', lag: 0 }],
     });
   });
 
@@ -215,6 +253,9 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
       return res.status === 503 && /retrying/.test(res.body.error?.events?.message) ? res : undefined;
     });
     expect(down.body.error.events.message).toMatch(/^notes on notes\.a: retrying \(.*connection lost/);
+    expect(down.body.error.events.consumers).toEqual([
+      { consumer: 'notes', topic: 'notes.a', state: 'retrying', lag: 1 },
+    ]);
     await until('the note applied', () => notesOn('notes.a').length === 1);
     await until('ready', async () => (await request(url).get('/health/ready')).status === 200);
     expect(await bus.endOffset(deadLetterTopic('test-dept', 'notes')).catch(() => 0)).toBe(0);

@@ -18,6 +18,8 @@ export interface ReaderTimings {
   readonly retryMaxMs: number;
   /** Attempts of a batch whose handler fails for another reason than an unavailable dependency, before it is parked. */
   readonly maxAttempts: number;
+  /** Least time between two measurements of the log end while the reader has work (consumer lag). */
+  readonly lagCheckMs: number;
 }
 
 export const DEFAULT_READER_TIMINGS: ReaderTimings = {
@@ -25,6 +27,7 @@ export const DEFAULT_READER_TIMINGS: ReaderTimings = {
   retryInitialMs: 100,
   retryMaxMs: 5000,
   maxAttempts: 5,
+  lagCheckMs: 1000,
 };
 
 export interface TopicReaderDeps {
@@ -48,6 +51,11 @@ export interface ReaderStatus {
   readonly nextOffset: number | null;
   /** The log end when the reader started: it is catching up until it got there. */
   readonly catchUpTo: number | null;
+  /**
+   * Messages between the log end and the reader's next offset, as of the
+   * reader's last measurement (null until it opened the topic).
+   */
+  readonly lag: number | null;
   readonly parked: number;
   readonly lastError?: string;
 }
@@ -60,6 +68,12 @@ export interface ReaderStatus {
  * transaction may have committed). A batch whose handler keeps failing for
  * another reason than an unavailable dependency is retried one message at a
  * time, and the message that still fails is parked with its error.
+ *
+ * It also keeps the consumer lag current without a loop of its own: an
+ * empty read means the reader is at the log end (lag 0, nothing to ask);
+ * while it has work — batches, retries — it measures the log end at most
+ * every `lagCheckMs`. So an idle reader costs no extra call, and a scrape
+ * reads the last value synchronously.
  */
 export class TopicReader {
   private running: Promise<void> | undefined;
@@ -68,6 +82,11 @@ export class TopicReader {
   private state: ReaderStatus['state'] = 'starting';
   private next: number | null = null;
   private catchUpTo: number | null = null;
+  /** The last next offset known, kept while `next` is cleared to re-read the checkpoint. */
+  private position: number | null = null;
+  private logEnd: number | null = null;
+  private logEndCheckedAt = 0;
+  private measuring: Promise<void> | undefined;
   private parked = 0;
   private lastError: string | undefined;
   /** After a batch kept failing: one message at a time up to this offset, so only the culprit is parked. */
@@ -88,6 +107,7 @@ export class TopicReader {
     this.stopping = true;
     this.wake?.();
     await this.running;
+    await this.measuring;
   }
 
   status(): ReaderStatus {
@@ -97,6 +117,7 @@ export class TopicReader {
       state: this.state,
       nextOffset: this.next,
       catchUpTo: this.catchUpTo,
+      lag: this.position === null || this.logEnd === null ? null : Math.max(0, this.logEnd - this.position),
       parked: this.parked,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
     };
@@ -118,11 +139,13 @@ export class TopicReader {
         );
         if (batch.length === 0) {
           this.state = 'live';
+          this.atLogEnd(from);
           await this.sleep(timings.idleMs);
           continue;
         }
         await this.take(batch);
         this.next = batch[batch.length - 1].offset + 1;
+        this.measureLag(this.next);
         if (this.state !== 'live') this.state = this.next >= (this.catchUpTo ?? 0) ? 'live' : 'catching-up';
         this.lastError = undefined;
         backoff = timings.retryInitialMs;
@@ -134,6 +157,7 @@ export class TopicReader {
         this.state = 'retrying';
         this.lastError = error instanceof Error ? error.message : String(error);
         this.next = null; // the handler's transaction may have committed: read the checkpoint again
+        this.measureLag(this.position);
         if (!unavailable && attempts >= timings.maxAttempts && batch.length > 0) {
           attempts = 0;
           if (batch.length > 1) this.singlesUntil = batch[batch.length - 1].offset + 1;
@@ -152,9 +176,12 @@ export class TopicReader {
 
   private async open(): Promise<void> {
     await this.deps.bus.ensureTopic(this.topic);
-    this.next = await this.deps.subscription.checkpoints.next(this.topic);
-    this.catchUpTo ??= await this.deps.bus.endOffset(this.topic);
-    if (this.state === 'starting') this.state = this.next >= this.catchUpTo ? 'live' : 'catching-up';
+    const next = await this.deps.subscription.checkpoints.next(this.topic);
+    const end = await this.deps.bus.endOffset(this.topic);
+    this.next = next;
+    this.catchUpTo ??= end;
+    this.noteLogEnd(end, next);
+    if (this.state === 'starting') this.state = next >= this.catchUpTo ? 'live' : 'catching-up';
   }
 
   /** Parks what does not parse, delivers the rest (or only moves the checkpoint when nothing is left). */
@@ -219,6 +246,39 @@ export class TopicReader {
       this.deps.log.warn({ err: parkError, topic: this.topic }, 'parking failed; retrying the batch');
       await this.sleep(this.deps.timings.retryMaxMs);
     }
+  }
+
+  /** An empty read from `next`: the log ends there, so the reader has no lag. */
+  private atLogEnd(next: number): void {
+    this.position = next;
+    this.logEnd = Math.max(this.logEnd ?? next, next);
+  }
+
+  /**
+   * The reader is at `position` with work to do: its lag is the log end
+   * minus that. The log end is measured again in the background (the loop
+   * never waits for it, so a batch costs no extra round trip and a slow
+   * bus cannot hold up a retry or a stop) unless it was measured within
+   * `lagCheckMs`; a failed measurement keeps the last value.
+   */
+  private measureLag(position: number | null): void {
+    this.position = position;
+    if (position !== null && this.logEnd !== null) this.logEnd = Math.max(this.logEnd, position);
+    if (this.measuring !== undefined || Date.now() - this.logEndCheckedAt < this.deps.timings.lagCheckMs) return;
+    this.logEndCheckedAt = Date.now();
+    this.measuring = this.deps.bus
+      .endOffset(this.topic)
+      .then((end) => {
+        this.logEnd = Math.max(end, this.position ?? 0);
+      })
+      .catch(() => undefined) // the bus is unavailable: the read or the retry reports it
+      .finally(() => (this.measuring = undefined));
+  }
+
+  private noteLogEnd(end: number, position: number): void {
+    this.position = position;
+    this.logEnd = Math.max(end, position);
+    this.logEndCheckedAt = Date.now();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * What a readiness check reports: resolve (optionally with details) when the
- * dependency is usable; throw, or resolve false, when it is not.
+ * dependency is usable; throw, or resolve false, when it is not (throw a
+ * NotReadyError to report details with the failure).
  */
 export type ReadinessCheck = () => Promise<boolean | void | Readonly<Record<string, unknown>>>;
 
@@ -12,6 +13,17 @@ export interface CheckOutcome {
 export interface ReadinessResult {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, CheckOutcome>>;
+}
+
+/** A check that is down, with the same details it reports when up (e.g. where each event consumer stands). */
+export class NotReadyError extends Error {
+  constructor(
+    message: string,
+    readonly details: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'NotReadyError';
+  }
 }
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -64,7 +76,8 @@ async function runBounded(check: ReadinessCheck): Promise<CheckOutcome> {
     if (outcome === false) return { status: 'down', message: 'reported unhealthy' };
     return typeof outcome === 'object' && outcome !== null ? { ...outcome, status: 'up' } : { status: 'up' };
   } catch (error) {
-    return { status: 'down', message: error instanceof Error ? error.message : String(error) };
+    const details = error instanceof NotReadyError ? error.details : {};
+    return { ...details, status: 'down', message: error instanceof Error ? error.message : String(error) };
   } finally {
     clearTimeout(timer);
   }
