@@ -33,8 +33,12 @@ describe('storage-gateway service in cluster mode', () => {
       database: { status: 'up' },
       bus: { status: 'up' },
       objectStore: { status: 'up' },
-      events: { status: 'up' },
+      events: { status: 'up', consumers: expect.any(Array) },
     });
+    // Every projection reader is live, with its lag measured.
+    for (const consumer of res.body.info.events.consumers)
+      expect(consumer).toEqual({ consumer: expect.any(String), topic: expect.any(String), state: 'live', lag: expect.any(Number) });
+    expect(res.body.info.events.consumers.length).toBeGreaterThan(0);
   });
 
   it('reports cluster mode and keeps its tables in its own schema', async () => {

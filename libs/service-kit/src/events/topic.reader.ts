@@ -85,7 +85,7 @@ export class TopicReader {
   /** The last next offset known, kept while `next` is cleared to re-read the checkpoint. */
   private position: number | null = null;
   private logEnd: number | null = null;
-  private logEndCheckedAt = 0;
+  private logEndCheckedAt = -Infinity;
   private measuring: Promise<void> | undefined;
   private parked = 0;
   private lastError: string | undefined;
@@ -264,8 +264,8 @@ export class TopicReader {
   private measureLag(position: number | null): void {
     this.position = position;
     if (position !== null && this.logEnd !== null) this.logEnd = Math.max(this.logEnd, position);
-    if (this.measuring !== undefined || Date.now() - this.logEndCheckedAt < this.deps.timings.lagCheckMs) return;
-    this.logEndCheckedAt = Date.now();
+    if (this.measuring !== undefined || performance.now() - this.logEndCheckedAt < this.deps.timings.lagCheckMs) return;
+    this.logEndCheckedAt = performance.now();
     this.measuring = this.deps.bus
       .endOffset(this.topic)
       .then((end) => {
@@ -278,7 +278,7 @@ export class TopicReader {
   private noteLogEnd(end: number, position: number): void {
     this.position = position;
     this.logEnd = Math.max(end, position);
-    this.logEndCheckedAt = Date.now();
+    this.logEndCheckedAt = performance.now();
   }
 
   private sleep(ms: number): Promise<void> {
