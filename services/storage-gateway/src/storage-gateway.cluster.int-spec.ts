@@ -37,7 +37,12 @@ describe('storage-gateway service in cluster mode', () => {
     });
     // Every projection reader is live, with its lag measured.
     for (const consumer of res.body.info.events.consumers)
-      expect(consumer).toEqual({ consumer: expect.any(String), topic: expect.any(String), state: 'live', lag: expect.any(Number) });
+      expect(consumer).toEqual({
+        consumer: expect.any(String),
+        topic: expect.any(String),
+        state: 'live',
+        lag: expect.any(Number),
+      });
     expect(res.body.info.events.consumers.length).toBeGreaterThan(0);
   });
 
