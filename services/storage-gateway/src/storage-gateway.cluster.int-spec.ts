@@ -47,12 +47,16 @@ describe('storage-gateway service in cluster mode', () => {
   });
 
   it('reports cluster mode and keeps its tables in its own schema', async () => {
-    await request(sut.url).get('/v1/info').set('Authorization', `Bearer ${sut.tokens.sysadmin}`).expect(200, {
-      service: 'storage-gateway',
-      department: env.ACCORD_DEPARTMENT,
-      version: '0.1.0',
-      mode: 'cluster',
-    });
+    await request(sut.url)
+      .get('/v1/info')
+      .set('Authorization', `Bearer ${sut.tokens.sysadmin}`)
+      .expect(200, {
+        service: 'storage-gateway',
+        department: env.ACCORD_DEPARTMENT,
+        version: '0.1.0',
+        mode: 'cluster',
+        principal: { name: 'sysadmin', roles: ['sysadmin'] },
+      });
     const tables: { table_name: string }[] = await sut.service.app
       .get(DataSource)
       .query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [env.ACCORD_DATABASE_SCHEMA]);
