@@ -6,7 +6,8 @@
 #   venv/               PyPI kubernetes-validate (bundles the Kubernetes schemas)
 #   crd-validate/       npm @kubernetes-models/prometheus-operator, whose
 #                       validators are generated from the prometheus-operator
-#                       CRD schemas (ServiceMonitor, PrometheusRule)
+#                       CRD schemas (ServiceMonitor, PrometheusRule), and npm
+#                       yaml to read the rendered manifests (validate-crds.mjs)
 # Each tool records its pinned version next to it (<tool>.version); changing a
 # pin below rebuilds only that tool. Go's build and module caches live under
 # ~/.cache/accord/go, so a rebuild after a pin change mostly relinks.
@@ -28,6 +29,7 @@ HELM_UNITTEST_VERSION=v1.1.2
 UNITTEST_DEFAULT_KUBE_MINOR=30
 KUBERNETES_VALIDATE_VERSION=1.37.0
 CRD_MODELS_VERSION=6.0.0
+YAML_VERSION=2.9.1
 
 ACCORD_CACHE="${ACCORD_CACHE:-$HOME/.cache/accord}"
 BIN="$ACCORD_CACHE/bin"
@@ -124,16 +126,16 @@ ensure_kubernetes_validate() {
 # Kept out of the repository's lockfile on purpose: only the chart checks use
 # it, from their own folder in the cache.
 ensure_crd_models() {
-  local stamp="$CRD_DIR/models.version" t0=$SECONDS
-  stamp_ok "$stamp" "$CRD_MODELS_VERSION" && [[ -d "$CRD_DIR/node_modules/@kubernetes-models/prometheus-operator" ]] && return 0
+  local stamp="$CRD_DIR/models.version" t0=$SECONDS pins="$CRD_MODELS_VERSION yaml@$YAML_VERSION"
+  stamp_ok "$stamp" "$pins" && [[ -d "$CRD_DIR/node_modules/@kubernetes-models/prometheus-operator" ]] && return 0
   command -v npm >/dev/null || die "npm is needed for the CRD validators; none on PATH"
   log "installing @kubernetes-models/prometheus-operator $CRD_MODELS_VERSION into $CRD_DIR"
   mkdir -p "$CRD_DIR"
   [[ -f "$CRD_DIR/package.json" ]] || echo '{ "name": "accord-crd-validate", "private": true }' >"$CRD_DIR/package.json"
   npm install --prefix "$CRD_DIR" --no-audit --no-fund --save-exact \
-    "@kubernetes-models/prometheus-operator@$CRD_MODELS_VERSION" >"$LOGS/crd-models-install.log" 2>&1 ||
+    "@kubernetes-models/prometheus-operator@$CRD_MODELS_VERSION" "yaml@$YAML_VERSION" >"$LOGS/crd-models-install.log" 2>&1 ||
     { tail -n 30 "$LOGS/crd-models-install.log" >&2; die "npm install of the CRD validators failed"; }
-  echo "$CRD_MODELS_VERSION" >"$stamp"
+  echo "$pins" >"$stamp"
   log "CRD validators installed in $((SECONDS - t0)) s"
 }
 
@@ -150,7 +152,7 @@ main() {
   echo "helm: $("$BIN/helm" version --short)"
   echo "helm-unittest: $("$BIN/helm-unittest" --help >/dev/null && cat "$BIN/helm-unittest.version")"
   echo "kubernetes-validate: $("$VENV/bin/kubernetes-validate" --version)"
-  echo "@kubernetes-models/prometheus-operator: $(cat "$CRD_DIR/models.version")"
+  echo "@kubernetes-models/prometheus-operator, yaml: $(cat "$CRD_DIR/models.version")"
 }
 
 main "$@"
