@@ -20,13 +20,15 @@ RUN --mount=type=cache,target=/root/.npm \
     npm install --no-save --no-audit --no-fund --loglevel=error
 RUN npx tsc -b tsconfig.build.json
 # Per image: the console's front end, type-checked and bundled by esbuild into tools/console/dist/web.
+# A RUN of its own so the layers above stay the ones every image shares.
+# hadolint ignore=DL3059
 RUN npm run build -w @accord/console --silent
 
 FROM build AS runtime
 # Per image: the workspace whose production dependencies (and nothing else) node_modules keeps.
 RUN --mount=type=cache,target=/root/.npm \
     rm -rf node_modules libs/*/node_modules services/*/node_modules tools/*/node_modules \
-    && npm install --no-save --no-audit --no-fund --loglevel=error --omit=dev --workspace tools/console \
+    && npm install --no-save --no-audit --no-fund --loglevel=error --omit=dev --workspace=tools/console \
     && find libs services tools -mindepth 2 -maxdepth 2 ! -name package.json ! -name dist ! -name node_modules -exec rm -rf {} + \
     && find libs services tools -path '*/dist/*' \( -name '*.d.ts' -o -name '*.d.ts.map' -o -name '*.tsbuildinfo' \) -delete
 

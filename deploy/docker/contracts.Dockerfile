@@ -24,7 +24,7 @@ FROM build AS runtime
 # Per image: the workspace whose production dependencies (and nothing else) node_modules keeps.
 RUN --mount=type=cache,target=/root/.npm \
     rm -rf node_modules libs/*/node_modules services/*/node_modules tools/*/node_modules \
-    && npm install --no-save --no-audit --no-fund --loglevel=error --omit=dev --workspace services/contracts \
+    && npm install --no-save --no-audit --no-fund --loglevel=error --omit=dev --workspace=services/contracts \
     && find libs services tools -mindepth 2 -maxdepth 2 ! -name package.json ! -name dist ! -name node_modules -exec rm -rf {} + \
     && find libs services tools -path '*/dist/*' \( -name '*.d.ts' -o -name '*.d.ts.map' -o -name '*.tsbuildinfo' \) -delete
 
