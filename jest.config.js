@@ -35,7 +35,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/unit.setup.js'],
     },
     {
