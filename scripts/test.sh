@@ -20,6 +20,11 @@ NX_DAEMON=false NX_NO_CLOUD=true npx nx show projects >/dev/null
 npx eslint .
 npx prettier --check .
 
+echo "[accord] container images (hadolint) and Helm chart checks (lint, template, kubernetes-validate, helm-unittest, schema rejections, dashboards)" >&2
+chart_rc=0
+bash scripts/images/lint.sh || chart_rc=$?
+bash scripts/helm/check.sh || chart_rc=$?
+
 echo "[accord] unit tests" >&2
 results=$(mktemp -d)
 # Two workers: most specs wait on I/O (PGlite, the embedded log), so both cores stay busy.
@@ -44,5 +49,5 @@ echo "[accord] end-to-end tests (networks, CLI, demo, console; embedded and real
 e2e_rc=0
 npx jest --selectProjects e2e --ci --runInBand --forceExit --json --outputFile="$results/e2e.json" || e2e_rc=$?
 node scripts/test-summary.mjs "$results/unit.json" "$results/integration.json" "$results/e2e.json" || true
-echo "[accord] unit tests exit $unit_rc, integration tests exit $int_rc, end-to-end tests exit $e2e_rc" >&2
-(( unit_rc == 0 && int_rc == 0 && e2e_rc == 0 ))
+echo "[accord] unit tests exit $unit_rc, integration tests exit $int_rc, end-to-end tests exit $e2e_rc, image and chart checks exit $chart_rc" >&2
+(( unit_rc == 0 && int_rc == 0 && e2e_rc == 0 && chart_rc == 0 ))
