@@ -15,7 +15,10 @@ describe('Kafka security options', () => {
   it('passes SCRAM and PLAIN credentials to kafkajs', () => {
     const sasl = { mechanism: 'scram-sha-512', username: 'health', password: 'pw' } as const;
     expect(kafkaSecurityOptions({ tls: { ca: CA }, sasl })).toEqual({ ssl: { ca: [CA] }, sasl });
-    expect(kafkaSecurityOptions({ sasl: { ...sasl, mechanism: 'plain' } }).sasl).toEqual({ ...sasl, mechanism: 'plain' });
+    expect(kafkaSecurityOptions({ sasl: { ...sasl, mechanism: 'plain' } }).sasl).toEqual({
+      ...sasl,
+      mechanism: 'plain',
+    });
   });
 
   it('names every invalid setting and never the password', () => {
@@ -29,8 +32,8 @@ describe('Kafka security options', () => {
       'sasl.username must be a non-empty string',
       'sasl.password must be a non-empty string',
     ]);
-    expect(kafkaSecurityProblems({ tls: {}, sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' } })).toEqual(
-      [],
-    );
+    expect(
+      kafkaSecurityProblems({ tls: {}, sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' } }),
+    ).toEqual([]);
   });
 });

@@ -6,7 +6,9 @@ import { KAFKA_SASL_MECHANISMS, type KafkaEventBusConfig, type KafkaSaslConfig }
  * cluster used for group-less reads is built by the same Kafka client, so it
  * inherits both.
  */
-export function kafkaSecurityOptions(config: Pick<KafkaEventBusConfig, 'tls' | 'sasl'>): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+export function kafkaSecurityOptions(
+  config: Pick<KafkaEventBusConfig, 'tls' | 'sasl'>,
+): Pick<KafkaConfig, 'ssl' | 'sasl'> {
   const options: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
   if (config.tls !== undefined) options.ssl = config.tls.ca === undefined ? true : { ca: [config.tls.ca] };
   if (config.sasl !== undefined) options.sasl = saslOptions(config.sasl);
@@ -39,8 +41,10 @@ export function kafkaSecurityProblems(config: Pick<KafkaEventBusConfig, 'tls' | 
     const { mechanism, username, password } = (sasl ?? {}) as Record<string, unknown>;
     if (!(KAFKA_SASL_MECHANISMS as readonly unknown[]).includes(mechanism))
       problems.push(`sasl.mechanism must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}`);
-    if (typeof username !== 'string' || username.length === 0) problems.push('sasl.username must be a non-empty string');
-    if (typeof password !== 'string' || password.length === 0) problems.push('sasl.password must be a non-empty string');
+    if (typeof username !== 'string' || username.length === 0)
+      problems.push('sasl.username must be a non-empty string');
+    if (typeof password !== 'string' || password.length === 0)
+      problems.push('sasl.password must be a non-empty string');
   }
   return problems;
 }

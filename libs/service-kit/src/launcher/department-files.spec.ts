@@ -90,7 +90,10 @@ describe('department files', () => {
   it('refuses a seed form whose seeds are not 32 bytes of lower-case hex', () => {
     const bad = { v: 1, department: 'health', ed25519Seed: 'ab'.repeat(31), x25519Seed: 'AB'.repeat(32) };
     expect(() => loadDepartmentKeys(bad, 'seeds.json')).toThrow(
-      expect.objectContaining({ code: 'department_file_invalid', message: expect.stringMatching(/^seeds\.json is not/) }),
+      expect.objectContaining({
+        code: 'department_file_invalid',
+        message: expect.stringMatching(/^seeds\.json is not/),
+      }),
     );
   });
 
