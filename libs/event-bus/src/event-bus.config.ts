@@ -35,6 +35,19 @@ export interface KafkaEventBusConfig extends EventBusCommonConfig {
   readonly connectionTimeoutMs?: number;
   /** Broker request timeout (also the produce acks timeout). Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /** TLS to the brokers; `ca` (PEM) replaces the system CAs (e.g. Strimzi's cluster CA). Default: plain TCP. */
+  readonly tls?: { readonly ca?: string };
+  /** SASL authentication, e.g. a Strimzi KafkaUser with `authentication: scram-sha-512`. Default: none. */
+  readonly sasl?: KafkaSaslConfig;
+}
+
+/** The SASL mechanisms the bus supports (kafkajs built-ins that take a user name and password). */
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+
+export interface KafkaSaslConfig {
+  readonly mechanism: (typeof KAFKA_SASL_MECHANISMS)[number];
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface EmbeddedEventBusConfig extends EventBusCommonConfig {

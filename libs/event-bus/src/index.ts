@@ -12,8 +12,9 @@ export type {
   EventBusCommonConfig,
   EventBusConfig,
   KafkaEventBusConfig,
+  KafkaSaslConfig,
 } from './event-bus.config';
-export { DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_BATCH_SIZE } from './event-bus.config';
+export { DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_BATCH_SIZE, KAFKA_SASL_MECHANISMS } from './event-bus.config';
 export {
   EventBusClosedError,
   EventBusError,

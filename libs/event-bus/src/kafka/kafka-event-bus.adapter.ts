@@ -30,6 +30,7 @@ import {
 } from '../event-bus.validation';
 import { toEventBusError } from './kafka-errors.mapper';
 import { kafkaLogCreator } from './kafka-logger.mapper';
+import { kafkaSecurityOptions, kafkaSecurityProblems } from './kafka-security.mapper';
 import { commitOffsetOfIdleGroup, createInternalCluster, type InternalCluster } from './kafka-internal.cluster';
 import { KafkaLogReader } from './kafka-log.reader';
 import { KafkaSubscription, kafkaConsumerGroupId } from './kafka-subscription.consumer';
@@ -89,6 +90,7 @@ export class KafkaEventBus implements EventBus {
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(logger),
       retry: { initialRetryTime: 300, retries: 8 },
+      ...kafkaSecurityOptions(config),
     });
     const admin = kafka.admin();
     const producer = new IdempotentProducer(() =>
@@ -372,6 +374,7 @@ function resolveKafkaConfig(config: KafkaEventBusConfig): ResolvedKafkaConfig {
   problems.integer('maxWaitTimeMs', config?.maxWaitTimeMs, 0, 60_000);
   problems.integer('connectionTimeoutMs', config?.connectionTimeoutMs, 100, 600_000);
   problems.integer('requestTimeoutMs', config?.requestTimeoutMs, 1000, 600_000);
+  for (const problem of kafkaSecurityProblems(config ?? {})) problems.check(false, problem);
   const common = resolveCommonConfig(config ?? {}, problems);
   const sessionTimeoutMs = config?.sessionTimeoutMs ?? 30_000;
   const heartbeatIntervalMs = config?.heartbeatIntervalMs ?? Math.min(3000, Math.floor(sessionTimeoutMs / 3));

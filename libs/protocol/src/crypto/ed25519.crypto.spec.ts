@@ -3,6 +3,7 @@ import { ProtocolError } from '../errors/protocol.errors';
 import { deterministicRandom } from '../testing/deterministic-random';
 import {
   assertEd25519PublicKey,
+  ed25519KeyPairFromSeed,
   ed25519Signer,
   generateEd25519KeyPair,
   signEd25519,
@@ -36,6 +37,19 @@ describe('Ed25519', () => {
     expect(signer.sign(Buffer.from(v.message, 'hex'))).toBe(v.signature);
     expect(signEd25519(v.seed, Buffer.from(v.message, 'hex'))).toBe(v.signature);
     expect(verifyEd25519(v.publicKey, Buffer.from(v.message, 'hex'), v.signature)).toBe(true);
+  });
+
+  it.each(RFC8032)('derives the key pair of the RFC 8032 seed $seed', (v) => {
+    expect(ed25519KeyPairFromSeed(v.seed)).toEqual({ publicKey: v.publicKey, privateKey: v.seed });
+  });
+
+  it('refuses a seed that is not 32 bytes of lower-case hex', () => {
+    expect(() => ed25519KeyPairFromSeed(RFC8032[0].seed.slice(2))).toThrow(
+      expect.objectContaining({ code: 'hex.wrong_length' }),
+    );
+    expect(() => ed25519KeyPairFromSeed(RFC8032[0].seed.toUpperCase())).toThrow(
+      expect.objectContaining({ code: 'hex.invalid' }),
+    );
   });
 
   it('generates key pairs from the injected random source', () => {

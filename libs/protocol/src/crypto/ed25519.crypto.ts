@@ -28,8 +28,16 @@ export interface Ed25519Signer {
 const publicKeys = new KeyObjectCache(4096);
 
 export function generateEd25519KeyPair(random: RandomSource = cryptoRandom): Ed25519KeyPair {
-  const seed = toHex(drawRandom(random, ED25519_SEED_BYTES));
-  return { publicKey: ed25519Signer(seed).publicKey, privateKey: seed };
+  return ed25519KeyPairFromSeed(toHex(drawRandom(random, ED25519_SEED_BYTES)));
+}
+
+/**
+ * The key pair of an RFC 8032 seed (32 bytes, hex): any 32 bytes are a valid
+ * seed, so a seed made elsewhere (e.g. by a deployment tool) is a complete
+ * private key. Throws `hex.invalid` or `hex.wrong_length` unless the seed is 64 lower-case hex digits.
+ */
+export function ed25519KeyPairFromSeed(seedHex: string): Ed25519KeyPair {
+  return { publicKey: ed25519Signer(seedHex).publicKey, privateKey: seedHex };
 }
 
 export function ed25519Signer(privateKeyHex: string): Ed25519Signer {

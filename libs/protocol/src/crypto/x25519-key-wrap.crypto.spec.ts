@@ -1,7 +1,12 @@
 import * as fc from 'fast-check';
 import { ProtocolError } from '../errors/protocol.errors';
 import { deterministicRandom } from '../testing/deterministic-random';
-import { generateX25519KeyPair, x25519PrivateKeyObject, x25519PublicKey } from './x25519.crypto';
+import {
+  generateX25519KeyPair,
+  x25519KeyPairFromPrivateKey,
+  x25519PrivateKeyObject,
+  x25519PublicKey,
+} from './x25519.crypto';
 import { unwrapDataKey, WrappedKey, wrapDataKey } from './x25519-key-wrap.crypto';
 
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -30,6 +35,15 @@ describe('X25519 keys', () => {
     expect(x25519PublicKey(x25519PrivateKeyObject(bob))).toBe(
       'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f',
     );
+  });
+
+  it('derives the key pair of a raw private key (RFC 7748 §6.1) and refuses one that is not 32 bytes of hex', () => {
+    const alice = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a';
+    expect(x25519KeyPairFromPrivateKey(alice)).toEqual({
+      publicKey: '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
+      privateKey: alice,
+    });
+    expect(codeOf(() => x25519KeyPairFromPrivateKey(alice.slice(4)))).toBe('hex.wrong_length');
   });
 
   it('generates key pairs from the injected random source', () => {

@@ -19,8 +19,16 @@ export interface X25519KeyPair {
 const publicKeys = new KeyObjectCache(4096);
 
 export function generateX25519KeyPair(random: RandomSource = cryptoRandom): X25519KeyPair {
-  const privateKey = toHex(drawRandom(random, X25519_KEY_BYTES));
-  return { publicKey: x25519PublicKey(x25519PrivateKeyObject(privateKey)), privateKey };
+  return x25519KeyPairFromPrivateKey(toHex(drawRandom(random, X25519_KEY_BYTES)));
+}
+
+/**
+ * The key pair of a raw RFC 7748 private key (32 bytes, hex): any 32 bytes
+ * are a valid private key (clamped when used), so one made elsewhere is
+ * complete. Throws `hex.invalid` or `hex.wrong_length` unless it is 64 lower-case hex digits.
+ */
+export function x25519KeyPairFromPrivateKey(privateKeyHex: string): X25519KeyPair {
+  return { publicKey: x25519PublicKey(x25519PrivateKeyObject(privateKeyHex)), privateKey: privateKeyHex };
 }
 
 export function x25519PrivateKeyObject(privateKeyHex: string): KeyObject {

@@ -74,6 +74,76 @@ describe('loadConfig with the common service variables', () => {
     });
   });
 
+  describe('Kafka TLS and SASL', () => {
+    let dir: string;
+    let caFile: string;
+    const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const kafkaEnv: Env = { ...validEnv, ACCORD_BUS: 'kafka:k1:9093' };
+    const sasl: Env = {
+      ACCORD_BUS_SASL_MECHANISM: 'scram-sha-512',
+      ACCORD_BUS_SASL_USERNAME: 'health',
+      ACCORD_BUS_SASL_PASSWORD: 'hunter2',
+    };
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'accord-kafka-ca-'));
+      caFile = join(dir, 'ca.crt');
+      await writeFile(caFile, CA);
+      await writeFile(join(dir, 'not-pem'), 'hello');
+    });
+
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('adds TLS with the CA file, or with the system CAs, and SCRAM credentials to the Kafka bus', () => {
+      expect(loadConfig(schema, { ...kafkaEnv, ACCORD_BUS_TLS_CA_FILE: caFile, ...sasl }).bus).toEqual({
+        kind: 'kafka',
+        brokers: ['k1:9093'],
+        tls: { ca: CA },
+        sasl: { mechanism: 'scram-sha-512', username: 'health', password: 'hunter2' },
+      });
+      expect(loadConfig(schema, { ...kafkaEnv, ACCORD_BUS_TLS: 'true' }).bus).toEqual({
+        kind: 'kafka',
+        brokers: ['k1:9093'],
+        tls: {},
+      });
+      expect(loadConfig(schema, { ...kafkaEnv, ACCORD_BUS_TLS: 'false' }).bus).toEqual({
+        kind: 'kafka',
+        brokers: ['k1:9093'],
+      });
+    });
+
+    it('refuses a CA file that cannot be read or holds no certificate, and a bad mechanism', () => {
+      const problems = problemsOf({
+        ...kafkaEnv,
+        ACCORD_BUS_TLS: 'yes',
+        ACCORD_BUS_TLS_CA_FILE: join(dir, 'not-pem'),
+        ACCORD_BUS_SASL_MECHANISM: 'gssapi',
+      });
+      const reasons = Object.fromEntries(problems.map((p) => [p.variable, p.reason]));
+      expect(reasons.ACCORD_BUS_TLS).toBe('must be true or false');
+      expect(reasons.ACCORD_BUS_TLS_CA_FILE).toMatch(/not-pem: must be a PEM file with at least one CERTIFICATE$/);
+      expect(reasons.ACCORD_BUS_SASL_MECHANISM).toBe('must be one of scram-sha-512, scram-sha-256, plain');
+      expect(problemsOf({ ...kafkaEnv, ACCORD_BUS_TLS_CA_FILE: join(dir, 'missing') })[0].reason).toMatch(
+        /missing: could not be read$/,
+      );
+    });
+
+    it('refuses SASL variables given in part, a CA file with TLS off, and security without Kafka', () => {
+      expect(problemsOf({ ...kafkaEnv, ACCORD_BUS_SASL_USERNAME: 'health' })).toEqual([
+        { variable: 'ACCORD_BUS_SASL_MECHANISM', reason: 'is required with ACCORD_BUS_SASL_USERNAME' },
+        { variable: 'ACCORD_BUS_SASL_PASSWORD', reason: 'is required with ACCORD_BUS_SASL_USERNAME' },
+      ]);
+      expect(problemsOf({ ...kafkaEnv, ACCORD_BUS_TLS: 'false', ACCORD_BUS_TLS_CA_FILE: caFile })).toEqual([
+        { variable: 'ACCORD_BUS_TLS_CA_FILE', reason: 'is set while ACCORD_BUS_TLS=false' },
+      ]);
+      const embedded = problemsOf({ ...validEnv, ACCORD_BUS_TLS: 'true', ...sasl });
+      expect(embedded.map((p) => p.variable)).toEqual(['ACCORD_BUS_TLS', ...Object.keys(sasl)]);
+      expect(embedded[0].reason).toBe('is only used with ACCORD_BUS=kafka:<host:port>,...');
+    });
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig(schema, {
       ...validEnv,

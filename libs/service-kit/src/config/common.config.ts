@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { KAFKA_SASL_MECHANISMS } from '@accord/event-bus';
 import { z } from 'zod';
 import { readApiTokenFileSync } from '../auth/api-token-file';
 import { parseApiTokenList, type ApiTokenEntry } from '../auth/api-token.model';
@@ -26,8 +28,26 @@ export type DatabaseSpec =
   | { readonly kind: 'pglite'; readonly dataDir: string };
 
 export type BusSpec =
-  | { readonly kind: 'kafka'; readonly brokers: readonly string[] }
+  | {
+      readonly kind: 'kafka';
+      readonly brokers: readonly string[];
+      /** TLS to the brokers (ACCORD_BUS_TLS, ACCORD_BUS_TLS_CA_FILE); absent: plain TCP. */
+      readonly tls?: KafkaTlsSpec;
+      /** SASL authentication (ACCORD_BUS_SASL_*); absent: none. */
+      readonly sasl?: KafkaSaslSpec;
+    }
   | { readonly kind: 'embedded'; readonly dataDir: string };
+
+/** `ca`: the PEM certificates to trust instead of the system CAs (e.g. Strimzi's cluster CA). */
+export interface KafkaTlsSpec {
+  readonly ca?: string;
+}
+
+export interface KafkaSaslSpec {
+  readonly mechanism: (typeof KAFKA_SASL_MECHANISMS)[number];
+  readonly username: string;
+  readonly password: string;
+}
 
 /**
  * Where the department's API tokens come from: the inline list of
@@ -111,6 +131,25 @@ export const busVar = z.string().transform((raw, ctx): BusSpec => {
   return z.NEVER;
 });
 
+/** A PEM file of CA certificates, read at start (a mounted Secret does not change under a running pod's config). */
+export const pemCaFileVar = z.string().transform((raw, ctx): string => {
+  const path = resolve(raw);
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `${path}: could not be read` });
+    return z.NEVER;
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    ctx.addIssue({ code: 'custom', message: `${path}: must be a PEM file with at least one CERTIFICATE` });
+    return z.NEVER;
+  }
+  return pem;
+});
+
+const booleanVar = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
 /** JSON array `[{"name":"alice","sha256":"<hex>","roles":["provider"]}]` (hashes only, never tokens). */
 export const apiTokensVar = z.string().transform((raw, ctx): readonly ApiTokenEntry[] => {
   const result = parseApiTokenList(raw);
@@ -151,6 +190,13 @@ export function commonEnvShape(options: CommonShapeOptions) {
       z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier'),
     ),
     ACCORD_BUS: optionalVar(busVar),
+    ACCORD_BUS_TLS: optionalVar(booleanVar),
+    ACCORD_BUS_TLS_CA_FILE: optionalVar(pemCaFileVar),
+    ACCORD_BUS_SASL_MECHANISM: optionalVar(
+      z.enum(KAFKA_SASL_MECHANISMS, { error: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` }),
+    ),
+    ACCORD_BUS_SASL_USERNAME: optionalVar(z.string().min(1)),
+    ACCORD_BUS_SASL_PASSWORD: optionalVar(z.string().min(1)),
     ACCORD_API_TOKENS: optionalVar(apiTokensVar),
     ACCORD_API_TOKENS_FILE: optionalVar(apiTokensFileVar),
     ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT: optionalVar(urlVar),
@@ -181,7 +227,7 @@ export function toCommonConfig(service: string, env: CommonEnv): CommonConfig {
     httpPort: env.ACCORD_HTTP_PORT,
     logLevel: env.ACCORD_LOG_LEVEL,
     database,
-    bus: env.ACCORD_BUS ?? { kind: 'embedded', dataDir: resolve(dataDir, '_bus') },
+    bus: busSpecOf(env, dataDir),
     apiTokens: apiTokenSourceOf(env),
     ...(env.ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.ACCORD_OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
   };
@@ -207,6 +253,55 @@ function apiTokenSourceOf(env: Pick<CommonEnv, 'ACCORD_API_TOKENS' | 'ACCORD_API
           : 'set exactly one of ACCORD_API_TOKENS_FILE (token store file) or ACCORD_API_TOKENS (inline list); both are set',
     },
   ]);
+}
+
+type BusEnv = Pick<
+  CommonEnv,
+  | 'ACCORD_BUS'
+  | 'ACCORD_BUS_TLS'
+  | 'ACCORD_BUS_TLS_CA_FILE'
+  | 'ACCORD_BUS_SASL_MECHANISM'
+  | 'ACCORD_BUS_SASL_USERNAME'
+  | 'ACCORD_BUS_SASL_PASSWORD'
+>;
+
+const SASL_VARIABLES = ['ACCORD_BUS_SASL_MECHANISM', 'ACCORD_BUS_SASL_USERNAME', 'ACCORD_BUS_SASL_PASSWORD'] as const;
+
+/**
+ * The bus with its Kafka security settings. TLS is on with ACCORD_BUS_TLS=true
+ * or a CA file; SASL needs its three variables together. Security variables
+ * without a Kafka bus, or contradicting each other, are refused rather than
+ * ignored: a department must never talk to Kafka less securely than asked.
+ */
+function busSpecOf(env: BusEnv, dataDir: string): BusSpec {
+  const bus = env.ACCORD_BUS ?? { kind: 'embedded', dataDir: resolve(dataDir, '_bus') };
+  const problems: ConfigProblem[] = [];
+  const securityVariables = (['ACCORD_BUS_TLS', 'ACCORD_BUS_TLS_CA_FILE', ...SASL_VARIABLES] as const).filter(
+    (name) => env[name] !== undefined,
+  );
+  if (bus.kind !== 'kafka') {
+    for (const variable of securityVariables)
+      problems.push({ variable, reason: 'is only used with ACCORD_BUS=kafka:<host:port>,...' });
+    if (problems.length > 0) throw new ConfigError(problems);
+    return bus;
+  }
+  if (env.ACCORD_BUS_TLS === false && env.ACCORD_BUS_TLS_CA_FILE !== undefined) {
+    problems.push({ variable: 'ACCORD_BUS_TLS_CA_FILE', reason: 'is set while ACCORD_BUS_TLS=false' });
+  }
+  const saslSet = SASL_VARIABLES.filter((name) => env[name] !== undefined);
+  if (saslSet.length > 0) {
+    for (const variable of SASL_VARIABLES.filter((name) => env[name] === undefined))
+      problems.push({ variable, reason: `is required with ${saslSet.join(', ')}` });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const tlsOn = env.ACCORD_BUS_TLS === true || env.ACCORD_BUS_TLS_CA_FILE !== undefined;
+  const { ACCORD_BUS_SASL_MECHANISM: mechanism, ACCORD_BUS_SASL_USERNAME: username } = env;
+  const password = env.ACCORD_BUS_SASL_PASSWORD;
+  return {
+    ...bus,
+    ...(tlsOn ? { tls: env.ACCORD_BUS_TLS_CA_FILE === undefined ? {} : { ca: env.ACCORD_BUS_TLS_CA_FILE } } : {}),
+    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+  };
 }
 
 /**

@@ -47,6 +47,8 @@ export class EventBusModule {
                       kind: 'kafka',
                       brokers: spec.brokers,
                       clientId: `accord-${ctx.department}-${ctx.service}`,
+                      ...(spec.tls ? { tls: spec.tls } : {}),
+                      ...(spec.sasl ? { sasl: spec.sasl } : {}),
                       logger,
                     }
                   : { kind: 'embedded', dataDir: spec.dataDir, logger, clock },

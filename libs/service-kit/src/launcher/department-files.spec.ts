@@ -72,6 +72,31 @@ describe('department files', () => {
     expect(await ensureDepartmentKeys(layout, 'health')).toEqual({ keys, created: false });
   });
 
+  it('reads the seed form (two private keys, public keys derived) as the Helm chart generates it', async () => {
+    const { ed25519, x25519 } = generateMemberKeys();
+    const seeds = { v: 1, department: 'health', ed25519Seed: ed25519.privateKey, x25519Seed: x25519.privateKey };
+    expect(loadDepartmentKeys(seeds, 'seeds.json')).toEqual({ department: 'health', ed25519, x25519 });
+
+    const layout = departmentLayout(dataDir, 'health');
+    await ensureDepartmentKeys(layout, 'health');
+    await writeFile(layout.keysFile, JSON.stringify(seeds));
+    expect(await ensureDepartmentKeys(layout, 'health')).toEqual({
+      keys: { department: 'health', ed25519, x25519 },
+      created: false,
+    });
+    await expect(ensureDepartmentKeys(layout, 'finance')).rejects.toThrow(/belongs to department "health"/);
+  });
+
+  it('refuses a seed form whose seeds are not 32 bytes of lower-case hex', () => {
+    const bad = { v: 1, department: 'health', ed25519Seed: 'ab'.repeat(31), x25519Seed: 'AB'.repeat(32) };
+    expect(() => loadDepartmentKeys(bad, 'seeds.json')).toThrow(
+      expect.objectContaining({
+        code: 'department_file_invalid',
+        message: expect.stringMatching(/^seeds\.json is not/),
+      }),
+    );
+  });
+
   it('refuses a key file whose public entry does not match its keys, naming the reason', () => {
     const { ed25519, x25519 } = generateMemberKeys();
     const file = {

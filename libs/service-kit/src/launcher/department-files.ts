@@ -1,11 +1,13 @@
 import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
+  ed25519KeyPairFromSeed,
   encodeMemberKeyFile,
   generateEd25519KeyPair,
   generateX25519KeyPair,
   isProtocolError,
   parseMemberKeyFile,
+  x25519KeyPairFromPrivateKey,
   type Ed25519KeyPair,
   type X25519KeyPair,
 } from '@accord/protocol';
@@ -84,6 +86,20 @@ const legacyKeysFileSchema = z.strictObject({
   x25519: keyPair,
 });
 
+/**
+ * The seed form: only the two private keys, as 32 random bytes in hex each
+ * (any 32 bytes are a valid Ed25519 seed and X25519 private key); the public
+ * halves are derived when it is loaded. It is what a deployment tool that
+ * cannot compute Ed25519/X25519 public keys can write, e.g. the Helm chart's
+ * generated key Secret (deploy/helm/accord). Read, never written.
+ */
+const seedKeysFileSchema = z.strictObject({
+  v: z.literal(1),
+  department: z.string(),
+  ed25519Seed: hex32,
+  x25519Seed: hex32,
+});
+
 /** Loads the department's key pairs, generating and storing them (0600) on first use. */
 export async function ensureDepartmentKeys(
   layout: DepartmentLayout,
@@ -111,10 +127,21 @@ export async function ensureDepartmentKeys(
 
 /**
  * Parses a department key file: the format `accord keygen --out` writes
- * (protocol's parseMemberKeyFile), or the launcher's earlier shape
- * `{v: 1, department, ed25519, x25519}`. Throws `department_file_invalid`.
+ * (protocol's parseMemberKeyFile), the seed form
+ * `{v: 1, department, ed25519Seed, x25519Seed}` (public keys derived), or the
+ * launcher's earlier shape `{v: 1, department, ed25519, x25519}`. Throws
+ * `department_file_invalid`.
  */
 export function loadDepartmentKeys(content: unknown, source: string): DepartmentKeys {
+  const seeds = seedKeysFileSchema.safeParse(content);
+  if (seeds.success) {
+    const { department, ed25519Seed, x25519Seed } = seeds.data;
+    return {
+      department,
+      ed25519: ed25519KeyPairFromSeed(ed25519Seed),
+      x25519: x25519KeyPairFromPrivateKey(x25519Seed),
+    };
+  }
   const legacy = legacyKeysFileSchema.safeParse(content);
   if (legacy.success) {
     const { department, ed25519, x25519 } = legacy.data;
