@@ -35,7 +35,9 @@ describe("the chart's dashboards", () => {
   it.each(dashboards.map((d) => [d.file, d.dashboard] as const))(
     '%s filters every query by the $department variable',
     (file, dashboard) => {
-      for (const { where, expr } of dashboardExpressions(file, dashboard).filter((e) => !e.where.includes('variable department')))
+      for (const { where, expr } of dashboardExpressions(file, dashboard).filter(
+        (e) => !e.where.includes('variable department'),
+      ))
         expect(`${where}: ${expr}`).toMatch(/accord_department="\$department"/);
     },
   );
@@ -87,12 +89,14 @@ describe("the chart's alert rules", () => {
   });
 
   it('names what is missing', () => {
-    expect(rulesProblems({ groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'x > 0' }, { record: 'r' }] }] })).toEqual([
-      'A: severity label missing',
-      'A: summary annotation missing',
-      'A: description annotation missing',
-      'g: a rule that is not an alert',
-    ]);
+    expect(rulesProblems({ groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'x > 0' }, { record: 'r' }] }] })).toEqual(
+      [
+        'A: severity label missing',
+        'A: summary annotation missing',
+        'A: description annotation missing',
+        'g: a rule that is not an alert',
+      ],
+    );
   });
 });
 

@@ -72,7 +72,12 @@ export function dashboardProblems(dashboard: unknown): string[] {
     const targets = arrayOf(panel.targets);
     if (targets.length === 0) problems.push(`${name}: no targets`);
     for (const target of targets)
-      if (!isObject(target) || typeof target.refId !== 'string' || typeof target.expr !== 'string' || target.expr === '')
+      if (
+        !isObject(target) ||
+        typeof target.refId !== 'string' ||
+        typeof target.expr !== 'string' ||
+        target.expr === ''
+      )
         problems.push(`${name}: a target without refId or expr`);
   }
   return problems;
@@ -141,7 +146,10 @@ export function ruleExpressions(rules: unknown): UsedExpression[] {
     .filter(isObject)
     .flatMap((group) => arrayOf(group.rules).filter(isObject))
     .filter((rule) => typeof rule.expr === 'string')
-    .map((rule) => ({ where: `prometheus-rules.yaml: ${String(rule.alert ?? rule.record)}`, expr: rule.expr as string }));
+    .map((rule) => ({
+      where: `prometheus-rules.yaml: ${String(rule.alert ?? rule.record)}`,
+      expr: rule.expr as string,
+    }));
 }
 
 /** Every expression of the chart's dashboards and rules. */

@@ -3,7 +3,11 @@ import { exposedSampleNames, metricNamesIn, missingMetricReason } from './promql
 describe('metricNamesIn', () => {
   it.each<[string, string, string[]]>([
     ['a bare selector', 'up', ['up']],
-    ['a selector with matchers', 'accord_ledger_head_height{accord_department="d", channel=~"a|b"}', ['accord_ledger_head_height']],
+    [
+      'a selector with matchers',
+      'accord_ledger_head_height{accord_department="d", channel=~"a|b"}',
+      ['accord_ledger_head_height'],
+    ],
     [
       'functions, aggregation with by, ranges and Grafana variables',
       'sum by (channel, code) (rate(accord_ledger_txs_committed_total{channel=~"$channel"}[$__rate_interval]))',
@@ -19,11 +23,7 @@ describe('metricNamesIn', () => {
       'a_total - b_total offset 1h > bool 1e+3 and c unless d or e * inf',
       ['a_total', 'b_total', 'c', 'd', 'e'],
     ],
-    [
-      'vector matching lists',
-      'x / on (channel) group_left (kind) y + ignoring(code) z',
-      ['x', 'y', 'z'],
-    ],
+    ['vector matching lists', 'x / on (channel) group_left (kind) y + ignoring(code) z', ['x', 'y', 'z']],
     ['without', 'sum without (pod) (x)', ['x']],
     [
       'strings holding braces, quotes and names',
