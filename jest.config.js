@@ -35,7 +35,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,deploy}/**/*.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/unit.setup.js'],
     },
     {
@@ -47,7 +47,7 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,deploy}/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/e2e.setup.js'],
     },
   ],

@@ -479,7 +479,7 @@ describe('contracts service with a real ledger (in-process)', () => {
     );
     await waitFor('the redelivered blocks to be skipped', async () => {
       const metrics = (await http.get('/metrics')).text;
-      const skipped = /accord_contracts_duplicate_blocks_total\{[^}]*\} (\d+)/.exec(metrics);
+      const skipped = /accord_contracts_duplicate_blocks_total\{[^}]*channel="[^"]*"[^}]*\} (\d+)/.exec(metrics);
       return skipped !== null && Number(skipped[1]) === events.length;
     });
     expect(await digests(dept.contracts)).toEqual(before);

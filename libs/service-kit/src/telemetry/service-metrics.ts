@@ -50,8 +50,16 @@ export class ServiceMetrics {
     this.meter = this.provider.getMeter(`accord.${service}`);
   }
 
+  /**
+   * A counter, reported from its creation: a zero series without labels puts
+   * its name in /metrics before its first event, so dashboards and alert
+   * rules can rely on it and `increase()` sees the first event of a counter
+   * that has no labels.
+   */
   counter<A extends Attributes = Attributes>(name: string, options: InstrumentOptions): Counter<A> {
-    return this.meter.createCounter<A>(name, options);
+    const counter = this.meter.createCounter<A>(name, options);
+    counter.add(0);
+    return counter;
   }
 
   upDownCounter<A extends Attributes = Attributes>(name: string, options: InstrumentOptions): UpDownCounter<A> {

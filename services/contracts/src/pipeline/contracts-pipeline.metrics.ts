@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter, Histogram } from '@opentelemetry/api';
 import { LATENCY_BUCKETS_SECONDS, ServiceMetrics } from '@accord/service-kit';
+import type { PointsFlow } from './points-flow';
 
 /** The rule pipeline's instruments, created once per service app (docs/contracts.md "Operations"). */
 @Injectable()
@@ -15,6 +16,8 @@ export class ContractsPipelineMetrics {
   readonly parked: Counter<{ topic: string; code: string }>;
   readonly readerErrors: Counter;
   readonly published: Counter<{ channel: string; what: 'attestation' | 'decision' }>;
+  /** Points moved by applied receipts, by flow (pipeline/points-flow.ts). */
+  readonly points: Counter<{ channel: string; flow: PointsFlow }>;
   private readonly heights = new Map<string, number>();
   private readonly halted = new Set<string>();
 
@@ -48,6 +51,10 @@ export class ContractsPipelineMetrics {
     });
     this.published = metrics.counter('accord_contracts_published', {
       description: 'State attestations and decision events published',
+    });
+    this.points = metrics.counter('accord_contracts_points', {
+      description:
+        'Points moved by applied receipts, by flow: registration_reward, use_reward, held, compensation, fee_burned, refunded',
     });
     metrics.gauge<{ channel: string }>(
       'accord_contracts_height',

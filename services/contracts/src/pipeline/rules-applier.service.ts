@@ -26,6 +26,7 @@ import { fetchBlockExtras, type BlockExtras } from './block-extras.fetcher';
 import { parseBlockRecord, toBlockRecordCommand, type ParsedRecord } from './block-record.mapper';
 import type { ContractsPipelineMetrics } from './contracts-pipeline.metrics';
 import { appliedBlockChanges, type RequestDecision } from './receipt-rows.mapper';
+import { pointsFlowOf } from './points-flow';
 
 export const BLOCKS_CONSUMER = 'contracts';
 
@@ -288,7 +289,10 @@ export class RulesApplier {
     metrics?.setHead(channel, w.head.height, w.head.halted !== null);
     metrics?.blocksApplied.add(w.applied.length, { channel });
     for (const block of w.applied)
-      for (const r of block.receipts) metrics?.receipts.add(1, { channel, kind: r.receipt.kind, code: r.receipt.code });
+      for (const r of block.receipts) {
+        metrics?.receipts.add(1, { channel, kind: r.receipt.kind, code: r.receipt.code });
+        for (const [flow, amount] of pointsFlowOf(r.receipt, w.state)) metrics?.points.add(amount, { channel, flow });
+      }
     if (w.haltedNow && w.head.halted !== null) metrics?.halts.add(1, { channel, code: w.head.halted.code });
   }
 

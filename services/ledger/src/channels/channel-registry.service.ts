@@ -69,6 +69,7 @@ export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, On
   ) {}
 
   onModuleInit(): void {
+    this.metrics.observeRunners(() => [...this.runners.values()].map((r) => r.status()));
     this.readiness.register('channels', async () => {
       const statuses = [...this.runners.values()].map((r) => r.status());
       const diverged = statuses.filter((s) => s.state === 'diverged').map((s) => s.channel);

@@ -1,6 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter, Histogram } from '@opentelemetry/api';
 import { LATENCY_BUCKETS_SECONDS, ServiceMetrics } from '@accord/service-kit';
+import type { ChannelRunnerStatus } from './channel.runner';
+
+/** What a runner is holding back, as the stalled-chain alert reads it (docs/ledger-service.md). */
+export interface RunnerBacklog {
+  readonly channel: string;
+  /** Txs read into the block being built, not yet in a closed block. */
+  readonly openBlockTxs: number;
+  /** 1 when the runner's last read reached the tx topic's end, 0 while it is behind. */
+  readonly atLogEnd: 0 | 1;
+}
+
+/** A runner's backlog from its status. */
+export function runnerBacklog(status: ChannelRunnerStatus): RunnerBacklog {
+  return {
+    channel: status.channel,
+    openBlockTxs: status.openBlock?.txCount ?? 0,
+    atLogEnd: status.atEndOfLog ? 1 : 0,
+  };
+}
 
 /** The block pipeline's instruments, created once per service app. */
 @Injectable()
@@ -17,7 +36,7 @@ export class LedgerPipelineMetrics {
   readonly signatureChecks: Counter<{ channel: string; where: 'pool' | 'inline' }>;
   private readonly heads = new Map<string, number>();
 
-  constructor(metrics: ServiceMetrics) {
+  constructor(private readonly metrics: ServiceMetrics) {
     this.blocksCommitted = metrics.counter('accord_ledger_blocks_committed', {
       description: 'Blocks stored by this ledger',
     });
@@ -50,6 +69,25 @@ export class LedgerPipelineMetrics {
       'accord_ledger_head_height',
       { description: 'Height of the last committed block per channel' },
       () => [...this.heads.entries()].map(([channel, height]) => [height, { channel }] as const),
+    );
+  }
+
+  /**
+   * Reports the runners' backlogs at scrape time: a head that stands still
+   * while its open block holds txs or its runner is behind the log end is a
+   * stalled chain (the chart's AccordLedgerChainStalled alert).
+   */
+  observeRunners(statuses: () => readonly ChannelRunnerStatus[]): void {
+    const backlogs = (): RunnerBacklog[] => statuses().map(runnerBacklog);
+    this.metrics.gauge<{ channel: string }>(
+      'accord_ledger_open_block_txs',
+      { description: 'Txs read into the block being built per channel (not yet in a closed block)' },
+      () => backlogs().map((b) => [b.openBlockTxs, { channel: b.channel }] as const),
+    );
+    this.metrics.gauge<{ channel: string }>(
+      'accord_ledger_runner_at_log_end',
+      { description: "1 when the channel runner's last read reached the tx topic's end, 0 while it is behind" },
+      () => backlogs().map((b) => [b.atLogEnd, { channel: b.channel }] as const),
     );
   }
 
