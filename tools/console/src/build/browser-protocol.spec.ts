@@ -49,6 +49,9 @@ describe('browser stand-ins of the protocol crypto modules', () => {
     for (let i = 0; i < 8; i++) {
       const pair = nodeEd25519.generateEd25519KeyPair(random);
       expect(browserEd25519.ed25519Signer(pair.privateKey).publicKey).toBe(pair.publicKey);
+      expect(browserEd25519.ed25519KeyPairFromSeed(pair.privateKey)).toEqual(
+        nodeEd25519.ed25519KeyPairFromSeed(pair.privateKey),
+      );
       for (const message of MESSAGES) {
         const signature = nodeEd25519.signEd25519(pair.privateKey, message);
         // Ed25519 signatures are deterministic (RFC 8032): both sides produce the same bytes.
@@ -69,6 +72,7 @@ describe('browser stand-ins of the protocol crypto modules', () => {
     for (let i = 0; i < 8; i++) {
       const pair = nodeX25519.generateX25519KeyPair(random);
       expect(browserX25519.x25519PublicKey(browserX25519.x25519PrivateKeyObject(pair.privateKey))).toBe(pair.publicKey);
+      expect(browserX25519.x25519KeyPairFromPrivateKey(pair.privateKey)).toEqual(pair);
     }
   });
 });

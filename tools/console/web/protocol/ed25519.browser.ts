@@ -33,6 +33,10 @@ export function generateEd25519KeyPair(random: RandomSource = cryptoRandom): Ed2
   return { publicKey: ed25519Signer(seed).publicKey, privateKey: seed };
 }
 
+export function ed25519KeyPairFromSeed(seedHex: string): Ed25519KeyPair {
+  return { publicKey: ed25519Signer(seedHex).publicKey, privateKey: seedHex };
+}
+
 export function ed25519Signer(privateKeyHex: string): Ed25519Signer {
   const seed = fromHex(privateKeyHex, ED25519_SEED_BYTES, 'Ed25519 private key');
   return {

@@ -30,6 +30,10 @@ export function generateX25519KeyPair(random: RandomSource = cryptoRandom): X255
   return { publicKey: x25519PublicKey(x25519PrivateKeyObject(privateKey)), privateKey };
 }
 
+export function x25519KeyPairFromPrivateKey(privateKeyHex: string): X25519KeyPair {
+  return { publicKey: x25519PublicKey(x25519PrivateKeyObject(privateKeyHex)), privateKey: privateKeyHex };
+}
+
 export function x25519PrivateKeyObject(privateKeyHex: string): X25519Key {
   return { type: 'private', raw: fromHex(privateKeyHex, X25519_KEY_BYTES, 'X25519 private key') };
 }
