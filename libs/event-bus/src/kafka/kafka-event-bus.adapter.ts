@@ -59,6 +59,9 @@ interface ResolvedKafkaConfig extends ResolvedCommonConfig {
  * and acks=all, so retries neither reorder nor duplicate and a publish
  * resolves once the in-sync replicas have the batch.
  */
+/** How long ensureTopic waits for a topic created concurrently to show in the metadata. */
+const TOPIC_METADATA_WAIT_MS = 10_000;
+
 export class KafkaEventBus implements EventBus {
   private readonly verifiedTopics = new Map<string, Promise<void>>();
   private readonly publishers = new Map<string, KafkaTopicPublisher>();
@@ -141,7 +144,24 @@ export class KafkaEventBus implements EventBus {
     } catch (error) {
       throw toEventBusError(error, 'ensureTopic', topic);
     }
-    await this.requireTopic(topic);
+    await this.requireCreatedTopic(topic);
+  }
+
+  /**
+   * A concurrent createTopics of the same topic answers "exists" while the
+   * first one is still waiting for its leader, so the topic may not be in the
+   * metadata yet: look again for a short while before calling it missing.
+   */
+  private async requireCreatedTopic(topic: string): Promise<void> {
+    const deadline = performance.now() + TOPIC_METADATA_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.requireTopic(topic);
+      } catch (error) {
+        if (!(error instanceof TopicNotFoundError) || performance.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult> {
