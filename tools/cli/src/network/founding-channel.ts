@@ -16,8 +16,8 @@ const CHANNEL_READY_TIMEOUT_MS = 60_000;
  * ledger (`POST /v1/channels/:channel/genesis`: the ledger signs as its
  * department), listing every founder with its public keys, unless the
  * channel already exists (a restart). Resolves once every department's
- * ledger has block 0 and its contracts service applied it, so the network
- * is usable when it says so.
+ * ledger has block 0, its contracts service applied it and its catalog
+ * projected it, so the network is usable when it says so.
  */
 export async function ensureFoundingChannel(
   channel: string,
@@ -55,6 +55,11 @@ export async function ensureFoundingChannel(
       await waitUntil(
         `${d.id}'s contracts service to apply ${channel}`,
         async () => (await fetchStatus(`${d.urls.contracts}/v1/channels/${channel}`, d.token)) === 200,
+      );
+      // The catalog signs registrations only on a channel it has projected.
+      await waitUntil(
+        `${d.id}'s catalog to project ${channel}`,
+        async () => (await fetchStatus(`${d.urls.catalog}/v1/channels/${channel}/catalog.jsonld`, d.token)) === 200,
       );
     }),
   );
