@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CliEnv, CliInputError } from '../cli.context';
 import { ProfileOrigin, ResolvedProfile, ServiceUrls } from './department.profile';
-import { dataDirOf, networkFilePath, readNetworkFile } from './network.file';
+import { dataDirOf, networkFilePath, readNetworkFile, type NetworkDepartmentEntry } from './network.file';
 import { normalizeUrls, profileTokenFile, profilesPath, readProfilesFile } from './profiles.file';
 
 /** The common options of every command that talks to a department (addConnectionOptions). */
@@ -60,15 +60,33 @@ function knownDepartments(options: ConnectionOptions, env: CliEnv): KnownSources
     });
   }
   for (const department of network?.departments ?? []) {
-    departments.push({
-      name: department.id,
-      department: department.id,
-      urls: department.urls,
-      tokenFile: department.tokenFile,
-      origin: { kind: 'network', path: networkFilePath(dataDir), dataDir, channel: network?.channel ?? '' },
-    });
+    departments.push(knownFromNetwork(department, dataDir, network?.channel ?? ''));
   }
   return { departments, profilesPath: profiles.path, networkPath: networkFilePath(dataDir) };
+}
+
+/**
+ * The profile of one department of a local network, with its own token
+ * file: what the demo uses to act as each department in turn, whatever
+ * profiles or ACCORD_TOKEN the user has.
+ */
+export function networkDepartmentProfile(
+  department: NetworkDepartmentEntry,
+  dataDir: string,
+  channel: string,
+): ResolvedProfile {
+  const known = knownFromNetwork(department, dataDir, channel);
+  return { ...known, urls: normalizeUrls(known.urls), ...tokenOf(known, {}, {}) };
+}
+
+function knownFromNetwork(department: NetworkDepartmentEntry, dataDir: string, channel: string): KnownDepartment {
+  return {
+    name: department.id,
+    department: department.id,
+    urls: department.urls,
+    tokenFile: department.tokenFile,
+    origin: { kind: 'network', path: networkFilePath(dataDir), dataDir, channel },
+  };
 }
 
 interface KnownSources {

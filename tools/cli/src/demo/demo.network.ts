@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { DepartmentApi } from '../api/department.api';
+import { networkDepartmentProfile } from '../api/profile.resolver';
 import { CliCommandError, CliInputError, EXIT_UNAVAILABLE } from '../cli.context';
-import {
-  networkControlTokenFile,
-  networkFilePath,
-  readNetworkFile,
-  type NetworkDepartmentEntry,
-  type NetworkFile,
-} from '../network/network-file';
+import { callNetworkControl } from '../network/network-control.client';
+import { readNetworkFile, type NetworkDepartmentEntry, type NetworkFile } from '../network/network-file';
 
 /** The running local network as the demo sees it: its file and an API per department. */
 export class DemoNetwork {
@@ -44,37 +39,12 @@ export class DemoNetwork {
   api(id: string): DepartmentApi {
     const entry = this.file.departments.find((d) => d.id === id);
     if (entry === undefined) throw new CliInputError(`department ${id} is not in the network`);
-    const token = readFileSync(entry.tokenFile, 'utf8').trim();
-    return new DepartmentApi({
-      name: id,
-      department: id,
-      urls: entry.urls,
-      token,
-      tokenSource: entry.tokenFile,
-      origin: {
-        kind: 'network',
-        path: networkFilePath(this.dataDir),
-        dataDir: this.dataDir,
-        channel: this.file.channel,
-      },
-    });
+    return new DepartmentApi(networkDepartmentProfile(entry, this.dataDir, this.file.channel));
   }
 
   /** Starts one more department in the running network through its control API. */
   async addDepartment(id: string): Promise<void> {
-    const token = readFileSync(networkControlTokenFile(this.dataDir), 'utf8').trim();
-    const response = await fetch(`${this.file.controlUrl}/v1/network/departments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id }),
-      signal: AbortSignal.timeout(180_000),
-    }).catch((error: unknown) => {
-      throw new CliCommandError(
-        `the network's control API at ${this.file.controlUrl} does not answer (${(error as Error).message})`,
-        EXIT_UNAVAILABLE,
-        'is `accord up` running with this --data-dir?',
-      );
-    });
+    const response = await callNetworkControl(this.dataDir, this.file, 'POST', '/v1/network/departments', { id });
     if (response.status !== 201) {
       throw new CliCommandError(`the network did not add ${id}: ${await response.text()}`, EXIT_UNAVAILABLE);
     }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { dataDirOf, readNetworkFile } from '../../api/network.file';
 import {
@@ -8,9 +7,9 @@ import {
   CliInputError,
   EXIT_BAD_INPUT,
   EXIT_REJECTED,
-  EXIT_UNAVAILABLE,
 } from '../../cli.context';
-import { networkControlTokenFile, type NetworkFile } from '../../network/network-file';
+import { callNetworkControl } from '../../network/network-control.client';
+import type { NetworkFile } from '../../network/network-file';
 import { printFields, printJson, printTable } from '../../output/printer';
 
 interface NetworkOptions {
@@ -104,29 +103,8 @@ async function controlCall(
   method: 'GET' | 'POST',
   body?: unknown,
 ): Promise<unknown> {
-  const dataDir = dataDirOf(options.dataDir, context.env);
-  let token: string;
-  try {
-    token = readFileSync(networkControlTokenFile(dataDir), 'utf8').trim();
-  } catch {
-    throw new CliInputError(
-      `cannot read ${networkControlTokenFile(dataDir)}`,
-      'start the network once with `accord up`',
-    );
-  }
   const path = method === 'GET' ? '/v1/network' : '/v1/network/departments';
-  const response = await fetch(`${file.controlUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(180_000),
-  }).catch((error: unknown) => {
-    throw new CliCommandError(
-      `the network's control API at ${file.controlUrl} does not answer (${(error as Error).message})`,
-      EXIT_UNAVAILABLE,
-      'is `accord up` running with this --data-dir?',
-    );
-  });
+  const response = await callNetworkControl(dataDirOf(options.dataDir, context.env), file, method, path, body);
   const answer = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
   if (!response.ok) {
     throw new CliCommandError(
