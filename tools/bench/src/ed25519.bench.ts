@@ -1,6 +1,6 @@
 /**
  * Ed25519 verification benchmark (issue 13): node:crypto (OpenSSL) against a
- * native addon built from tools/bench/native (napi-rs + ed25519-dalek), on the
+ * native addon built from native/ed25519 (napi-rs + ed25519-dalek), on the
  * ledger's real signed message — the 32-byte txId, SHA-256 of the tx body's
  * canonical JSON (protocol's txIdBytes, what signTx signs and
  * verifyEnvelopeSignature checks).
@@ -24,17 +24,17 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ed25519Signer, generateEd25519KeyPair, txIdBytes, verifyEd25519 } from '@accord/protocol';
 import { benchScale } from './bench.config';
-import { measureRate, printTable, withNote, type Measurement } from './bench-stats';
+import { measureRate, median, printTable, summarize, withNote, type Measurement } from './bench-stats';
 import { benchTxBody } from './tx-signing.pool';
 
-const NATIVE_DIR = join(__dirname, '..', 'native');
+const NATIVE_DIR = join(__dirname, '..', '..', '..', 'native', 'ed25519');
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const MESSAGE_BYTES = 32;
 const BATCH_SIZES = [64, 256, 1024] as const;
 /** Ed25519's group order L, for making non-canonical S (S + L). */
 const GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 
-/** The addon's exports (tools/bench/native/src/lib.rs); napi-rs turns snake_case into camelCase. */
+/** The addon's exports (native/ed25519/src/lib.rs); napi-rs turns snake_case into camelCase. */
 interface Ed25519Native {
   backend(): string;
   verify(message: Buffer, signature: Buffer, key: Buffer): boolean;
@@ -242,11 +242,14 @@ async function oneCore(native: Ed25519Native, p: Packed, runs: number): Promise<
     ]),
     ['native verifyBatchExact of 256', nativeBatchVerifier(native, p, 256, true)],
   ];
-  const rows: Measurement[] = [];
-  for (const [name, run] of cases) {
-    run();
-    rows.push(await measureRate(name, runs, run));
+  for (const [, run] of cases) run();
+  // Round robin (one run of each verifier per round): the machine is shared,
+  // and a load change then hits every verifier alike instead of a few.
+  const rates = cases.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    for (const [i, [, run]] of cases.entries()) rates[i].push((await measureRate('', 1, run)).median);
   }
+  const rows = cases.map(([name], i) => summarize(name, 'ops/s', rates[i]));
   const base = rows[0].median;
   return rows.map((r) => withNote(r, `${(r.median / base).toFixed(2)}× node:crypto`));
 }
@@ -348,11 +351,14 @@ async function main(): Promise<void> {
 
   printTable(`Ed25519 verification, one core (${count} bench txIds, 16 signers)`, await oneCore(native, p, runs));
 
-  const seconds = Math.max(1, 3 * scale);
+  const seconds = Math.max(0.5, scale);
   const methods: Method[] = ['node', 'native-many', 'native-batch-256'];
-  const rates: number[] = [];
-  for (const method of methods) rates.push(await allCores(method, soPath, p, seconds));
-  console.log(`\nAll cores (${availableParallelism()} worker threads, ${seconds} s each)`);
+  const rounds = methods.map((): number[] => []);
+  for (let round = 0; round < 3; round++) {
+    for (const [i, method] of methods.entries()) rounds[i].push(await allCores(method, soPath, p, seconds));
+  }
+  const rates = rounds.map(median);
+  console.log(`\nAll cores (${availableParallelism()} worker threads; median of 3 rounds of ${seconds} s each)`);
   methods.forEach((m, i) =>
     console.log(
       `${m.padEnd(18)} ${Math.round(rates[i]).toLocaleString('en-US').padStart(9)} verify/s  ${(rates[i] / rates[0]).toFixed(2)}× node:crypto`,
