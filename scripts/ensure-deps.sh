@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs npm dependencies when node_modules is missing or older than the
-# lockfile, then builds every package (tsc -b is incremental, so reruns are cheap).
+# lockfile, then builds the Ed25519 addon (cargo) and every package (both
+# incremental, so reruns are cheap).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 stamp=node_modules/.accord-lock-hash
@@ -15,6 +16,11 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
+# The Ed25519 addon the ledger's signature workers verify with (about 3x
+# node:crypto, same verdicts; native/ed25519). Needs cargo and fails
+# loudly without it; the build output stays under ~/.cache/accord.
+echo "[accord] building the Ed25519 addon (cargo)" >&2
+bash native/ed25519/build.sh >/dev/null
 echo "[accord] building (tsc -b)" >&2
 npx tsc -b tsconfig.build.json
 # The console's front end: type-checked (DOM/TSX) and bundled by esbuild into tools/console/dist/web.

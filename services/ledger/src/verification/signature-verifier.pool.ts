@@ -14,6 +14,11 @@ export interface SignaturePoolOptions {
   readonly workers: number;
   /** Below this many checks per worker a batch is not split further (messaging costs more than it saves). */
   readonly minChecksPerWorker?: number;
+  /**
+   * The Ed25519 addon the workers verify with (a path from resolveEd25519Backend);
+   * unset: node:crypto. Either way the verdicts are node:crypto's.
+   */
+  readonly nativeAddonPath?: string;
   /** Told when a worker fails and is replaced (its checks are then verified inline). */
   readonly onWorkerError?: (error: unknown) => void;
 }
@@ -125,7 +130,10 @@ export class SignatureVerifierPool {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(SIGNATURE_WORKER_SOURCE, { eval: true });
+    const worker = new Worker(SIGNATURE_WORKER_SOURCE, {
+      eval: true,
+      workerData: { nativePath: this.options.nativeAddonPath },
+    });
     // An idle pool must not keep the process alive (it is ref'd while it has jobs).
     worker.unref();
     const entry: PoolWorker = { worker, jobs: new Map() };
