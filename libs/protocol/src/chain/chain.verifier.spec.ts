@@ -257,6 +257,56 @@ describe('verifyChain', () => {
     await expect(verifyChain(b, resolve, { batchSize: 0 })).rejects.toThrow(ProtocolError);
   });
 
+  it('skips only the Ed25519 checks when the caller verified the signatures itself (checkSignatures: false)', async () => {
+    const calls: number[] = [];
+    const counting = (checks: readonly SignatureCheck[]) => {
+      calls.push(checks.length);
+      return verifySignatureBatch(checks);
+    };
+    // A resealed chain whose signature is wrong but whose hashes are consistent: only a signature check finds it.
+    const badSig = replaceTx(b, 0, 0, {
+      envelope: { ...(b[0].txs[0] as EnvelopeEntry).envelope, sig: 'ab'.repeat(64) },
+      code: 'valid',
+    });
+    expect(await verifyChain(badSig, resolve, { verifySignatures: counting })).toMatchObject({
+      ok: false,
+      code: 'chain.bad_signature',
+    });
+    calls.length = 0;
+    expect(await verifyChain(badSig, resolve, { verifySignatures: counting, checkSignatures: false })).toMatchObject({
+      ok: true,
+      blocks: 3,
+    });
+    expect(calls).toEqual([]);
+    // Everything else is still checked: a changed byte of a stored tx changes the tx root.
+    const edited = b.map((block, h) =>
+      h === 0
+        ? {
+            ...block,
+            txs: [
+              {
+                ...(block.txs[0] as EnvelopeEntry),
+                envelope: { ...(block.txs[0] as EnvelopeEntry).envelope, sig: 'cd'.repeat(64) },
+              },
+              ...block.txs.slice(1),
+            ],
+          }
+        : block,
+    );
+    expect(await verifyChain(edited, resolve, { checkSignatures: false })).toMatchObject({
+      ok: false,
+      height: 0,
+      code: 'chain.tx_root_mismatch',
+    });
+    // ... and a signer without a key here.
+    const stranger = replaceTx(b, 2, 0, { envelope: chain.tx(mallory), code: 'valid' });
+    expect(await verifyChain(stranger, resolve, { checkSignatures: false })).toMatchObject({
+      ok: false,
+      height: 2,
+      code: 'chain.unknown_signer',
+    });
+  });
+
   it('verifies a longer chain (2,000 txs in 50 blocks)', async () => {
     const c = new TestChain([alice, bob]);
     for (let h = 0; h < 50; h++) c.append(Array.from({ length: 40 }, (_, i) => c.tx(i % 2 === 0 ? alice : bob)));

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalize } from './canonical-json.codec';
 import { protocolJson } from '../testing/json.arbitrary';
-import { parseCanonicalJson, parseStrictJson } from './canonical-json.parser';
+import { parseCanonicalJson, parseCanonicalText, parseStrictJson } from './canonical-json.parser';
 
 const codeOf = (input: Uint8Array | string, maxBytes?: number): string => {
   try {
@@ -175,6 +175,43 @@ describe('parseCanonicalJson', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives exactly the verdict of the strict parser and value (its JSON.parse fast path changes nothing but speed)', () => {
+    const verdict = (parse: () => unknown): unknown => {
+      try {
+        return { value: parse() };
+      } catch (error) {
+        if (error instanceof ProtocolError) return { code: error.code };
+        throw error;
+      }
+    };
+    const same = (text: string) =>
+      expect(verdict(() => parseCanonicalJson(text))).toEqual(verdict(() => parseCanonicalText(text)));
+    // What JSON.parse takes but the protocol refuses, each with its own code.
+    for (const text of [
+      '{"a":1,"a":1}',
+      '{"a":1.5}',
+      '{"a":1e3}',
+      '9007199254740992',
+      '"\\ud800"',
+      '-0',
+      '{"b":1,"a":2}',
+      ' 1',
+      '[1,2 ]',
+      '"\\u00E9"',
+      '{"__proto__":{"x":1}}',
+    ])
+      same(text);
+    same('['.repeat(200) + ']'.repeat(200));
+    fc.assert(
+      fc.property(protocolJson, fc.nat(), fc.nat(127), (value, at, code) => {
+        const text = canonicalize(value);
+        same(text);
+        same(text.slice(0, at % (text.length + 1)) + String.fromCharCode(code) + text.slice(at % (text.length + 1)));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -18,7 +18,32 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * RFC 8785 re-serialization. Anything else throws a ProtocolError (`json.*`).
  */
 export function parseCanonicalJson(input: Uint8Array | string, options: ParseCanonicalJsonOptions = {}): JsonValue {
-  const { value, text } = parse(input, options);
+  const text = checkedText(input, options);
+  return acceptedCanonical(text) ?? parseCanonicalText(text);
+}
+
+/**
+ * The fast path of parseCanonicalJson: V8's JSON.parse, accepted only when
+ * its value re-serializes to exactly the input. That is the same set of
+ * documents the strict parser accepts, with the same values: a canonical
+ * serialization has no duplicate keys, fractions, exponents, unsafe
+ * integers, lone surrogates or excess depth (canonicalize throws on the last
+ * four), and JSON.parse reads it back exactly; anything else (including a
+ * duplicate key, which JSON.parse would silently drop) misses here and goes
+ * to the strict parser, which names the fault.
+ */
+function acceptedCanonical(text: string): JsonValue | undefined {
+  try {
+    const value = JSON.parse(text) as JsonValue;
+    return canonicalize(value) === text ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The strict parser and the byte-for-byte check, with the precise error for what is refused. */
+export function parseCanonicalText(text: string): JsonValue {
+  const value = new StrictJsonParser(text).parseDocument();
   const canonical = canonicalize(value);
   if (canonical !== text) {
     const offset = firstDifference(canonical, text);
@@ -44,6 +69,12 @@ export function parseStrictJson(input: Uint8Array | string, options: ParseCanoni
 }
 
 function parse(input: Uint8Array | string, options: ParseCanonicalJsonOptions): { value: JsonValue; text: string } {
+  const text = checkedText(input, options);
+  return { value: new StrictJsonParser(text).parseDocument(), text };
+}
+
+/** The input as text, within the size limit and valid UTF-8. */
+function checkedText(input: Uint8Array | string, options: ParseCanonicalJsonOptions): string {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_JSON_BYTES;
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
   if (size > maxBytes) {
@@ -52,8 +83,7 @@ function parse(input: Uint8Array | string, options: ParseCanonicalJsonOptions): 
       maxBytes,
     });
   }
-  const text = typeof input === 'string' ? input : decodeUtf8(input);
-  return { value: new StrictJsonParser(text).parseDocument(), text };
+  return typeof input === 'string' ? input : decodeUtf8(input);
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -28,6 +28,12 @@ export interface AuditOptions {
   readonly trigger?: AuditTrigger;
   /** Stops the audit between pages (it then rejects with the signal's reason and raises nothing). */
   readonly signal?: AbortSignal;
+  /**
+   * false skips the Ed25519 checks (hashes, links, tx roots, entry shapes,
+   * signers and attestations are still checked): the incremental self-audit
+   * of blocks this ledger verified moments ago when it built them. Default true.
+   */
+  readonly checkSignatures?: boolean;
 }
 
 /**
@@ -73,7 +79,7 @@ export class ChainAuditService {
     range: { readonly fromHeight?: number; readonly toHeight?: number } = {},
     options: AuditOptions = {},
   ): Promise<AuditReport> {
-    const { trigger = 'request', signal } = options;
+    const { trigger = 'request', signal, checkSignatures = true } = options;
     signal?.throwIfAborted();
     const started = performance.now();
     const state = await this.channels.get(channel);
@@ -116,6 +122,7 @@ export class ChainAuditService {
         pages: this.pages(channel, fromHeight, toHeight, signal),
         keys: keys.resolver(),
         verifySignatures,
+        checkSignatures,
         checkAttestations: (page) => this.checkAttestations(channel, page),
       });
     }

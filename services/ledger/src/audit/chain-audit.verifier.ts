@@ -62,6 +62,8 @@ export interface ChainAuditInput {
   readonly keys: KeyResolver;
   /** Signature batches, e.g. on the worker pool (default in-process). */
   readonly verifySignatures?: SignatureBatchVerifier;
+  /** false: no Ed25519 checks, for blocks this ledger verified when it built them (protocol verifyChain's option; default true). */
+  readonly checkSignatures?: boolean;
   /**
    * Compares a verified page with what other members attested; returns the
    * first disagreement. Runs only on pages whose chain checks passed up to
@@ -119,6 +121,7 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
     const result = verifyChain(page, input.keys, {
       ...(anchor === undefined ? {} : { anchor }),
       verifySignatures,
+      checkSignatures: input.checkSignatures ?? true,
       batchSize: PAGE_BATCH,
     });
     inFlight.push({

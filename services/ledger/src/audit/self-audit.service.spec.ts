@@ -9,6 +9,7 @@ interface AuditCall {
   channel: string;
   range: { fromHeight?: number; toHeight?: number };
   trigger: AuditOptions['trigger'];
+  checkSignatures: AuditOptions['checkSignatures'];
 }
 
 const silent = { forContext: () => ({ pino: { warn: () => undefined } }) } as unknown as ServiceLogger;
@@ -31,7 +32,7 @@ function subject(mode: SelfAuditMode, heads: Record<string, number>) {
   };
   const audits = {
     audit: async (channel: string, range: AuditCall['range'], options: AuditOptions = {}) => {
-      const call = { channel, range, trigger: options.trigger };
+      const call = { channel, range, trigger: options.trigger, checkSignatures: options.checkSignatures };
       calls.push(call);
       await gate;
       options.signal?.throwIfAborted();
@@ -59,9 +60,10 @@ describe('SelfAuditService', () => {
     notifier.notify([notice('health', 5), notice('health', 6)]);
     await settled();
     expect(calls).toEqual([
-      { channel: 'health', range: { toHeight: 4 }, trigger: 'full' },
-      { channel: 'transport', range: { toHeight: 1 }, trigger: 'full' },
-      { channel: 'health', range: { fromHeight: 5, toHeight: 6 }, trigger: 'incremental' },
+      { channel: 'health', range: { toHeight: 4 }, trigger: 'full', checkSignatures: true },
+      { channel: 'transport', range: { toHeight: 1 }, trigger: 'full', checkSignatures: true },
+      // The pipeline verified the new blocks' signatures when it built them: the incremental audit checks everything else.
+      { channel: 'health', range: { fromHeight: 5, toHeight: 6 }, trigger: 'incremental', checkSignatures: false },
     ]);
     await service.onModuleDestroy();
   });
