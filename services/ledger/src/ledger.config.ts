@@ -59,6 +59,8 @@ export interface LedgerSettings {
   readonly selfAudit: SelfAuditMode;
   /** Pause between the end of one full self-audit (the first runs at start) and the start of the next. */
   readonly fullAuditIntervalMs: number;
+  /** ACCORD_LEDGER_ED25519_NATIVE: unset = the addon scripts/ensure-deps.sh builds (node:crypto when absent), `off`, or a path (verification/ed25519-native.loader.ts). */
+  readonly ed25519Native: string | undefined;
 }
 
 export type LedgerConfig = CommonConfig & LedgerSettings;
@@ -76,6 +78,7 @@ export const ledgerConfigSchema = z
       intVar(100, 30 * 24 * 60 * 60 * 1000),
       DEFAULT_FULL_AUDIT_INTERVAL_MS,
     ),
+    ACCORD_LEDGER_ED25519_NATIVE: optionalVar(z.string().min(1)),
   })
   .transform((env): LedgerConfig => {
     const common = toCommonConfig('ledger', env);
@@ -87,5 +90,6 @@ export const ledgerConfigSchema = z
       blockGroupCommit: env.ACCORD_LEDGER_BLOCK_GROUP_COMMIT,
       selfAudit: env.ACCORD_LEDGER_SELF_AUDIT,
       fullAuditIntervalMs: env.ACCORD_LEDGER_FULL_AUDIT_INTERVAL_MS,
+      ed25519Native: env.ACCORD_LEDGER_ED25519_NATIVE,
     };
   });

@@ -213,7 +213,7 @@ export class ChannelRunner {
     this.state = 'starting';
     this.builder = null;
     const state = await this.resume();
-    const signatures = new PreverifiedSignatures();
+    const signatures = new PreverifiedSignatures(this.deps.pool.verifyOne);
     const builder = await this.newBuilder(state, signatures);
     const verifier = new ChunkedSignatureVerifier(this.deps.pool, signatures);
     const assembler = new BlockAssembler(state.snapshot.config, this.deps.clock);

@@ -47,12 +47,12 @@ export function loadEd25519Native(path: string): Ed25519Native {
  * self-check against node:crypto, throws.
  */
 export function resolveEd25519Backend(
-  env: NodeJS.ProcessEnv = process.env,
+  setting: string | undefined,
   defaultPath = defaultEd25519NativePath(),
 ): Ed25519Backend {
-  const setting = env[ED25519_NATIVE_ENV]?.trim();
-  if (setting === 'off') return { kind: 'node-crypto', reason: `${ED25519_NATIVE_ENV}=off`, warn: false };
-  const path = setting === undefined || setting === '' ? defaultPath : setting;
+  const value = setting?.trim();
+  if (value === 'off') return { kind: 'node-crypto', reason: `${ED25519_NATIVE_ENV}=off`, warn: false };
+  const path = value === undefined || value === '' ? defaultPath : value;
   if (path === defaultPath && !existsSync(path)) {
     return {
       kind: 'node-crypto',

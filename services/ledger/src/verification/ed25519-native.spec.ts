@@ -61,7 +61,7 @@ function flipBit(hex: string, bit: number): string {
 }
 
 describe('Ed25519 addon (native/ed25519) against node:crypto', () => {
-  const backend = resolveEd25519Backend({});
+  const backend = resolveEd25519Backend(undefined);
   if (backend.kind !== 'native')
     throw new Error(`the Ed25519 addon is not built (${backend.reason}): run bash scripts/ensure-deps.sh`);
   const native = loadEd25519Native(backend.path);
@@ -179,11 +179,39 @@ describe('Ed25519 addon (native/ed25519) against node:crypto', () => {
       await pool.close();
     }
   });
+
+  it('gives node:crypto’s verdicts inline too (verifyOne on the calling thread), malformed hex and odd message sizes included', async () => {
+    const pool = new SignatureVerifierPool({ workers: 0, nativeAddonPath: backend.path });
+    try {
+      const signer = ed25519Signer('33'.repeat(32));
+      const cases: [string, Uint8Array, string][] = [];
+      for (let i = 0; i < 32; i++) {
+        const message = Buffer.alloc(i % 2 === 0 ? 32 : 5 + i, i);
+        const signature = signer.sign(message);
+        cases.push([signer.publicKey, message, signature]);
+        cases.push([signer.publicKey, message, flipBit(signature, i * 11)]);
+        cases.push([SMALL_ORDER_KEYS[i % SMALL_ORDER_KEYS.length], message, signature]);
+      }
+      const message = Buffer.alloc(32, 1);
+      const signature = signer.sign(message);
+      cases.push([signer.publicKey.toUpperCase(), message, signature]);
+      cases.push([signer.publicKey, message, signature.slice(2)]);
+      cases.push(['zz'.repeat(32), message, signature]);
+      for (const [key, msg, sig] of cases) expect(pool.verifyOne(key, msg, sig)).toBe(verifyEd25519(key, msg, sig));
+      // Batches below a worker's round trip (and a pool without workers) are verified inline the same way.
+      const answers = await pool.verifyBatch(
+        cases.map(([publicKey, m, s]) => ({ publicKey, message: m, signature: s })),
+      );
+      expect(answers).toEqual(cases.map(([key, msg, sig]) => verifyEd25519(key, msg, sig)));
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe('resolveEd25519Backend', () => {
   it('uses node:crypto, without a warning, when told so', () => {
-    expect(resolveEd25519Backend({ [ED25519_NATIVE_ENV]: 'off' })).toEqual({
+    expect(resolveEd25519Backend('off')).toEqual({
       kind: 'node-crypto',
       reason: `${ED25519_NATIVE_ENV}=off`,
       warn: false,
@@ -191,11 +219,11 @@ describe('resolveEd25519Backend', () => {
   });
 
   it('falls back to node:crypto with a warning when the default build is missing', () => {
-    const backend = resolveEd25519Backend({}, defaultEd25519NativePath('/nonexistent-home'));
+    const backend = resolveEd25519Backend(undefined, defaultEd25519NativePath('/nonexistent-home'));
     expect(backend).toMatchObject({ kind: 'node-crypto', warn: true });
   });
 
   it('throws when an addon named explicitly does not load', () => {
-    expect(() => resolveEd25519Backend({ [ED25519_NATIVE_ENV]: '/nonexistent/addon.so' })).toThrow();
+    expect(() => resolveEd25519Backend('/nonexistent/addon.so')).toThrow();
   });
 });

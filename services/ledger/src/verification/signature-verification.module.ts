@@ -16,7 +16,7 @@ import { resolveEd25519Backend, type Ed25519Backend } from './ed25519-native.loa
       provide: SignatureVerifierPool,
       inject: [SERVICE_CONFIG, ServiceLogger],
       useFactory: (config: LedgerConfig, log: ServiceLogger) => {
-        const backend = resolveEd25519Backend();
+        const backend = resolveEd25519Backend(config.ed25519Native);
         logBackend(log, backend, config.sigWorkers);
         return new SignatureVerifierPool({
           workers: config.sigWorkers,

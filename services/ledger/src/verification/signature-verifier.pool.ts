@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { isHex, verifyEd25519 } from '@accord/protocol';
+import { loadEd25519Native, type Ed25519Native } from './ed25519-native.loader';
 import { SIGNATURE_WORKER_SOURCE } from './signature-worker.source';
 
 /** One Ed25519 check: `signature` (hex) by `publicKey` (hex) over `message`. */
@@ -50,17 +51,39 @@ export class SignatureVerifierPool {
   private nextWorker = 0;
   private closed = false;
   private readonly minChecksPerWorker: number;
+  /** The addon on this thread too, for the checks verified inline. */
+  private readonly native: Ed25519Native | null;
 
   constructor(private readonly options: SignaturePoolOptions) {
     if (!Number.isSafeInteger(options.workers) || options.workers < 0)
       throw new Error(`workers must be a non-negative integer, got ${options.workers}`);
     this.minChecksPerWorker = options.minChecksPerWorker ?? DEFAULT_MIN_CHECKS_PER_WORKER;
+    this.native = options.nativeAddonPath === undefined ? null : loadEd25519Native(options.nativeAddonPath);
     for (let i = 0; i < options.workers; i++) this.workers.push(this.spawn());
   }
 
   get size(): number {
     return this.workers.length;
   }
+
+  /**
+   * One check on the calling thread, with the pool's verifier (the addon
+   * when the pool has one, else node:crypto): exactly verifyEd25519's answer.
+   * For the few checks not worth a round trip to a worker.
+   */
+  readonly verifyOne = (publicKey: string, message: Uint8Array, signature: string): boolean => {
+    if (this.native === null) return verifyEd25519(publicKey, message, signature);
+    // Same gate as verifyEd25519: not lowercase hex of the right size is simply invalid.
+    if (!isHex(publicKey, 32) || !isHex(signature, 64) || !(message instanceof Uint8Array)) return false;
+    const answer = this.native.verifyMany(
+      Buffer.from(message.buffer, message.byteOffset, message.byteLength),
+      message.byteLength,
+      Buffer.from(signature, 'hex'),
+      Buffer.from(publicKey, 'hex'),
+      this.native.VerifyMode.Cofactorless,
+    );
+    return answer[0] === 1;
+  };
 
   /** Verifies every check; results are in the same order. */
   async verifyBatch(checks: readonly SignatureCheck[]): Promise<boolean[]> {
@@ -71,7 +94,7 @@ export class SignatureVerifierPool {
       // Same gate as verifyEd25519: not lowercase hex of the right size is simply invalid.
       if (!isHex(publicKey, 32) || !isHex(signature, 64) || !(message instanceof Uint8Array)) continue;
       if (message.length !== PACKED_MESSAGE_BYTES || this.closed || this.workers.length === 0) {
-        results[i] = verifyEd25519(publicKey, message, signature);
+        results[i] = this.verifyOne(publicKey, message, signature);
       } else {
         packable.push(i);
       }
@@ -87,7 +110,7 @@ export class SignatureVerifierPool {
           (answers) => indexes.forEach((i, k) => (results[i] = answers[k] === 1)),
           () =>
             indexes.forEach(
-              (i) => (results[i] = verifyEd25519(checks[i].publicKey, checks[i].message, checks[i].signature)),
+              (i) => (results[i] = this.verifyOne(checks[i].publicKey, checks[i].message, checks[i].signature)),
             ),
         ),
       );
