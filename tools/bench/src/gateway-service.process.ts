@@ -18,6 +18,8 @@ export interface ServiceProcessSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly port?: number;
   readonly nodeArgs?: readonly string[];
+  /** Called with the child's pid once spawned (before it is ready), e.g. to account its CPU from an earlier point. */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export interface ServiceProcess {
@@ -49,6 +51,7 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   child.stdout?.on('data', (chunk: Buffer) => forward(spec.label, chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => forward(spec.label, chunk.toString()));
   trackChild(child);
+  if (child.pid !== undefined) spec.onSpawn?.(child.pid);
   let stopping = false;
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code, signal) => {
