@@ -120,7 +120,8 @@ class ChainBuilder {
 
   build(): GeneratedChain {
     // Every member starts with a few datasets, as a department joining a channel publishes its registers first.
-    for (const m of this.spec.members) for (let k = 0; k < 3 && this.bodies.length < this.spec.count; k++) this.register(m);
+    for (const m of this.spec.members)
+      for (let k = 0; k < 3 && this.bodies.length < this.spec.count; k++) this.register(m);
     while (this.bodies.length < this.spec.count) this.step();
     return {
       bodies: this.bodies,

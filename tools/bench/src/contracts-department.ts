@@ -55,6 +55,8 @@ export function startLedger(
     packageName: '@accord/ledger-service',
     ...(port === undefined ? {} : { port }),
     ...(onSpawn === undefined ? {} : { onSpawn }),
+    // Like the contracts service, it may report ready only after catching up with a long chain.
+    readyTimeoutMs: 30 * 60_000,
     env: {
       ...commonEnv(d, infra),
       ACCORD_DATABASE: infra.pgUrl,
@@ -64,7 +66,8 @@ export function startLedger(
   });
 }
 
-export type ContractsStore = { readonly kind: 'postgres'; readonly schema: string } | { readonly kind: 'pglite'; readonly dataDir: string };
+export type ContractsStore =
+  { readonly kind: 'postgres'; readonly schema: string } | { readonly kind: 'pglite'; readonly dataDir: string };
 
 export interface ContractsOptions {
   readonly store: ContractsStore;
@@ -75,6 +78,12 @@ export interface ContractsOptions {
   /** Its HTTP port (the bench may poll it before it is ready); default: a free one. */
   readonly port?: number;
   readonly onSpawn?: (pid: number) => void;
+  /**
+   * How long it may take to report ready: a contracts service reports ready
+   * only once its blocks reader runs, which on a long chain comes after
+   * minutes of catching up.
+   */
+  readonly readyTimeoutMs?: number;
 }
 
 /** The department's contracts service, reading its ledger's blocks topic on Kafka and its ledger API. */
@@ -86,6 +95,7 @@ export function startContracts(d: BenchDepartment, infra: Infra, options: Contra
     nodeArgs: options.nodeArgs,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
+    ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     env: {
       ...commonEnv(d, infra),
       ...(store.kind === 'postgres'

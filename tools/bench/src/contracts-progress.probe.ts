@@ -42,8 +42,15 @@ export class ContractsProbe {
     private readonly token: string,
   ) {}
 
+  /** A GET, tried once more when the connection failed (a kept-alive socket the server closed, on a loaded machine). */
   private async get(path: string): Promise<Response> {
-    return fetch(`${this.url}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const once = () => fetch(`${this.url}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    try {
+      return await once();
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      return once();
+    }
   }
 
   /** Height of the last applied block of the channel (-1 before its genesis); from the list, which never answers 404 (a 404 is logged as a warning). */
@@ -53,7 +60,8 @@ export class ContractsProbe {
     const { channels } = (await res.json()) as { channels: { channel: string; height: number; halted: unknown }[] };
     const found = channels.find((c) => c.channel === channel);
     if (found === undefined) return -1;
-    if (found.halted !== null) throw new Error(`the contracts service halted ${channel}: ${JSON.stringify(found.halted)}`);
+    if (found.halted !== null)
+      throw new Error(`the contracts service halted ${channel}: ${JSON.stringify(found.halted)}`);
     return found.height;
   }
 
@@ -99,7 +107,7 @@ export class ContractsProbe {
   /** Every state digest of the channel, by height. */
   async digests(channel: string): Promise<StoredDigest[]> {
     const all: StoredDigest[] = [];
-    for (let from: number | null = 0; from !== null; ) {
+    for (let from: number | null = 0; from !== null;) {
       const res = await this.get(`/v1/channels/${channel}/digests?from=${from}&limit=1000`);
       if (res.status !== 200) throw new Error(`GET digests of ${channel}: ${res.status}`);
       const page = (await res.json()) as { items: StoredDigest[]; next: number | null };

@@ -32,24 +32,25 @@ export async function signChain(
   keys: Readonly<Record<string, string>>,
   size = availableParallelism(),
 ): Promise<Uint8Array[]> {
-  const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(join(__dirname, 'contracts-signing.worker.js')));
+  const pending = new Map<number, { resolve: (r: ContractsSignResult) => void; reject: (e: unknown) => void }>();
+  const workers = Array.from({ length: Math.max(1, size) }, () => {
+    const worker = new Worker(join(__dirname, 'contracts-signing.worker.js'));
+    worker.on('message', (result: ContractsSignResult) => {
+      pending.get(result.id)?.resolve(result);
+      pending.delete(result.id);
+    });
+    worker.on('error', (error) => {
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
+    });
+    return worker;
+  });
   try {
     const jobs: Promise<ContractsSignResult>[] = [];
     for (let start = 0, id = 0; start < bodies.length; start += CHUNK, id++) {
-      const worker = workers[id % workers.length];
       const job: ContractsSignJob = { id, bodies: bodies.slice(start, start + CHUNK), keys };
-      jobs.push(
-        new Promise((resolve, reject) => {
-          const onMessage = (result: ContractsSignResult): void => {
-            if (result.id !== job.id) return;
-            worker.off('message', onMessage);
-            resolve(result);
-          };
-          worker.on('message', onMessage);
-          worker.once('error', reject);
-          worker.postMessage(job);
-        }),
-      );
+      jobs.push(new Promise((resolve, reject) => pending.set(job.id, { resolve, reject })));
+      workers[id % workers.length].postMessage(job);
     }
     const envelopes: Uint8Array[] = [];
     for (const { bytes, ends } of await Promise.all(jobs))

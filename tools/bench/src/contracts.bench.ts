@@ -132,7 +132,8 @@ async function checkLedgerCodes(bench: Bench, schema: string, channel: string): 
 async function checkReceipts(probe: ContractsProbe, txs: number, what: string): Promise<Map<string, number>> {
   const counts = await probe.receipts();
   const refused = [...counts].filter(([key]) => REFUSING_KINDS.has(key.split('/')[0]));
-  if (refused.length > 0) throw new Error(`${what}: txs the chain meant to apply were refused: ${JSON.stringify(refused)}`);
+  if (refused.length > 0)
+    throw new Error(`${what}: txs the chain meant to apply were refused: ${JSON.stringify(refused)}`);
   const byKind = new Map<string, number>();
   for (const [key, n] of counts) byKind.set(key.split('/')[0], (byKind.get(key.split('/')[0]) ?? 0) + n);
   // Every rule tx gets exactly one receipt; expiries and membership effects come on top.
@@ -189,11 +190,16 @@ async function ledgerFromGenesis(bench: Bench, chain: SignedChain, schema: strin
   let cpu0: CpuSample | undefined;
   let pid: number | undefined;
   const starting = startLedger(chain.self, bench.config, schema, chain.channel, port, (p) => (pid = p));
-  const started = starting.then((p) => bench.processes.push(p));
+  let failed: unknown;
+  const started = starting.then(
+    (p) => bench.processes.push(p),
+    (error: unknown) => (failed = error),
+  );
   let height = -1;
   await waitUntil(
     'the ledger to commit the chain',
     async () => {
+      if (failed !== undefined) throw failed;
       if (listening === 0) {
         if (!(await answers(url))) return false;
         listening = performance.now();
@@ -207,8 +213,8 @@ async function ledgerFromGenesis(bench: Bench, chain: SignedChain, schema: strin
     20,
   );
   const done = performance.now();
-  const ledger = await starting;
   await started;
+  const ledger = await starting;
   const cpu = cpuDelta(cpu0 ?? sampleCpu([ledger.pid]), sampleCpu([ledger.pid]));
   await checkLedgerCodes(bench, schema, chain.channel);
   return {
@@ -264,11 +270,17 @@ async function contractsFromGenesis(
     nodeArgs: bench.config.contractsNodeArgs,
     port,
     onSpawn: (p) => (pid = p),
+    readyTimeoutMs: CATCH_UP_TIMEOUT_MS,
   });
-  const started = starting.then((p) => bench.processes.push(p));
+  let failed: unknown;
+  const started = starting.then(
+    (p) => bench.processes.push(p),
+    (error: unknown) => (failed = error),
+  );
   await waitUntil(
     `the contracts service on ${store.kind} to apply the chain`,
     async () => {
+      if (failed !== undefined) throw failed;
       const height = await probe.heightIfUp(chain.channel);
       if (height === undefined) return false;
       if (listening === 0) {
@@ -281,8 +293,8 @@ async function contractsFromGenesis(
     20,
   );
   const done = performance.now();
-  const contracts = await starting;
   await started;
+  const contracts = await starting;
   const ready = performance.now();
   const cpu = cpuDelta(cpu0 ?? sampleCpu([contracts.pid]), sampleCpu([contracts.pid]));
   const receipts = await checkReceipts(probe, chain.envelopes.length, `contracts on ${store.kind}`);
@@ -313,6 +325,8 @@ interface LiveRun {
   readonly meanLagBlocks: number;
   readonly height: number;
   readonly cpu: CpuDelta;
+  /** Time the contracts service spent in its batches (accord_contracts_batch_seconds). */
+  readonly busySeconds: number;
   readonly receipts: Map<string, number>;
 }
 
@@ -343,6 +357,7 @@ async function liveFollow(bench: Bench, chain: SignedChain, rate: number): Promi
   const lags: number[] = [];
   let ledgerDone = 0;
   let sampling = true;
+  let samplerError: unknown;
   const sampler = (async () => {
     while (sampling) {
       const [head, applied] = await Promise.all([
@@ -353,11 +368,17 @@ async function liveFollow(bench: Bench, chain: SignedChain, rate: number): Promi
       if (ledgerDone === 0 && head.txs >= total + 1) ledgerDone = performance.now();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  })();
+  })().catch((error: unknown) => {
+    samplerError = error;
+  });
+  const sampled = (): boolean => {
+    if (samplerError !== undefined) throw samplerError;
+    return ledgerDone > 0;
+  };
   const cpu0 = sampleCpu([ledger.pid, contracts.pid]);
   const started = performance.now();
   // Paced: each 50 ms tick publishes what the schedule owes, as submissions arriving at `rate` would.
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     const owed = Math.min(total, Math.ceil((seconds(started) + 0.05) * rate));
     if (owed > sent) {
       await publish(bench.bus, chain.channel, chain.envelopes.slice(sent, owed));
@@ -365,7 +386,7 @@ async function liveFollow(bench: Bench, chain: SignedChain, rate: number): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await waitUntil('the live ledger to commit the chain', async () => ledgerDone > 0, CATCH_UP_TIMEOUT_MS, 50);
+  await waitUntil('the live ledger to commit the chain', async () => sampled(), CATCH_UP_TIMEOUT_MS, 50);
   const head = await ledgerHead(bench.pg, ledgerSchema, chain.channel);
   await waitUntil(
     'the live contracts service to apply the chain',
@@ -376,10 +397,13 @@ async function liveFollow(bench: Bench, chain: SignedChain, rate: number): Promi
   const contractsDone = performance.now();
   sampling = false;
   await sampler;
+  if (samplerError !== undefined) throw samplerError;
   const cpu = cpuDelta(cpu0, sampleCpu([ledger.pid, contracts.pid]));
   await checkLedgerCodes(bench, ledgerSchema, chain.channel);
   const receipts = await checkReceipts(probe, total, 'live contracts');
+  const busySeconds = await probe.metric('accord_contracts_batch_seconds_sum');
   return {
+    busySeconds,
     offeredRate: rate,
     ledgerSeconds: seconds(started, ledgerDone),
     contractsSeconds: seconds(started, contractsDone),
@@ -408,6 +432,7 @@ function catchUpRows(c: ContractsCatchUp, txs: number, blocks: number, ledgerRat
   const perTx = (ms: number): number => (ms * 1000) / txs;
   return [
     summarize(`contracts on ${c.store}: start to first HTTP answer (migrations done)`, 'ms', [c.startToListenMs]),
+    summarize(`contracts on ${c.store}: start to ready (its reader caught up)`, 'ms', [c.startToReadyMs]),
     summarize(
       `contracts on ${c.store}: apply rate from genesis`,
       'tx/s',
@@ -562,6 +587,12 @@ async function main(): Promise<void> {
           'tx/s',
           [liveContractsRate],
           `${((100 * liveContractsRate) / liveLedgerRate).toFixed(0)}% of the ledger's (target ≥ 100%)`,
+        ),
+        summarize(
+          'contracts: time in its batches (parse, apply, db transaction)',
+          '%',
+          [(100 * live.busySeconds) / live.contractsSeconds],
+          'of the run: the rest is headroom',
         ),
         summarize('contracts lag at the end (last commit to applied)', 'ms', [live.endLagMs]),
         summarize('contracts lag behind the ledger, sampled every 100 ms: mean', 'blocks', [live.meanLagBlocks]),

@@ -20,6 +20,8 @@ export interface ServiceProcessSpec {
   readonly nodeArgs?: readonly string[];
   /** Called with the child's pid once spawned (before it is ready), e.g. to account its CPU from an earlier point. */
   readonly onSpawn?: (pid: number) => void;
+  /** How long it may take to report ready (default 90 s). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface ServiceProcess {
@@ -60,7 +62,7 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
     }),
   );
   await Promise.race([
-    waitReady(url, READY_TIMEOUT_MS),
+    waitReady(url, spec.readyTimeoutMs ?? READY_TIMEOUT_MS),
     exited.then((code) => {
       throw new Error(`${spec.label} exited with ${code} before it was ready:\n${output.join('')}`);
     }),
