@@ -2,7 +2,7 @@
 # Runs the benchmark scripts against the real infrastructure (started here if
 # needed; what was started here is stopped again unless ACCORD_KEEP_INFRA=1).
 # Prints tables; asserts nothing.
-# Usage: bash scripts/bench.sh [foundation|ledger|catalog-projection|catalog-search|storage-gateway|all]   (BENCH_SCALE=0.1 for a quick run)
+# Usage: bash scripts/bench.sh [foundation|ledger|catalog-projection|catalog-search|storage-gateway|contracts|all]   (BENCH_SCALE=0.1 for a quick run)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 which=${1:-all}

@@ -18,6 +18,10 @@ export interface ServiceProcessSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly port?: number;
   readonly nodeArgs?: readonly string[];
+  /** Called with the child's pid once spawned (before it is ready), e.g. to account its CPU from an earlier point. */
+  readonly onSpawn?: (pid: number) => void;
+  /** How long it may take to report ready (default 90 s). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface ServiceProcess {
@@ -49,6 +53,7 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   child.stdout?.on('data', (chunk: Buffer) => forward(spec.label, chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => forward(spec.label, chunk.toString()));
   trackChild(child);
+  if (child.pid !== undefined) spec.onSpawn?.(child.pid);
   let stopping = false;
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code, signal) => {
@@ -57,7 +62,7 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
     }),
   );
   await Promise.race([
-    waitReady(url, READY_TIMEOUT_MS),
+    waitReady(url, spec.readyTimeoutMs ?? READY_TIMEOUT_MS),
     exited.then((code) => {
       throw new Error(`${spec.label} exited with ${code} before it was ready:\n${output.join('')}`);
     }),
