@@ -53,14 +53,25 @@ export function encodeEnvelope(envelope: TxEnvelope): Uint8Array {
  */
 export function parseEnvelope(bytes: Uint8Array | string, options: ParseEnvelopeOptions = {}): ParsedEnvelope {
   const maxTxBytes = options.maxTxBytes ?? DEFAULT_MAX_TX_BYTES;
-  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
-  if (size > maxTxBytes) {
-    throw new ProtocolError('tx.too_large', `tx is ${size} bytes, more than the limit of ${maxTxBytes}`, {
-      size,
-      maxTxBytes,
-    });
-  }
+  checkTxSize(typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length, maxTxBytes);
+  // Parsed as given (a string with a lone surrogate is refused, not replaced), encoded only once it is canonical.
   const value = parseCanonicalJson(bytes, { maxBytes: maxTxBytes });
+  return envelopeOfCanonicalValue(value, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes, options);
+}
+
+/**
+ * The checks of {@link parseEnvelope} after the JSON parse, for a value
+ * whose canonical JSON (JCS) is `canonical` — the caller has it already
+ * (e.g. it just serialised the value with canonicalBytes), so the bytes are
+ * neither parsed nor serialised again. Size (`tx.too_large`), version,
+ * shape and channel are checked as there.
+ */
+export function envelopeOfCanonicalValue(
+  value: unknown,
+  canonical: Uint8Array,
+  options: ParseEnvelopeOptions = {},
+): ParsedEnvelope {
+  checkTxSize(canonical.length, options.maxTxBytes ?? DEFAULT_MAX_TX_BYTES);
   const version = isPlainObject(value) && isPlainObject(value['body']) ? value['body']['v'] : undefined;
   if (typeof version === 'number' && version !== PROTOCOL_VERSION) {
     throw new ProtocolError('tx.unsupported_version', `tx protocol version ${version} is not supported (expected 1)`, {
@@ -74,7 +85,37 @@ export function parseEnvelope(bytes: Uint8Array | string, options: ParseEnvelope
       expected: options.channel,
     });
   }
-  return { envelope, txId: computeTxId(envelope.body) };
+  return { envelope, txId: toHex(txIdBytesOfCanonicalEnvelope(canonical, envelope)) };
+}
+
+const BODY_PREFIX = Buffer.from('{"body":', 'utf8');
+
+/**
+ * The txId bytes of an envelope from its canonical JSON, without
+ * serialising the body again: JCS orders `body` before `sig`, so the
+ * envelope's JCS is `{"body":` + JCS(body) + `,"sig":"` + sig + `"}` and
+ * SHA-256 of the slice between is the txId (a third of the cost of
+ * computeTxId, which re-serialises the parsed body). `canonical` must be the
+ * JCS of exactly this envelope; should its frame not be the expected one,
+ * the body is serialised after all.
+ */
+export function txIdBytesOfCanonicalEnvelope(canonical: Uint8Array, envelope: TxEnvelope): Uint8Array {
+  const suffix = `,"sig":"${envelope.sig}"}`;
+  const end = canonical.length - suffix.length;
+  const framed =
+    end > BODY_PREFIX.length &&
+    Buffer.from(canonical.buffer, canonical.byteOffset, BODY_PREFIX.length).equals(BODY_PREFIX) &&
+    Buffer.from(canonical.buffer, canonical.byteOffset + end, suffix.length).toString('latin1') === suffix;
+  return framed ? sha256(canonical.subarray(BODY_PREFIX.length, end)) : txIdBytes(envelope.body);
+}
+
+function checkTxSize(size: number, maxTxBytes: number): void {
+  if (size > maxTxBytes) {
+    throw new ProtocolError('tx.too_large', `tx is ${size} bytes, more than the limit of ${maxTxBytes}`, {
+      size,
+      maxTxBytes,
+    });
+  }
 }
 
 /** True when `sig` is the Ed25519 signature of the txId by `publicKeyHex`; malformed keys or signatures give false. */
