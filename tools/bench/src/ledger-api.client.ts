@@ -44,7 +44,8 @@ export class LedgerApiClient {
     envelopes.forEach((e, i) => parts.push(...(i === 0 ? [e] : [COMMA, e])));
     parts.push(CLOSE);
     const res = await this.send('POST', `/v1/channels/${channel}/txs/batch`, Buffer.concat(parts));
-    if (res.status !== 200) return { status: res.status, errors: envelopes.length, duplicates: 0, firstError: res.body };
+    if (res.status !== 200)
+      return { status: res.status, errors: envelopes.length, duplicates: 0, firstError: res.body };
     const { results } = JSON.parse(res.body) as { results: { error?: { code: string }; duplicate?: boolean }[] };
     const failed = results.filter((r) => r.error !== undefined);
     return {
@@ -85,7 +86,22 @@ export class LedgerApiClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
+  /**
+   * One request; retried once when a reused keep-alive socket turns out to
+   * have been closed by the server meanwhile (ECONNRESET on `reusedSocket`:
+   * the race Node's docs describe for idle keep-alive connections). A
+   * retried submission is harmless: the ledger answers it as a duplicate.
+   */
+  private async send(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
+    try {
+      return await this.sendOnce(method, path, body);
+    } catch (error) {
+      if ((error as { code?: unknown; reusedSocket?: unknown }).reusedSocket !== true) throw error;
+      return this.sendOnce(method, path, body);
+    }
+  }
+
+  private sendOnce(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -106,7 +122,9 @@ export class LedgerApiClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? Object.assign(error, { reusedSocket: true }) : error),
+      );
       req.end(body);
     });
   }

@@ -65,7 +65,9 @@ export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): Led
   }
   const httpRates = (env.BENCH_HTTP_RATES ?? '250').split(',').map((r) => Number(r.trim()));
   if (httpRates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) {
-    throw new Error(`BENCH_HTTP_RATES must be comma-separated integers from 1 to 100000 (tx/s), got ${env.BENCH_HTTP_RATES}`);
+    throw new Error(
+      `BENCH_HTTP_RATES must be comma-separated integers from 1 to 100000 (tx/s), got ${env.BENCH_HTTP_RATES}`,
+    );
   }
   const phaseList = (env.BENCH_PHASES ?? BENCH_PHASES.join(',')).split(',').map((p) => p.trim());
   const unknown = phaseList.filter((p) => !(BENCH_PHASES as readonly string[]).includes(p));

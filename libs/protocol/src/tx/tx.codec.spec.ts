@@ -171,7 +171,7 @@ describe('transactions', () => {
       from: name,
       nonce: fc.maxSafeNat(),
       ts: fc.maxSafeNat(),
-      payload: fc.dictionary(fc.string({ unit: "binary", maxLength: 6 }), protocolJson as fc.Arbitrary<JsonValue>, {
+      payload: fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), protocolJson as fc.Arbitrary<JsonValue>, {
         maxKeys: 5,
       }),
     });
@@ -189,7 +189,7 @@ describe('transactions', () => {
       );
     });
 
-    it('falls back to the body\'s serialisation when the bytes are not the envelope\'s frame', () => {
+    it("falls back to the body's serialisation when the bytes are not the envelope's frame", () => {
       const envelope = signTx(body, alice.signer);
       const txId = computeTxId(body);
       expect(Buffer.from(txIdBytesOfCanonicalEnvelope(encodeEnvelope(envelope), envelope)).toString('hex')).toBe(txId);

@@ -111,7 +111,7 @@ function failedRequestsLogging(logger: Logger): HttpMiddleware {
       next();
       return;
     }
-    const started = Date.now();
+    const started = process.hrtime.bigint();
     const id = activeTraceIds()?.traceId;
     res.once('finish', () => {
       const level = requestLogLevel(res.statusCode);
@@ -120,7 +120,7 @@ function failedRequestsLogging(logger: Logger): HttpMiddleware {
         {
           req: requestFields(req, id ?? randomUUID()),
           res: { statusCode: res.statusCode },
-          responseTime: Date.now() - started,
+          responseTime: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
         },
         level === 'error' ? 'request errored' : 'request completed',
       );

@@ -69,7 +69,10 @@ describe('ledger batch submission API (in-process)', () => {
   it('answers each envelope in request order: new ones published, refused ones with their own error, duplicates marked', async () => {
     const done = txs.tx(self, 'test.note', { n: 'committed before' });
     const first = await postBatch([canonical(done)]);
-    expect(first).toMatchObject({ status: 200, body: { results: [{ txId: computeTxId(done.body), duplicate: false }] } });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { results: [{ txId: computeTxId(done.body), duplicate: false }] },
+    });
     expect((await committed(computeTxId(done.body), done.sig)).code).toBe('valid');
 
     const a = txs.tx(self, 'test.note', { n: 'a' });

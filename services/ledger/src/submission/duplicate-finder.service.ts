@@ -59,6 +59,8 @@ export class DuplicateFinder implements OnModuleInit, OnModuleDestroy {
     const misses = envelopes.filter((_, i) => known[i] === undefined);
     if (misses.length === 0) return known;
     const committed = await this.index.committedSignatures(misses.map((e) => e.txId));
-    return known.map((k, i) => k ?? (committed.get(envelopes[i].txId)?.has(envelopes[i].sig) ? 'committed' : undefined));
+    return known.map(
+      (k, i) => k ?? (committed.get(envelopes[i].txId)?.has(envelopes[i].sig) ? 'committed' : undefined),
+    );
   }
 }

@@ -82,7 +82,8 @@ export class SubmissionController {
     schema: openApiSchema(submitTxBatchResponseSchema),
   })
   @ApiBadRequestResponse({
-    description: 'batch_invalid (the body is not a JSON array of at least one element), batch_too_large (more than 1000)',
+    description:
+      'batch_invalid (the body is not a JSON array of at least one element), batch_too_large (more than 1000)',
   })
   @ApiServiceUnavailableResponse({
     description:

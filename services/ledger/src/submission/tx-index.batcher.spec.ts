@@ -30,10 +30,7 @@ describe('TxIndexBatcher', () => {
   it('answers the lookups of one turn of the event loop with one query', async () => {
     const index = new RecordingIndex({ t1: ['s1'] });
     const batcher = new TxIndexBatcher(index.lookup);
-    const answers = Promise.all([
-      batcher.committedSignatures(['t1', 't2']),
-      batcher.committedSignatures(['t2', 't3']),
-    ]);
+    const answers = Promise.all([batcher.committedSignatures(['t1', 't2']), batcher.committedSignatures(['t2', 't3'])]);
     await tick();
     index.release();
     const [first, second] = await answers;
