@@ -1,5 +1,5 @@
 import { Ed25519Signer, ed25519Signer, verifyEd25519 } from '../crypto/ed25519.crypto';
-import { sha256 } from '../crypto/sha256.crypto';
+import { sha256, sha256Hex } from '../crypto/sha256.crypto';
 import { toHex } from '../encoding/hex.codec';
 import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalBytes } from '../json/canonical-json.codec';
@@ -85,28 +85,46 @@ export function envelopeOfCanonicalValue(
       expected: options.channel,
     });
   }
-  return { envelope, txId: toHex(txIdBytesOfCanonicalEnvelope(canonical, envelope)) };
+  return { envelope, txId: txIdHexOfCanonicalEnvelope(canonical, envelope) };
 }
 
 const BODY_PREFIX = Buffer.from('{"body":', 'utf8');
+const SIG_PREFIX = Buffer.from(',"sig":"', 'utf8');
+const SIG_SUFFIX = Buffer.from('"}', 'utf8');
 
 /**
  * The txId bytes of an envelope from its canonical JSON, without
  * serialising the body again: JCS orders `body` before `sig`, so the
  * envelope's JCS is `{"body":` + JCS(body) + `,"sig":"` + sig + `"}` and
- * SHA-256 of the slice between is the txId (a third of the cost of
- * computeTxId, which re-serialises the parsed body). `canonical` must be the
- * JCS of exactly this envelope; should its frame not be the expected one,
- * the body is serialised after all.
+ * SHA-256 of the slice between is the txId (computeTxId re-serialises the
+ * parsed body first). `canonical` must be the JCS of exactly this envelope;
+ * should its frame not be the expected one, the body is serialised after all.
  */
 export function txIdBytesOfCanonicalEnvelope(canonical: Uint8Array, envelope: TxEnvelope): Uint8Array {
-  const suffix = `,"sig":"${envelope.sig}"}`;
-  const end = canonical.length - suffix.length;
-  const framed =
-    end > BODY_PREFIX.length &&
-    Buffer.from(canonical.buffer, canonical.byteOffset, BODY_PREFIX.length).equals(BODY_PREFIX) &&
-    Buffer.from(canonical.buffer, canonical.byteOffset + end, suffix.length).toString('latin1') === suffix;
-  return framed ? sha256(canonical.subarray(BODY_PREFIX.length, end)) : txIdBytes(envelope.body);
+  const body = bodySliceOf(canonical, envelope.sig);
+  return body === undefined ? txIdBytes(envelope.body) : sha256(body);
+}
+
+function txIdHexOfCanonicalEnvelope(canonical: Uint8Array, envelope: TxEnvelope): string {
+  const body = bodySliceOf(canonical, envelope.sig);
+  return body === undefined ? computeTxId(envelope.body) : sha256Hex(body);
+}
+
+/** The body's bytes inside an envelope's canonical JSON with this signature, or undefined when the frame is not `{"body":…,"sig":"<sig>"}`. */
+function bodySliceOf(canonical: Uint8Array, sig: string): Uint8Array | undefined {
+  const sigStart = canonical.length - SIG_SUFFIX.length - sig.length;
+  const bodyEnd = sigStart - SIG_PREFIX.length;
+  if (bodyEnd <= BODY_PREFIX.length) return undefined;
+  // Byte compares without allocating: this runs for every tx a ledger reads.
+  if (!bytesAt(canonical, 0, BODY_PREFIX) || !bytesAt(canonical, bodyEnd, SIG_PREFIX)) return undefined;
+  if (!bytesAt(canonical, canonical.length - SIG_SUFFIX.length, SIG_SUFFIX)) return undefined;
+  for (let i = 0; i < sig.length; i++) if (canonical[sigStart + i] !== sig.charCodeAt(i)) return undefined;
+  return canonical.subarray(BODY_PREFIX.length, bodyEnd);
+}
+
+function bytesAt(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+  return true;
 }
 
 function checkTxSize(size: number, maxTxBytes: number): void {
