@@ -768,14 +768,16 @@ async function httpPhase(bench: Bench, directRate: number, ceiling: number): Pro
       `one envelope per request (${HTTP_CONCURRENCY} concurrent), ${fmt(httpSaturationTxs(config))} txs: committed at all 3`,
       'tx/s',
       [single.rate],
-      `${share(single.rate)}; ${cpuNote(single, httpSaturationTxs(config), config.mode)}`,
+      [share(single.rate), cpuNote(single, httpSaturationTxs(config), config.mode)].filter((n) => n !== '').join('; '),
     ),
     summarize('  accepted by the API (202 answers)', 'tx/s', [single.acceptRate]),
     summarize(
       `batches of ${config.httpBatch} (${HTTP_BATCHES_IN_FLIGHT_PER_LEDGER} in flight per ledger), ${fmt(httpBatchSaturationTxs(config))} txs: committed at all 3`,
       'tx/s',
       [batched.rate],
-      `${share(batched.rate)}; ${cpuNote(batched, httpBatchSaturationTxs(config), config.mode)}`,
+      [share(batched.rate), cpuNote(batched, httpBatchSaturationTxs(config), config.mode)]
+        .filter((n) => n !== '')
+        .join('; '),
     ),
     summarize('  accepted by the API', 'tx/s', [batched.acceptRate]),
   ]);
