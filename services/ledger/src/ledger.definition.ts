@@ -30,6 +30,9 @@ export const ledgerErrorStatus: ErrorStatusMap = {
   tx_not_found: 404,
   range_invalid: 400,
   tx_not_provable: 422,
+  // submission/submission.errors.ts
+  batch_too_large: 400,
+  batch_invalid: 400,
   // governance-actions/governance-actions.errors.ts
   already_member: 409,
   join_pending: 409,

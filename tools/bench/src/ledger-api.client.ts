@@ -5,6 +5,10 @@
  */
 import { Agent, request } from 'node:http';
 
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
 /** Connections per ledger; more requests than this queue in the client. */
 const SOCKETS_PER_LEDGER = 32;
 
@@ -25,6 +29,31 @@ export class LedgerApiClient {
   /** POST /v1/channels/:channel/txs with the envelope's log bytes (they are its JSON); the HTTP status. */
   submitTx(channel: string, envelope: Uint8Array): Promise<number> {
     return this.send('POST', `/v1/channels/${channel}/txs`, envelope).then((r) => r.status);
+  }
+
+  /**
+   * POST /v1/channels/:channel/txs/batch with the envelopes' log bytes as
+   * one JSON array: the HTTP status and, per envelope, the result's error
+   * code (undefined when accepted) and whether it was a duplicate.
+   */
+  async submitBatch(
+    channel: string,
+    envelopes: readonly Uint8Array[],
+  ): Promise<{ status: number; errors: number; duplicates: number; firstError?: string }> {
+    const parts: Uint8Array[] = [OPEN];
+    envelopes.forEach((e, i) => parts.push(...(i === 0 ? [e] : [COMMA, e])));
+    parts.push(CLOSE);
+    const res = await this.send('POST', `/v1/channels/${channel}/txs/batch`, Buffer.concat(parts));
+    if (res.status !== 200)
+      return { status: res.status, errors: envelopes.length, duplicates: 0, firstError: res.body };
+    const { results } = JSON.parse(res.body) as { results: { error?: { code: string }; duplicate?: boolean }[] };
+    const failed = results.filter((r) => r.error !== undefined);
+    return {
+      status: res.status,
+      errors: failed.length,
+      duplicates: results.filter((r) => r.duplicate === true).length,
+      firstError: failed[0]?.error?.code,
+    };
   }
 
   /** Sums of the ledger's Prometheus series by metric name (labels added up), from GET /metrics. */
@@ -57,7 +86,22 @@ export class LedgerApiClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
+  /**
+   * One request; retried once when a reused keep-alive socket turns out to
+   * have been closed by the server meanwhile (ECONNRESET on `reusedSocket`:
+   * the race Node's docs describe for idle keep-alive connections). A
+   * retried submission is harmless: the ledger answers it as a duplicate.
+   */
+  private async send(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
+    try {
+      return await this.sendOnce(method, path, body);
+    } catch (error) {
+      if ((error as { code?: unknown; reusedSocket?: unknown }).reusedSocket !== true) throw error;
+      return this.sendOnce(method, path, body);
+    }
+  }
+
+  private sendOnce(method: string, path: string, body?: Uint8Array): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -78,7 +122,9 @@ export class LedgerApiClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? Object.assign(error, { reusedSocket: true }) : error),
+      );
       req.end(body);
     });
   }

@@ -22,6 +22,10 @@ export interface LedgerBenchConfig extends BenchConfig {
   /** Offered rates (tx/s) of the latency phase, and how long each is held. */
   readonly rates: readonly number[];
   readonly rateSeconds: number;
+  /** Envelopes per request of the HTTP phase's batch submissions (POST .../txs/batch). */
+  readonly httpBatch: number;
+  /** Offered rates (tx/s) of the HTTP latency runs, besides 30% of the verification ceiling measured in the run. */
+  readonly httpRates: readonly number[];
   /** Txs in the chain the audit re-verifies (scaled). */
   readonly auditTxs: number;
   readonly auditRuns: number;
@@ -59,6 +63,12 @@ export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): Led
   if (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) {
     throw new Error(`BENCH_RATES must be comma-separated integers from 1 to 100000 (tx/s), got ${env.BENCH_RATES}`);
   }
+  const httpRates = (env.BENCH_HTTP_RATES ?? '250').split(',').map((r) => Number(r.trim()));
+  if (httpRates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) {
+    throw new Error(
+      `BENCH_HTTP_RATES must be comma-separated integers from 1 to 100000 (tx/s), got ${env.BENCH_HTTP_RATES}`,
+    );
+  }
   const phaseList = (env.BENCH_PHASES ?? BENCH_PHASES.join(',')).split(',').map((p) => p.trim());
   const unknown = phaseList.filter((p) => !(BENCH_PHASES as readonly string[]).includes(p));
   if (unknown.length > 0)
@@ -76,6 +86,8 @@ export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): Led
     compareRuns: base.scale < 0.5 ? 1 : 3,
     rates,
     rateSeconds: Math.max(2, Math.round(10 * Math.min(1, base.scale * 4))),
+    httpBatch: intVar(env, 'BENCH_HTTP_BATCH', 250, 1, 1000),
+    httpRates,
     auditTxs: intVar(env, 'BENCH_AUDIT_TXS', scaled(1_000_000, 5_000), 1, 10_000_000),
     auditRuns: intVar(env, 'BENCH_AUDIT_RUNS', 1, 1, 10),
     phases: new Set(phaseList as BenchPhase[]),

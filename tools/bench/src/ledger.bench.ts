@@ -52,6 +52,10 @@ const PUBLISH_BATCH = 500;
 const PUBLISH_IN_FLIGHT = 8;
 /** Concurrent HTTP submissions in the saturation run of the API path. */
 const HTTP_CONCURRENCY = 96;
+/** Batch requests in flight per ledger in the batch saturation run (one being answered while the next is read). */
+const HTTP_BATCHES_IN_FLIGHT_PER_LEDGER = 2;
+/** Offered rate of the HTTP latency target: this share of the verification ceiling measured in the run. */
+const HTTP_LATENCY_CEILING_SHARE = 0.3;
 const DRAIN_TIMEOUT_MS = 180_000;
 const IDLE_SAMPLE_MS = 5000;
 const TARGETS = {
@@ -60,6 +64,9 @@ const TARGETS = {
   p99AtThousandMs: 500,
   auditSeconds: 60,
   auditTxs: 1_000_000,
+  httpBatchShare: 0.7,
+  httpSingleShare: 0.4,
+  httpP99Ms: 250,
 };
 
 /** Headers of every tx record the bench publishes (one object, reused). */
@@ -291,10 +298,56 @@ async function submitHttp(bench: Bench, cluster: Cluster, txs: SignedTxs): Promi
     throw new Error(`HTTP submissions answered ${[...failures].map(([s, n]) => `${s} ×${n}`).join(', ')}`);
 }
 
+/** Where a run offers its txs: the tx topic, or the HTTP API one envelope per request or many (POST .../txs/batch). */
+type SendPath = 'direct' | 'http' | 'http-batch';
+
+/** Throws unless every envelope of a batch answer was accepted and new. */
+function checkBatchAnswer(answer: Awaited<ReturnType<LedgerApiClient['submitBatch']>>, what: string): void {
+  if (answer.status !== 200 || answer.errors > 0 || answer.duplicates > 0)
+    throw new Error(
+      `${what}: batch answered ${answer.status}, ${answer.errors} envelope errors (first: ${answer.firstError ?? '-'}), ${answer.duplicates} duplicates`,
+    );
+}
+
+/** Submits every tx in batches of `config.httpBatch` (round robin over the ledgers), a few batches in flight per ledger. */
+async function submitHttpBatches(bench: Bench, cluster: Cluster, txs: SignedTxs): Promise<void> {
+  const size = bench.config.httpBatch;
+  const batches = Math.ceil(txs.length / size);
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < batches) {
+      const b = next++;
+      const values = [];
+      for (let i = b * size; i < Math.min(txs.length, (b + 1) * size); i++) values.push(txs.value(i));
+      const client = cluster.clients[b % cluster.clients.length];
+      checkBatchAnswer(await client.submitBatch(bench.channel, values), 'HTTP batch submission');
+    }
+  };
+  await Promise.all(Array.from({ length: HTTP_BATCHES_IN_FLIGHT_PER_LEDGER * cluster.clients.length }, loop));
+}
+
+/** Sends txs [from, to) of a paced run as one batch request per ledger (round robin by index, like the single requests). */
+function sendPacedBatches(bench: Bench, cluster: Cluster, txs: SignedTxs, from: number, to: number): Promise<void>[] {
+  const perLedger: Uint8Array[][] = cluster.clients.map(() => []);
+  for (let i = from; i < to; i++) perLedger[i % cluster.clients.length].push(txs.value(i));
+  const sends: Promise<void>[] = [];
+  perLedger.forEach((values, l) => {
+    for (let start = 0; start < values.length; start += 1000) {
+      const chunk = values.slice(start, start + 1000);
+      sends.push(
+        cluster.clients[l]
+          .submitBatch(bench.channel, chunk)
+          .then((answer) => checkBatchAnswer(answer, 'paced HTTP batch')),
+      );
+    }
+  });
+  return sends;
+}
+
 // ---------------------------------------------------------------- phases
 
 /** Offers all txs as fast as the path takes them; committed tx/s = n / time until every department committed all. */
-async function saturation(bench: Bench, path: 'direct' | 'http', txs: SignedTxs): Promise<RunFigures> {
+async function saturation(bench: Bench, path: SendPath, txs: SignedTxs): Promise<RunFigures> {
   const cluster = bench.cluster as Cluster;
   const txIds = ids(txs);
   const metrics0 = await scrape(cluster);
@@ -302,7 +355,8 @@ async function saturation(bench: Bench, path: 'direct' | 'http', txs: SignedTxs)
   const start = performance.now();
   for (const id of txIds) bench.tracker.expect(id, start);
   if (path === 'direct') await publishDirect(bench, txs);
-  else await submitHttp(bench, cluster, txs);
+  else if (path === 'http') await submitHttp(bench, cluster, txs);
+  else await submitHttpBatches(bench, cluster, txs);
   const accepted = performance.now();
   const outcome = await bench.tracker.drain(DRAIN_TIMEOUT_MS, `saturation (${path})`);
   const cpu = cpuDelta(cpu0, sampleCpu(watchedPids(cluster)));
@@ -319,7 +373,7 @@ async function saturation(bench: Bench, path: 'direct' | 'http', txs: SignedTxs)
 }
 
 /** Open-loop pacing: tx i is due at start + i/rate; latency counts from that scheduled time. */
-async function paced(bench: Bench, path: 'direct' | 'http', rate: number, txs: SignedTxs): Promise<RunFigures> {
+async function paced(bench: Bench, path: SendPath, rate: number, txs: SignedTxs): Promise<RunFigures> {
   const cluster = bench.cluster as Cluster;
   const txIds = ids(txs);
   const topic = txTopic(bench.channel);
@@ -338,6 +392,10 @@ async function paced(bench: Bench, path: 'direct' | 'http', rate: number, txs: S
         const messages = [];
         for (let i = sent; i < due; i++) messages.push({ value: txs.value(i), headers: TX_HEADERS });
         sends.push(bench.bus.publish(topic, messages).catch((e: unknown) => errors.push(e)));
+      } else if (path === 'http-batch') {
+        // The txs due in this tick (a client gathering envelopes for ~2 ms) as one batch per ledger.
+        for (const send of sendPacedBatches(bench, cluster, txs, sent, due))
+          sends.push(send.catch((e: unknown) => errors.push(e)));
       } else {
         for (let i = sent; i < due; i++) {
           sends.push(
@@ -691,13 +749,119 @@ async function readAttestations(
   return [...found.values()];
 }
 
+/**
+ * The HTTP submission path: saturation with one envelope per request and
+ * with batches (committed tx/s as a share of the direct-topic saturation
+ * rate of the same run), then open-loop runs at fixed offered rates
+ * (BENCH_HTTP_RATES and 30% of the verification ceiling) with each 2 ms
+ * tick's txs sent as one batch per ledger, and with one request per tx.
+ * Returns the target rows.
+ */
+async function httpPhase(bench: Bench, directRate: number, ceiling: number): Promise<Measurement[]> {
+  const { config } = bench;
+  const share = (rate: number): string =>
+    Number.isFinite(directRate) ? `${((rate / directRate) * 100).toFixed(0)}% of the direct-topic rate` : '';
+  const single = await saturation(bench, 'http', take(bench, httpSaturationTxs(config)));
+  const batched = await saturation(bench, 'http-batch', take(bench, httpBatchSaturationTxs(config)));
+  printTable(`Saturation through the HTTP submission path (${config.mode})`, [
+    summarize(
+      `one envelope per request (${HTTP_CONCURRENCY} concurrent), ${fmt(httpSaturationTxs(config))} txs: committed at all 3`,
+      'tx/s',
+      [single.rate],
+      [share(single.rate), cpuNote(single, httpSaturationTxs(config), config.mode)].filter((n) => n !== '').join('; '),
+    ),
+    summarize('  accepted by the API (202 answers)', 'tx/s', [single.acceptRate]),
+    summarize(
+      `batches of ${config.httpBatch} (${HTTP_BATCHES_IN_FLIGHT_PER_LEDGER} in flight per ledger), ${fmt(httpBatchSaturationTxs(config))} txs: committed at all 3`,
+      'tx/s',
+      [batched.rate],
+      [share(batched.rate), cpuNote(batched, httpBatchSaturationTxs(config), config.mode)]
+        .filter((n) => n !== '')
+        .join('; '),
+    ),
+    summarize('  accepted by the API', 'tx/s', [batched.acceptRate]),
+  ]);
+  console.log(`  one per request, ${single.pipeline}`);
+  console.log(`  batches, ${batched.pipeline}`);
+
+  const targetRate = Math.round(ceiling * HTTP_LATENCY_CEILING_SHARE);
+  const rows: Measurement[] = [];
+  const notes: string[] = [];
+  let p99AtTarget = Number.NaN;
+  for (const path of ['http-batch', 'http'] as const) {
+    let kept = true;
+    for (const rate of httpLatencyRates(config, ceiling)) {
+      const count = rate * config.rateSeconds;
+      const label = `${path === 'http' ? 'one per request' : 'batch per 2 ms tick'}, ${fmt(rate)} tx/s${rate === targetRate ? ' (30% of ceiling)' : ''}`;
+      if (!kept) {
+        rows.push(summarize(`${label}: skipped`, 'tx/s', [Number.NaN], 'a lower rate was already not sustained'));
+        bench.used += count;
+        continue;
+      }
+      await sleep(config.scale < 0.5 ? 500 : 2000);
+      const figures = await paced(bench, path, rate, take(bench, count));
+      kept = sustained(figures, rate, count);
+      const p99 = percentile(figures.outcome.latencies, 99);
+      if (path === 'http-batch' && rate === targetRate) p99AtTarget = p99;
+      rows.push(summarize(`${label}: committed`, 'tx/s', [figures.rate], cpuNote(figures, count, config.mode)));
+      rows.push(summarize('  submit→commit at all 3, p50', 'ms', [percentile(figures.outcome.latencies, 50)]));
+      rows.push(
+        summarize(
+          '  submit→commit at all 3, p99',
+          'ms',
+          [p99],
+          rate === targetRate ? `target < ${TARGETS.httpP99Ms} ms` : '',
+        ),
+      );
+      notes.push(`  ${label}, ${figures.pipeline}`);
+    }
+  }
+  printTable(
+    `Fixed offered rates over HTTP (${config.mode}; open loop for ${config.rateSeconds} s each, latency from the scheduled send time)`,
+    rows,
+  );
+  for (const note of notes) console.log(note);
+
+  const targets: Measurement[] = [];
+  if (Number.isFinite(directRate)) {
+    targets.push(
+      withNote(
+        summarize('HTTP batches: committed tx/s ÷ direct-topic rate', '%', [(batched.rate / directRate) * 100]),
+        verdict(batched.rate / directRate >= TARGETS.httpBatchShare, `≥ ${TARGETS.httpBatchShare * 100}%`),
+      ),
+      withNote(
+        summarize('HTTP one per request: committed tx/s ÷ direct-topic rate', '%', [(single.rate / directRate) * 100]),
+        verdict(single.rate / directRate >= TARGETS.httpSingleShare, `≥ ${TARGETS.httpSingleShare * 100}%`),
+      ),
+    );
+  }
+  if (Number.isFinite(p99AtTarget)) {
+    targets.push(
+      withNote(
+        summarize(`p99 submit→commit over HTTP (batches) at ${fmt(targetRate)} tx/s = 30% of ceiling`, 'ms', [
+          p99AtTarget,
+        ]),
+        verdict(p99AtTarget < TARGETS.httpP99Ms, `< ${TARGETS.httpP99Ms} ms`),
+      ),
+    );
+  }
+  return targets;
+}
+
+/** BENCH_HTTP_RATES plus 30% of the verification ceiling (when measured), ascending. */
+function httpLatencyRates(config: LedgerBenchConfig, ceiling: number): number[] {
+  const rates = new Set(config.httpRates);
+  if (Number.isFinite(ceiling)) rates.add(Math.max(1, Math.round(ceiling * HTTP_LATENCY_CEILING_SHARE)));
+  return [...rates].sort((a, b) => a - b);
+}
+
 // ---------------------------------------------------------------- main
 
 function plannedTxs(config: LedgerBenchConfig): number {
-  const saturations = config.saturationRuns + (config.phases.has('http') ? HTTP_SHARE : 0);
+  const saturations = config.saturationRuns + (config.phases.has('http') ? HTTP_SHARE + HTTP_BATCH_SHARE : 0);
   const paced =
-    config.rates.reduce((sum, r) => sum + r * config.rateSeconds, 0) *
-    ((config.phases.has('rates') ? 1 : 0) + (config.phases.has('http') ? 1 : 0));
+    (config.phases.has('rates') ? config.rates.reduce((sum, r) => sum + r * config.rateSeconds, 0) : 0) +
+    (config.phases.has('http') ? 2 * httpLatencyTxs(config) : 0);
   const comparison = config.compareModes ? config.compareRuns * 2 * (COMPARE_WARMUP + compareTxs(config)) : 0;
   return warmupTxs(config) + Math.ceil(saturations * config.saturationTxs) + paced + comparison;
 }
@@ -709,6 +873,17 @@ const COMPARE_WARMUP = 1000;
 /** The HTTP saturation run offers this share of a direct run's txs (the API path is much slower). */
 const HTTP_SHARE = 0.1;
 const httpSaturationTxs = (config: LedgerBenchConfig): number => Math.round(config.saturationTxs * HTTP_SHARE);
+/** The batch saturation run over HTTP offers this share of a direct run's txs. */
+const HTTP_BATCH_SHARE = 0.5;
+const httpBatchSaturationTxs = (config: LedgerBenchConfig): number =>
+  Math.round(config.saturationTxs * HTTP_BATCH_SHARE);
+/**
+ * Txs of one pass over the HTTP latency rates, planned before the ceiling
+ * is measured: the 30%-of-ceiling rate is bounded by 30% of all cores at
+ * 13,000 verifications/s each ÷ 3 departments (the fastest single-core rate seen).
+ */
+const httpLatencyTxs = (config: LedgerBenchConfig): number =>
+  httpLatencyRates(config, (13_000 * cpus().length) / DEPARTMENTS).reduce((sum, r) => sum + r * config.rateSeconds, 0);
 const warmupTxs = (config: LedgerBenchConfig): number =>
   Math.min(5000, Math.max(500, Math.round(config.saturationTxs / 10)));
 
@@ -796,6 +971,7 @@ async function main(): Promise<void> {
     await saturation(bench, 'direct', take(bench, warmupTxs(config)));
     console.log(`  ${await idleCpu(bench.cluster, quick)}`);
 
+    let directRate = Number.NaN;
     if (config.phases.has('saturation')) {
       const runs: RunFigures[] = [];
       for (let r = 0; r < config.saturationRuns; r++)
@@ -805,6 +981,7 @@ async function main(): Promise<void> {
         'tx/s',
         runs.map((r) => r.rate),
       );
+      directRate = row.median;
       const mid = runs.slice().sort((x, y) => x.rate - y.rate)[Math.floor((runs.length - 1) / 2)];
       printTable(`Saturation (${config.mode}): as fast as the topic takes them`, [
         withNote(
@@ -912,24 +1089,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (config.phases.has('http')) {
-      const n = httpSaturationTxs(config);
-      const figures = await saturation(bench, 'http', take(bench, n));
-      printTable(
-        `Saturation through the HTTP submission path (${config.mode}; ${HTTP_CONCURRENCY} concurrent requests)`,
-        [
-          summarize(
-            `committed at all 3 departments, ${fmt(n)} txs`,
-            'tx/s',
-            [figures.rate],
-            cpuNote(figures, n, config.mode),
-          ),
-          summarize('  accepted by the API (202 answers)', 'tx/s', [figures.acceptRate]),
-        ],
-      );
-      console.log(`  ${figures.pipeline}`);
-      await pacedTable('http');
-    }
+    if (config.phases.has('http')) summary.push(...(await httpPhase(bench, directRate, ceiling)));
 
     if (config.compareModes && config.phases.has('saturation')) {
       try {

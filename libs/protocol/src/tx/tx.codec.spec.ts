@@ -3,8 +3,18 @@ import * as fc from 'fast-check';
 import { ed25519Signer } from '../crypto/ed25519.crypto';
 import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalize } from '../json/canonical-json.codec';
+import type { JsonValue } from '../json/json.types';
+import { protocolJson } from '../testing/json.arbitrary';
 import { testMember } from '../testing/test-chain.builder';
-import { computeTxId, encodeEnvelope, parseEnvelope, signTx, verifyEnvelopeSignature } from './tx.codec';
+import {
+  computeTxId,
+  encodeEnvelope,
+  envelopeOfCanonicalValue,
+  parseEnvelope,
+  signTx,
+  txIdBytesOfCanonicalEnvelope,
+  verifyEnvelopeSignature,
+} from './tx.codec';
 import { TxBody } from './tx.schema';
 import { isValidityCode, validityCodeForParseError } from './validity-code';
 
@@ -150,5 +160,52 @@ describe('transactions', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  describe('txId from the canonical envelope bytes (fast-check)', () => {
+    const name = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/);
+    const txBody: fc.Arbitrary<TxBody> = fc.record({
+      v: fc.constant(1 as const),
+      channel: name,
+      type: fc.stringMatching(/^[a-z][a-z0-9_]{0,8}(\.[a-z][a-z0-9_]{0,8}){0,2}$/),
+      from: name,
+      nonce: fc.maxSafeNat(),
+      ts: fc.maxSafeNat(),
+      payload: fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), protocolJson as fc.Arbitrary<JsonValue>, {
+        maxKeys: 5,
+      }),
+    });
+    const sig = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => Buffer.from(b).toString('hex'));
+
+    it('SHA-256 of the body slice is computeTxId of the parsed body, for any body', () => {
+      fc.assert(
+        fc.property(txBody, sig, (b, s) => {
+          const bytes = encodeEnvelope({ body: b, sig: s });
+          const parsed = parseEnvelope(bytes, { maxTxBytes: 1024 * 1024 });
+          expect(parsed.txId).toBe(computeTxId(b));
+          expect(parsed.txId).toBe(computeTxId(parsed.envelope.body));
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it("falls back to the body's serialisation when the bytes are not the envelope's frame", () => {
+      const envelope = signTx(body, alice.signer);
+      const txId = computeTxId(body);
+      expect(Buffer.from(txIdBytesOfCanonicalEnvelope(encodeEnvelope(envelope), envelope)).toString('hex')).toBe(txId);
+      const other = signTx({ ...body, nonce: 7 }, alice.signer);
+      expect(Buffer.from(txIdBytesOfCanonicalEnvelope(encodeEnvelope(other), envelope)).toString('hex')).toBe(txId);
+      expect(Buffer.from(txIdBytesOfCanonicalEnvelope(new Uint8Array(3), envelope)).toString('hex')).toBe(txId);
+    });
+
+    it('envelopeOfCanonicalValue answers as parseEnvelope for a value and its JCS', () => {
+      const envelope = signTx(body, alice.signer);
+      const bytes = encodeEnvelope(envelope);
+      expect(envelopeOfCanonicalValue(envelope, bytes, { channel: 'health' })).toEqual(parseEnvelope(bytes));
+      expect(errorOf(() => envelopeOfCanonicalValue(envelope, bytes, { channel: 'other' })).code).toBe(
+        'tx.wrong_channel',
+      );
+      expect(errorOf(() => envelopeOfCanonicalValue(envelope, bytes, { maxTxBytes: 10 })).code).toBe('tx.too_large');
+    });
   });
 });

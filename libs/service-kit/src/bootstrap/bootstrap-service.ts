@@ -16,6 +16,7 @@ import { createPinoLogger, ServiceLogger } from '../logging/service-logger';
 import { createOpenApiDocument, serveOpenApi } from '../openapi/openapi.document';
 import {
   httpMetricsMiddleware,
+  type HttpMiddleware,
   requestLoggingMiddleware,
   tracingMiddleware,
 } from '../telemetry/http-observability.middleware';
@@ -132,7 +133,12 @@ export async function bootstrapService<C extends CommonConfig>(
       },
     );
     app.useBodyParser('json', { limit: definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
-    app.use(tracingMiddleware(definition.name), requestLoggingMiddleware(log.pino), httpMetricsMiddleware(kit.metrics));
+    const requestLogging = requestLoggingMiddleware(log.pino);
+    app.use(
+      ...[tracingMiddleware(definition.name), requestLogging, httpMetricsMiddleware(kit.metrics)].filter(
+        (m): m is HttpMiddleware => m !== undefined,
+      ),
+    );
     const openApi = createOpenApiDocument(app, definition);
     serveOpenApi(app, openApi);
     await app.init();

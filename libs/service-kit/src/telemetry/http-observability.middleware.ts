@@ -56,14 +56,42 @@ export function tracingMiddleware(service: string): HttpMiddleware {
   };
 }
 
-/** Request/response log lines (pino-http), with the trace id as request id; credentials are not logged. */
-export function requestLoggingMiddleware(logger: Logger): HttpMiddleware {
+/**
+ * Request/response log lines, with the trace id as request id; credentials
+ * are not logged. Successful requests are logged at info, 4xx at warn, 5xx
+ * at error. What runs per request depends on the logger's level, fixed at
+ * start, so request logging costs nothing when it is off: at info or below,
+ * pino-http (a child logger per request, every answer logged); at warn or
+ * error, one `finish` listener that logs only the failures of an enabled
+ * level (same fields); above error (fatal, silent), no middleware at all
+ * (undefined).
+ */
+export function requestLoggingMiddleware(logger: Logger): HttpMiddleware | undefined {
+  if (logger.isLevelEnabled('info')) return allRequestsLogging(logger);
+  if (logger.isLevelEnabled('warn') || logger.isLevelEnabled('error')) return failedRequestsLogging(logger);
+  return undefined;
+}
+
+const requestLogLevel = (status: number, error?: unknown): 'error' | 'warn' | 'info' =>
+  error || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+
+interface LoggedRequest extends IncomingMessage {
+  originalUrl?: string;
+}
+
+const requestFields = (req: LoggedRequest, id: unknown) => ({
+  id,
+  method: req.method,
+  url: req.originalUrl ?? req.url,
+  remoteAddress: req.socket?.remoteAddress,
+});
+
+function allRequestsLogging(logger: Logger): HttpMiddleware {
   return pinoHttp({
     logger,
     genReqId: () => activeTraceIds()?.traceId ?? randomUUID(),
     autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customLogLevel: (_req, res, error) => requestLogLevel(res.statusCode, error),
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
@@ -74,6 +102,31 @@ export function requestLoggingMiddleware(logger: Logger): HttpMiddleware {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   }) as HttpMiddleware;
+}
+
+/** The failures only (4xx at warn, 5xx at error), in pino-http's shape, without its per-request child logger. */
+function failedRequestsLogging(logger: Logger): HttpMiddleware {
+  return (req, res, next) => {
+    if (QUIET_PATHS.test(req.url ?? '')) {
+      next();
+      return;
+    }
+    const started = process.hrtime.bigint();
+    const id = activeTraceIds()?.traceId;
+    res.once('finish', () => {
+      const level = requestLogLevel(res.statusCode);
+      if (level === 'info' || !logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          req: requestFields(req, id ?? randomUUID()),
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+        },
+        level === 'error' ? 'request errored' : 'request completed',
+      );
+    });
+    next();
+  };
 }
 
 /** Request count and latency per method, matched route and status. */

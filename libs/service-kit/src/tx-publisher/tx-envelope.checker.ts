@@ -1,7 +1,7 @@
 import {
   canonicalBytes,
+  envelopeOfCanonicalValue,
   isProtocolError,
-  parseEnvelope,
   parseStrictJson,
   ProtocolError,
   type TxEnvelope,
@@ -44,8 +44,10 @@ export function readStrictJson(body: Uint8Array | undefined): unknown {
  */
 export function checkTxEnvelope(body: Uint8Array | undefined, channel: string, maxTxBytes: number): CheckedEnvelope {
   try {
-    const bytes = canonicalBytes(readStrictJson(body));
-    const { txId, envelope } = parseEnvelope(bytes, { maxTxBytes, channel });
+    const value = readStrictJson(body);
+    // One parse and one serialisation: the canonical bytes of the value are the log bytes, and the txId is hashed from their body slice.
+    const bytes = canonicalBytes(value);
+    const { txId, envelope } = envelopeOfCanonicalValue(value, bytes, { maxTxBytes, channel });
     return { bytes, envelope, txId, sig: envelope.sig };
   } catch (error) {
     if (!isProtocolError(error)) throw error;

@@ -113,6 +113,16 @@ export class ChannelRegistry implements OnModuleInit, OnApplicationBootstrap, On
     return this.runners.get(channel)?.status();
   }
 
+  /**
+   * The committed configuration of a channel followed here, from its
+   * runner's memory (no database read: the submission API asks on every
+   * request); undefined when no runner has loaded the channel yet (at start,
+   * or a channel not followed), and the caller asks the database.
+   */
+  committedConfig(channel: string): ChannelState['snapshot']['config'] | undefined {
+    return this.runners.get(channel)?.committedConfig();
+  }
+
   private startRunner(channel: string): void {
     if (this.closing || this.runners.has(channel)) return;
     const runner = new ChannelRunner(

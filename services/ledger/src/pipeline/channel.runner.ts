@@ -130,6 +130,11 @@ export class ChannelRunner {
     this.state = 'stopped';
   }
 
+  /** The configuration of the last committed block, held in memory (null before genesis); undefined until the runner has loaded the channel. */
+  committedConfig(): ChannelState['snapshot']['config'] | undefined {
+    return this.committed === null ? undefined : this.committed.config;
+  }
+
   status(): ChannelRunnerStatus {
     const snapshot = this.committed;
     return {

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -13,15 +13,18 @@ import { openApiSchema, RawJsonBody, ROLES, Roles, txStatusUrl, ZodParams, ZodQu
 import type { z } from 'zod';
 import { ApiPathParams, channelParamsSchema, txIdParamsSchema } from '../query/query.dto';
 import {
+  submitTxBatchBodySchema,
+  submitTxBatchResponseSchema,
   submitTxBodySchema,
   submitTxResponseSchema,
   txStatusQuerySchema,
   txStatusResponseSchema,
 } from './submission.dto';
 import { TxStatusService, type TxStatus } from './tx-status.service';
-import { TxSubmissionService } from './tx-submission.service';
+import { TxSubmissionService, type BatchItemOutcome } from './tx-submission.service';
 
 type SubmitTxResponse = z.output<typeof submitTxResponseSchema>;
+type SubmitTxBatchResponse = z.output<typeof submitTxBatchResponseSchema>;
 
 /** Thin HTTP edge of tx submission and tx status (validation and mapping only). */
 @ApiTags('txs')
@@ -64,6 +67,37 @@ export class SubmissionController {
     return toSubmitResponse(status, sig, !published);
   }
 
+  @Post('channels/:channel/txs/batch')
+  @HttpCode(200)
+  @ApiPathParams(channelParamsSchema)
+  @Roles('provider', 'user')
+  @ApiOperation({
+    summary:
+      'Submit many signed tx envelopes to a channel in one request (provider or user): a JSON array of 1 to 1000 envelopes, one result per envelope in request order; the new ones are published in one publish',
+  })
+  @ApiBody({ schema: openApiSchema(submitTxBatchBodySchema) })
+  @ApiOkResponse({
+    description:
+      "One result per envelope: the single endpoint's answer (duplicate true when it was not published again), or { error: { code: envelope_invalid, message, details.reason } } for an envelope refused alone",
+    schema: openApiSchema(submitTxBatchResponseSchema),
+  })
+  @ApiBadRequestResponse({
+    description:
+      'batch_invalid (the body is not a JSON array of at least one element), batch_too_large (more than 1000)',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'dependency_unavailable (details.dependency: database or bus; Retry-After header): nothing of the batch was published; retry it',
+  })
+  @ApiNotFoundResponse({ description: 'channel_not_found' })
+  async submitBatch(
+    @ZodParams(channelParamsSchema) params: z.output<typeof channelParamsSchema>,
+    @RawJsonBody() body: Uint8Array | undefined,
+  ): Promise<SubmitTxBatchResponse> {
+    const outcomes = await this.submission.submitBatch(params.channel, body);
+    return { results: outcomes.map(toBatchResult) };
+  }
+
   @Get('txs/:txId')
   @ApiPathParams(txIdParamsSchema)
   @Roles(...ROLES)
@@ -91,4 +125,12 @@ function toSubmitResponse(status: TxStatus, sig: string, duplicate: boolean): Su
   };
   if (status.status === 'pending') return base;
   return { ...base, height: status.height, index: status.index, code: status.code, final: status.final };
+}
+
+function toBatchResult(outcome: BatchItemOutcome): SubmitTxBatchResponse['results'][number] {
+  if ('rejected' in outcome) {
+    const { code, message, details } = outcome.rejected;
+    return { error: details === undefined ? { code, message } : { code, message, details } };
+  }
+  return toSubmitResponse(outcome.status, outcome.sig, !outcome.published);
 }

@@ -43,3 +43,22 @@ export const submitTxResponseSchema = z.object({
   code: validityCodeSchema.optional(),
   final: z.boolean().optional(),
 });
+
+/** The request body of POST /v1/channels/:channel/txs/batch: 1 to 1000 envelopes, each checked as the single endpoint checks its body. */
+export const submitTxBatchBodySchema = z.array(txEnvelopeSchema).min(1).max(1000);
+
+/** The answer for one envelope of a batch that was refused (the others are answered as the single endpoint answers). */
+export const batchItemErrorSchema = z.object({
+  error: z.object({
+    /** envelope_invalid. */
+    code: z.string(),
+    message: z.string(),
+    /** reason: the protocol code (tx.invalid, tx.too_large, tx.wrong_channel, json.*). */
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** POST /v1/channels/:channel/txs/batch: one result per envelope, in request order. */
+export const submitTxBatchResponseSchema = z.object({
+  results: z.array(z.union([submitTxResponseSchema, batchItemErrorSchema])),
+});
