@@ -167,12 +167,8 @@ export function privacyGuard(
 function hasDuplicate(state: RulesState, requester: string, dataset: string, purpose: string, time: number): boolean {
   const open = openItems(state);
   return (
-    open
-      .activeGrantsOf(requester)
-      .some((g) => g.dataset === dataset && g.purpose === purpose && isLiveGrant(g, time)) ||
-    open
-      .pendingRequestsOf(requester)
-      .some((r) => r.dataset === dataset && r.purpose === purpose && isLiveRequest(r, time))
+    open.activeGrantsFor(requester, dataset, purpose).some((g) => isLiveGrant(g, time)) ||
+    open.pendingRequestsFor(requester, dataset, purpose).some((r) => isLiveRequest(r, time))
   );
 }
 

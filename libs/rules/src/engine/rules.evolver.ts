@@ -1,7 +1,8 @@
 import { checkedDifference, checkedSum } from '../common/amount.math';
 import { Receipt, ReceiptBase } from '../receipts/rules-receipt.events';
 import { accountOf, findDataset, findGrant, findRequest } from '../state/rules-state.queries';
-import { cachedOpenItems } from '../state/open-items.index';
+import { cachedOpenItems, carryOpenItems } from '../state/open-items.index';
+import { forkRecords, writeRecord } from '../state/state-digest';
 import {
   Account,
   GrantRecord,
@@ -26,15 +27,21 @@ export function evolve(state: RulesState, receipt: Receipt): RulesState {
   return draft;
 }
 
-/** A copy whose record maps may be written; the records themselves are shared and never modified. */
+/**
+ * A copy whose record maps may be written (through applyReceipt only, so
+ * the digest can follow the writes); the records themselves are shared and
+ * never modified. The state's open-items index, if built, moves to the draft.
+ */
 export function draftOf(state: RulesState): RulesState {
-  return {
+  const draft: RulesState = {
     ...state,
     accounts: { ...state.accounts },
-    datasets: { ...state.datasets },
-    requests: { ...state.requests },
-    grants: { ...state.grants },
+    datasets: forkRecords(state.datasets),
+    requests: forkRecords(state.requests),
+    grants: forkRecords(state.grants),
   };
+  carryOpenItems(state, draft);
+  return draft;
 }
 
 /** Writes a receipt's effects into a draft (records are replaced, never mutated). */
@@ -42,12 +49,12 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
   switch (receipt.kind) {
     case 'registered':
     case 'updated':
-      draft.datasets[receipt.dataset] = receipt.record;
+      writeRecord(draft.datasets, receipt.dataset, receipt.record);
       earn(draft, receipt.record.owner, receipt.points);
       return;
     case 'deprecated': {
       const dataset = required(findDataset(draft, receipt.dataset), receipt);
-      draft.datasets[dataset.id] = { ...dataset, status: 'deprecated', deprecatedAt: stampOf(receipt) };
+      writeRecord(draft.datasets, dataset.id, { ...dataset, status: 'deprecated', deprecatedAt: stampOf(receipt) });
       return;
     }
     case 'pending': {
@@ -116,7 +123,8 @@ export function applyReceipt(draft: RulesState, receipt: Receipt): void {
           : next,
       );
       const dataset = findDataset(draft, grant.dataset);
-      if (dataset !== undefined) draft.datasets[dataset.id] = { ...dataset, accesses: add(dataset.accesses, 1) };
+      if (dataset !== undefined)
+        writeRecord(draft.datasets, dataset.id, { ...dataset, accesses: add(dataset.accesses, 1) });
       earn(draft, receipt.provider, receipt.points);
       return;
     }
@@ -158,12 +166,12 @@ function earn(draft: RulesState, member: string, points: number): void {
 }
 
 function putRequest(draft: RulesState, request: RequestRecord): void {
-  draft.requests[request.id] = request;
+  writeRecord(draft.requests, request.id, request);
   cachedOpenItems(draft)?.putRequest(request);
 }
 
 function putGrant(draft: RulesState, grant: GrantRecord): void {
-  draft.grants[grant.id] = grant;
+  writeRecord(draft.grants, grant.id, grant);
   cachedOpenItems(draft)?.putGrant(grant);
 }
 
