@@ -12,6 +12,7 @@ import {
   txLeafHash,
   verifyChain,
   verifySignatureBatch,
+  VerifyChainOptions,
 } from '@accord/protocol';
 
 /** Why an audited height is bad: a chain check (protocol verifyChain) or other members' attestations. */
@@ -70,6 +71,8 @@ export interface ChainAuditInput {
   readonly checkAttestations?: (blocks: readonly Block[]) => Promise<AuditFailure | undefined>;
   /** Pages verified concurrently: the next page's hashing overlaps the previous one's signature checks (default 2). */
   readonly pagesInFlight?: number;
+  /** The entries' hashes taken from their stored bytes (verifyChain's entryDigests; default: re-encode the entries). */
+  readonly entryDigests?: VerifyChainOptions['entryDigests'];
 }
 
 /** One signature batch per page: the pool spreads it over its workers. */
@@ -120,6 +123,7 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
       ...(anchor === undefined ? {} : { anchor }),
       verifySignatures,
       batchSize: PAGE_BATCH,
+      ...(input.entryDigests === undefined ? {} : { entryDigests: input.entryDigests }),
     });
     inFlight.push({
       blocks: page,
