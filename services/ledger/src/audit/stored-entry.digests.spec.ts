@@ -20,7 +20,7 @@ describe('storedEntryDigest', () => {
 
   it('gives the leaf hash of a raw entry and no txId', () => {
     const bytes = Buffer.from('{"not":"an envelope"');
-    const entry: RawEntry = { raw: bytes.toString('hex'), code: 'malformed' };
+    const entry: RawEntry = { raw: bytes.toString('hex'), code: 'schema_error' };
     expect(storedEntryDigest(entry, bytes)).toEqual({ leafHash: txLeafHash(entry) });
   });
 

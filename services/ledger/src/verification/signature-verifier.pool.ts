@@ -103,14 +103,15 @@ export class SignatureVerifierPool {
     const target = this.workers[this.nextWorker++ % this.workers.length];
     if (target === undefined) return Promise.reject(new Error('signature pool is closed'));
     const n = checks.length;
-    const keys = new Uint8Array(n * 32);
-    const messages = new Uint8Array(n * 32);
-    const signatures = new Uint8Array(n * 64);
+    // Buffer.alloc gives each its own ArrayBuffer (transferable); the hex (checked by verifyBatch) is decoded in place.
+    const keys = Buffer.alloc(n * 32);
+    const messages = Buffer.alloc(n * 32);
+    const signatures = Buffer.alloc(n * 64);
     for (let i = 0; i < n; i++) {
       const { publicKey, message, signature } = checks[i];
-      keys.set(Buffer.from(publicKey, 'hex'), i * 32);
+      keys.write(publicKey, i * 32, 32, 'hex');
       messages.set(message, i * 32);
-      signatures.set(Buffer.from(signature, 'hex'), i * 64);
+      signatures.write(signature, i * 64, 64, 'hex');
     }
     const id = this.nextJobId++;
     return new Promise<Uint8Array>((resolve, reject) => {
