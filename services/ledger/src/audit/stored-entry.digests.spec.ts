@@ -1,4 +1,11 @@
-import { canonicalBytes, txIdBytes, txLeafHash, type EnvelopeEntry, type RawEntry } from '@accord/protocol';
+import {
+  canonicalBytes,
+  txIdBytes,
+  txLeafHash,
+  type EnvelopeEntry,
+  type RawEntry,
+  type TxEnvelope,
+} from '@accord/protocol';
 import { testMember } from '@accord/protocol/testing';
 import { TxFactory } from '../testing/ledger-api.fixture';
 import { storedEntryDigest } from './stored-entry.digests';
@@ -32,11 +39,15 @@ describe('storedEntryDigest', () => {
     expect(digest.txId).toBeUndefined();
   });
 
-  it('takes no txId from an envelope whose signature is not 128 hex characters at the end', () => {
+  it('takes no txId from an envelope that is not {body, sig} with a lowercase hex signature', () => {
     const { entry, bytes } = envelopeEntry();
-    const upper = Buffer.from(bytes.toString('utf8').replace(entry.envelope.sig, entry.envelope.sig.toUpperCase()));
-    expect(storedEntryDigest(entry, upper).txId).toBeUndefined();
-    const extra = Buffer.from(bytes.toString('utf8').slice(0, -1) + ',"x":1}');
-    expect(storedEntryDigest(entry, extra).txId).toBeUndefined();
+    // As the audit reads them: the entry parsed from the very bytes.
+    const parsed = (text: string): EnvelopeEntry => ({ envelope: JSON.parse(text) as TxEnvelope, code: entry.code });
+    const upper = bytes.toString('utf8').replace(entry.envelope.sig, entry.envelope.sig.toUpperCase());
+    expect(storedEntryDigest(parsed(upper), Buffer.from(upper)).txId).toBeUndefined();
+    const extra = `${bytes.toString('utf8').slice(0, -1)},"x":1}`;
+    expect(storedEntryDigest(parsed(extra), Buffer.from(extra)).txId).toBeUndefined();
+    const short = bytes.toString('utf8').replace(entry.envelope.sig, entry.envelope.sig.slice(2));
+    expect(storedEntryDigest(parsed(short), Buffer.from(short)).txId).toBeUndefined();
   });
 });
