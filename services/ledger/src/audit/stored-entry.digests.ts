@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isEnvelopeEntry, isHex, type EntryDigest, type TxEnvelope, type TxEntry } from '@accord/protocol';
 
 /** `{"body":` — how an envelope's JCS starts. */
@@ -9,10 +9,10 @@ const SIG_KEY = Buffer.from(',"sig":"');
 const SIG_HEX_CHARS = 128;
 /** `,"sig":"` + 128 hex characters + `"}`. */
 const SIG_TAIL = SIG_KEY.length + SIG_HEX_CHARS + 2;
-const LEAF_PREFIX = Buffer.from([0]);
-const CLOSE = Buffer.from('}');
-/** `{"code":"<code>","envelope":` (or `"raw":"`) per validity code: the stored bytes' JCS wrapper in the leaf. */
+/** `0x00{"code":"<code>","envelope":` (or `"raw":"`) per validity code: the leaf's prefix and the stored bytes' JCS wrapper. */
 const leafPrefixes = new Map<string, Buffer>();
+/** One scratch buffer for the leaf data (reused: the audit hashes hundreds of thousands of leaves). */
+let scratch = Buffer.allocUnsafe(4096);
 
 /**
  * The digests of a stored entry straight from its stored bytes, without
@@ -29,18 +29,19 @@ export function storedEntryDigest(entry: TxEntry, bytes: Buffer): EntryDigest {
     return { leafHash: leafHash(`{"code":"${entry.code}","raw":"`, Buffer.from(entry.raw, 'latin1'), '"}') };
   const body = bodySlice(entry.envelope, bytes);
   const leaf = leafHash(`{"code":"${entry.code}","envelope":`, bytes, '}');
-  return body === undefined ? { leafHash: leaf } : { leafHash: leaf, txId: createHash('sha256').update(body).digest() };
+  return body === undefined ? { leafHash: leaf } : { leafHash: leaf, txId: hash('sha256', body, 'buffer') };
 }
 
-/** SHA-256(0x00 || prefix || data || suffix), without copying data. */
+/** SHA-256(0x00 || prefix || data || suffix), one-shot over the scratch buffer (no hash object, no new buffer). */
 function leafHash(prefix: string, data: Buffer, suffix: string): Buffer {
   let head = leafPrefixes.get(prefix);
-  if (head === undefined) leafPrefixes.set(prefix, (head = Buffer.concat([LEAF_PREFIX, Buffer.from(prefix)])));
-  return createHash('sha256')
-    .update(head)
-    .update(data)
-    .update(suffix === '}' ? CLOSE : Buffer.from(suffix))
-    .digest();
+  if (head === undefined) leafPrefixes.set(prefix, (head = Buffer.from(`\0${prefix}`)));
+  const size = head.length + data.length + suffix.length;
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(2 * size);
+  head.copy(scratch, 0);
+  data.copy(scratch, head.length);
+  scratch.write(suffix, head.length + data.length, 'latin1');
+  return hash('sha256', scratch.subarray(0, size), 'buffer');
 }
 
 /** The body's JCS within the envelope's stored bytes, or undefined when the envelope is not {body, sig} with a hex signature at the end. */
