@@ -646,9 +646,13 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
     const checks = bareChecks(bench, txs);
     const durations: number[] = [];
     const bare: number[] = [];
+    // CPU seconds of the ledger process during the audit and of the bench process during the bare verification after it: less sensitive than wall time to the shared machine's load.
+    const auditCpu: number[] = [];
+    const bareCpu: number[] = [];
     for (let r = 0; r < config.auditRuns; r++) {
       // The same signatures verified bare on all cores right before and right after the audit (the mean of the two), so that drift in the shared machine's load hits both alike.
       const before = await bareVerifyAll(checks);
+      const ledgerCpuMs = sampleCpu([node.pid]).processMs[0];
       const t = performance.now();
       const report = await client.postJson<{
         ok: boolean;
@@ -662,7 +666,10 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
       if (!report.ok || report.txs !== n + 1)
         throw new Error(`audit of the generated chain failed: ${JSON.stringify(report)}`);
       durations.push(wall / 1000);
+      auditCpu.push((sampleCpu([node.pid]).processMs[0] - ledgerCpuMs) / 1000);
+      const benchCpuMs = sampleCpu([undefined]).processMs[0];
       bare.push((before + (await bareVerifyAll(checks))) / 2);
+      bareCpu.push((sampleCpu([undefined]).processMs[0] - benchCpuMs) / 1000);
     }
     const seconds = median(durations);
     const ratios = durations.map((d, i) => d / bare[i]);
@@ -692,6 +699,15 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
     rows.push(
       summarize('audit ÷ bare verification of its signatures', '×', ratios, `target ≤ ${TARGETS.auditBareRatio}×`),
     );
+    if (node.pid !== undefined)
+      rows.push(
+        summarize(
+          'CPU of the ledger during the audit ÷ CPU of the bare verification',
+          '×',
+          auditCpu.map((c, i) => c / bareCpu[i]),
+          `${auditCpu.map((c) => c.toFixed(1)).join(', ')} s vs ${bareCpu.map((c) => c.toFixed(1)).join(', ')} s (the ledger's idle work included)`,
+        ),
+      );
     rows.push(
       summarize(
         `signature floor of the audit = txs ÷ (single-core verify × ${cpus().length} cores)`,
