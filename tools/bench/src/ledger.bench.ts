@@ -43,6 +43,7 @@ import { LedgerApiClient } from './ledger-api.client';
 import { loadLedgerBenchConfig, type LedgerBenchConfig, type LedgerMode } from './ledger-bench.config';
 import { startLedgerNodes, type LedgerNode, type LedgerNodeSpec } from './ledger-nodes.launcher';
 import { TxSigningPool, type SignedTxs, type TxSender } from './tx-signing.pool';
+import { bareVerify, type BareCheckSource } from './bare-verify';
 
 const DEPARTMENTS = 3;
 /** The channel policy of the bench channel (printed with the results); batchTimeoutMs from the config. */
@@ -67,6 +68,7 @@ const TARGETS = {
   httpBatchShare: 0.7,
   httpSingleShare: 0.4,
   httpP99Ms: 250,
+  auditBareRatio: 1.1,
 };
 
 /** Headers of every tx record the bench publishes (one object, reused). */
@@ -571,6 +573,33 @@ interface AuditFigures {
   readonly rows: Measurement[];
   readonly seconds: number;
   readonly txs: number;
+  /** Audit time ÷ bare verification time of the same signatures on all cores (median over the runs). */
+  readonly ratio: number;
+}
+
+/** Seconds to verify every check bare on all cores; throws if any does not verify. */
+async function bareVerifyAll(checks: BareCheckSource): Promise<number> {
+  const result = await bareVerify(checks);
+  if (result.valid !== checks.length)
+    throw new Error(`bare verification: ${checks.length - result.valid} of the chain's signatures do not verify`);
+  return result.seconds;
+}
+
+/** The audit chain's tx signatures as bare checks: tx i is signed by senders[i % senders.length]; the signature ends its JCS. */
+function bareChecks(bench: Bench, txs: SignedTxs): BareCheckSource {
+  const keyOf = new Map(bench.departments.map((d) => [d.id, Buffer.from(d.keys.ed25519.publicKey, 'hex')]));
+  const keys = bench.senders.map((s) => keyOf.get(s.id) as Buffer);
+  // `{"body":…,"sig":"<128 hex>"}`: the signature is the 128 characters before the closing `"}`.
+  const sigOf = (value: Uint8Array): Buffer =>
+    Buffer.from(Buffer.from(value.buffer, value.byteOffset + value.length - 130, 128).toString('latin1'), 'hex');
+  return {
+    length: txs.length,
+    check: (i) => ({
+      key: keys[i % keys.length],
+      message: Buffer.from(txs.txId(i), 'hex'),
+      signature: sigOf(txs.value(i)),
+    }),
+  };
 }
 
 async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigures> {
@@ -672,8 +701,16 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
         throw new Error(`audit chain: final height ${head.finalHeight}, head ${height} after 120 s`);
     }
 
+    const checks = bareChecks(bench, txs);
     const durations: number[] = [];
+    const bare: number[] = [];
+    // CPU seconds of the ledger process during the audit and of the bench process during the bare verification after it: less sensitive than wall time to the shared machine's load.
+    const auditCpu: number[] = [];
+    const bareCpu: number[] = [];
     for (let r = 0; r < config.auditRuns; r++) {
+      // The same signatures verified bare on all cores right before and right after the audit (the mean of the two), so that drift in the shared machine's load hits both alike.
+      const before = await bareVerifyAll(checks);
+      const ledgerCpuMs = sampleCpu([node.pid]).processMs[0];
       const t = performance.now();
       const report = await client.postJson<{
         ok: boolean;
@@ -687,8 +724,13 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
       if (!report.ok || report.txs !== n + 1)
         throw new Error(`audit of the generated chain failed: ${JSON.stringify(report)}`);
       durations.push(wall / 1000);
+      auditCpu.push((sampleCpu([node.pid]).processMs[0] - ledgerCpuMs) / 1000);
+      const benchCpuMs = sampleCpu([undefined]).processMs[0];
+      bare.push((before + (await bareVerifyAll(checks))) / 2);
+      bareCpu.push((sampleCpu([undefined]).processMs[0] - benchCpuMs) / 1000);
     }
     const seconds = median(durations);
+    const ratios = durations.map((d, i) => d / bare[i]);
     rows.push(
       summarize(
         `audit POST /v1/channels/:channel/audit, ${fmt(n + 1)} txs, ${height + 1} blocks`,
@@ -706,13 +748,33 @@ async function auditPhase(bench: Bench, verifyRate: number): Promise<AuditFigure
     );
     rows.push(
       summarize(
+        `bare verification of the same ${fmt(checks.length)} signatures on all cores (${availableParallelism()} worker threads, node:crypto, cached keys)`,
+        's',
+        bare,
+        'mean of one run right before and one right after each audit',
+      ),
+    );
+    rows.push(
+      summarize('audit ÷ bare verification of its signatures', '×', ratios, `target ≤ ${TARGETS.auditBareRatio}×`),
+    );
+    if (node.pid !== undefined)
+      rows.push(
+        summarize(
+          'CPU of the ledger during the audit ÷ CPU of the bare verification',
+          '×',
+          auditCpu.map((c, i) => c / bareCpu[i]),
+          `${auditCpu.map((c) => c.toFixed(1)).join(', ')} s vs ${bareCpu.map((c) => c.toFixed(1)).join(', ')} s (the ledger's idle work included)`,
+        ),
+      );
+    rows.push(
+      summarize(
         `signature floor of the audit = txs ÷ (single-core verify × ${cpus().length} cores)`,
         's',
         [(n + 1) / (verifyRate * cpus().length)],
         'what re-verifying the signatures alone costs at best',
       ),
     );
-    return { rows, seconds, txs: n + 1 };
+    return { rows, seconds, txs: n + 1, ratio: median(ratios) };
   } finally {
     client.close();
     await node.stop();
@@ -1121,6 +1183,12 @@ async function main(): Promise<void> {
             [audit.seconds],
           ),
           verdict(projected < TARGETS.auditSeconds, `< ${TARGETS.auditSeconds} s for 1,000,000`),
+        ),
+      );
+      summary.push(
+        withNote(
+          summarize('audit ÷ bare verification of the same signatures on all cores', '×', [audit.ratio]),
+          verdict(audit.ratio <= TARGETS.auditBareRatio, `≤ ${TARGETS.auditBareRatio}×`),
         ),
       );
     }

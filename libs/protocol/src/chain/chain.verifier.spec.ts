@@ -1,9 +1,10 @@
+import { isEnvelopeEntry, txLeafHash } from '../block/block.codec';
 import { Block, EnvelopeEntry, TxEntry } from '../block/block.schema';
 import { ProtocolError } from '../errors/protocol.errors';
 import { canonicalize } from '../json/canonical-json.codec';
 import { resealChain, TestChain, testMember } from '../testing/test-chain.builder';
-import { encodeEnvelope } from '../tx/tx.codec';
-import { KeyResolver, SignatureCheck, verifyChain, verifySignatureBatch } from './chain.verifier';
+import { encodeEnvelope, txIdBytes } from '../tx/tx.codec';
+import { EntryDigest, KeyResolver, SignatureCheck, verifyChain, verifySignatureBatch } from './chain.verifier';
 
 const alice = testMember('dept-a');
 const bob = testMember('dept-b');
@@ -311,5 +312,57 @@ describe('verifyChain', () => {
     const c = new TestChain([alice, bob]);
     for (let h = 0; h < 50; h++) c.append(Array.from({ length: 40 }, (_, i) => c.tx(i % 2 === 0 ? alice : bob)));
     expect(await verifyChain(c.blocks, c.keyResolver())).toMatchObject({ ok: true, blocks: 50 });
+  });
+
+  describe('with entry digests from elsewhere', () => {
+    const digestsOf = (block: Block): EntryDigest[] =>
+      block.txs.map((t) =>
+        isEnvelopeEntry(t)
+          ? { leafHash: txLeafHash(t), txId: txIdBytes(t.envelope.body) }
+          : { leafHash: txLeafHash(t) },
+      );
+
+    it('accepts the chain when the digests are those of its entries', async () => {
+      let asked = 0;
+      const result = await verifyChain(chain.blocks, resolve, {
+        entryDigests: (block) => {
+          asked++;
+          return digestsOf(block);
+        },
+      });
+      expect(result).toMatchObject({ ok: true, height: 2 });
+      expect(asked).toBe(3);
+    });
+
+    it('checks the tx root against the given leaf hashes and the signatures against the given txIds', async () => {
+      const wrongLeaf = await verifyChain(chain.blocks, resolve, {
+        entryDigests: (block) =>
+          block.header.height === 1
+            ? digestsOf(block).map((d, i) => (i === 2 ? { ...d, leafHash: Buffer.alloc(32) } : d))
+            : digestsOf(block),
+      });
+      expect(wrongLeaf).toMatchObject({ ok: false, height: 1, code: 'chain.tx_root_mismatch' });
+      const wrongTxId = await verifyChain(chain.blocks, resolve, {
+        entryDigests: (block) =>
+          block.header.height === 2
+            ? digestsOf(block).map((d) => ({ ...d, txId: Buffer.alloc(32) }))
+            : digestsOf(block),
+      });
+      expect(wrongTxId).toMatchObject({ ok: false, height: 2, index: 0, code: 'chain.bad_signature' });
+    });
+
+    it('re-encodes the entries of a block without digests, and the body of an entry without a txId', async () => {
+      const result = await verifyChain(chain.blocks, resolve, {
+        entryDigests: (block) =>
+          block.header.height === 0 ? undefined : digestsOf(block).map((d) => ({ leafHash: d.leafHash })),
+      });
+      expect(result).toMatchObject({ ok: true, height: 2 });
+    });
+
+    it('rejects digests that do not match the block in number', async () => {
+      await expect(
+        verifyChain(chain.blocks, resolve, { entryDigests: (block) => digestsOf(block).slice(1) }),
+      ).rejects.toThrow(ProtocolError);
+    });
   });
 });

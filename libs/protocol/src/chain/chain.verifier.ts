@@ -1,4 +1,5 @@
 import { computeBlockHash, GENESIS_PREV_HASH, isEnvelopeEntry, txMerkleTree } from '../block/block.codec';
+import { MerkleTree } from '../merkle/merkle-tree';
 import { Block, BlockHeader, EnvelopeEntry, RawEntry } from '../block/block.schema';
 import { verifyEd25519 } from '../crypto/ed25519.crypto';
 import { toHex } from '../encoding/hex.codec';
@@ -32,6 +33,17 @@ export type SignatureBatchVerifier = (
 export const verifySignatureBatch: SignatureBatchVerifier = (checks) =>
   checks.map((check) => verifyEd25519(check.publicKey, check.message, check.signature));
 
+/**
+ * Hashes of one entry taken from the exact bytes it is stored as, so the
+ * verifier need not re-encode the parsed entry (see `entryDigests`).
+ */
+export interface EntryDigest {
+  /** RFC 6962 leaf hash of the stored entry: SHA-256(0x00 || JCS({code, envelope}) or JCS({code, raw})). */
+  readonly leafHash: Uint8Array;
+  /** For an envelope entry: SHA-256 of its body's JCS, i.e. of the body's slice of the stored envelope bytes. */
+  readonly txId?: Uint8Array;
+}
+
 export interface VerifyChainOptions {
   /** Trusted header of the block before the first one given; without it the chain must start at genesis. */
   readonly anchor?: BlockHeader;
@@ -49,6 +61,14 @@ export interface VerifyChainOptions {
   readonly batchSize?: number;
   /** The channel's tx size limit; when given, `too_large` flags and envelope sizes are rechecked against it. */
   readonly maxTxBytes?: number;
+  /**
+   * The digests of a block's entries in order, computed from the bytes the
+   * entries were parsed from (undefined: re-encode the parsed entries).
+   * Sound because the tx root is checked against these leaf hashes before
+   * any txId is used: a root that matches proves the bytes are the
+   * committed canonical ones, whose body slice is the body's JCS.
+   */
+  readonly entryDigests?: (block: Block) => readonly EntryDigest[] | undefined;
 }
 
 export type ChainFailureCode =
@@ -199,7 +219,16 @@ function checkBlock(
       `time ${header.time} is before the previous block's ${previous.header.time}`,
     );
   }
-  const txRoot = toHex(txMerkleTree(block.txs).root());
+  const digests = options.entryDigests?.(block);
+  if (digests !== undefined && digests.length !== block.txs.length) {
+    throw new ProtocolError(
+      'chain.invalid',
+      `entryDigests gave ${digests.length} digests for the ${block.txs.length} txs of block ${h}`,
+    );
+  }
+  const tree =
+    digests === undefined ? txMerkleTree(block.txs) : MerkleTree.fromLeafHashes(digests.map((d) => d.leafHash));
+  const txRoot = toHex(tree.root());
   if (header.txRoot !== txRoot)
     return failure(h, 'chain.tx_root_mismatch', `header txRoot ${header.txRoot}, leaves give ${txRoot}`);
 
@@ -217,7 +246,11 @@ function checkBlock(
     }
     if (options.checkSignatures === false) continue;
     pending.push({
-      check: { publicKey, message: txIdBytes(entry.envelope.body), signature: entry.envelope.sig },
+      check: {
+        publicKey,
+        message: digests?.[index].txId ?? txIdBytes(entry.envelope.body),
+        signature: entry.envelope.sig,
+      },
       expected: entry.code === 'valid',
       height: h,
       index,

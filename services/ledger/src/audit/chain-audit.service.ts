@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { Attestation, Block, BlockHeader, SignatureBatchVerifier } from '@accord/protocol';
+import type { Attestation, Block, BlockHeader, EntryDigest, SignatureBatchVerifier } from '@accord/protocol';
 import { evaluateBlockFinality, KeyHistory } from '@accord/ledger-core';
 import { InjectServiceContext, ServiceLogger, ServiceMetrics, type ServiceContext } from '@accord/service-kit';
 import type { Counter, Histogram } from '@opentelemetry/api';
 import { CorruptRowError } from '../ledger.errors';
 import { AlertRepository } from '../persistence/alert.repository';
 import { AttestationRepository } from '../persistence/attestation.repository';
-import { BlockRepository } from '../persistence/block.repository';
+import { BlockRepository, type StoredBlock } from '../persistence/block.repository';
 import { ChannelRepository } from '../persistence/channel.repository';
 import { LedgerReadRepository } from '../persistence/ledger-read.repository';
 import { ConfigHistoryService } from '../query/config-history.service';
 import { HeightRangeInvalidError } from '../query/query.errors';
 import { SignatureVerifierPool } from '../verification/signature-verifier.pool';
 import { auditChain, UnreadablePageError, type AuditFailure, type AuditResult } from './chain-audit.verifier';
+import { storedEntryDigest } from './stored-entry.digests';
 
 /** Txs per page loaded from the database and verified as one signature batch. */
 const PAGE_TXS = 8192;
@@ -100,6 +101,7 @@ export class ChainAuditService {
     const keys = new KeyHistory(await this.blocks.keyChanges(channel, toHeight));
     const anchor = fromHeight === 0 ? undefined : await this.anchor(channel, fromHeight - 1);
     const verifySignatures: SignatureBatchVerifier = (checks) => this.pool.verifyBatch(checks);
+    const digests = new WeakMap<Block, readonly EntryDigest[]>();
     let result: AuditResult;
     if (anchor === null) {
       result = {
@@ -119,10 +121,11 @@ export class ChainAuditService {
         fromHeight,
         toHeight,
         ...(anchor === undefined ? {} : { anchor }),
-        pages: this.pages(channel, fromHeight, toHeight, signal),
+        pages: this.pages(channel, fromHeight, toHeight, signal, digests),
         keys: keys.resolver(),
         verifySignatures,
         checkSignatures,
+        entryDigests: (block) => digests.get(block),
         checkAttestations: (page) => this.checkAttestations(channel, page),
       });
     }
@@ -142,12 +145,17 @@ export class ChainAuditService {
     return (await this.blocks.getHeader(channel, height))?.header ?? null;
   }
 
-  /** Blocks from..to a page at a time, cut by tx count and at gaps (auditChain reports a missing block). */
+  /**
+   * Blocks from..to a page at a time, cut by tx count and at gaps (auditChain
+   * reports a missing block), with each block's entry digests taken from
+   * the stored bytes into `digests`.
+   */
   private async *pages(
     channel: string,
     from: number,
     to: number,
     signal: AbortSignal | undefined,
+    digests: WeakMap<Block, readonly EntryDigest[]>,
   ): AsyncIterable<readonly Block[]> {
     let next = from;
     while (next <= to) {
@@ -162,7 +170,7 @@ export class ChainAuditService {
         txs += txCount;
         if (txs >= PAGE_TXS || plan[i + 1]?.height !== height + 1) {
           signal?.throwIfAborted();
-          yield await this.loadPage(channel, start, height);
+          yield await this.loadPage(channel, start, height, digests);
           start = undefined;
           txs = 0;
         }
@@ -171,9 +179,22 @@ export class ChainAuditService {
     }
   }
 
-  private async loadPage(channel: string, from: number, to: number): Promise<Block[]> {
+  private async loadPage(
+    channel: string,
+    from: number,
+    to: number,
+    digests: WeakMap<Block, readonly EntryDigest[]>,
+  ): Promise<Block[]> {
+    const withDigests = (stored: StoredBlock): Block => {
+      const { block, txBytes } = stored;
+      digests.set(
+        block,
+        block.txs.map((entry, i) => storedEntryDigest(entry, txBytes[i])),
+      );
+      return block;
+    };
     try {
-      return (await this.blocks.getBlocks(channel, from, to)).map((b) => b.block);
+      return (await this.blocks.getBlocks(channel, from, to)).map(withDigests);
     } catch (error) {
       if (!(error instanceof CorruptRowError)) throw error;
       // Find the first block whose rows cannot be read, so the verdict names its height.
@@ -181,7 +202,7 @@ export class ChainAuditService {
       for (let h = from; h <= to; h++) {
         try {
           const [stored] = await this.blocks.getBlocks(channel, h, h);
-          if (stored !== undefined) blocks.push(stored.block);
+          if (stored !== undefined) blocks.push(withDigests(stored));
         } catch (inner) {
           if (!(inner instanceof CorruptRowError)) throw inner;
           throw new UnreadablePageError({ height: h, code: 'audit.row_corrupt', reason: inner.message }, blocks);

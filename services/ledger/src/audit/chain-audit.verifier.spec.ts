@@ -1,6 +1,7 @@
-import { Block, buildBlock, isEnvelopeEntry, signTx } from '@accord/protocol';
+import { Block, buildBlock, canonicalBytes, EntryDigest, isEnvelopeEntry, signTx } from '@accord/protocol';
 import { LedgerHarness, testMember } from '@accord/ledger-core/testing';
 import { auditChain, AuditFailure, UnreadablePageError } from './chain-audit.verifier';
+import { storedEntryDigest } from './stored-entry.digests';
 
 const a = testMember('dept-a');
 const b = testMember('dept-b');
@@ -220,6 +221,89 @@ describe('auditChain', () => {
     });
     expect(result).toMatchObject({ ok: false, height: 0, index: 0, code: 'chain.bad_signature' });
     expect(checks).toBeGreaterThan(0);
+  });
+});
+
+describe('auditChain with the entries hashed from their stored bytes', () => {
+  /** The rows as stored (each entry's log bytes) and the audit's digests of them, as ChainAuditService reads them. */
+  function stored(blocks: readonly Block[]): { rows: Map<Block, Buffer[]>; digests: (block: Block) => EntryDigest[] } {
+    const rows = new Map(
+      blocks.map((blk) => [
+        blk,
+        blk.txs.map((t) => (isEnvelopeEntry(t) ? Buffer.from(canonicalBytes(t.envelope)) : Buffer.from(t.raw, 'hex'))),
+      ]),
+    );
+    return {
+      rows,
+      digests: (blk) => blk.txs.map((t, i) => storedEntryDigest(t, (rows.get(blk) as Buffer[])[i])),
+    };
+  }
+
+  it('accepts an untouched chain without re-encoding its entries', async () => {
+    const { harness, blocks } = chain(6, 5);
+    const { digests } = stored(blocks);
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 6,
+      pages: pagesOf(blocks, 2),
+      keys: harness.keys.resolver(),
+      entryDigests: digests,
+    });
+    expect(result).toMatchObject({ ok: true, blocks: 7, txs: 1 + 6 * 6, blockHash: blocks[6].hash });
+  });
+
+  it('reports a row whose stored bytes were altered at its height', async () => {
+    const { harness, blocks } = chain(6, 3);
+    const { rows, digests } = stored(blocks);
+    const row = (rows.get(blocks[4]) as Buffer[])[1];
+    (rows.get(blocks[4]) as Buffer[])[1] = Buffer.from(row.toString('utf8').replace('"i":1', '"i":7'));
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 6,
+      pages: pagesOf(blocks, 4),
+      keys: harness.keys.resolver(),
+      entryDigests: digests,
+    });
+    expect(result).toMatchObject({ ok: false, height: 4, code: 'chain.tx_root_mismatch' });
+  });
+
+  it('reports a row stored in a non-canonical form of the same envelope at its height', async () => {
+    const { harness, blocks } = chain(4, 2);
+    const { rows, digests } = stored(blocks);
+    const row = (rows.get(blocks[2]) as Buffer[])[0];
+    (rows.get(blocks[2]) as Buffer[])[0] = Buffer.from(row.toString('utf8').replace('{"body":', '{"body": '));
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: pagesOf(blocks, 2),
+      keys: harness.keys.resolver(),
+      entryDigests: digests,
+    });
+    expect(result).toMatchObject({ ok: false, height: 2, code: 'chain.tx_root_mismatch' });
+  });
+
+  it('still checks every signature against the txId of the stored body', async () => {
+    const { harness, blocks } = chain(4, 3);
+    const entry = blocks[3].txs[1];
+    if (!isEnvelopeEntry(entry)) throw new Error('expected an envelope');
+    const forged = signTx({ ...entry.envelope.body, payload: { forged: true } }, b.signer);
+    const rebuilt = rebuildFrom(blocks, 3, (txs) =>
+      txs.map((t, i) =>
+        i === 1 ? { envelope: { body: forged.body, sig: entry.envelope.sig }, code: 'valid' as const } : t,
+      ),
+    );
+    const result = await auditChain({
+      channel: 'audit-channel',
+      fromHeight: 0,
+      toHeight: 4,
+      pages: pagesOf(rebuilt, 3),
+      keys: harness.keys.resolver(),
+      entryDigests: stored(rebuilt).digests,
+    });
+    expect(result).toMatchObject({ ok: false, height: 3, index: 1, code: 'chain.bad_signature' });
   });
 });
 

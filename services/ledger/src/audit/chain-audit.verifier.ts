@@ -12,6 +12,7 @@ import {
   txLeafHash,
   verifyChain,
   verifySignatureBatch,
+  VerifyChainOptions,
 } from '@accord/protocol';
 
 /** Why an audited height is bad: a chain check (protocol verifyChain) or other members' attestations. */
@@ -72,6 +73,8 @@ export interface ChainAuditInput {
   readonly checkAttestations?: (blocks: readonly Block[]) => Promise<AuditFailure | undefined>;
   /** Pages verified concurrently: the next page's hashing overlaps the previous one's signature checks (default 2). */
   readonly pagesInFlight?: number;
+  /** The entries' hashes taken from their stored bytes (verifyChain's entryDigests; default: re-encode the entries). */
+  readonly entryDigests?: VerifyChainOptions['entryDigests'];
 }
 
 /** One signature batch per page: the pool spreads it over its workers. */
@@ -123,6 +126,7 @@ export async function auditChain(input: ChainAuditInput): Promise<AuditResult> {
       verifySignatures,
       checkSignatures: input.checkSignatures ?? true,
       batchSize: PAGE_BATCH,
+      ...(input.entryDigests === undefined ? {} : { entryDigests: input.entryDigests }),
     });
     inFlight.push({
       blocks: page,

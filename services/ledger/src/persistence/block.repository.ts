@@ -43,6 +43,8 @@ export interface StoredBlock extends StoredBlockHeader {
   readonly block: Block;
   /** txId per entry (null for raw entries). */
   readonly txIds: readonly (string | null)[];
+  /** The stored bytes of each entry (the log record), from which its hashes can be taken without re-encoding. */
+  readonly txBytes: readonly Buffer[];
 }
 
 /** One committed tx and where it is. */
@@ -295,6 +297,7 @@ export class BlockRepository {
         ...stored,
         block: { header: stored.header, hash: stored.hash, txs: rows.map((r) => toTxEntry(r, `${what}/${r.idx}`)) },
         txIds: rows.map((r) => r.tx_id),
+        txBytes: rows.map((r) => r.bytes),
       };
     });
   }

@@ -71,6 +71,19 @@ describe('SignatureVerifierPool', () => {
     }
   });
 
+  it('spreads a large batch (an audit page) in chunks over the workers, and overlapping batches too, in order', async () => {
+    const p = pool(2);
+    const valid = Array.from({ length: 40 }, (_, i) => validCheck(i));
+    const large = (forgedAt: number): SignatureCheck[] =>
+      Array.from({ length: 5000 }, (_, i) => {
+        const check = valid[i % valid.length];
+        return i === forgedAt ? { ...check, signature: randomBytes(64).toString('hex') } : check;
+      });
+    const [first, second] = await Promise.all([p.verifyBatch(large(4321)), p.verifyBatch(large(17))]);
+    expect(first.map((ok, i) => (ok ? -1 : i)).filter((i) => i >= 0)).toEqual([4321]);
+    expect(second.map((ok, i) => (ok ? -1 : i)).filter((i) => i >= 0)).toEqual([17]);
+  });
+
   it('answers false, never throws, for random garbage', async () => {
     const p = pool(2, 4);
     const hex = (bytes: number) =>

@@ -34,8 +34,23 @@ interface PoolWorker {
   readonly jobs: Map<number, Job>;
 }
 
+/** A packed job waiting for (or running on) a worker. */
+interface QueuedJob extends Job {
+  readonly id: number;
+  readonly n: number;
+  readonly keys: Buffer;
+  readonly messages: Buffer;
+  readonly signatures: Buffer;
+  /** The three buffers' memory, moved (not copied) to the worker. */
+  readonly transfer: ArrayBuffer[];
+}
+
 const PACKED_MESSAGE_BYTES = 32;
 const DEFAULT_MIN_CHECKS_PER_WORKER = 64;
+/** Checks per job of a large batch (an audit page): small enough to balance the workers, large enough that messaging is negligible. */
+const MAX_CHUNK_CHECKS = 1024;
+/** Jobs a worker holds at once: the next is already there when it finishes one. */
+const JOBS_PER_WORKER = 2;
 
 /**
  * Ed25519 verification on worker threads, with exactly the answers of
@@ -49,6 +64,7 @@ export class SignatureVerifierPool {
   private readonly workers: PoolWorker[] = [];
   private nextJobId = 1;
   private nextWorker = 0;
+  private readonly queue: QueuedJob[] = [];
   private closed = false;
   private readonly minChecksPerWorker: number;
   /** The addon on this thread too, for the checks verified inline. */
@@ -101,7 +117,8 @@ export class SignatureVerifierPool {
     }
     if (packable.length === 0) return results;
     const parts = Math.max(1, Math.min(this.workers.length, Math.floor(packable.length / this.minChecksPerWorker)));
-    const size = Math.ceil(packable.length / parts);
+    // Large batches go out in chunks taken by whichever worker is free, so one slow worker does not hold up the batch.
+    const size = Math.min(Math.ceil(packable.length / parts), Math.max(MAX_CHUNK_CHECKS, this.minChecksPerWorker));
     const runs: Promise<void>[] = [];
     for (let start = 0; start < packable.length; start += size) {
       const indexes = packable.slice(start, start + size);
@@ -123,33 +140,50 @@ export class SignatureVerifierPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('signature pool is closed'));
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 
+  /** Packs the checks into one job and queues it for the next worker with room. */
   private runOnWorker(checks: readonly SignatureCheck[]): Promise<Uint8Array> {
-    const target = this.workers[this.nextWorker++ % this.workers.length];
-    if (target === undefined) return Promise.reject(new Error('signature pool is closed'));
+    if (this.closed || this.workers.length === 0) return Promise.reject(new Error('signature pool is closed'));
     const n = checks.length;
-    const keys = new Uint8Array(n * 32);
-    const messages = new Uint8Array(n * 32);
-    const signatures = new Uint8Array(n * 64);
+    // Buffer.alloc gives each its own ArrayBuffer (transferable); the hex (checked by verifyBatch) is decoded in place.
+    const keys = Buffer.alloc(n * 32);
+    const messages = Buffer.alloc(n * 32);
+    const signatures = Buffer.alloc(n * 64);
     for (let i = 0; i < n; i++) {
       const { publicKey, message, signature } = checks[i];
-      keys.set(Buffer.from(publicKey, 'hex'), i * 32);
+      keys.write(publicKey, i * 32, 32, 'hex');
       messages.set(message, i * 32);
-      signatures.set(Buffer.from(signature, 'hex'), i * 64);
+      signatures.write(signature, i * 64, 64, 'hex');
     }
     const id = this.nextJobId++;
     return new Promise<Uint8Array>((resolve, reject) => {
-      if (target.jobs.size === 0) target.worker.ref();
-      target.jobs.set(id, { resolve, reject });
-      target.worker.postMessage({ id, n, keys, messages, signatures }, [
-        keys.buffer,
-        messages.buffer,
-        signatures.buffer,
-      ]);
+      const transfer = [keys.buffer, messages.buffer, signatures.buffer];
+      this.queue.push({ id, n, keys, messages, signatures, transfer, resolve, reject });
+      this.dispatch();
     });
+  }
+
+  /** Hands queued jobs to workers with fewer than JOBS_PER_WORKER in flight (the least busy first). */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let target: PoolWorker | undefined;
+      for (let k = 0; k < this.workers.length; k++) {
+        const candidate = this.workers[(this.nextWorker + k) % this.workers.length];
+        if (candidate.jobs.size < JOBS_PER_WORKER && (target === undefined || candidate.jobs.size < target.jobs.size))
+          target = candidate;
+      }
+      if (target === undefined) return;
+      this.nextWorker++;
+      const job = this.queue.shift() as QueuedJob;
+      const { id, n, keys, messages, signatures, transfer } = job;
+      if (target.jobs.size === 0) target.worker.ref();
+      target.jobs.set(id, job);
+      target.worker.postMessage({ id, n, keys, messages, signatures }, transfer);
+    }
   }
 
   private spawn(): PoolWorker {
@@ -165,6 +199,7 @@ export class SignatureVerifierPool {
       entry.jobs.delete(reply.id);
       if (entry.jobs.size === 0) worker.unref();
       job?.resolve(reply.results);
+      this.dispatch();
     });
     const fail = (error: unknown): void => {
       const jobs = [...entry.jobs.values()];
@@ -178,6 +213,7 @@ export class SignatureVerifierPool {
       }
       this.options.onWorkerError?.(error);
       this.workers[index] = this.spawn();
+      this.dispatch();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`signature worker exited with code ${code}`)));
