@@ -1,8 +1,9 @@
 /**
  * The audit's baseline: the bare verification time of a set of Ed25519
  * signatures on all cores (one worker thread per core, each verifying an
- * equal share with node:crypto verify and cached keys, as the ledger's
- * SignatureVerifierPool does). Packing and handing out the shares happen
+ * equal share with the primitive the ledger's SignatureVerifierPool uses:
+ * the Ed25519 addon's verifyMany when `nativePath` is given, else
+ * node:crypto verify with cached keys). Packing and handing out the shares happen
  * before the clock starts; the time runs from `go` to the last worker's
  * answer.
  */
@@ -14,6 +15,8 @@ import { Worker } from 'node:worker_threads';
 /** One worker's checks, packed: 32-byte keys, 32-byte messages, 64-byte signatures, back to back. */
 export interface BareVerifyShare {
   readonly n: number;
+  /** The Ed25519 addon to verify with (as the ledger's workers do); node:crypto without it. */
+  readonly nativePath?: string;
   readonly keys: Uint8Array;
   readonly messages: Uint8Array;
   readonly signatures: Uint8Array;
@@ -32,7 +35,11 @@ export interface BareVerifyResult {
 }
 
 /** Verifies every check once, spread over `workers` threads (default: one per core). */
-export async function bareVerify(source: BareCheckSource, workers = availableParallelism()): Promise<BareVerifyResult> {
+export async function bareVerify(
+  source: BareCheckSource,
+  nativePath: string | undefined,
+  workers = availableParallelism(),
+): Promise<BareVerifyResult> {
   const size = Math.ceil(source.length / workers);
   const threads = Array.from({ length: workers }, () => new Worker(join(__dirname, 'bare-verify.worker.js')));
   try {
@@ -40,7 +47,7 @@ export async function bareVerify(source: BareCheckSource, workers = availablePar
       threads.map((worker, w) => {
         const { share, transfer } = pack(source, w * size, Math.min(source.length, (w + 1) * size));
         const ready = reply<'ready'>(worker);
-        worker.postMessage(share, transfer);
+        worker.postMessage({ ...share, ...(nativePath === undefined ? {} : { nativePath }) }, transfer);
         return ready;
       }),
     );

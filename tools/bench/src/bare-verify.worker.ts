@@ -1,11 +1,13 @@
 /**
  * Worker thread of bareVerify: verifies one share of packed Ed25519 checks
- * with the primitive the ledger's SignatureVerifierPool uses (node:crypto
- * verify, public keys imported once and cached). It waits for a `go` after
+ * with the primitive the ledger's SignatureVerifierPool uses (the Ed25519
+ * addon's verifyMany in one call when the share names it, else node:crypto
+ * verify with public keys imported once and cached). It waits for a `go` after
  * receiving its share, so that the timed part holds only verification.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { loadEd25519Native } from '@accord/ledger-service';
 import type { BareVerifyShare } from './bare-verify';
 
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -23,6 +25,17 @@ function keyFor(raw: Buffer): KeyObject {
 }
 
 function verifyShare(job: BareVerifyShare): number {
+  if (job.nativePath !== undefined) {
+    const native = loadEd25519Native(job.nativePath);
+    const verdicts = native.verifyMany(
+      Buffer.from(job.messages.buffer, job.messages.byteOffset, job.messages.byteLength),
+      32,
+      Buffer.from(job.signatures.buffer, job.signatures.byteOffset, job.signatures.byteLength),
+      Buffer.from(job.keys.buffer, job.keys.byteOffset, job.keys.byteLength),
+      native.VerifyMode.Cofactorless,
+    );
+    return verdicts.reduce((sum, v) => sum + v, 0);
+  }
   const pubs = Buffer.from(job.keys.buffer, job.keys.byteOffset, job.keys.byteLength);
   const msgs = Buffer.from(job.messages.buffer, job.messages.byteOffset, job.messages.byteLength);
   const sigs = Buffer.from(job.signatures.buffer, job.signatures.byteOffset, job.signatures.byteLength);

@@ -1,3 +1,4 @@
+import { ED25519_NATIVE_ENV } from '@accord/ledger-service';
 /**
  * Starts departments' ledger services for the benchmark, either as child
  * processes (`node services/ledger/dist/main.js`, as deployed: one service
@@ -58,6 +59,8 @@ function envOf(spec: LedgerNodeSpec, port: number): Record<string, string> {
     ACCORD_LEDGER_CHANNELS: spec.channels.join(','),
     ACCORD_LEDGER_BLOCK_GROUP_COMMIT: String(spec.groupCommit),
     ...(spec.sigWorkers === undefined ? {} : { ACCORD_LEDGER_SIG_WORKERS: String(spec.sigWorkers) }),
+    // The bench's own setting (e.g. `off` to compare with node:crypto) reaches the ledgers; unset, they use the built addon.
+    ...(process.env[ED25519_NATIVE_ENV] === undefined ? {} : { [ED25519_NATIVE_ENV]: process.env[ED25519_NATIVE_ENV] }),
   };
 }
 
