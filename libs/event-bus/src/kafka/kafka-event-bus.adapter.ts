@@ -36,6 +36,7 @@ import { kafkaSecurityOptions, kafkaSecurityProblems } from './kafka-security.ma
 import { commitOffsetOfIdleGroup, createInternalCluster, type InternalCluster } from './kafka-internal.cluster';
 import { KafkaLogReader } from './kafka-log.reader';
 import { KafkaLongPollConnections } from './kafka-long-poll.connections';
+import { fixKafkajsIdleRequestLoop } from './kafka-request-queue.patch';
 import { KafkaSubscription, kafkaConsumerGroupId } from './kafka-subscription.consumer';
 import { IdempotentProducer, KafkaTopicPublisher } from './kafka-topic.publisher';
 
@@ -98,6 +99,7 @@ export class KafkaEventBus implements EventBus {
   /** Connects the admin client, the producer and the reader; fails with EventBusUnavailableError if the brokers cannot be reached. */
   static async connect(config: KafkaEventBusConfig): Promise<KafkaEventBus> {
     const resolved = resolveKafkaConfig(config);
+    fixKafkajsIdleRequestLoop();
     const logger = config.logger ?? stderrEventBusLogger;
     const kafka = new Kafka({
       clientId: config.clientId,
