@@ -37,7 +37,7 @@ const BACKENDS = ['kafka', 'embedded'] as const;
 type Backend = (typeof BACKENDS)[number];
 
 /** Pause after the channel is followed and before measuring: start-up work (migrations, first audit) is not idle. */
-const SETTLE_MS = 5000;
+const SETTLE_MS = 10_000;
 const READY_TIMEOUT_MS = 60_000;
 const LEDGER_PACKAGE: string = '@accord/ledger-service';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -145,16 +145,43 @@ async function waitForGenesis(client: LedgerApiClient, channel: string): Promise
   }
 }
 
-/** CPU share of a core the process used over `seconds`. */
-async function measure(pid: number, seconds: number): Promise<number> {
-  const from = sampleCpu([pid]);
-  const started = performance.now();
-  await sleep(seconds * 1000);
-  const elapsedMs = performance.now() - started;
-  return cpuDelta(from, sampleCpu([pid])).processMs[0] / elapsedMs;
+/** Length of one slice of the window: the median slice discounts a burst of leftover start-up work. */
+const SLICE_MS = 5000;
+
+interface IdleShare {
+  /** CPU share of a core over the whole window. */
+  readonly overall: number;
+  /** Median and range over the window's slices. */
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
 }
 
-async function runBackend(backend: Backend, config: IdleConfig, run: string): Promise<number> {
+/** CPU share of a core the process used over `seconds`, overall and per slice. */
+async function measure(pid: number, seconds: number): Promise<IdleShare> {
+  const first = sampleCpu([pid]);
+  const started = performance.now();
+  const slices: number[] = [];
+  let last = first;
+  let lastAt = started;
+  while (performance.now() - started < seconds * 1000 - 1) {
+    await sleep(Math.min(SLICE_MS, seconds * 1000 - (performance.now() - started)));
+    const now = sampleCpu([pid]);
+    const at = performance.now();
+    slices.push(cpuDelta(last, now).processMs[0] / (at - lastAt));
+    last = now;
+    lastAt = at;
+  }
+  const sorted = [...slices].sort((a, b) => a - b);
+  return {
+    overall: cpuDelta(first, last).processMs[0] / (lastAt - started),
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
+}
+
+async function runBackend(backend: Backend, config: IdleConfig, run: string): Promise<IdleShare> {
   const dataDir = await mkdtemp(join(tmpdir(), `accord-idle-${backend}-`));
   const department = await makeDepartment(dataDir, `idle-${run}`);
   const channel = `idle-${backend}-${run}`;
@@ -228,8 +255,10 @@ async function main(): Promise<void> {
   console.log(`Ledger idle CPU (one ledger process following a channel with no traffic, ${config.seconds} s window)`);
   for (const backend of config.backends) {
     const share = await runBackend(backend, config, run);
+    const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
     console.log(
-      `  ${backend === 'kafka' ? 'Kafka + PostgreSQL' : 'embedded default'}: ${(share * 100).toFixed(2)}% of a core`,
+      `  ${backend === 'kafka' ? 'Kafka + PostgreSQL' : 'embedded default'}: ${pct(share.overall)} of a core ` +
+        `(${SLICE_MS / 1000} s slices: median ${pct(share.median)}, ${pct(share.min)}–${pct(share.max)})`,
     );
   }
 }
