@@ -64,6 +64,24 @@ export interface SubscribeOptions {
   readonly onError?: (error: unknown, batch: readonly LogMessage[]) => void;
 }
 
+/** Options of `EventBus.read`. */
+export interface ReadOptions {
+  /**
+   * When nothing is at `fromOffset` yet (the reader is at the end of the
+   * log), wait up to this long for a message (0 = return at once, the
+   * default). The read returns as soon as at least one message is there,
+   * never waits longer, and returns [] when nothing came. A read beyond the
+   * end of the log returns [] at once. A wait costs no polling: Kafka holds
+   * a fetch (maxWaitTime) on a connection of its own, the embedded log is
+   * woken by the append. Closing the bus ends a wait at once (the read
+   * rejects with EventBusClosedError). At most MAX_READ_WAIT_MS.
+   */
+  readonly waitMs?: number;
+}
+
+/** Upper bound of `ReadOptions.waitMs`. */
+export const MAX_READ_WAIT_MS = 60_000;
+
 export interface Subscription {
   /** Stops fetching, waits for the in-flight handler and commits its offsets. */
   stop(): Promise<void>;
@@ -78,8 +96,12 @@ export interface EventBus {
    * into one write. Throws MessageTooLargeError above `maxBatchBytes`.
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult>;
-  /** Reads up to `max` messages starting at `fromOffset` without joining a group (replay, audit). */
-  read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]>;
+  /**
+   * Reads up to `max` messages starting at `fromOffset` without joining a
+   * group (replay, audit, followers of a topic); with `waitMs`, a read at
+   * the end of the log waits for the next append (a long poll).
+   */
+  read(topic: string, fromOffset: number, max: number, options?: ReadOptions): Promise<LogMessage[]>;
   /** Offset the next appended message will get (i.e. current end of the log). */
   endOffset(topic: string): Promise<number>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;

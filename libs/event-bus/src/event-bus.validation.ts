@@ -1,6 +1,12 @@
 import { DEFAULT_MAX_BATCH_SIZE } from './event-bus.config';
 import { InvalidEventBusArgumentError, MessageTooLargeError } from './event-bus.errors';
-import type { OutgoingMessage, StartPosition, SubscribeOptions } from './event-bus.port';
+import {
+  MAX_READ_WAIT_MS,
+  type OutgoingMessage,
+  type ReadOptions,
+  type StartPosition,
+  type SubscribeOptions,
+} from './event-bus.port';
 
 // Kafka's own rule, applied to both adapters so a name valid in embedded mode
 // is valid in cluster mode, and safe as a file name.
@@ -41,6 +47,18 @@ export function assertCount(name: string, value: unknown, max: number): asserts 
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new InvalidEventBusArgumentError(`${name} must be an integer in [1, ${max}], got ${String(value)}`);
   }
+}
+
+/** The wait of a read: absent (0) or an integer in [0, MAX_READ_WAIT_MS]. */
+export function readWaitMs(options: ReadOptions | undefined): number {
+  const waitMs: unknown = options?.waitMs;
+  if (waitMs === undefined) return 0;
+  if (typeof waitMs !== 'number' || !Number.isSafeInteger(waitMs) || waitMs < 0 || waitMs > MAX_READ_WAIT_MS) {
+    throw new InvalidEventBusArgumentError(
+      `waitMs must be an integer in [0, ${MAX_READ_WAIT_MS}], got ${String(waitMs)}`,
+    );
+  }
+  return waitMs;
 }
 
 /**

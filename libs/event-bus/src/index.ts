@@ -3,6 +3,7 @@ export type {
   LogMessage,
   OutgoingMessage,
   PublishResult,
+  ReadOptions,
   StartPosition,
   SubscribeOptions,
   Subscription,
@@ -14,6 +15,7 @@ export type {
   KafkaEventBusConfig,
   KafkaSaslConfig,
 } from './event-bus.config';
+export { MAX_READ_WAIT_MS } from './event-bus.port';
 export { DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_BATCH_SIZE, KAFKA_SASL_MECHANISMS } from './event-bus.config';
 export {
   EventBusClosedError,

@@ -13,6 +13,7 @@ import type {
   LogMessage,
   OutgoingMessage,
   PublishResult,
+  ReadOptions,
   SubscribeOptions,
   Subscription,
 } from '../event-bus.port';
@@ -20,6 +21,7 @@ import {
   assertCount,
   assertOffset,
   assertTopicName,
+  readWaitMs,
   validateMessages,
   validateSubscribeOptions,
 } from '../event-bus.validation';
@@ -108,12 +110,18 @@ export class EmbeddedEventBus implements EventBus {
     return log.append(messages, bytes);
   }
 
-  async read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]> {
+  async read(topic: string, fromOffset: number, max: number, options?: ReadOptions): Promise<LogMessage[]> {
     this.assertOpen();
     assertTopicName(topic);
     assertOffset('fromOffset', fromOffset);
     assertCount('max', max, MAX_READ_COUNT);
+    const waitMs = readWaitMs(options);
     const log = await this.getLog(topic, false);
+    // Only a read at the end waits, as a Kafka fetch beyond the high watermark answers at once.
+    if (waitMs > 0 && fromOffset === log.endOffset) {
+      await log.waitForAppend(fromOffset, waitMs);
+      this.assertOpen();
+    }
     return log.read(fromOffset, max);
   }
 
@@ -168,6 +176,9 @@ export class EmbeddedEventBus implements EventBus {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
+      // Wake long-poll reads first: they end with EventBusClosedError rather than wait out their waitMs.
+      for (const opened of await Promise.allSettled(this.logs.values()))
+        if (opened.status === 'fulfilled') opened.value.wakeWaiters();
       const members = [...this.groups.values()].flat();
       await Promise.all(members.map((s) => s.stop()));
       const logs = await Promise.allSettled(this.logs.values());

@@ -53,6 +53,8 @@ export class TopicLog {
   private failure: LogWriteFailedError | undefined;
   private lastTimestamp: number;
   private readonly listeners = new Set<() => void>();
+  /** Pending long-poll waits, ended early when the bus closes. */
+  private readonly closeWaiters = new Set<() => void>();
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
@@ -153,6 +155,34 @@ export class TopicLog {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Resolves once a record is durable at `offset` (the end offset passed
+   * it), after `waitMs`, or when the log closes, whichever comes first: the
+   * wait of a long-poll read, woken by the append itself (no polling).
+   */
+  waitForAppend(offset: number, waitMs: number): Promise<void> {
+    if (this.endOffset > offset || this.closed || waitMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.listeners.delete(onAppend);
+        this.closeWaiters.delete(done);
+        resolve();
+      };
+      const onAppend = (): void => {
+        if (this.endOffset > offset) done();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.listeners.add(onAppend);
+      this.closeWaiters.add(done);
+    });
+  }
+
+  /** Ends every pending waitForAppend now (the bus is closing). */
+  wakeWaiters(): void {
+    for (const wake of [...this.closeWaiters]) wake();
+  }
+
   /** Reads up to `max` durable records from `fromOffset` (empty at or beyond the end). */
   async read(fromOffset: number, max: number): Promise<LogMessage[]> {
     const end = this.endOffset;
@@ -205,6 +235,7 @@ export class TopicLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.wakeWaiters();
     await this.idle;
     this.listeners.clear();
     await Promise.all(this.segments.map((s) => s.close()));

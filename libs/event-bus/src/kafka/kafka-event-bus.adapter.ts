@@ -17,6 +17,7 @@ import type {
   LogMessage,
   OutgoingMessage,
   PublishResult,
+  ReadOptions,
   StartPosition,
   SubscribeOptions,
   Subscription,
@@ -25,6 +26,7 @@ import {
   assertCount,
   assertOffset,
   assertTopicName,
+  readWaitMs,
   validateMessages,
   validateSubscribeOptions,
 } from '../event-bus.validation';
@@ -33,6 +35,8 @@ import { kafkaLogCreator } from './kafka-logger.mapper';
 import { kafkaSecurityOptions, kafkaSecurityProblems } from './kafka-security.mapper';
 import { commitOffsetOfIdleGroup, createInternalCluster, type InternalCluster } from './kafka-internal.cluster';
 import { KafkaLogReader } from './kafka-log.reader';
+import { KafkaLongPollConnections } from './kafka-long-poll.connections';
+import { fixKafkajsIdleRequestLoop } from './kafka-request-queue.patch';
 import { KafkaSubscription, kafkaConsumerGroupId } from './kafka-subscription.consumer';
 import { IdempotentProducer, KafkaTopicPublisher } from './kafka-topic.publisher';
 
@@ -67,6 +71,10 @@ export class KafkaEventBus implements EventBus {
   private readonly publishers = new Map<string, KafkaTopicPublisher>();
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly reader: KafkaLogReader;
+  private readonly longPolls: KafkaLongPollConnections;
+  /** Rejects with EventBusClosedError once close() is called, ending reads that wait. */
+  private readonly closedSignal: Promise<never>;
+  private signalClosed: (error: EventBusClosedError) => void = () => undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -79,11 +87,19 @@ export class KafkaEventBus implements EventBus {
     private readonly logger: EventBusLogger,
   ) {
     this.reader = new KafkaLogReader(cluster, config.maxBatchBytes + BATCH_HEADER_SLACK_BYTES);
+    this.longPolls = new KafkaLongPollConnections(
+      () => createInternalCluster(kafka),
+      config.maxBatchBytes + BATCH_HEADER_SLACK_BYTES,
+      logger,
+    );
+    this.closedSignal = new Promise<never>((_, reject) => (this.signalClosed = reject));
+    this.closedSignal.catch(() => undefined);
   }
 
   /** Connects the admin client, the producer and the reader; fails with EventBusUnavailableError if the brokers cannot be reached. */
   static async connect(config: KafkaEventBusConfig): Promise<KafkaEventBus> {
     const resolved = resolveKafkaConfig(config);
+    fixKafkajsIdleRequestLoop();
     const logger = config.logger ?? stderrEventBusLogger;
     const kafka = new Kafka({
       clientId: config.clientId,
@@ -183,15 +199,21 @@ export class KafkaEventBus implements EventBus {
     return publisher.publish(messages, bytes);
   }
 
-  async read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]> {
+  async read(topic: string, fromOffset: number, max: number, options?: ReadOptions): Promise<LogMessage[]> {
     this.assertOpen();
     assertTopicName(topic);
     assertOffset('fromOffset', fromOffset);
     assertCount('max', max, MAX_READ_COUNT);
+    const waitMs = readWaitMs(options);
     await this.requireTopic(topic);
     try {
-      return await this.reader.read(topic, fromOffset, max);
+      if (waitMs === 0) return await this.reader.read(topic, fromOffset, max);
+      const waiting = this.longPolls.withConnection(topic, (reader) => reader.read(topic, fromOffset, max, waitMs));
+      // Closing the bus ends the wait at once; the abandoned fetch ends at its maxWaitTime.
+      waiting.catch(() => undefined);
+      return await Promise.race([waiting, this.closedSignal]);
     } catch (error) {
+      if (error instanceof EventBusClosedError) throw error;
       throw toEventBusError(error, 'read', topic);
     }
   }
@@ -255,12 +277,14 @@ export class KafkaEventBus implements EventBus {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
+      this.signalClosed(new EventBusClosedError());
       await Promise.all([...this.subscriptions].map((s) => s.stop()));
       await Promise.all([...this.publishers.values()].map((p) => p.idle()));
       const results = await Promise.allSettled([
         this.producer.disconnect(),
         this.admin.disconnect(),
         this.cluster.disconnect(),
+        this.longPolls.close(),
       ]);
       for (const result of results) {
         if (result.status === 'rejected')

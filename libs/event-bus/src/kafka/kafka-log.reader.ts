@@ -20,8 +20,13 @@ export class KafkaLogReader {
     private readonly partitionMaxBytes: number,
   ) {}
 
-  /** Up to `max` messages from `fromOffset` on partition 0; empty at or beyond the high watermark. */
-  async read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]> {
+  /**
+   * Up to `max` messages from `fromOffset` on partition 0; empty at or
+   * beyond the high watermark. With `waitMs`, the first fetch waits up to
+   * that long for a message at `fromOffset` (the broker answers as soon as
+   * one is there): call it only on a connection no other read shares.
+   */
+  async read(topic: string, fromOffset: number, max: number, waitMs = 0): Promise<LogMessage[]> {
     await this.cluster.addTargetTopic(topic);
     const out: LogMessage[] = [];
     let offset = fromOffset;
@@ -29,7 +34,7 @@ export class KafkaLogReader {
     while (out.length < max) {
       let partition;
       try {
-        partition = await this.fetchOnce(topic, offset);
+        partition = await this.fetchOnce(topic, offset, out.length === 0 ? waitMs : 0);
       } catch (error) {
         const type = kafkaErrorType(error);
         if (type === 'OFFSET_OUT_OF_RANGE') break;
@@ -55,13 +60,13 @@ export class KafkaLogReader {
     return out;
   }
 
-  private async fetchOnce(topic: string, offset: number) {
+  private async fetchOnce(topic: string, offset: number, maxWaitTime: number) {
     const metadata = this.cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === 0);
     if (metadata === undefined)
       throw Object.assign(new Error(`no metadata for ${topic}/0`), { type: 'LEADER_NOT_AVAILABLE' });
     const broker = await this.cluster.findBroker({ nodeId: metadata.leader });
     const { responses } = await broker.fetch({
-      maxWaitTime: 0,
+      maxWaitTime,
       minBytes: 1,
       maxBytes: FETCH_MAX_BYTES,
       isolationLevel: READ_COMMITTED,

@@ -129,6 +129,9 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         await expect(bus.read(topic, -1, 1)).rejects.toEqual(invalid);
         await expect(bus.read(topic, 1.5, 1)).rejects.toEqual(invalid);
         await expect(bus.read(topic, 0, 0)).rejects.toEqual(invalid);
+        await expect(bus.read(topic, 0, 1, { waitMs: -1 })).rejects.toEqual(invalid);
+        await expect(bus.read(topic, 0, 1, { waitMs: 0.5 })).rejects.toEqual(invalid);
+        await expect(bus.read(topic, 0, 1, { waitMs: 60_001 })).rejects.toEqual(invalid);
         await expect(bus.publish(topic, [{ value: 'text' as unknown as Uint8Array }])).rejects.toEqual(invalid);
         await expect(
           bus.publish(topic, [{ value: utf8('x'), headers: { h: 1 as unknown as string } }]),
@@ -277,6 +280,89 @@ export function describeEventBusContract(adapterName: string, makeHarness: () =>
         const manySmall = Array.from({ length: 5 }, () => ({ value: new Uint8Array(1024 * 1024) }));
         await expect(bus.publish(topic, manySmall)).rejects.toBeInstanceOf(MessageTooLargeError);
         expect(await bus.endOffset(topic)).toBe(4);
+      });
+    });
+
+    describe('reads that wait (long poll)', () => {
+      /** Long enough that a read ending well before it was woken, not timed out. */
+      const LONG_WAIT_MS = 30_000;
+
+      /** Whether `promise` has settled by now. */
+      async function settled(promise: Promise<unknown>): Promise<boolean> {
+        const pending = Symbol('pending');
+        const first = await Promise.race([
+          promise.then(
+            () => undefined,
+            () => undefined,
+          ),
+          Promise.resolve(pending),
+        ]);
+        return first !== pending;
+      }
+
+      it('returns what is there at once, and waits only at the end of the log', async () => {
+        const topic = await newTopic();
+        await publishNumbered(topic, 0, 3);
+        const started = performance.now();
+        expect((await bus.read(topic, 0, 10, { waitMs: LONG_WAIT_MS })).map((m) => m.offset)).toEqual([0, 1, 2]);
+        expect((await bus.read(topic, 1, 1, { waitMs: LONG_WAIT_MS })).map((m) => m.offset)).toEqual([1]);
+        expect(await bus.read(topic, 1000, 1, { waitMs: LONG_WAIT_MS })).toEqual([]);
+        expect(performance.now() - started).toBeLessThan(LONG_WAIT_MS / 2);
+      });
+
+      it('returns as soon as a message is appended during the wait', async () => {
+        const topic = await newTopic();
+        await publishNumbered(topic, 0, 2);
+        const started = performance.now();
+        const waiting = bus.read(topic, 2, 10, { waitMs: LONG_WAIT_MS });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await settled(waiting)).toBe(false);
+        await publishNumbered(topic, 2, 3);
+        const read = await waiting;
+        expect(performance.now() - started).toBeLessThan(LONG_WAIT_MS / 2);
+        expect(read.length).toBeGreaterThanOrEqual(1);
+        expect(read.map((m) => text(m.value))).toEqual(['m-2', 'm-3', 'm-4'].slice(0, read.length));
+      });
+
+      it('wakes every read waiting on the topic', async () => {
+        const topic = await newTopic();
+        const waits = [0, 1, 2].map(() => bus.read(topic, 0, 10, { waitMs: LONG_WAIT_MS }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await publishNumbered(topic, 0, 1);
+        for (const read of await Promise.all(waits)) expect(read.map((m) => text(m.value))).toEqual(['m-0']);
+      });
+
+      it('returns [] after waitMs when nothing arrives', async () => {
+        const topic = await newTopic();
+        const started = performance.now();
+        expect(await bus.read(topic, 0, 10, { waitMs: 400 })).toEqual([]);
+        const elapsed = performance.now() - started;
+        expect(elapsed).toBeGreaterThanOrEqual(300);
+        expect(elapsed).toBeLessThan(LONG_WAIT_MS / 2);
+      });
+
+      it('does not hold up reads and publishes of other topics', async () => {
+        const [quiet, busy] = await Promise.all([newTopic('quiet'), newTopic('busy')]);
+        const waiting = bus.read(quiet, 0, 10, { waitMs: LONG_WAIT_MS });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await publishNumbered(busy, 0, 2);
+        expect((await bus.read(busy, 0, 10)).map((m) => m.offset)).toEqual([0, 1]);
+        expect((await bus.read(busy, 2, 10, { waitMs: 200 })).map((m) => m.offset)).toEqual([]);
+        expect(await bus.endOffset(busy)).toBe(2);
+        expect(await settled(waiting)).toBe(false);
+        await publishNumbered(quiet, 0, 1);
+        expect((await waiting).map((m) => m.offset)).toEqual([0]);
+      });
+
+      it('ends at once with EventBusClosedError when the bus closes during the wait', async () => {
+        const topic = await newTopic();
+        const started = performance.now();
+        const waiting = bus.read(topic, 0, 10, { waitMs: LONG_WAIT_MS });
+        waiting.catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await bus.close();
+        await expect(waiting).rejects.toBeInstanceOf(EventBusClosedError);
+        expect(performance.now() - started).toBeLessThan(LONG_WAIT_MS / 2);
       });
     });
 

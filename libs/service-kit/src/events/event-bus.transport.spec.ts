@@ -36,6 +36,8 @@ const world = {
   contexts: [] as { topic: string; consumer: string }[],
   /** Resolved by the test to let a held batch finish. */
   hold: undefined as Promise<void> | undefined,
+  /** The readers' long-poll wait at the end of a topic. */
+  idleMs: 10,
 };
 
 @Injectable()
@@ -48,7 +50,7 @@ class NotesSubscription implements EventCheckpoints {
       parse: (message: LogMessage) => noteSchema.parse(JSON.parse(Buffer.from(message.value).toString('utf8'))),
       checkpoints: this,
       maxBatch: 3,
-      timings: { idleMs: 10, retryInitialMs: 10, retryMaxMs: 20, maxAttempts: 3, discoverMs: 50 },
+      timings: { idleMs: world.idleMs, retryInitialMs: 10, retryMaxMs: 20, maxAttempts: 3, discoverMs: 50 },
     });
   }
 
@@ -125,6 +127,7 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     world.failures = new Map();
     world.contexts = [];
     world.hold = undefined;
+    world.idleMs = 10;
   });
 
   afterEach(async () => {
@@ -153,6 +156,23 @@ describe('EventBusTransport (@EventPattern handlers on the embedded log)', () =>
     await until('seven notes', () => notesOn('notes.a').length === 7);
     expect(notesOn('notes.a')).toEqual(['1', '2', '3', '4', '5', '6', '7']);
     expect(world.applied.map((a) => a.offset)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('delivers a message appended while the reader waits at the end of the topic at once, and stops without waiting out the wait', async () => {
+    world.idleMs = 60_000;
+    await bus.ensureTopic('notes.a');
+    await bus.publish('notes.a', [note('first')]);
+    await start();
+    await until('the first note', () => notesOn('notes.a').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the reader now waits on its long-poll read
+    await bus.publish('notes.a', [note('second')]);
+    await until('the second note, long before the wait ends', () => notesOn('notes.a').length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = performance.now();
+    await sut?.close();
+    sut = undefined;
+    expect(performance.now() - stopping).toBeLessThan(30_000);
+    expect(notesOn('notes.a')).toEqual(['first', 'second']);
   });
 
   it('parks an event that fails its schema on the dead-letter topic, with its origin and reason, and goes on', async () => {

@@ -11,7 +11,11 @@ export const HANDLER_FAILED = 'handler_failed';
 export const EVENT_INVALID = 'event_invalid';
 
 export interface ReaderTimings {
-  /** Pause when the topic has nothing new. */
+  /**
+   * How long a read at the end of the topic waits for the next message (a
+   * long poll on the bus: a message appended meanwhile is read at once, so
+   * this bounds only how often an idle reader asks again).
+   */
   readonly idleMs: number;
   /** First and largest pause between attempts of a failing batch. */
   readonly retryInitialMs: number;
@@ -23,7 +27,7 @@ export interface ReaderTimings {
 }
 
 export const DEFAULT_READER_TIMINGS: ReaderTimings = {
-  idleMs: 100,
+  idleMs: 500,
   retryInitialMs: 100,
   retryMaxMs: 5000,
   maxAttempts: 5,
@@ -68,6 +72,10 @@ export interface ReaderStatus {
  * transaction may have committed). A batch whose handler keeps failing for
  * another reason than an unavailable dependency is retried one message at a
  * time, and the message that still fails is parked with its error.
+ *
+ * At the end of the topic it waits for the next message with a long-poll
+ * read (`idleMs`), so an idle reader costs next to nothing and a new
+ * message is delivered without a polling delay; stop() abandons that read.
  *
  * It also keeps the consumer lag current without a loop of its own: an
  * empty read means the reader is at the log end (lag 0, nothing to ask);
@@ -132,15 +140,14 @@ export class TopicReader {
       try {
         if (this.next === null) await this.open();
         const from = this.next as number;
-        batch = await this.deps.bus.read(
-          this.topic,
+        batch = await this.readUnlessStopped(
           from,
           from < this.singlesUntil ? 1 : (this.deps.subscription.maxBatch ?? 500),
         );
+        if (this.stopping) break;
         if (batch.length === 0) {
           this.state = 'live';
           this.atLogEnd(from);
-          await this.sleep(timings.idleMs);
           continue;
         }
         await this.take(batch);
@@ -279,6 +286,32 @@ export class TopicReader {
     this.position = position;
     this.logEnd = Math.max(end, position);
     this.logEndCheckedAt = performance.now();
+  }
+
+  /** A read that waits up to `idleMs` at the end of the topic; [] at once when stop() is called meanwhile. */
+  private readUnlessStopped(from: number, max: number): Promise<readonly LogMessage[]> {
+    if (this.stopping) return Promise.resolve([]);
+    const reading = this.deps.bus.read(this.topic, from, max, { waitMs: this.deps.timings.idleMs });
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        if (this.wake === wake) this.wake = undefined;
+      };
+      const wake = (): void => {
+        settle();
+        resolve([]);
+      };
+      this.wake = wake;
+      reading.then(
+        (batch) => {
+          settle();
+          resolve(batch);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
+    });
   }
 
   private sleep(ms: number): Promise<void> {

@@ -15,6 +15,7 @@ import type {
   LogMessage,
   OutgoingMessage,
   PublishResult,
+  ReadOptions,
   SubscribeOptions,
   Subscription,
 } from '@accord/event-bus';
@@ -78,8 +79,8 @@ export class TracedEventBus implements EventBus {
     return this.bus.ensureTopic(topic);
   }
 
-  read(topic: string, fromOffset: number, max: number): Promise<LogMessage[]> {
-    return this.bus.read(topic, fromOffset, max);
+  read(topic: string, fromOffset: number, max: number, options?: ReadOptions): Promise<LogMessage[]> {
+    return this.bus.read(topic, fromOffset, max, options);
   }
 
   endOffset(topic: string): Promise<number> {

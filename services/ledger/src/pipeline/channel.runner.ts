@@ -64,8 +64,13 @@ export interface ChannelRunnerOptions {
   readonly groupCommit: number;
   /** Records per bus read (default 5000: a Kafka fetch returns whole record batches of up to the bus's max batch bytes, so small reads decode the same data again and again). */
   readonly readBatch?: number;
-  /** Pause after a read that returned nothing (default 10 ms). */
-  readonly pollIntervalMs?: number;
+  /**
+   * Longest wait of a read at the end of the log for the next record (a
+   * long poll on the bus, default 500 ms); shorter when the open block's cut
+   * falls due sooner. A record is read as soon as it is appended, whatever
+   * this is: it only bounds how long an idle runner sleeps between reads.
+   */
+  readonly readWaitMs?: number;
   /** Closed, uncommitted blocks before reading pauses (default 4 x groupCommit). */
   readonly maxPendingBlocks?: number;
   /** Backoff after a failure, doubling up to the max (default 100 ms .. 5 s). */
@@ -93,14 +98,15 @@ export class ChannelRunner {
   private lastError: string | null = null;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private readonly sleepers = new Set<() => void>();
+  /** Called by stop(): end the runner's sleeps and its waiting read at once. */
+  private readonly onStop = new Set<() => void>();
   private committed: ChannelState['snapshot'] | null = null;
   private readOffset = 0;
   private builder: BlockBuilder | null = null;
   private pendingCount = 0;
   private atEndOfLog = false;
   private readonly readBatch: number;
-  private readonly pollIntervalMs: number;
+  private readonly readWaitMs: number;
   private readonly maxPendingBlocks: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
@@ -111,7 +117,7 @@ export class ChannelRunner {
     private readonly options: ChannelRunnerOptions,
   ) {
     this.readBatch = options.readBatch ?? 5000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.readWaitMs = options.readWaitMs ?? 500;
     this.maxPendingBlocks = options.maxPendingBlocks ?? options.groupCommit * 4;
     this.retryInitialMs = options.retryInitialMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 5000;
@@ -125,7 +131,7 @@ export class ChannelRunner {
   /** Stops reading, lets the in-flight commit finish and returns once the runner is idle. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const wake of this.sleepers) wake();
+    for (const wake of [...this.onStop]) wake();
     await this.loop;
     this.state = 'stopped';
   }
@@ -239,7 +245,7 @@ export class ChannelRunner {
       while (!this.stopping) {
         queue.throwIfFailed();
         if (await queue.waitWhileFull()) continue;
-        const prepared = await reader.next();
+        const prepared = await this.unlessStopped(reader.next(this.readWait(timer, builder)));
         if (prepared.length > 0) {
           // Closed blocks go to the queue as they close; they are committed from the kick on.
           const counts = await verifier.feedVerified(
@@ -254,7 +260,6 @@ export class ChannelRunner {
           queue.kick();
         }
         this.requestCutIfDue(timer, builder);
-        if (prepared.length === 0) await this.sleep(this.pollIntervalMs);
       }
     } finally {
       // Never leave a commit running behind a restart or stop.
@@ -402,6 +407,12 @@ export class ChannelRunner {
     }
   }
 
+  /** How long the next read may wait for a record: readWaitMs, but no later than the open block's cut falls due. */
+  private readWait(timer: CutMarkerTimer, builder: BlockBuilder): number {
+    const untilCut = timer.msUntilDue(this.deps.clock.now(), builder.limits().batchTimeoutMs);
+    return Math.max(0, Math.min(this.readWaitMs, Math.ceil(untilCut)));
+  }
+
   /** Asks for a cut of the open block once it has been idle past its batch timeout. */
   private requestCutIfDue(timer: CutMarkerTimer, builder: BlockBuilder): void {
     const now = this.deps.clock.now();
@@ -427,11 +438,40 @@ export class ChannelRunner {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.sleepers.delete(done);
+        this.onStop.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      this.onStop.add(done);
+    });
+  }
+
+  /**
+   * `work`'s result, or Stopped as soon as stop() is called: a read waiting
+   * for the next record must not hold up a stop (it is abandoned; the bus
+   * ends it within its wait, or at once when it closes).
+   */
+  private unlessStopped<T>(work: Promise<T>): Promise<T> {
+    if (this.stopping) {
+      work.catch(() => undefined);
+      return Promise.reject(new Stopped());
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stopped = (): void => {
+        this.onStop.delete(stopped);
+        reject(new Stopped());
+      };
+      this.onStop.add(stopped);
+      work.then(
+        (value) => {
+          this.onStop.delete(stopped);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.onStop.delete(stopped);
+          reject(error);
+        },
+      );
     });
   }
 }

@@ -28,4 +28,19 @@ describe('CutMarkerTimer', () => {
     t.observe(null, 600);
     expect(t.due(10_000, 100, true)).toBeUndefined();
   });
+
+  it('tells how long until a cut falls due, so a waiting read wakes in time', () => {
+    const t = new CutMarkerTimer();
+    expect(t.msUntilDue(0, 100)).toBe(Infinity); // nothing open: wait for news
+    t.observe(open(2), 1000);
+    expect(t.msUntilDue(1000, 100)).toBe(100);
+    expect(t.msUntilDue(1070, 100)).toBe(30);
+    expect(t.msUntilDue(1500, 100)).toBe(0);
+    t.requestedFor(2);
+    expect(t.msUntilDue(1500, 100)).toBe(Infinity); // asked: the marker arriving on the log wakes the read
+    t.failed(2);
+    expect(t.msUntilDue(1500, 100)).toBe(0);
+    t.observe(null, 1600);
+    expect(t.msUntilDue(1600, 100)).toBe(Infinity);
+  });
 });

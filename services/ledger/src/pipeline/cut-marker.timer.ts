@@ -33,6 +33,17 @@ export class CutMarkerTimer {
     return now - this.openedAt >= batchTimeoutMs ? this.height : undefined;
   }
 
+  /**
+   * Milliseconds from `now` until a cut is due (0 when due now), Infinity
+   * when none will be without news: nothing open, or its cut requested.
+   * Bounds how long the runner may wait for the next record. Whether the
+   * replica is at the end of the log is left out: waiting less is harmless.
+   */
+  msUntilDue(now: number, batchTimeoutMs: number): number {
+    if (this.height === null || this.requested === this.height) return Infinity;
+    return Math.max(0, this.openedAt + batchTimeoutMs - now);
+  }
+
   /** A cut for `height` was requested (do not ask again). */
   requestedFor(height: number): void {
     this.requested = height;

@@ -15,6 +15,9 @@ export interface ReadProgress {
  * offset, parsing each record once. After a full batch the next one is
  * read and parsed while the caller verifies and builds this one (a short
  * batch means the end of the log: the next read waits for the caller).
+ * At the end of the log a read waits on the bus for the next record (a
+ * long poll), so following a quiet channel costs no polling and a record
+ * is read as soon as it is appended.
  */
 export class TxTopicReader {
   private ahead: Promise<PreparedRecord[]> | undefined;
@@ -32,15 +35,18 @@ export class TxTopicReader {
     this.offset = from;
   }
 
-  /** The next batch, in log order; empty at the end of the log. */
-  async next(): Promise<PreparedRecord[]> {
-    const prepared = await (this.ahead ?? this.fetch(this.offset));
+  /**
+   * The next batch, in log order. At the end of the log it waits up to
+   * `waitMs` for a record and returns empty when none came.
+   */
+  async next(waitMs = 0): Promise<PreparedRecord[]> {
+    const prepared = await (this.ahead ?? this.fetch(this.offset, waitMs));
     this.ahead = undefined;
     const atEndOfLog = prepared.length < this.readBatch;
     if (prepared.length > 0) {
       this.offset = prepared[prepared.length - 1].offset + 1;
       if (!atEndOfLog) {
-        this.ahead = this.fetch(this.offset);
+        this.ahead = this.fetch(this.offset, 0);
         // Its failure surfaces at the next call; never as an unhandled rejection.
         this.ahead.catch(() => undefined);
       }
@@ -56,8 +62,8 @@ export class TxTopicReader {
     return found;
   }
 
-  private async fetch(offset: number): Promise<PreparedRecord[]> {
-    const messages = await this.bus.read(this.topic, offset, this.readBatch);
+  private async fetch(offset: number, waitMs: number): Promise<PreparedRecord[]> {
+    const messages = await this.bus.read(this.topic, offset, this.readBatch, { waitMs });
     for (const message of messages) {
       // Only submitted txs carry a request's trace; cut markers are the ledgers' own.
       if (message.headers['traceparent'] === undefined || recordKind(message.headers) !== 'tx') continue;

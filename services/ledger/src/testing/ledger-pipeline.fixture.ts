@@ -89,7 +89,7 @@ export class PipelineFixture {
         log: this.log,
         clock: systemClock,
       },
-      { groupCommit: 4, pollIntervalMs: 5, retryInitialMs: 20, retryMaxMs: 200, ...this.options.runner, ...options },
+      { groupCommit: 4, retryInitialMs: 20, retryMaxMs: 200, ...this.options.runner, ...options },
     );
     this.runners.push(runner);
     runner.start();
