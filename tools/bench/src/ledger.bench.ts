@@ -888,7 +888,7 @@ async function readAttestations(
  * with batches (committed tx/s as a share of the direct-topic saturation
  * rate of the same run), then open-loop runs at fixed offered rates
  * (BENCH_HTTP_RATES and 30% of the verification ceiling) with the due txs gathered for up to 20 ms
- * tick's txs sent as one batch per ledger, and with one request per tx.
+ * and sent as one batch per ledger, and with one request per tx.
  * Returns the target rows.
  */
 async function httpPhase(bench: Bench, directRate: number, ceiling: number): Promise<Measurement[]> {
