@@ -3,7 +3,7 @@ import type { LedgerConfig, SelfAuditMode } from '../ledger.config';
 import type { ChannelRepository, ChannelState } from '../persistence/channel.repository';
 import { CommitNotifier, type CommittedBlockNotice } from '../pipeline/commit.notifier';
 import type { AuditOptions, ChainAuditService } from './chain-audit.service';
-import { SelfAuditService } from './self-audit.service';
+import { INCREMENTAL_AUDIT_PACE_MS, SelfAuditService } from './self-audit.service';
 
 interface AuditCall {
   channel: string;
@@ -64,6 +64,26 @@ describe('SelfAuditService', () => {
       { channel: 'transport', range: { toHeight: 1 }, trigger: 'full', checkSignatures: true },
       // The pipeline verified the new blocks' signatures when it built them: the incremental audit checks everything else.
       { channel: 'health', range: { fromHeight: 5, toHeight: 6 }, trigger: 'incremental', checkSignatures: false },
+    ]);
+    await service.onModuleDestroy();
+  });
+
+  it('Given blocks committing faster than the pace, Then it audits them together at most once per INCREMENTAL_AUDIT_PACE_MS', async () => {
+    const { service, notifier, calls } = subject('all', { health: 4 });
+    service.onApplicationBootstrap();
+    await settled();
+    notifier.notify([notice('health', 5)]);
+    await settled();
+    notifier.notify([notice('health', 6)]);
+    notifier.notify([notice('health', 7)]);
+    await settled();
+    expect(calls.map((c) => c.range)).toEqual([{ toHeight: 4 }, { fromHeight: 5, toHeight: 5 }]);
+    await new Promise((resolve) => setTimeout(resolve, INCREMENTAL_AUDIT_PACE_MS + 100));
+    await settled();
+    expect(calls.map((c) => c.range)).toEqual([
+      { toHeight: 4 },
+      { fromHeight: 5, toHeight: 5 },
+      { fromHeight: 6, toHeight: 7 },
     ]);
     await service.onModuleDestroy();
   });

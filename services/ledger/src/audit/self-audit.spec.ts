@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { getJson, TxFactory } from '../testing/ledger-api.fixture';
+import { INCREMENTAL_AUDIT_PACE_MS } from './self-audit.service';
 
 // The ledger finds tampered rows by itself: nobody calls POST .../audit here.
 const self = testMember('test-dept');
@@ -117,6 +118,8 @@ describe('ledger self-audit (in-process)', () => {
       const txs = new TxFactory(CHANNEL);
       const heights = await chainOf(sut, txs, 2);
       const top = heights[heights.length - 1];
+      // Incremental audits are paced: let the one covering these blocks run before the header is altered.
+      await new Promise((resolve) => setTimeout(resolve, 2 * INCREMENTAL_AUDIT_PACE_MS));
       await db.query('UPDATE ledger_block SET tx_root = $3 WHERE channel = $1 AND height = $2', [
         CHANNEL,
         top,
