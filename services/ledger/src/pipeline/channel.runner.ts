@@ -71,6 +71,14 @@ export interface ChannelRunnerOptions {
    * this is: it only bounds how long an idle runner sleeps between reads.
    */
   readonly readWaitMs?: number;
+  /**
+   * After a read that brought records and reached the end of the log, pause
+   * this long (never past the open block's cut) before reading again, so
+   * the next read gathers what arrived meanwhile instead of one fetch per
+   * append (default 10 ms; 0 reads again at once). Costs at most this much
+   * latency; a full read (catching up, saturation) never pauses.
+   */
+  readonly gatherMs?: number;
   /** Closed, uncommitted blocks before reading pauses (default 4 x groupCommit). */
   readonly maxPendingBlocks?: number;
   /** Backoff after a failure, doubling up to the max (default 100 ms .. 5 s). */
@@ -107,6 +115,7 @@ export class ChannelRunner {
   private atEndOfLog = false;
   private readonly readBatch: number;
   private readonly readWaitMs: number;
+  private readonly gatherMs: number;
   private readonly maxPendingBlocks: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
@@ -118,6 +127,7 @@ export class ChannelRunner {
   ) {
     this.readBatch = options.readBatch ?? 5000;
     this.readWaitMs = options.readWaitMs ?? 500;
+    this.gatherMs = options.gatherMs ?? 10;
     this.maxPendingBlocks = options.maxPendingBlocks ?? options.groupCommit * 4;
     this.retryInitialMs = options.retryInitialMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 5000;
@@ -260,6 +270,8 @@ export class ChannelRunner {
           queue.kick();
         }
         this.requestCutIfDue(timer, builder);
+        if (prepared.length > 0 && this.atEndOfLog)
+          await this.sleep(Math.min(this.gatherMs, this.readWait(timer, builder)));
       }
     } finally {
       // Never leave a commit running behind a restart or stop.
