@@ -5,25 +5,8 @@
  * each on its own database (a PostgreSQL schema, or PGlite files for the
  * contracts service).
  */
-import { departmentLayout, ensureDepartmentKeys, ensureDevApiToken, type DepartmentKeys } from '@accord/service-kit';
+import type { BenchDepartment } from './bench-department';
 import { startServiceProcess, type ServiceProcess } from './gateway-service.process';
-
-export interface BenchDepartment {
-  readonly id: string;
-  readonly keys: DepartmentKeys;
-  readonly keysFile: string;
-  /** Its dev API token (every role) and the ACCORD_API_TOKENS value that admits it. */
-  readonly token: string;
-  readonly apiTokens: string;
-}
-
-export async function makeDepartment(dir: string, id: string): Promise<BenchDepartment> {
-  const layout = departmentLayout(dir, id);
-  const { keys } = await ensureDepartmentKeys(layout, id);
-  const token = await ensureDevApiToken(layout);
-  if (token.createdToken === undefined) throw new Error(`${layout.devTokenFile} existed already`);
-  return { id, keys, keysFile: layout.keysFile, token: token.createdToken, apiTokens: JSON.stringify(token.entries) };
-}
 
 export interface Infra {
   readonly pgUrl: string;

@@ -31,13 +31,8 @@ import { ed25519Signer, encodeEnvelope, signTx, type JsonObject } from '@accord/
 import { printTable, summarize, type Measurement } from './bench-stats';
 import { CONTRACTS_BENCH_RULES, generateContractsChain, type ChainSummary } from './contracts-chain.generator';
 import { loadContractsBenchConfig, type ContractsBenchConfig } from './contracts-bench.config';
-import {
-  makeDepartment,
-  startContracts,
-  startLedger,
-  type BenchDepartment,
-  type ContractsStore,
-} from './contracts-department';
+import { makeDepartment, type BenchDepartment } from './bench-department';
+import { startContracts, startLedger, type ContractsStore } from './contracts-department';
 import { ContractsProbe, ledgerCodes, ledgerHead, waitUntil, type StoredDigest } from './contracts-progress.probe';
 import { signChain } from './contracts-signing.pool';
 import { cpuDelta, sampleCpu, type CpuDelta, type CpuSample } from './cpu-usage';

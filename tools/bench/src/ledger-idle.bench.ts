@@ -20,13 +20,8 @@ import { Client } from 'pg';
 import { EmbeddedEventBus, KafkaEventBus, silentEventBusLogger, type EventBus } from '@accord/event-bus';
 import { attestTopic, blocksTopic, txRecordHeaders, txTopic } from '@accord/events';
 import { ed25519Signer, encodeEnvelope, signTx } from '@accord/protocol';
-import {
-  departmentLayout,
-  embeddedBusDir,
-  ensureDepartmentKeys,
-  ensureDevApiToken,
-  type DepartmentKeys,
-} from '@accord/service-kit';
+import { embeddedBusDir } from '@accord/service-kit';
+import { makeDepartment, type BenchDepartment as Department } from './bench-department';
 import { loadBenchConfig } from './bench.config';
 import { cpuDelta, sampleCpu } from './cpu-usage';
 import { deleteTopics } from './kafka-baseline';
@@ -57,22 +52,6 @@ function loadIdleConfig(env: NodeJS.ProcessEnv = process.env): IdleConfig {
   if (unknown.length > 0) throw new Error(`BENCH_IDLE_BACKENDS: unknown ${unknown.join(', ')}; known: ${BACKENDS}`);
   const nodeArgs = (env.BENCH_IDLE_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
   return { seconds, backends: backends as Backend[], nodeArgs };
-}
-
-interface Department {
-  readonly id: string;
-  readonly keys: DepartmentKeys;
-  readonly keysFile: string;
-  readonly token: string;
-  readonly apiTokens: string;
-}
-
-async function makeDepartment(dataDir: string, id: string): Promise<Department> {
-  const layout = departmentLayout(dataDir, id);
-  const { keys } = await ensureDepartmentKeys(layout, id);
-  const token = await ensureDevApiToken(layout);
-  if (token.createdToken === undefined) throw new Error(`${layout.devTokenFile} existed already`);
-  return { id, keys, keysFile: layout.keysFile, token: token.createdToken, apiTokens: JSON.stringify(token.entries) };
 }
 
 /** Publishes a one-member channel's genesis tx to the channel's tx topic. */

@@ -35,7 +35,7 @@ import {
   verifyEnvelopeSignature,
   type TxEnvelope,
 } from '@accord/protocol';
-import { departmentLayout, ensureDepartmentKeys, ensureDevApiToken, type DepartmentKeys } from '@accord/service-kit';
+import { makeDepartment, type BenchDepartment as Department } from './bench-department';
 import { measureRate, median, percentile, printTable, summarize, withNote, type Measurement } from './bench-stats';
 import { CommitTracker, TRACKER_CONSUMER, type TrackedOutcome } from './commit-tracker';
 import { cpuDelta, sampleCpu, type CpuDelta } from './cpu-usage';
@@ -88,14 +88,6 @@ const TARGETS = {
 const TX_HEADERS = txRecordHeaders('tx');
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Department {
-  readonly id: string;
-  readonly keys: DepartmentKeys;
-  readonly keysFile: string;
-  readonly token: string;
-  readonly apiTokens: string;
-}
 
 interface Cluster {
   readonly mode: LedgerMode;
@@ -199,20 +191,8 @@ function checkOutcome(outcome: TrackedOutcome, what: string): void {
 
 async function makeDepartments(dir: string, run: string): Promise<Department[]> {
   const out: Department[] = [];
-  for (let i = 0; i < DEPARTMENTS; i++) {
-    const id = `bench-${String.fromCharCode(97 + i)}-${run}`;
-    const layout = departmentLayout(dir, id);
-    const { keys } = await ensureDepartmentKeys(layout, id);
-    const token = await ensureDevApiToken(layout);
-    if (token.createdToken === undefined) throw new Error(`${layout.devTokenFile} existed already`);
-    out.push({
-      id,
-      keys,
-      keysFile: layout.keysFile,
-      token: token.createdToken,
-      apiTokens: JSON.stringify(token.entries),
-    });
-  }
+  for (let i = 0; i < DEPARTMENTS; i++)
+    out.push(await makeDepartment(dir, `bench-${String.fromCharCode(97 + i)}-${run}`));
   return out;
 }
 
