@@ -48,6 +48,11 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service'])] },
   },
   {
+    // The system proof (docs/system-proof.md) drives whole networks: the CLI's network and API client, and services' exported names.
+    files: ['tools/system-proof/src/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service', 'scope:tools'])] },
+  },
+  {
     // End-to-end specs run whole local networks: they may use the CLI's test fixtures (`@accord/cli/testing`).
     files: ['tools/*/src/**/*.e2e-spec.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:tools'])] },

@@ -21,8 +21,8 @@ const common = {
     // A service's test fixtures and its public entry (its index), for specs that boot another service.
     '^@accord/([a-z-]+)-service/testing$': '<rootDir>/services/$1/src/testing',
     '^@accord/([a-z-]+)-service$': '<rootDir>/services/$1/src',
-    '^@accord/(cli|console|bench)/testing$': '<rootDir>/tools/$1/src/testing',
-    '^@accord/(cli|console|bench)$': '<rootDir>/tools/$1/src',
+    '^@accord/(cli|console|bench|system-proof)/testing$': '<rootDir>/tools/$1/src/testing',
+    '^@accord/(cli|console|bench|system-proof)$': '<rootDir>/tools/$1/src',
     '^@accord/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing',
     '^@accord/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },

@@ -1,0 +1,2 @@
+// The system proof (docs/system-proof.md): three departments end to end, each service in its own process, under faults, tampering and load.
+export * from './system-department';
