@@ -134,10 +134,11 @@ describe('attacks on the contracts state', () => {
     summary.record({
       case: 'contracts.grant_altered',
       attack: `grant ${grantId.slice(0, 12)}… expiry pushed out by ten years (expires_at and record) in ${health.id}'s contracts database`,
-      expected: 'contracts_state_corrupt (channel halted, actions 409 channel_halted)',
-      observed: `${verdict.code ?? ''} (halted: ${view.halted?.code ?? 'no'}; revoke ${revoke.status} ${revoke.body.error})`,
+      expected: 'contracts_state_corrupt',
+      observed: verdict.code ?? '',
       detectedBy:
-        'contracts POST /v1/channels/:channel/audit (stored state vs applied head and digest); halt shown by GET /v1/channels, metric accord_contracts_channel_halts_total',
+        'contracts POST /v1/channels/:channel/audit (stored state vs applied head and digest); halt in GET /v1/channels, accord_contracts_channel_halts_total',
+      detail: `channel halted (${view.halted?.code ?? 'no'}); revoke answers ${revoke.status} ${revoke.body.error}; GET grant served the applied expiry, not the altered one; the other departments audit clean with equal digests`,
     });
   });
 
@@ -162,6 +163,7 @@ describe('attacks on the contracts state', () => {
       expected: 'contracts_state_corrupt',
       observed: verdict.code ?? '',
       detectedBy: 'contracts POST /v1/channels/:channel/audit; the channel halts on that department',
+      detail: 'GET account served the applied balance; a second audit reports the halt (haltedNow: false)',
     });
   });
 });

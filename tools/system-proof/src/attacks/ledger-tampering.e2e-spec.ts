@@ -108,7 +108,8 @@ describe('attacks on the ledger', () => {
         attack: `UPDATE ledger_block SET time = time + 1 at height ${height} in ${health.id}'s ledger database`,
         expected: 'chain.block_hash_mismatch',
         observed: verdict.code ?? '',
-        detectedBy: `ledger POST /v1/channels/:channel/audit (height ${height}), alert audit:<channel>:<height>:<code> in GET /v1/alerts; the served proof fails offline with ${proof.ok ? 'ok' : proof.code}`,
+        detectedBy: `ledger POST /v1/channels/:channel/audit and alert audit:<channel>:${height}:chain.block_hash_mismatch (GET /v1/alerts)`,
+        detail: `the proof bundle served for a tx of that block fails offline: ${proof.ok ? 'ok' : proof.code}; the other ledgers audit the height clean`,
       });
     } finally {
       await withServiceDatabase(health, 'ledger', (db) =>
@@ -138,10 +139,11 @@ describe('attacks on the ledger', () => {
       expect(proof).toMatchObject({ status: 422, body: { error: 'ledger_row_corrupt' } });
       summary.record({
         case: 'ledger.tx_envelope_altered',
-        attack: `one byte run of tx ${txId.slice(0, 12)}… (payload volumeBytes) rewritten in ledger_tx at height ${height} of ${health.id}`,
+        attack: `payload of tx ${txId.slice(0, 12)}… (volumeBytes) rewritten in ledger_tx at height ${height} of ${health.id}'s ledger database`,
         expected: 'chain.tx_root_mismatch',
         observed: verdict.code ?? '',
-        detectedBy: `ledger audit + alert audit:<channel>:${height}:chain.tx_root_mismatch; GET /v1/txs/:txId/proof answers 422 ${proof.body.error}`,
+        detectedBy: `ledger POST /v1/channels/:channel/audit and alert audit:<channel>:${height}:chain.tx_root_mismatch`,
+        detail: `GET /v1/txs/:txId/proof answers ${proof.status} ${proof.body.error}`,
       });
     } finally {
       await withServiceDatabase(health, 'ledger', (db) =>
@@ -193,9 +195,10 @@ describe('attacks on the ledger', () => {
     summary.record({
       case: 'ledger.tx_replayed',
       attack: `the committed envelope ${first.txId.slice(0, 12)}… submitted again to ${health.id}'s and ${transport.id}'s ledger APIs, then appended to the tx topic on Kafka`,
-      expected: 'duplicate: true (APIs); replayed (block builders); points, datasets, receipts unchanged',
-      observed: `duplicate: ${String(same.answer.duplicate)}/${String(other.answer.duplicate)}; ${replay.code} at height ${replay.height}`,
-      detectedBy: 'ledger submission dedup (POST /v1/channels/:channel/txs) and the block builders nonce registry',
+      expected: 'replayed',
+      observed: replay.code,
+      detectedBy: 'ledger block builders (nonce registry); the APIs answer duplicate: true before publishing',
+      detail: `APIs: duplicate ${String(same.answer.duplicate)}/${String(other.answer.duplicate)} (200, height ${first.height}); the log copy committed at height ${replay.height}; points, dataset count and receipts unchanged on all three departments`,
     });
   });
 

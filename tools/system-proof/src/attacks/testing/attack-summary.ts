@@ -7,12 +7,14 @@ export interface AttackCase {
   readonly case: string;
   /** What was done, for real, to which department. */
   readonly attack: string;
-  /** The detection or refusal the spec requires (the reason code). */
+  /** The reason code the spec requires. */
   readonly expected: string;
-  /** The reason the system actually gave (asserted equal to expected by the spec). */
+  /** The reason code the system gave (the spec asserts it equals expected). */
   readonly observed: string;
   /** Which component detected or refused it, through which API. */
   readonly detectedBy: string;
+  /** What else was observed (other reasons, effects checked unchanged). */
+  readonly detail?: string;
 }
 
 /** Where the specs of the ledger, contracts and catalog attacks write their cases (docs/system-proof.md counts them). */
