@@ -97,6 +97,9 @@ describe('attacks on the catalog directory', () => {
       observed: verdict.code ?? '',
       detectedBy:
         'catalog POST /v1/channels/:channel/verify against the ledger-anchored registration; metric accord_catalog_row_mismatches_total',
+      detail: verdict.mismatches
+        .map((m) => `${m.field}: stored ${String(m.stored)}, anchored ${String(m.anchored)}`)
+        .join('; '),
     });
   });
 
