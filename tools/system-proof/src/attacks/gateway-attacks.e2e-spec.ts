@@ -236,6 +236,10 @@ describe('data-plane attacks on the storage gateways of three departments (Kafka
       expect((await net.contractsGrant(provider, grants[name])).accessesUsed).toBe(0);
     }
 
+    expect(await net.metrics(provider)).toMatch(
+      /accord_gateway_transfer_refusals_total\{[^}]*code="object_quarantined"[^}]*\} [2-9]/,
+    );
+
     const findings = await net.scrub(provider);
     for (const name of ['grown', 'cut']) {
       const found = findings.filter((f) => f.objectId === objects[name].objectId);
