@@ -433,7 +433,12 @@ async function main(): Promise<void> {
     peers,
     pg,
     bus,
-    schemas: { ledger: schema('ledger'), contracts: schema('contracts'), catalog: schema('catalog'), gateway: schema('gateway') },
+    schemas: {
+      ledger: schema('ledger'),
+      contracts: schema('contracts'),
+      catalog: schema('catalog'),
+      gateway: schema('gateway'),
+    },
   };
   const cpu = cpus();
   console.log(
@@ -460,20 +465,31 @@ async function main(): Promise<void> {
       samples.push({ ...(await service.start()), service: name, mode: 'first' });
     }
     // The contracts service and the catalog catch up with the chain before the restarts are timed.
-    await waitUntil('the contracts service to apply the chain', () => applied(services, setup, head.height), CATCH_UP_TIMEOUT_MS, 200);
+    await waitUntil(
+      'the contracts service to apply the chain',
+      () => applied(services, setup, head.height),
+      CATCH_UP_TIMEOUT_MS,
+      200,
+    );
     console.log(`  the contracts service applied height ${head.height}; restarting`);
     samples.push(...(await restartRounds(services, config)));
     if (config.department) samples.push(...(await departmentRounds(services, config)));
     for (let i = 0; i < config.brokerRestarts; i++) {
       const r = await brokerRestart(setup, ledger, i);
-      console.log(`  broker restart ${i + 1}: ready after ${fmt(r.brokerStartMs)} ms, tx accepted +${fmt(r.acceptedMs)} ms, committed +${fmt(r.committedMs)} ms (port ${r.port})`);
+      console.log(
+        `  broker restart ${i + 1}: ready after ${fmt(r.brokerStartMs)} ms, tx accepted +${fmt(r.acceptedMs)} ms, committed +${fmt(r.committedMs)} ms (port ${r.port})`,
+      );
       restarts.push(r);
     }
     report(samples, restarts);
     const out = config.json ?? join(tmpdir(), `start-ready-${run}.json`);
     await writeFile(
       out,
-      JSON.stringify({ run, at: new Date().toISOString(), txs: config.txs, loadavg: loadavg(), samples, restarts }, null, 2),
+      JSON.stringify(
+        { run, at: new Date().toISOString(), txs: config.txs, loadavg: loadavg(), samples, restarts },
+        null,
+        2,
+      ),
     );
     console.log(`\n  figures written to ${out}`);
   } finally {

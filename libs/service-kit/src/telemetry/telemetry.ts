@@ -7,7 +7,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 /**
- * Process-wide tracing. One NodeSDK per process even when several services
+ * Process-wide tracing. One tracer provider per process even when several services
  * (or departments) share it, because instrumentation patches modules and the
  * context manager is global. Metrics are NOT global: each service app has
  * its own MeterProvider (service-metrics.ts) so /metrics is per service.
@@ -50,7 +50,9 @@ export function startTelemetry(options: TelemetryOptions): TelemetryStatus {
   if (sdk) return status;
   const expressLoadedEarly = Object.keys(require.cache).some((p) => /[\\/]node_modules[\\/]express[\\/]/.test(p));
   const spanProcessor: SpanProcessor = options.otlpEndpoint
-    ? new BatchSpanProcessor({ exporter: new LazyOtlpTraceExporter(`${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`) })
+    ? new BatchSpanProcessor({
+        exporter: new LazyOtlpTraceExporter(`${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`),
+      })
     : new NoopSpanProcessor();
   // The tracer provider and the two instrumentations, not NodeSDK: NodeSDK loads
   // every exporter it could be configured with (gRPC, protobuf, Zipkin, logs,
