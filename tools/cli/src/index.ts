@@ -4,3 +4,8 @@ export * from './cli.context';
 export { buildProgram, runCli } from './cli.program';
 export { commands } from './commands';
 export * from './output';
+// The data plane as a library, for workloads that upload and fetch like the CLI does (tools/system-proof).
+export { uploadFile, type UploadOptions, type UploadResult } from './data/upload-file';
+export { UploadStateStore } from './data/upload-state.store';
+export { fetchGranted, type FetchOptions, type FetchResult } from './data/fetch-granted';
+export { SILENT_PROGRESS } from './data/progress.renderer';
