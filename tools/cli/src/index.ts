@@ -9,3 +9,6 @@ export { uploadFile, type UploadOptions, type UploadResult } from './data/upload
 export { UploadStateStore } from './data/upload-state.store';
 export { fetchGranted, type FetchOptions, type FetchResult } from './data/fetch-granted';
 export { SILENT_PROGRESS } from './data/progress.renderer';
+// Founding a channel as `accord up` does, for networks started another way (the system proof's process network).
+export { ensureFoundingChannel, FOUNDING_POLICY, type FoundingMember } from './network/founding-channel';
+export type { ClusterInfra } from './network/network.options';

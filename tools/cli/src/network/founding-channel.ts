@@ -3,6 +3,18 @@ import { NetworkStartError } from './network.errors';
 import type { NetworkDepartment } from './network-department';
 
 /**
+ * What founding a channel needs of a department: its id, dev token, the
+ * URLs of the services that must see block 0, and its public keys. A
+ * NetworkDepartment of `accord up` is one; so is a department of the system
+ * proof's process network (one process per service), which founds its
+ * channel the same way.
+ */
+export type FoundingMember = Pick<NetworkDepartment, 'id' | 'token'> & {
+  readonly urls: Pick<NetworkDepartment['urls'], 'ledger' | 'contracts' | 'catalog'>;
+  readonly running: { readonly keys: Pick<NetworkDepartment['running']['keys'], 'department' | 'ed25519' | 'x25519'> };
+};
+
+/**
  * The founding channel's policy: finality once a majority of the members
  * attested (a department that is down does not stall the chain), blocks cut
  * quickly for an interactive network; the rules' parameters are the defaults.
@@ -21,7 +33,7 @@ const CHANNEL_READY_TIMEOUT_MS = 60_000;
  */
 export async function ensureFoundingChannel(
   channel: string,
-  founders: readonly NetworkDepartment[],
+  founders: readonly FoundingMember[],
 ): Promise<{ created: boolean }> {
   const first = founders[0];
   let created = false;
