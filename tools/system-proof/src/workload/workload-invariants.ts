@@ -47,18 +47,18 @@ interface GrantView {
 export async function settleWorkload(workload: MixedWorkload, timeoutMs = 90_000): Promise<void> {
   const { journal, operations } = workload;
   const deadline = Date.now() + timeoutMs;
-  for (const upload of journal.uploads.filter((u) => !u.done)) {
+  const resumeUpload = async (upload: (typeof journal.uploads)[number]): Promise<void> => {
     await operations.resumeUpload(upload).catch(() => undefined);
-    const dataset = journal.datasets.get(upload.dataset);
-    if (upload.done && dataset === undefined) {
+    if (upload.done && !journal.datasets.has(upload.dataset)) {
       await operations
         .register(upload.department, 'open', upload.sha256, upload.dataset.split('/')[1])
         .catch(() => undefined);
     }
-  }
-  for (const transfer of journal.transfers.filter((t) => !t.done)) {
-    await operations.resumeTransfer(transfer).catch(() => undefined);
-  }
+  };
+  await Promise.all([
+    ...journal.uploads.filter((u) => !u.done).map(resumeUpload),
+    ...journal.transfers.filter((t) => !t.done).map((t) => operations.resumeTransfer(t).catch(() => undefined)),
+  ]);
   await Promise.all(
     journal.uncommittedTxs().map((tx) => operations.awaitCommit(tx, Math.max(1_000, deadline - Date.now()))),
   );

@@ -217,7 +217,7 @@ export class WorkloadOperations {
       {
         channel: this.channel,
         out: join(this.workDir, `fetched-${transfer.grant.slice(0, 12)}-${this.freshName('t')}.bin`),
-        timeoutMs: 120_000,
+        timeoutMs: 60_000,
       },
       SILENT_PROGRESS,
     );
