@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceName } from '@accord/cli';
+import type { ProcessNetwork } from '../harness';
 import type { SystemDepartment } from '../system-department';
 import type { MixedWorkload } from '../workload/mixed-workload';
 import type { Prng } from '../workload/prng';
@@ -7,24 +8,8 @@ import type { WorkloadRequest } from '../workload/workload-journal';
 import { controlInfra } from './infra-faults';
 import { timeToFirstCommit } from './fault-recovery';
 
-/** The part of a process network's service handle a kill needs (sp-harness's ServiceProcessHandle). */
-export interface KillableService {
-  kill9(): Promise<void>;
-  /** Spawns it again (same port, env, data); resolves with start → ready (ms). */
-  start(): Promise<number>;
-}
-
-/** The part of a network the faults drive: the process network of sp-harness has it all. */
-export interface FaultNetwork {
-  readonly departments: readonly SystemDepartment[];
-  readonly channel: string;
-  service(department: string, name: ServiceName): KillableService;
-  stopDepartment(id: string, how?: 'graceful' | 'kill'): Promise<void>;
-  startDepartment(id: string): Promise<void>;
-}
-
 export interface FaultContext {
-  readonly network: FaultNetwork;
+  readonly network: ProcessNetwork;
   readonly workload: MixedWorkload;
   readonly prng: Prng;
 }
@@ -33,14 +18,26 @@ export interface FaultContext {
 const BIG_OBJECT_BYTES = 24 * 1024 * 1024;
 const BIG_CHUNK_BYTES = 1024 * 1024;
 
-/** `kill -9` of one service, then a restart on the same port and data: start → ready (ms). */
-export async function kill9AndRestart(context: FaultContext, department: string, name: ServiceName) {
-  const service = context.network.service(department, name);
-  await service.kill9();
-  // Down for a moment under the workload: requests to it fail, the others go on.
-  await sleep(context.prng.int(500, 2_000));
-  const startToReadyMs = await service.start();
-  return { startToReadyMs };
+/**
+ * `kill -9` of one service of each kind (a ledger, a contracts service, a
+ * catalog, a gateway), each on a random department, at staggered random
+ * points of the workload; then all four restarted at once on the same
+ * ports and data. Resolves with each one's department and start → ready (ms).
+ */
+export async function kill9EachKind(context: FaultContext, kinds: readonly ServiceName[]) {
+  const { network, prng } = context;
+  const victims = kinds.map((service) => ({ service, department: prng.pick(network.departments).id }));
+  for (const victim of victims) {
+    await network.service(victim.department, victim.service).kill9();
+    await sleep(prng.int(200, 1_500));
+  }
+  const restarted = await Promise.all(
+    victims.map(async (victim) => ({
+      ...victim,
+      startToReadyMs: await network.service(victim.department, victim.service).start(),
+    })),
+  );
+  return restarted;
 }
 
 /**

@@ -12,11 +12,15 @@ export interface RecoveryContext {
   readonly departments: readonly SystemDepartment[];
   readonly channel: string;
   readonly awaitAgreement: AgreementCheck;
+  /** Services that exited without being stopped by the test (a crash the fault caused): must stay empty. */
+  readonly unexpectedExits?: () => readonly { department: string; service: string; outputTail: string }[];
 }
 
 export interface RecoveryFigures {
   /** From the end of the fault to every service answering ready (nothing restarted by the check). */
   readonly readyMs: number;
+  /** Bringing the journal up to date: the blocks of acknowledged txs, interrupted uploads and transfers resumed. */
+  readonly settleMs: number;
   /** From the workload paused and settled to identical heads and digests everywhere. */
   readonly agreementMs: number;
   readonly invariants: InvariantReport;
@@ -32,14 +36,26 @@ export interface RecoveryFigures {
 export async function checkRecovery(context: RecoveryContext): Promise<RecoveryFigures> {
   const { workload, departments, channel } = context;
   await workload.pause();
+  assertNoCrash(context);
   const readyMs = await awaitServicesReady(departments);
+  assertNoCrash(context);
+  const settling = performance.now();
   await settleWorkload(workload);
+  const settleMs = Math.round(performance.now() - settling);
   const started = performance.now();
   await context.awaitAgreement(departments, channel);
   const agreementMs = Math.round(performance.now() - started);
   const invariants = await checkWorkloadInvariants(workload, departments, channel);
   workload.start();
-  return { readyMs, agreementMs, invariants };
+  return { readyMs, settleMs, agreementMs, invariants };
+}
+
+function assertNoCrash(context: RecoveryContext): void {
+  const crashed = context.unexpectedExits?.() ?? [];
+  if (crashed.length > 0) {
+    const what = crashed.map((e) => `${e.department}/${e.service}: ${e.outputTail.slice(-600)}`);
+    throw new Error(`services exited on their own after the fault:\n${what.join('\n')}`);
+  }
 }
 
 /**

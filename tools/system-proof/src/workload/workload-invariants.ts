@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type DepartmentApi, type TxStatus } from '@accord/cli';
 import type { SystemDepartment } from '../system-department';
 import { departmentApi } from './department-api';
@@ -47,18 +48,30 @@ interface GrantView {
 export async function settleWorkload(workload: MixedWorkload, timeoutMs = 90_000): Promise<void> {
   const { journal, operations } = workload;
   const deadline = Date.now() + timeoutMs;
-  for (const upload of journal.uploads.filter((u) => !u.done)) {
+  const resumeUpload = async (upload: (typeof journal.uploads)[number]): Promise<void> => {
     await operations.resumeUpload(upload).catch(() => undefined);
-    const dataset = journal.datasets.get(upload.dataset);
-    if (upload.done && dataset === undefined) {
+    if (!upload.done) {
+      // Once more after a pause: the gateway may still be reconnecting to its store.
+      await sleep(2_000);
+      await operations.resumeUpload(upload).catch(() => undefined);
+    }
+    if (upload.done && !journal.datasets.has(upload.dataset)) {
       await operations
         .register(upload.department, 'open', upload.sha256, upload.dataset.split('/')[1])
         .catch(() => undefined);
     }
-  }
-  for (const transfer of journal.transfers.filter((t) => !t.done)) {
-    await operations.resumeTransfer(transfer).catch(() => undefined);
-  }
+  };
+  await Promise.all([
+    ...journal.uploads.filter((u) => !u.done).map(resumeUpload),
+    ...journal.transfers
+      .filter((t) => !t.done)
+      .map((t) =>
+        operations
+          .resumeTransfer(t)
+          .catch(() => sleep(2_000).then(() => operations.resumeTransfer(t)))
+          .catch(() => undefined),
+      ),
+  ]);
   await Promise.all(
     journal.uncommittedTxs().map((tx) => operations.awaitCommit(tx, Math.max(1_000, deadline - Date.now()))),
   );
@@ -101,8 +114,12 @@ export async function checkWorkloadInvariants(
     uses = await checkEffects(api, channel, workload, chain.usesPerGrant);
   }
   const unfinished = [
-    ...journal.uploads.filter((u) => !u.done).map((u) => `upload ${u.dataset} after ${u.attempts} runs`),
-    ...journal.transfers.filter((t) => !t.done).map((t) => `transfer of ${t.dataset} after ${t.attempts} runs`),
+    ...journal.uploads
+      .filter((u) => !u.done)
+      .map((u) => `upload ${u.dataset} after ${u.attempts} runs, errors: ${u.errors.join(' | ')}`),
+    ...journal.transfers
+      .filter((t) => !t.done)
+      .map((t) => `transfer of ${t.dataset} after ${t.attempts} runs, errors: ${t.errors.join(' | ')}`),
   ];
   if (unfinished.length > 0) throw new InvariantViolation('interrupted uploads or transfers not resumable', unfinished);
   return {

@@ -56,6 +56,8 @@ export interface WorkloadUpload {
   /** Offset the last successful run resumed from (0: it started over or was never interrupted). */
   resumedFrom: number;
   done: boolean;
+  /** Why each failed run failed (for the report of an upload that could not be resumed). */
+  readonly errors: string[];
 }
 
 export interface WorkloadTransfer {
@@ -67,6 +69,7 @@ export interface WorkloadTransfer {
   sha256?: string;
   useTx?: string | null;
   done: boolean;
+  readonly errors: string[];
 }
 
 export type OperationName = 'register' | 'search' | 'request' | 'consent' | 'upload' | 'transfer';

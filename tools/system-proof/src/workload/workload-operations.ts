@@ -154,6 +154,7 @@ export class WorkloadOperations {
       attempts: 0,
       resumedFrom: 0,
       done: false,
+      errors: [],
     };
     this.journal.uploads.push(upload);
     await this.resumeUpload(upload, spec.chunkBytes);
@@ -164,6 +165,15 @@ export class WorkloadOperations {
   /** (Re)runs uploadFile for an upload: after an interruption it resumes from the gateway's offset. */
   async resumeUpload(upload: WorkloadUpload, chunkBytes?: number): Promise<void> {
     upload.attempts += 1;
+    try {
+      await this.runUpload(upload, chunkBytes);
+    } catch (error) {
+      upload.errors.push(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async runUpload(upload: WorkloadUpload, chunkBytes?: number): Promise<void> {
     const result = await uploadFile(
       this.api(upload.department),
       upload.file,
@@ -202,6 +212,7 @@ export class WorkloadOperations {
       expectedSha256,
       attempts: 0,
       done: false,
+      errors: [],
     };
     this.journal.transfers.push(transfer);
     await this.resumeTransfer(transfer);
@@ -211,13 +222,22 @@ export class WorkloadOperations {
   /** (Re)runs a transfer: a failed one is started again under the same grant and must deliver the same bytes. */
   async resumeTransfer(transfer: WorkloadTransfer): Promise<void> {
     transfer.attempts += 1;
+    try {
+      await this.runTransfer(transfer);
+    } catch (error) {
+      transfer.errors.push(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async runTransfer(transfer: WorkloadTransfer): Promise<void> {
     const result = await fetchGranted(
       this.api(transfer.requester),
       { kind: 'grant', id: transfer.grant },
       {
         channel: this.channel,
         out: join(this.workDir, `fetched-${transfer.grant.slice(0, 12)}-${this.freshName('t')}.bin`),
-        timeoutMs: 120_000,
+        timeoutMs: 60_000,
       },
       SILENT_PROGRESS,
     );
