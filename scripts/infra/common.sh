@@ -32,6 +32,31 @@ wait_until() {
   done
 }
 
+# sticky_port NAME PREFERRED -> the port NAME listened on last time (kept in
+# $ACCORD_RUN/NAME.port across stops) if it is free, else PREFERRED or the next
+# free port. With ACCORD_INFRA_SAME_PORT=1 (what `restart` sets) it waits up to
+# 30 s for the remembered port to be free and fails rather than move: the
+# services under test keep the address they were configured with, so a
+# server restarted for a fault must come back where it was.
+sticky_port() {
+  local name=$1 preferred=$2 file="$ACCORD_RUN/$1.port" last
+  if [[ -s $file ]]; then
+    last=$(cat "$file")
+    if [[ ${ACCORD_INFRA_SAME_PORT:-0} == 1 ]]; then
+      wait_until 30 "port $last ($name) to be free" port_free "$last"
+      echo "$last"
+      return 0
+    fi
+    if port_free "$last"; then echo "$last"; return 0; fi
+  elif [[ ${ACCORD_INFRA_SAME_PORT:-0} == 1 ]]; then
+    die "$name has no remembered port ($file): start it once before restarting it"
+  fi
+  pick_port "$preferred"
+}
+
+# remember_port NAME PORT -> what sticky_port answers next time.
+remember_port() { echo "$2" >"$ACCORD_RUN/$1.port"; }
+
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # stop_pidfile PIDFILE NAME -> SIGTERM, wait up to 30 s, then SIGKILL

@@ -5,6 +5,7 @@
 #   scripts/infra/kafka.sh start    download once, format once, start, wait until ready
 #   scripts/infra/kafka.sh stop     stop and wait (data is kept)
 #   scripts/infra/kafka.sh status   print state; exit 0 if running, 3 if not
+#   scripts/infra/kafka.sh restart  stop, then start on the same ports with the same data
 #
 # Records ACCORD_TEST_KAFKA_BROKERS=127.0.0.1:<port> in ~/.cache/accord/run/infra.env.
 set -euo pipefail
@@ -152,8 +153,8 @@ start() {
   fi
   download_jars
   local port ctrl started
-  port=$(pick_port 19092)
-  ctrl=$(pick_port $((port + 1)))
+  port=$(sticky_port kafka 19092)
+  ctrl=$(sticky_port kafka-controller $((port + 1)))
   write_config "$port" "$ctrl"
   format_storage
   # Keep the previous run's log for diagnosis; readiness is read from a fresh one.
@@ -181,6 +182,8 @@ start() {
     sleep 0.5
   done
   echo "port=$port controller=$ctrl" >"$KAFKA_PORTFILE"
+  remember_port kafka "$port"
+  remember_port kafka-controller "$ctrl"
   set_env ACCORD_TEST_KAFKA_BROKERS "127.0.0.1:$port"
   log "Kafka ready on 127.0.0.1:$port after $((SECONDS - started))s"
 }
@@ -204,5 +207,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 {start|stop|status}" >&2; exit 2 ;;
+  restart) stop; ACCORD_INFRA_SAME_PORT=1 start ;;
+  *) echo "usage: $0 {start|stop|status|restart}" >&2; exit 2 ;;
 esac

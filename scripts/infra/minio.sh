@@ -5,6 +5,7 @@
 # ~/.cache/accord/run/infra.env.
 #
 # Usage: minio.sh {start|stop|status}   (all idempotent)
+#        minio.sh restart                stop, then start on the same port with the same data
 #
 # The binary is cached in ~/.cache/accord/bin/minio with the pinned module
 # version recorded next to it (minio.version); changing MINIO_VERSION below
@@ -90,7 +91,7 @@ start() {
     log "MinIO already running on 127.0.0.1:$port"
   else
     stop_pidfile "$MINIO_PIDFILE" minio
-    port=$(pick_port "$MINIO_PREFERRED_PORT")
+    port=$(sticky_port minio "$MINIO_PREFERRED_PORT")
     log "starting MinIO on 127.0.0.1:$port (data $MINIO_STATE/data)"
     MINIO_ROOT_USER="$user" MINIO_ROOT_PASSWORD="$secret" MINIO_UPDATE=off MINIO_BROWSER=off \
       setsid "$MINIO_BIN" server "$MINIO_STATE/data" --address "127.0.0.1:$port" --quiet \
@@ -99,6 +100,7 @@ start() {
     echo "$port" >"$MINIO_STATE/port"
     wait_healthy "$port" "$(cat "$MINIO_PIDFILE")"
   fi
+  remember_port minio "$port"
   set_env ACCORD_TEST_MINIO_ENDPOINT "http://127.0.0.1:$port"
   set_env ACCORD_TEST_MINIO_ACCESS_KEY "$user"
   set_env ACCORD_TEST_MINIO_SECRET_KEY "$secret"
@@ -126,5 +128,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: $0 {start|stop|status}" ;;
+  restart) stop; ACCORD_INFRA_SAME_PORT=1 start ;;
+  *) die "usage: $0 {start|stop|status|restart}" ;;
 esac

@@ -5,6 +5,7 @@
 # Records ACCORD_TEST_PG_URL in ~/.cache/accord/run/infra.env.
 #
 # Usage: postgres.sh {start|stop|status}   (all idempotent)
+#        postgres.sh restart                stop, then start on the same port with the same data
 #
 # Layout: state owned by root (password, data-dir location) lives in
 # ~/.cache/accord/run/postgres. The cluster itself must be reachable by the
@@ -45,9 +46,13 @@ pg_base() {
     base=$ACCORD_PG_DIR
   elif runuser -u postgres -- test -x "$PG_STATE" 2>/dev/null && runuser -u postgres -- test -x "$ACCORD_RUN" 2>/dev/null; then
     base="$PG_STATE/cluster"
-  else
+  elif [[ $ACCORD_RUN == "$ACCORD_CACHE/run" ]]; then
     # The postgres user cannot traverse root's home: keep the cluster outside it.
     base=/var/tmp/accord-pg
+  else
+    # Another run directory (ACCORD_RUN) is another set of servers: its own
+    # cluster, or its start would adopt (and re-password) the default one.
+    base="/var/tmp/accord-pg-$(basename "$ACCORD_RUN")"
   fi
   echo "$base" >"$PG_STATE/base"
   echo "$base"
@@ -124,13 +129,14 @@ start() {
   if port=$(running_port "$data"); then
     log "PostgreSQL already running on 127.0.0.1:$port"
   else
-    port=$(pick_port "$PG_PREFERRED_PORT")
+    port=$(sticky_port postgres "$PG_PREFERRED_PORT")
     write_config "$base" "$data" "$port"
     log "starting PostgreSQL $PG_MAJOR on 127.0.0.1:$port (data $data)"
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$base/postgres.log" -w -t 60 start >/dev/null ||
       { tail -n 30 "$base/postgres.log" >&2 || true; die "PostgreSQL failed to start (log: $base/postgres.log)"; }
   fi
   wait_until 60 "PostgreSQL on port $port" "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port"
+  remember_port postgres "$port"
 
   pw=$(password)
   ensure_role_and_db "$base" "$port" "$pw"
@@ -164,5 +170,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: $0 {start|stop|status}" ;;
+  restart) stop; ACCORD_INFRA_SAME_PORT=1 start ;;
+  *) die "usage: $0 {start|stop|status|restart}" ;;
 esac

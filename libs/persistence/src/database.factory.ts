@@ -93,6 +93,7 @@ async function openPostgres(config: PostgresDatabaseConfig, common: CommonOption
   });
   try {
     await dataSource.initialize();
+    listenOnCheckedOutClients(dataSource);
   } catch (err) {
     await destroyQuietly(dataSource);
     throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${redactUrl(config.url)}: ${messageOf(err)}`, {
@@ -101,6 +102,25 @@ async function openPostgres(config: PostgresDatabaseConfig, common: CommonOption
   }
   await migrate(dataSource, config.schema);
   return dataSource;
+}
+
+/**
+ * pg emits 'error' on a client that is checked out but runs no statement
+ * (between the statements of a transaction) when the server ends its
+ * connection, e.g. a PostgreSQL restart. Without a listener that is an
+ * uncaught exception and the service process dies; the pool listens only
+ * on idle clients. This listens on every client the pool hands out: the
+ * error is dropped here and the next statement on that client fails with
+ * the connection error, which the caller handles (and retries).
+ */
+function listenOnCheckedOutClients(dataSource: DataSource): void {
+  const pool = (dataSource.driver as unknown as { master?: NodeJS.EventEmitter }).master;
+  const guarded = new WeakSet<NodeJS.EventEmitter>();
+  pool?.on('acquire', (client: NodeJS.EventEmitter) => {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on('error', () => undefined);
+  });
 }
 
 async function openPglite(config: PgliteDatabaseConfig, common: CommonOptions): Promise<DataSource> {

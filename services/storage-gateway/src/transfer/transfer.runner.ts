@@ -99,6 +99,11 @@ export class TransferRunner implements OnApplicationBootstrap, OnModuleDestroy {
     });
     const abort = new AbortController();
     const done = this.run(transferId, grant, anchor, abort.signal).finally(() => this.running.delete(transferId));
+    // run() records its own failure; when even that fails (the database went away mid-transfer), say so
+    // instead of leaving a rejection nobody awaits, which would end the process.
+    done.catch((error: unknown) =>
+      this.log.error('transfer ended and its outcome could not be recorded', { transferId, message: String(error) }),
+    );
     this.running.set(transferId, { abort, done });
     return (await this.transfers.find(transferId)) as TransferView;
   }
