@@ -57,6 +57,8 @@ export class Segment {
   nextOffset: number;
   /** Timestamp of the last record (0 if empty). */
   lastTimestamp = 0;
+  /** The handle appends go through: only the active segment has one, and only while its disk takes writes. */
+  private writer: FileHandle | undefined;
   private readonly indexOffsets: number[] = [];
   private readonly indexPositions: number[] = [];
   private lastIndexedPosition = -Infinity;
@@ -64,7 +66,7 @@ export class Segment {
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private readonly handle: FileHandle,
+    private handle: FileHandle,
   ) {
     this.size = SEGMENT_HEADER_BYTES;
     this.nextOffset = baseOffset;
@@ -78,9 +80,15 @@ export class Segment {
     return this.nextOffset === this.baseOffset;
   }
 
-  /** Creates an empty segment durably (header written and synced, directory entry synced). */
+  /**
+   * Creates an empty segment durably (header written and synced, directory
+   * entry synced), ready for appends. A file left at its name by an earlier
+   * create that failed (disk full mid-roll) is overwritten: nothing in it
+   * was ever acknowledged, since the segment never became active.
+   */
   static async create(dir: string, baseOffset: number): Promise<Segment> {
-    const handle = await open(join(dir, segmentFileName(baseOffset)), 'wx+', 0o644);
+    const path = join(dir, segmentFileName(baseOffset));
+    const handle = await open(path, 'w+', 0o644);
     try {
       await handle.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
       await handle.datasync();
@@ -89,7 +97,9 @@ export class Segment {
       await handle.close().catch(() => undefined);
       throw error;
     }
-    return new Segment(dir, baseOffset, handle);
+    const segment = new Segment(dir, baseOffset, handle);
+    segment.writer = handle;
+    return segment;
   }
 
   /**
@@ -135,6 +145,7 @@ export class Segment {
         await handle.truncate(0);
         await handle.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
         await handle.datasync();
+        segment.writer = handle;
         return segment;
       }
       const scan = await segment.scan(fileSize);
@@ -150,6 +161,7 @@ export class Segment {
         await handle.truncate(scan.validEnd);
         await handle.datasync();
       }
+      segment.writer = handle;
       return segment;
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -162,11 +174,14 @@ export class Segment {
     batches: readonly { encoded: EncodedRecords; baseOffset: number; count: number }[],
     timestamp: number,
   ): Promise<void> {
+    const writer = this.writer;
+    if (writer === undefined) throw new Error(`segment ${this.path} is not open for appends`);
     const buffers = batches.map((b) => b.encoded.buffer);
     const total = buffers.reduce((sum, b) => sum + b.length, 0);
-    const { bytesWritten } = await this.handle.writev(buffers, this.size);
-    if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
-    await this.handle.datasync();
+    const { bytesWritten } = await writer.writev(buffers, this.size);
+    // A short write is what a disk that fills up mid-write gives (the next write would fail with ENOSPC).
+    if (bytesWritten !== total) throw new ShortWriteError(bytesWritten, total);
+    await writer.datasync();
     let position = this.size;
     for (const batch of batches) {
       const starts = batch.encoded.frameStarts;
@@ -229,7 +244,47 @@ export class Segment {
     await writeFileAtomic(join(this.dir, indexFileName(this.baseOffset)), buf);
   }
 
+  /**
+   * Stops appending through this segment (sealed, or a write failed): reads
+   * go on through a read-only handle, so the log holds no file open for
+   * writing beyond its active segment, and none at all while its disk cannot
+   * take writes (an operator can remount it; a recovery reopens it from a
+   * known state).
+   */
+  async releaseWriter(): Promise<void> {
+    const writer = this.writer;
+    if (writer === undefined) return;
+    this.writer = undefined;
+    const reader = await open(this.path, 'r');
+    const previous = this.handle;
+    this.handle = reader;
+    await previous.close().catch(() => undefined);
+  }
+
+  /**
+   * Opens the segment for appends again after a failed write and cuts the
+   * file back to `size`, the end of the last durable append: whatever a
+   * failed write left after it (part of a record) is dropped, so nothing
+   * torn stays in the file, and a disk that was full gets those bytes back.
+   */
+  async reopenWriter(): Promise<void> {
+    if (this.writer !== undefined) return;
+    const writer = await open(this.path, 'r+');
+    try {
+      await writer.truncate(this.size);
+      await writer.datasync();
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
+    }
+    const previous = this.handle;
+    this.handle = writer;
+    this.writer = writer;
+    await previous.close().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
+    this.writer = undefined;
     await this.handle.close();
   }
 
@@ -332,6 +387,17 @@ export class Segment {
     }
     this.lastIndexedPosition = this.indexPositions[this.indexPositions.length - 1] ?? -Infinity;
     return true;
+  }
+}
+
+/** A write that stored fewer bytes than asked: the disk filled up during it. */
+export class ShortWriteError extends Error {
+  constructor(
+    readonly written: number,
+    readonly total: number,
+  ) {
+    super(`short write: ${written} of ${total} bytes`);
+    this.name = 'ShortWriteError';
   }
 }
 
