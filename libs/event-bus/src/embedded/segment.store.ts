@@ -49,6 +49,11 @@ interface ScanResult {
  * One segment file: records appended at `size`, an in-memory sparse index
  * (offset -> file position) for reads from an offset, and for sealed segments
  * a persisted copy of that index so opening a large log does not rescan it.
+ * Reads go through a read-only handle; every append (and every cut of a
+ * torn tail) opens the file for writing for just that write and sync, so
+ * between appends the log holds no file open for writing: its disk can be
+ * remounted read-only under a running log, and a failed write leaves no
+ * handle in an unknown state behind.
  */
 export class Segment {
   /** Bytes of durable, valid records including the header; appends go here. */
@@ -57,8 +62,6 @@ export class Segment {
   nextOffset: number;
   /** Timestamp of the last record (0 if empty). */
   lastTimestamp = 0;
-  /** The handle appends go through: only the active segment has one, and only while its disk takes writes. */
-  private writer: FileHandle | undefined;
   private readonly indexOffsets: number[] = [];
   private readonly indexPositions: number[] = [];
   private lastIndexedPosition = -Infinity;
@@ -66,7 +69,7 @@ export class Segment {
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private handle: FileHandle,
+    private readonly handle: FileHandle,
   ) {
     this.size = SEGMENT_HEADER_BYTES;
     this.nextOffset = baseOffset;
@@ -88,18 +91,15 @@ export class Segment {
    */
   static async create(dir: string, baseOffset: number): Promise<Segment> {
     const path = join(dir, segmentFileName(baseOffset));
-    const handle = await open(path, 'w+', 0o644);
+    const writer = await open(path, 'w', 0o644);
     try {
-      await handle.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
-      await handle.datasync();
-      await fsyncDirectory(dir);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      throw error;
+      await writer.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
+      await writer.datasync();
+    } finally {
+      await writer.close();
     }
-    const segment = new Segment(dir, baseOffset, handle);
-    segment.writer = handle;
-    return segment;
+    await fsyncDirectory(dir);
+    return new Segment(dir, baseOffset, await open(path, 'r'));
   }
 
   /**
@@ -135,17 +135,18 @@ export class Segment {
    * (a partial record from a crash mid-append) is cut off, never an error.
    */
   static async openActive(dir: string, baseOffset: number, logger: EventBusLogger): Promise<Segment> {
-    const handle = await open(join(dir, segmentFileName(baseOffset)), 'r+');
+    const handle = await open(join(dir, segmentFileName(baseOffset)), 'r');
     const segment = new Segment(dir, baseOffset, handle);
     try {
       const { size: fileSize } = await handle.stat();
       if (!(await segment.verifyHeader(fileSize, true))) {
         // Crashed while creating this segment: nothing was acknowledged in it.
         logger.warn('rewriting the torn header of the active segment', { segment: segment.path, fileBytes: fileSize });
-        await handle.truncate(0);
-        await handle.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
-        await handle.datasync();
-        segment.writer = handle;
+        await segment.withWriter(async (writer) => {
+          await writer.truncate(0);
+          await writer.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
+          await writer.datasync();
+        });
         return segment;
       }
       const scan = await segment.scan(fileSize);
@@ -158,10 +159,8 @@ export class Segment {
           reason: scan.problem ?? 'partial record',
           nextOffset: scan.nextOffset,
         });
-        await handle.truncate(scan.validEnd);
-        await handle.datasync();
+        await segment.cutBackToSize();
       }
-      segment.writer = handle;
       return segment;
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -174,14 +173,14 @@ export class Segment {
     batches: readonly { encoded: EncodedRecords; baseOffset: number; count: number }[],
     timestamp: number,
   ): Promise<void> {
-    const writer = this.writer;
-    if (writer === undefined) throw new Error(`segment ${this.path} is not open for appends`);
     const buffers = batches.map((b) => b.encoded.buffer);
     const total = buffers.reduce((sum, b) => sum + b.length, 0);
-    const { bytesWritten } = await writer.writev(buffers, this.size);
-    // A short write is what a disk that fills up mid-write gives (the next write would fail with ENOSPC).
-    if (bytesWritten !== total) throw new ShortWriteError(bytesWritten, total);
-    await writer.datasync();
+    await this.withWriter(async (writer) => {
+      const { bytesWritten } = await writer.writev(buffers, this.size);
+      // A short write is what a disk that fills up mid-write gives (the next write would fail with ENOSPC).
+      if (bytesWritten !== total) throw new ShortWriteError(bytesWritten, total);
+      await writer.datasync();
+    });
     let position = this.size;
     for (const batch of batches) {
       const starts = batch.encoded.frameStarts;
@@ -245,47 +244,29 @@ export class Segment {
   }
 
   /**
-   * Stops appending through this segment (sealed, or a write failed): reads
-   * go on through a read-only handle, so the log holds no file open for
-   * writing beyond its active segment, and none at all while its disk cannot
-   * take writes (an operator can remount it; a recovery reopens it from a
-   * known state).
+   * Cuts the file back to `size`, the end of the last durable append, and
+   * syncs: whatever a failed or torn write left after it (part of a record)
+   * is dropped, and a disk that was full gets those bytes back.
    */
-  async releaseWriter(): Promise<void> {
-    const writer = this.writer;
-    if (writer === undefined) return;
-    this.writer = undefined;
-    const reader = await open(this.path, 'r');
-    const previous = this.handle;
-    this.handle = reader;
-    await previous.close().catch(() => undefined);
-  }
-
-  /**
-   * Opens the segment for appends again after a failed write and cuts the
-   * file back to `size`, the end of the last durable append: whatever a
-   * failed write left after it (part of a record) is dropped, so nothing
-   * torn stays in the file, and a disk that was full gets those bytes back.
-   */
-  async reopenWriter(): Promise<void> {
-    if (this.writer !== undefined) return;
-    const writer = await open(this.path, 'r+');
-    try {
+  async cutBackToSize(): Promise<void> {
+    await this.withWriter(async (writer) => {
       await writer.truncate(this.size);
       await writer.datasync();
-    } catch (error) {
-      await writer.close().catch(() => undefined);
-      throw error;
-    }
-    const previous = this.handle;
-    this.handle = writer;
-    this.writer = writer;
-    await previous.close().catch(() => undefined);
+    });
   }
 
   async close(): Promise<void> {
-    this.writer = undefined;
     await this.handle.close();
+  }
+
+  /** Opens the file for writing for the length of `write` only (see the class comment). */
+  private async withWriter<T>(write: (writer: FileHandle) => Promise<T>): Promise<T> {
+    const writer = await open(this.path, 'r+');
+    try {
+      return await write(writer);
+    } finally {
+      await writer.close();
+    }
   }
 
   private maybeIndex(offset: number, position: number): void {

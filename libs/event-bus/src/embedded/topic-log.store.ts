@@ -330,13 +330,6 @@ export class TopicLog {
         ...describeError(error),
       });
       for (const pending of group) if (!settled.has(pending)) pending.reject(this.failure);
-      // No file of this log stays open for writing while its disk refuses writes.
-      await this.active.releaseWriter().catch((releaseError: unknown) => {
-        this.options.logger.warn('could not reopen the active segment read-only', {
-          topic: this.topic,
-          ...describeError(releaseError),
-        });
-      });
       this.scheduleRecovery();
     }
   }
@@ -354,15 +347,15 @@ export class TopicLog {
 
   /**
    * Appends resume once a probe file of PROBE_BYTES is written and synced in
-   * the topic directory and the active segment is reopened and cut back to
-   * its last durable append; until then the failure is kept (its reason
+   * the topic directory and the active segment is cut back to its last
+   * durable append (dropping what the failed write left); until then the failure is kept (its reason
    * updated: a full disk may have turned read-only) and probed again later.
    */
   private async recover(): Promise<void> {
     if (this.closed || this.failure === undefined) return;
     try {
       await probeWritable(join(this.dir, PROBE_FILE));
-      await this.active.reopenWriter();
+      await this.active.cutBackToSize();
     } catch (error) {
       const reason = unwritableReason(error);
       if (reason !== this.failure.reason) {
@@ -402,7 +395,6 @@ export class TopicLog {
     const sealed = this.active;
     await sealed.writeIndexFile();
     this.segments.push(await Segment.create(this.dir, sealed.nextOffset));
-    await sealed.releaseWriter();
   }
 }
 
