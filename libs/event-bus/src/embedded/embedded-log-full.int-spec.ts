@@ -30,7 +30,8 @@ function capturingLogger(): EventBusLogger & { lines: Line[] } {
 const text = (m: LogMessage): string => Buffer.from(m.value).toString();
 const values = (prefix: string, count: number, bytes = 16) =>
   Array.from({ length: count }, (_, i) => ({ value: Buffer.from(`${prefix}-${i}-`.padEnd(bytes, '.')) }));
-const texts = (prefix: string, count: number, bytes = 16) => values(prefix, count, bytes).map((v) => v.value.toString());
+const texts = (prefix: string, count: number, bytes = 16) =>
+  values(prefix, count, bytes).map((v) => v.value.toString());
 
 /**
  * The rejection of a publish of `bytes` (more than a page: a small record may
@@ -195,4 +196,3 @@ describe('embedded log: disk full or read-only (a tmpfs mounted for the test; ne
     await bus.close();
   });
 });
-

@@ -403,7 +403,8 @@ async function probeWritable(path: string, size = PROBE_BYTES): Promise<void> {
   const handle = await open(path, 'w');
   try {
     const { bytesWritten } = await handle.write(Buffer.alloc(size), 0, size, 0);
-    if (bytesWritten !== size) throw Object.assign(new Error(`probe: short write of ${bytesWritten} bytes`), { code: 'ENOSPC' });
+    if (bytesWritten !== size)
+      throw Object.assign(new Error(`probe: short write of ${bytesWritten} bytes`), { code: 'ENOSPC' });
     await handle.datasync();
   } finally {
     await handle.close().catch(() => undefined);

@@ -196,11 +196,9 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     }
     gateways[id] = departmentUrls(host, basePort, slot)['storage-gateway'];
     report(`starting ${id} (${SERVICE_NAMES.join(', ')})`);
-    const department = await startNetworkDepartment({ id, founder: false, slot }, context()).catch(
-      (error: unknown) => {
-        throw portTakenMeanwhile(error);
-      },
-    );
+    const department = await startNetworkDepartment({ id, founder: false, slot }, context()).catch((error: unknown) => {
+      throw portTakenMeanwhile(error);
+    });
     departments.push(department);
     await writeNetworkFile(kit, dataDir, file());
     // The console lists the departments it was started with: start it again with the new one.
