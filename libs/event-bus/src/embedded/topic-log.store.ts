@@ -20,9 +20,6 @@ export interface TopicLogOptions {
   readonly segmentBytes: number;
   readonly clock: { now(): number };
   readonly logger: EventBusLogger;
-  /** First wait before probing a log that could not be written (doubling up to `recoveryMaxMs`). */
-  readonly recoveryInitialMs?: number;
-  readonly recoveryMaxMs?: number;
 }
 
 interface PendingAppend {
@@ -43,6 +40,7 @@ interface EncodedAppend {
 const GROUP_COMMIT_BYTES = 16 * 1024 * 1024;
 const FIRST_READ_CHUNK_BYTES = 64 * 1024;
 const MAX_READ_CHUNK_BYTES = 8 * 1024 * 1024;
+/** First wait before probing a disk that refused a write, doubling up to RECOVERY_MAX_MS. */
 const RECOVERY_INITIAL_MS = 250;
 const RECOVERY_MAX_MS = 5000;
 /** What a recovery probe writes and syncs before appends resume: room for a few appends, not just one byte. */
@@ -142,11 +140,6 @@ export class TopicLog {
 
   get healthy(): boolean {
     return this.failure === undefined && !this.closed;
-  }
-
-  /** Why appends are refused right now (disk full, read-only ...), or undefined while the log takes writes. */
-  get writeFailure(): LogWriteFailedError | undefined {
-    return this.failure;
   }
 
   private get active(): Segment {
@@ -337,9 +330,7 @@ export class TopicLog {
   /** Probes the disk again after a growing wait (until the log is closed). */
   private scheduleRecovery(): void {
     if (this.closed) return;
-    const initial = this.options.recoveryInitialMs ?? RECOVERY_INITIAL_MS;
-    const max = this.options.recoveryMaxMs ?? RECOVERY_MAX_MS;
-    const delayMs = Math.min(max, initial * 2 ** Math.min(this.recoveryAttempts++, 16));
+    const delayMs = Math.min(RECOVERY_MAX_MS, RECOVERY_INITIAL_MS * 2 ** Math.min(this.recoveryAttempts++, 16));
     this.recoveryTimer = setTimeout(() => void this.recover(), delayMs);
     // A log waiting for its disk does not keep the process alive by itself.
     this.recoveryTimer.unref();
@@ -348,8 +339,9 @@ export class TopicLog {
   /**
    * Appends resume once a probe file of PROBE_BYTES is written and synced in
    * the topic directory and the active segment is cut back to its last
-   * durable append (dropping what the failed write left); until then the failure is kept (its reason
-   * updated: a full disk may have turned read-only) and probed again later.
+   * durable append (dropping what the failed write left). Until then the
+   * failure stays, its reason following the disk (a full disk may have
+   * turned read-only), and the disk is probed again later.
    */
   private async recover(): Promise<void> {
     if (this.closed || this.failure === undefined) return;
