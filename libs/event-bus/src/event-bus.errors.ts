@@ -101,11 +101,42 @@ export class LogCorruptedError extends EventBusError {
   readonly code = 'event_bus_log_corrupted';
 }
 
+/** Why the embedded log cannot take writes: its disk is full, read-only, or failing. */
+export type LogUnwritableReason = 'disk_full' | 'read_only' | 'io_error';
+
+const UNWRITABLE_WHY: Readonly<Record<LogUnwritableReason, string>> = {
+  disk_full: 'its disk is full',
+  read_only: 'its file system is read-only',
+  io_error: 'the disk reported an I/O error',
+};
+
 /**
- * Writing or syncing the embedded log failed (disk full, I/O error). The topic
- * refuses further appends until the log is reopened, because after a failed
- * fsync the file contents are unknown.
+ * Writing or syncing the embedded log failed: the disk is full (ENOSPC,
+ * EDQUOT, a short write), read-only (EROFS) or failing (EIO ...). The batch
+ * was not appended (the segment is cut back to its last durable append), and
+ * the topic refuses appends with this error until a probe write succeeds
+ * again: it retries on its own, so appends resume once space is freed or the
+ * disk takes writes again (docs/event-bus.md "Disk full or read-only").
  */
 export class LogWriteFailedError extends EventBusError {
   readonly code = 'event_bus_log_write_failed';
+
+  constructor(
+    readonly topic: string,
+    readonly reason: LogUnwritableReason,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the embedded log cannot append to topic "${topic}": ${UNWRITABLE_WHY[reason]}` +
+        `${errnoSuffix(options?.cause)}; appends are refused until it takes writes again (retried on its own)`,
+      options,
+    );
+  }
+}
+
+/** What the file system said: its errno code, else the message (a short write has no code). */
+function errnoSuffix(cause: unknown): string {
+  const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return ` (${code})`;
+  return typeof message === 'string' ? ` (${message})` : '';
 }

@@ -31,6 +31,7 @@ export {
   TopicMisconfiguredError,
   TopicNotFoundError,
 } from './event-bus.errors';
+export type { LogUnwritableReason } from './event-bus.errors';
 export type { EventBusLogger } from './event-bus.logger';
 export { silentEventBusLogger, stderrEventBusLogger } from './event-bus.logger';
 export { createEventBus } from './event-bus.factory';

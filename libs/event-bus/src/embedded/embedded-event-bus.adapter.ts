@@ -6,7 +6,12 @@ import {
   type EmbeddedEventBusConfig,
   type ResolvedCommonConfig,
 } from '../event-bus.config';
-import { EventBusClosedError, OffsetOutOfRangeError, TopicNotFoundError } from '../event-bus.errors';
+import {
+  EventBusClosedError,
+  LogWriteFailedError,
+  OffsetOutOfRangeError,
+  TopicNotFoundError,
+} from '../event-bus.errors';
 import { stderrEventBusLogger, type EventBusLogger } from '../event-bus.logger';
 import type {
   EventBus,
@@ -29,6 +34,7 @@ import { isErrnoException } from './durable-file.util';
 import { DirectoryLock } from './directory.lock';
 import { EmbeddedSubscription } from './embedded-subscription.consumer';
 import { TopicLog, type TopicLogOptions } from './topic-log.store';
+import { isUnwritableDiskError, unwritableReason } from './unwritable-reason';
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 /** The log's clock when the caller brings none (the bus sits below the service kit, so it cannot take its Clock provider). */
@@ -221,7 +227,17 @@ export class EmbeddedEventBus implements EventBus {
     return opening;
   }
 
+  /** Opens or creates a topic's log; a disk that cannot take the writes this needs is a LogWriteFailedError. */
   private async openLog(topic: string, create: boolean): Promise<TopicLog> {
+    try {
+      return await this.openLogFiles(topic, create);
+    } catch (error) {
+      if (!isUnwritableDiskError(error)) throw error;
+      throw new LogWriteFailedError(topic, unwritableReason(error), { cause: error });
+    }
+  }
+
+  private async openLogFiles(topic: string, create: boolean): Promise<TopicLog> {
     const dir = join(this.topicsDir, topic);
     let exists: boolean;
     try {

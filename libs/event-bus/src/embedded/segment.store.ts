@@ -49,6 +49,11 @@ interface ScanResult {
  * One segment file: records appended at `size`, an in-memory sparse index
  * (offset -> file position) for reads from an offset, and for sealed segments
  * a persisted copy of that index so opening a large log does not rescan it.
+ * Reads go through a read-only handle; every append (and every cut of a
+ * torn tail) opens the file for writing for just that write and sync, so
+ * between appends the log holds no file open for writing: its disk can be
+ * remounted read-only under a running log, and a failed write leaves no
+ * handle in an unknown state behind.
  */
 export class Segment {
   /** Bytes of durable, valid records including the header; appends go here. */
@@ -78,18 +83,23 @@ export class Segment {
     return this.nextOffset === this.baseOffset;
   }
 
-  /** Creates an empty segment durably (header written and synced, directory entry synced). */
+  /**
+   * Creates an empty segment durably (header written and synced, directory
+   * entry synced), ready for appends. A file left at its name by an earlier
+   * create that failed (disk full mid-roll) is overwritten: nothing in it
+   * was ever acknowledged, since the segment never became active.
+   */
   static async create(dir: string, baseOffset: number): Promise<Segment> {
-    const handle = await open(join(dir, segmentFileName(baseOffset)), 'wx+', 0o644);
+    const path = join(dir, segmentFileName(baseOffset));
+    const writer = await open(path, 'w', 0o644);
     try {
-      await handle.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
-      await handle.datasync();
-      await fsyncDirectory(dir);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      throw error;
+      await writer.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
+      await writer.datasync();
+    } finally {
+      await writer.close();
     }
-    return new Segment(dir, baseOffset, handle);
+    await fsyncDirectory(dir);
+    return new Segment(dir, baseOffset, await open(path, 'r'));
   }
 
   /**
@@ -125,16 +135,18 @@ export class Segment {
    * (a partial record from a crash mid-append) is cut off, never an error.
    */
   static async openActive(dir: string, baseOffset: number, logger: EventBusLogger): Promise<Segment> {
-    const handle = await open(join(dir, segmentFileName(baseOffset)), 'r+');
+    const handle = await open(join(dir, segmentFileName(baseOffset)), 'r');
     const segment = new Segment(dir, baseOffset, handle);
     try {
       const { size: fileSize } = await handle.stat();
       if (!(await segment.verifyHeader(fileSize, true))) {
         // Crashed while creating this segment: nothing was acknowledged in it.
         logger.warn('rewriting the torn header of the active segment', { segment: segment.path, fileBytes: fileSize });
-        await handle.truncate(0);
-        await handle.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
-        await handle.datasync();
+        await segment.withWriter(async (writer) => {
+          await writer.truncate(0);
+          await writer.write(encodeSegmentHeader(baseOffset), 0, SEGMENT_HEADER_BYTES, 0);
+          await writer.datasync();
+        });
         return segment;
       }
       const scan = await segment.scan(fileSize);
@@ -147,8 +159,7 @@ export class Segment {
           reason: scan.problem ?? 'partial record',
           nextOffset: scan.nextOffset,
         });
-        await handle.truncate(scan.validEnd);
-        await handle.datasync();
+        await segment.cutBackToSize();
       }
       return segment;
     } catch (error) {
@@ -164,9 +175,12 @@ export class Segment {
   ): Promise<void> {
     const buffers = batches.map((b) => b.encoded.buffer);
     const total = buffers.reduce((sum, b) => sum + b.length, 0);
-    const { bytesWritten } = await this.handle.writev(buffers, this.size);
-    if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
-    await this.handle.datasync();
+    await this.withWriter(async (writer) => {
+      const { bytesWritten } = await writer.writev(buffers, this.size);
+      // A short write is what a disk that fills up mid-write gives (the next write would fail with ENOSPC).
+      if (bytesWritten !== total) throw new ShortWriteError(bytesWritten, total);
+      await writer.datasync();
+    });
     let position = this.size;
     for (const batch of batches) {
       const starts = batch.encoded.frameStarts;
@@ -229,8 +243,30 @@ export class Segment {
     await writeFileAtomic(join(this.dir, indexFileName(this.baseOffset)), buf);
   }
 
+  /**
+   * Cuts the file back to `size`, the end of the last durable append, and
+   * syncs: whatever a failed or torn write left after it (part of a record)
+   * is dropped, and a disk that was full gets those bytes back.
+   */
+  async cutBackToSize(): Promise<void> {
+    await this.withWriter(async (writer) => {
+      await writer.truncate(this.size);
+      await writer.datasync();
+    });
+  }
+
   async close(): Promise<void> {
     await this.handle.close();
+  }
+
+  /** Opens the file for writing for the length of `write` only (see the class comment). */
+  private async withWriter<T>(write: (writer: FileHandle) => Promise<T>): Promise<T> {
+    const writer = await open(this.path, 'r+');
+    try {
+      return await write(writer);
+    } finally {
+      await writer.close();
+    }
   }
 
   private maybeIndex(offset: number, position: number): void {
@@ -332,6 +368,17 @@ export class Segment {
     }
     this.lastIndexedPosition = this.indexPositions[this.indexPositions.length - 1] ?? -Infinity;
     return true;
+  }
+}
+
+/** A write that stored fewer bytes than asked: the disk filled up during it. */
+export class ShortWriteError extends Error {
+  constructor(
+    readonly written: number,
+    readonly total: number,
+  ) {
+    super(`short write: ${written} of ${total} bytes`);
+    this.name = 'ShortWriteError';
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventBusClosedError, LogCorruptedError, LogWriteFailedError } from '../event-bus.errors';
 import type { EventBusLogger } from '../event-bus.logger';
@@ -14,6 +14,7 @@ import {
   type EncodedRecords,
 } from './segment-record.codec';
 import { Segment, parseSegmentFileName } from './segment.store';
+import { unwritableReason } from './unwritable-reason';
 
 export interface TopicLogOptions {
   readonly segmentBytes: number;
@@ -39,6 +40,12 @@ interface EncodedAppend {
 const GROUP_COMMIT_BYTES = 16 * 1024 * 1024;
 const FIRST_READ_CHUNK_BYTES = 64 * 1024;
 const MAX_READ_CHUNK_BYTES = 8 * 1024 * 1024;
+/** First wait before probing a disk that refused a write, doubling up to RECOVERY_MAX_MS. */
+const RECOVERY_INITIAL_MS = 250;
+const RECOVERY_MAX_MS = 5000;
+/** What a recovery probe writes and syncs before appends resume: room for a few appends, not just one byte. */
+const PROBE_BYTES = 64 * 1024;
+const PROBE_FILE = '.write-probe.tmp';
 
 /**
  * The log of one topic: a directory of segment files. One writer (this
@@ -50,7 +57,10 @@ export class TopicLog {
   readonly offsets: GroupOffsetStore;
   private readonly queue: PendingAppend[] = [];
   private flushing = false;
+  /** Set while the disk cannot take writes: appends are refused with it until a recovery succeeds. */
   private failure: LogWriteFailedError | undefined;
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private recoveryAttempts = 0;
   private lastTimestamp: number;
   private readonly listeners = new Set<() => void>();
   /** Pending long-poll waits, ended early when the bus closes. */
@@ -235,6 +245,7 @@ export class TopicLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.recoveryTimer);
     this.wakeWaiters();
     await this.idle;
     this.listeners.clear();
@@ -305,13 +316,59 @@ export class TopicLog {
       }
       await this.commit(batch, timestamp, settled);
     } catch (error) {
-      this.failure = new LogWriteFailedError(
-        `appending to topic ${this.topic} failed; it refuses appends until reopened (outcome of this batch unknown)`,
-        { cause: error },
-      );
-      this.options.logger.error('embedded log write failed', { topic: this.topic, ...describeError(error) });
+      this.failure = new LogWriteFailedError(this.topic, unwritableReason(error), { cause: error });
+      this.options.logger.error('embedded log write failed; appends are refused until it takes writes again', {
+        topic: this.topic,
+        reason: this.failure.reason,
+        ...describeError(error),
+      });
       for (const pending of group) if (!settled.has(pending)) pending.reject(this.failure);
+      this.scheduleRecovery();
     }
+  }
+
+  /** Probes the disk again after a growing wait (until the log is closed). */
+  private scheduleRecovery(): void {
+    if (this.closed) return;
+    const delayMs = Math.min(RECOVERY_MAX_MS, RECOVERY_INITIAL_MS * 2 ** Math.min(this.recoveryAttempts++, 16));
+    this.recoveryTimer = setTimeout(() => void this.recover(), delayMs);
+    // A log waiting for its disk does not keep the process alive by itself.
+    this.recoveryTimer.unref();
+  }
+
+  /**
+   * Appends resume once a probe file of PROBE_BYTES is written and synced in
+   * the topic directory and the active segment is cut back to its last
+   * durable append (dropping what the failed write left). Until then the
+   * failure stays, its reason following the disk (a full disk may have
+   * turned read-only), and the disk is probed again later.
+   */
+  private async recover(): Promise<void> {
+    if (this.closed || this.failure === undefined) return;
+    try {
+      await probeWritable(join(this.dir, PROBE_FILE));
+      await this.active.cutBackToSize();
+    } catch (error) {
+      const reason = unwritableReason(error);
+      if (reason !== this.failure.reason) {
+        this.failure = new LogWriteFailedError(this.topic, reason, { cause: error });
+        this.options.logger.warn('the embedded log still cannot be written, for another reason now', {
+          topic: this.topic,
+          reason,
+          ...describeError(error),
+        });
+      }
+      this.scheduleRecovery();
+      return;
+    }
+    const was = this.failure.reason;
+    this.failure = undefined;
+    this.recoveryAttempts = 0;
+    this.options.logger.info('the embedded log takes writes again; appends resume', {
+      topic: this.topic,
+      was,
+      endOffset: this.endOffset,
+    });
   }
 
   private async commit(batch: EncodedAppend[], timestamp: number, settled: Set<PendingAppend>): Promise<void> {
@@ -330,5 +387,19 @@ export class TopicLog {
     const sealed = this.active;
     await sealed.writeIndexFile();
     this.segments.push(await Segment.create(this.dir, sealed.nextOffset));
+  }
+}
+
+/** Writes `size` bytes to `path`, syncs and removes them: throws what the disk says if it cannot take them. */
+async function probeWritable(path: string, size = PROBE_BYTES): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    const { bytesWritten } = await handle.write(Buffer.alloc(size), 0, size, 0);
+    if (bytesWritten !== size)
+      throw Object.assign(new Error(`probe: short write of ${bytesWritten} bytes`), { code: 'ENOSPC' });
+    await handle.datasync();
+  } finally {
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
   }
 }

@@ -44,6 +44,15 @@ describe('classifyUnavailable', () => {
     expect(classifyUnavailable(error, ports)).toMatchObject({ code: 'dependency_unavailable', dependency });
   });
 
+  it('names the embedded log on a full or read-only disk: the bus, reason log_unwritable', () => {
+    const full = Object.assign(new Error('its disk is full (ENOSPC)'), { code: 'event_bus_log_write_failed' });
+    expect(classifyUnavailable(full, ports)).toMatchObject({
+      code: 'dependency_unavailable',
+      dependency: 'bus',
+      details: { dependency: 'bus', reason: 'log_unwritable' },
+    });
+  });
+
   it.each([
     ['a unique violation', pgError('23505', 'duplicate key value violates unique constraint')],
     ['a syntax error', pgError('42601', 'syntax error at or near "x"')],

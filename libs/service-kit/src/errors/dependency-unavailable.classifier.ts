@@ -43,6 +43,8 @@ const SYSTEM_CONNECTION_CODES = new Set([
   'ENOTFOUND',
 ]);
 const BUS_UNAVAILABLE_CODES = new Set(['event_bus_unavailable', 'event_bus_closed']);
+/** The embedded log's disk is full, read-only or failing: it takes appends again on its own once it can. */
+const LOG_UNWRITABLE_CODE = 'event_bus_log_write_failed';
 
 interface ErrorShape {
   readonly code?: unknown;
@@ -57,7 +59,8 @@ interface ErrorShape {
  * Whether an error thrown while serving a request means a dependency is
  * unavailable, and which: PostgreSQL connection failures (as node-postgres,
  * pg-pool or TypeORM report them, also wrapped), the persistence lib's
- * persistence_unavailable, the event bus's event_bus_unavailable/closed,
+ * persistence_unavailable, the event bus's event_bus_unavailable/closed
+ * and the embedded log's unwritable disk (reason `log_unwritable`),
  * and refused or reset connections to a known port. Undefined otherwise.
  */
 export function classifyUnavailable(
@@ -70,6 +73,7 @@ export function classifyUnavailable(
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = typeof e.message === 'string' ? e.message : '';
     if (code !== undefined && BUS_UNAVAILABLE_CODES.has(code)) return new DependencyUnavailableError('bus', code);
+    if (code === LOG_UNWRITABLE_CODE) return new DependencyUnavailableError('bus', 'log_unwritable');
     if (code === 'persistence_unavailable') return new DependencyUnavailableError('database', code);
     if (code !== undefined && PG_UNAVAILABLE.test(code))
       return new DependencyUnavailableError('database', `SQLSTATE ${code}`);

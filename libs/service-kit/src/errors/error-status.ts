@@ -105,7 +105,7 @@ export const EVENT_BUS_ERROR_STATUS: ErrorStatusMap = {
   event_bus_unavailable: 503,
   event_bus_log_locked: 422,
   event_bus_log_corrupted: 422,
-  event_bus_log_write_failed: 422,
+  event_bus_log_write_failed: 503,
 };
 
 /** `@accord/persistence` (its unavailable error is 503 `dependency_unavailable` before this table). */

@@ -477,7 +477,8 @@ describe.each([
     it('network add starts a department; it applies, the founders vote it in (2 of 3), it is active', async () => {
       const education = `education${suffix}`;
       const added = await accord('network', 'add', education);
-      expect(added.code).toBe(0);
+      // The whole run on failure: the network's reason is in err.
+      expect(added).toMatchObject({ code: 0 });
       expect(added.out).toMatch(new RegExp(`^department ${education} runs: ledger http://`));
       expect(added.err).toContain(
         `next: apply to the channel with \`accord --dept ${education} channel join ${channel}\``,

@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { ensureFoundingChannel } from './founding-channel';
 import { startNetworkConsole } from './network-console';
 import { ensureNetworkControlToken, startControlServer, type ControlServer } from './network-control.server';
-import { NetworkConfigError, NetworkStartError } from './network.errors';
+import { NetworkConfigError, NetworkPortInUseError, NetworkStartError } from './network.errors';
 import { startNetworkDepartment, type DepartmentStartContext, type NetworkDepartment } from './network-department';
 import { NetworkFileError, networkFilePath, readNetworkFile, type NetworkFile } from './network-file';
 import { planNetwork, validateDepartmentId, type ClusterInfra, type NetworkPlan } from './network.options';
@@ -13,9 +13,11 @@ import {
   assertPortFree,
   DEFAULT_NETWORK_BASE_PORT,
   departmentUrls,
+  ephemeralPortRange,
   highestPort,
   MAX_NETWORK_DEPARTMENTS,
   networkPorts,
+  overlapsRange,
 } from './network.ports';
 import { SERVICE_NAMES } from './network-file';
 
@@ -88,6 +90,7 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     dataDir,
   );
   await assertNetworkPortsFree(host, basePort, plan.departments.length);
+  warnOnEphemeralPorts(basePort, plan.departments.length, report);
 
   const kit = await loadKit();
   const busDir = kit.embeddedBusDir(dataDir);
@@ -148,7 +151,7 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     );
     for (const start of starts) if (start.status === 'fulfilled') departments.push(start.value);
     const failed = starts.find((start) => start.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) throw portTakenMeanwhile(failed.reason);
     report(`checking channel ${plan.channel}`);
     ({ created: channelCreated } = await ensureFoundingChannel(
       plan.channel,
@@ -193,7 +196,9 @@ export async function startNetwork(options: StartNetworkOptions): Promise<Runnin
     }
     gateways[id] = departmentUrls(host, basePort, slot)['storage-gateway'];
     report(`starting ${id} (${SERVICE_NAMES.join(', ')})`);
-    const department = await startNetworkDepartment({ id, founder: false, slot }, context());
+    const department = await startNetworkDepartment({ id, founder: false, slot }, context()).catch((error: unknown) => {
+      throw portTakenMeanwhile(error);
+    });
     departments.push(department);
     await writeNetworkFile(kit, dataDir, file());
     // The console lists the departments it was started with: start it again with the new one.
@@ -246,6 +251,30 @@ async function assertNetworkPortsFree(host: string, basePort: number, slots: num
       await assertPortFree(host, networkPorts.service(basePort, slot, k), `department slot ${slot + 1}, ${name}`);
     }
   }
+}
+
+/**
+ * A service that found its port taken when it came to listen, after the
+ * check said it was free (another process bound it, or an outgoing
+ * connection got it as its local port): the same refusal as the check's, so
+ * callers (and the test fixture's retry) treat it alike. Other errors pass.
+ */
+function portTakenMeanwhile(error: unknown): unknown {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  if (cause?.code !== 'EADDRINUSE') return error;
+  return new NetworkPortInUseError(
+    `${(error as Error).message}: the port was free when checked and taken before the service listened; choose another --base-port (below ${ephemeralPortRange().low - 1000}, outside the ephemeral port range)`,
+  );
+}
+
+/** Says so when the network's ports lie in the ephemeral range (outgoing connections may take them). */
+function warnOnEphemeralPorts(basePort: number, slots: number, report: (message: string) => void): void {
+  const range = ephemeralPortRange();
+  if (!overlapsRange(basePort, slots, range)) return;
+  report(
+    `warning: ports ${basePort}..${highestPort(basePort, slots)} lie in the ephemeral port range ${range.low}-${range.high}, ` +
+      'from which outgoing connections take their local ports: a service may find its port taken; choose a lower --base-port',
+  );
 }
 
 export type { NetworkPlan };

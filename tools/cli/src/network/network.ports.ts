@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { NetworkPortInUseError } from './network.errors';
 import { SERVICE_NAMES, type ServiceUrls } from './network-file';
@@ -46,4 +47,36 @@ export async function assertPortFree(host: string, port: number, purpose: string
       { port, purpose },
     );
   }
+}
+
+/** Where Linux keeps the range the kernel picks outgoing connections' local ports from. */
+const EPHEMERAL_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+/** Without that file: Linux's default low end up to the IANA range's high end (macOS, BSD), so both count. */
+const FALLBACK_EPHEMERAL_RANGE = { low: 32768, high: 65535 } as const;
+
+export interface PortRange {
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * The ephemeral port range: every outgoing TCP connection (to PostgreSQL,
+ * Kafka, MinIO, another service) gets a local port from it. A service port
+ * inside it can be found free and then taken by such a connection before the
+ * service listens ("address already in use"), so networks keep their ports
+ * below it.
+ */
+export function ephemeralPortRange(): PortRange {
+  try {
+    const [low, high] = readFileSync(EPHEMERAL_RANGE_FILE, 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 0 && low <= high) return { low, high };
+  } catch {
+    // Not Linux: the fallback below.
+  }
+  return FALLBACK_EPHEMERAL_RANGE;
+}
+
+/** True when a network of `slots` departments on `base` uses a port of `range`. */
+export function overlapsRange(base: number, slots: number, range: PortRange): boolean {
+  return base <= range.high && highestPort(base, slots) >= range.low;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { logFileDestination } from '@accord/service-kit';
 import { clusterTestSettings } from '@accord/service-kit/testing';
 import { NetworkPortInUseError } from '../network.errors';
+import { ephemeralPortRange } from '../network.ports';
 import { readNetworkFile } from '../network-file';
 import { startNetwork, type RunningNetwork, type StartNetworkOptions } from '../network.launcher';
 import type { ClusterInfra } from '../network.options';
@@ -70,7 +71,19 @@ export function clusterInfraForTests(): ClusterInfra {
   };
 }
 
-/** A base port in 20000..59000 on a multiple of 1000 (a network uses base..base+999 at most). */
-function randomBasePort(): number {
-  return 20_000 + 1000 * Math.floor(Math.random() * 40);
+/** The lowest base port a test network takes (above the well-known ports and the usual service defaults). */
+const LOWEST_TEST_BASE_PORT = 10_000;
+
+/**
+ * A base port on a multiple of 1000 (a network uses base..base+999 at most)
+ * below the kernel's ephemeral port range (10000..31000 on Linux's default
+ * 32768-60999). Inside that range a port checked free could be taken as the
+ * local port of one of the many outgoing connections a cluster network opens
+ * while it starts (PostgreSQL pools, Kafka, MinIO) before the service
+ * listens: that made `network add` fail now and then in cluster mode.
+ */
+export function randomBasePort(range = ephemeralPortRange()): number {
+  const highest = Math.floor((range.low - 1000) / 1000) * 1000;
+  const choices = Math.max(1, (highest - LOWEST_TEST_BASE_PORT) / 1000 + 1);
+  return LOWEST_TEST_BASE_PORT + 1000 * Math.floor(Math.random() * choices);
 }
