@@ -12,3 +12,4 @@ export { SILENT_PROGRESS } from './data/progress.renderer';
 // Founding a channel as `accord up` does, for networks started another way (the system proof's process network).
 export { ensureFoundingChannel, FOUNDING_POLICY, type FoundingMember } from './network/founding-channel';
 export type { ClusterInfra } from './network/network.options';
+export { ephemeralPortRange, type PortRange } from './network/network.ports';

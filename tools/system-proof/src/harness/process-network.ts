@@ -6,7 +6,7 @@ import { ensureFoundingChannel, SERVICE_NAMES, type ServiceName, type ServiceUrl
 import { departmentLayout, ensureDepartmentKeys, ensureDevApiToken, type DepartmentKeys } from '@accord/service-kit';
 import type { SystemDepartment } from '../system-department';
 import { clusterInfraFromEnv, type ClusterInfra } from './cluster-infra';
-import { freePort } from './free-port';
+import { freeServicePort } from './free-port';
 import { writeProcessNetworkFile } from './network-file.writer';
 import { serviceEnv } from './service-env';
 import { ServiceProcess, type ServiceProcessHandle, type ServiceStart, type UnexpectedExit } from './service-process';
@@ -75,7 +75,8 @@ export async function startProcessNetwork(options: ProcessNetworkOptions = {}): 
 
   const ids = [...founders, ...extra];
   const ports = new Map<string, number>();
-  for (const id of ids) for (const name of SERVICE_NAMES) ports.set(`${id}/${name}`, await freePort());
+  for (const id of ids)
+    for (const name of SERVICE_NAMES) ports.set(`${id}/${name}`, await freeServicePort(new Set(ports.values())));
   const urlsOf = (id: string): ServiceUrls =>
     Object.fromEntries(SERVICE_NAMES.map((name) => [name, `http://127.0.0.1:${ports.get(`${id}/${name}`)}`])) as Record<
       ServiceName,
