@@ -38,14 +38,13 @@ export default tseslint.config(
     // A service's specs and test fixtures may boot another service through
     // its public entry, `@accord/<name>-service` (the contracts specs run the
     // real ledger that commits the blocks they apply); its production code may not.
-    // Benchmarks likewise boot services in-process to measure them.
-    files: [
-      'services/*/src/**/*.spec.ts',
-      'services/*/src/**/*.int-spec.ts',
-      'services/*/src/testing/**/*.ts',
-      'tools/bench/src/**/*.ts',
-    ],
+    files: ['services/*/src/**/*.spec.ts', 'services/*/src/**/*.int-spec.ts', 'services/*/src/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service'])] },
+  },
+  {
+    // Benchmarks boot services in-process to measure them, and the system load benchmark drives the system proof's process network.
+    files: ['tools/bench/src/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(['scope:service', 'scope:tools'])] },
   },
   {
     // The system proof (docs/system-proof.md) drives whole networks: the CLI's network and API client, and services' exported names.

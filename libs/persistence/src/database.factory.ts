@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PGlite } from '@electric-sql/pglite';
 import { DataSource, MigrationExecutor, type Logger, type MixedList, type EntitySchema } from 'typeorm';
 import { persistenceMigrations } from './checkpoint/consumer-checkpoint.migration';
 import {
@@ -139,9 +138,17 @@ async function openPglite(config: PgliteDatabaseConfig, common: CommonOptions): 
     if (!memory) openPgliteDirs.delete(dir);
   };
   let pglite: PGlite | undefined;
+  let createPgConfig: typeof import('@electric-sql/pglite/node-postgres').createPgConfig;
   try {
+    // Loaded here, not at the top: PGlite is one large bundle (about 60 ms
+    // to load) that a service on PostgreSQL never needs.
+    const [{ PGlite: PGliteClass }, bridge] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/node-postgres'),
+    ]);
+    createPgConfig = bridge.createPgConfig;
     if (!memory) await mkdir(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    pglite = await PGliteClass.create(dir);
   } catch (err) {
     await release();
     throw new DatabaseUnavailableError(`cannot open PGlite data dir ${dir}: ${messageOf(err)}`, { cause: err });

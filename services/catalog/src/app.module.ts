@@ -8,6 +8,7 @@ import { QualityModule } from './quality/quality.module';
 import { RegistrationModule } from './registration/registration.module';
 import { RequestsModule } from './requests/requests.module';
 import { SearchModule } from './search/search.module';
+import { VerificationModule } from './verification/verification.module';
 
 /**
  * The catalog service's own module. The kit adds logging, auth, health,
@@ -24,6 +25,7 @@ import { SearchModule } from './search/search.module';
     RequestsModule,
     QualityModule,
     SearchModule,
+    VerificationModule,
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, EventBusModule } from '@accord/service-kit';
 import { ActionsModule } from './actions/actions.module';
+import { StateAuditModule } from './audit/state-audit.module';
 import { contractsMigrations } from './persistence/migrations/contracts.migrations';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { QueryModule } from './query/query.module';
@@ -16,6 +17,7 @@ import { QueryModule } from './query/query.module';
     PipelineModule,
     QueryModule,
     ActionsModule,
+    StateAuditModule,
   ],
 })
 export class AppModule {}

@@ -170,6 +170,11 @@ describe('contracts OpenAPI document vs. observed error responses', () => {
       post(`${ch}/grants/${ids.exhausted}/revoke`, dataadmin, {}, 409, 'grant_exhausted'),
       post(`${ch}/grants/${NOBODY}/revoke`, dataadmin, {}, 404, 'grant_not_found'),
       post(`${ch}/grants/${ids.ours}/revoke`, dataadmin, { reason: 7 }, 400, 'validation_failed'),
+      // Audit of the stored state (operations, dataadmin).
+      none('POST', `${ch}/audit`),
+      post(`${ch}/audit`, user, {}, 403, 'forbidden'),
+      post(`/v1/channels/${UNKNOWN}/audit`, dataadmin, {}, 404, 'channel_not_found'),
+      post(`/v1/channels/${BAD}/audit`, dataadmin, {}, 400, 'validation_failed'),
     ];
   };
 

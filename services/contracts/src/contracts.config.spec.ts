@@ -26,6 +26,7 @@ describe('contracts config', () => {
       ledger: null,
       pollIntervalMs: 20,
       batchSize: 64,
+      auditIntervalMs: 600_000,
       database: { kind: 'pglite', dataDir: '/var/lib/accord/dept-a/contracts/db' },
     });
   });
@@ -38,6 +39,7 @@ describe('contracts config', () => {
       ACCORD_LEDGER_TOKEN: 'secret',
       ACCORD_CONTRACTS_POLL_MS: '5',
       ACCORD_CONTRACTS_BATCH: '500',
+      ACCORD_CONTRACTS_AUDIT_INTERVAL_MS: '0',
     });
     expect(config).toMatchObject({
       keysFile: resolve('keys.json'),
@@ -45,6 +47,7 @@ describe('contracts config', () => {
       ledger: { url: 'http://ledger.dept-a:7100', token: 'secret' },
       pollIntervalMs: 5,
       batchSize: 500,
+      auditIntervalMs: 0,
     });
   });
 
@@ -55,12 +58,14 @@ describe('contracts config', () => {
         ACCORD_LEDGER_URL: 'ftp://x',
         ACCORD_CONTRACTS_POLL_MS: '0',
         ACCORD_CONTRACTS_BATCH: 'many',
+        ACCORD_CONTRACTS_AUDIT_INTERVAL_MS: '-1',
       }),
     ).toEqual(
       expect.arrayContaining([
         'ACCORD_LEDGER_URL: must be an http(s) URL',
         'ACCORD_CONTRACTS_POLL_MS: must be an integer from 1 to 10000',
         'ACCORD_CONTRACTS_BATCH: must be an integer from 1 to 1000',
+        'ACCORD_CONTRACTS_AUDIT_INTERVAL_MS: must be an integer from 0 to 2592000000',
       ]),
     );
   });

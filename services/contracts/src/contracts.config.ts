@@ -37,6 +37,8 @@ export interface ContractsSettings {
   readonly pollIntervalMs: number;
   /** At most this many block.committed events are applied per database transaction. */
   readonly batchSize: number;
+  /** Pause between background audits of the stored rule state (docs/contracts.md "Auditing the stored state"); 0: none. */
+  readonly auditIntervalMs: number;
 }
 
 export type ContractsConfig = CommonConfig & ContractsSettings;
@@ -49,6 +51,7 @@ export const contractsConfigSchema = z
     ...ledgerApiEnvShape,
     ACCORD_CONTRACTS_POLL_MS: defaultedVar(intVar(1, 10_000), 20),
     ACCORD_CONTRACTS_BATCH: defaultedVar(intVar(1, 1000), 64),
+    ACCORD_CONTRACTS_AUDIT_INTERVAL_MS: defaultedVar(intVar(0, 2_592_000_000), 600_000),
   })
   .superRefine(checkLedgerApiPair)
   .transform((env): ContractsConfig => {
@@ -59,5 +62,6 @@ export const contractsConfigSchema = z
       ledger: ledgerApiOf(env),
       pollIntervalMs: env.ACCORD_CONTRACTS_POLL_MS,
       batchSize: env.ACCORD_CONTRACTS_BATCH,
+      auditIntervalMs: env.ACCORD_CONTRACTS_AUDIT_INTERVAL_MS,
     };
   });

@@ -52,6 +52,7 @@ export const storageGatewayErrorStatus: ErrorStatusMap = {
   content_erased: 410,
   object_not_available: 409,
   object_integrity_failed: 500,
+  object_quarantined: 409,
   range_not_satisfiable: 416,
   grant_not_found: 404,
   not_grantee: 403,

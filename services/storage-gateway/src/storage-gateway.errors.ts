@@ -54,6 +54,15 @@ export class ObjectIntegrityError extends StorageGatewayError {
   readonly code = 'object_integrity_failed';
 }
 
+/**
+ * The provider will not serve an object it knows is damaged: the last
+ * scrub found a problem with it, or a stored part's size is not what was
+ * written. Refused before any access is recorded on the chain.
+ */
+export class ObjectQuarantinedError extends StorageGatewayError {
+  readonly code = 'object_quarantined';
+}
+
 /** A byte range outside the object: 416. */
 export class RangeNotSatisfiableError extends StorageGatewayError {
   readonly code = 'range_not_satisfiable';

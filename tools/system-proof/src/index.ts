@@ -2,3 +2,4 @@
 export * from './checks';
 export * from './harness';
 export * from './system-department';
+export * from './workload';

@@ -45,6 +45,15 @@ export const MAX_READ_COUNT = 100_000;
 /** Kafka's record batch header plus slack above our own per-record estimate. */
 const BATCH_HEADER_SLACK_BYTES = 64 * 1024;
 const HEALTH_TIMEOUT_MS = 5000;
+/**
+ * kafkajs' retries of a request (connect, metadata, produce, fetch): from
+ * 300 ms, doubling, but never more than a second apart, so a client notices
+ * a broker that came back within about a second (kafkajs' default cap of
+ * 30 s let the first tx after a broker restart wait up to that long, as the
+ * request was asleep in its backoff). 30 retries keep about 30 s of
+ * patience before a request fails with EventBusUnavailableError.
+ */
+export const KAFKA_RETRY = { initialRetryTime: 300, maxRetryTime: 1000, retries: 30 } as const;
 
 interface ResolvedKafkaConfig extends ResolvedCommonConfig {
   readonly replicationFactor: number | undefined;
@@ -108,7 +117,7 @@ export class KafkaEventBus implements EventBus {
       requestTimeout: resolved.requestTimeoutMs,
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(logger),
-      retry: { initialRetryTime: 300, retries: 8 },
+      retry: { ...KAFKA_RETRY },
       ...kafkaSecurityOptions(config),
     });
     const admin = kafka.admin();

@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule } from '@nestjs/common';
-import { createObjectStore, type ObjectStore, type ObjectStoreConfig } from '@accord/object-store';
+import type { ObjectStore, ObjectStoreConfig } from '@accord/object-store';
 import { SERVICE_CONTEXT, type ServiceContext } from '../bootstrap/service-context';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import type { ObjectStoreSpec } from '../config/object-store.config';
@@ -28,6 +28,10 @@ export class ObjectStoreModule {
             const spec = (ctx.config as { objectStore?: ObjectStoreSpec }).objectStore;
             if (!spec)
               throw new Error(`${ctx.service}: ObjectStoreModule needs an objectStore entry in the service config`);
+            // Loaded here: the MinIO client and its dependencies (about 2 MB of
+            // code) are needed only by a service that has an object store, and
+            // every service imports this module.
+            const { createObjectStore } = await import('@accord/object-store');
             const store = createObjectStore(toObjectStoreConfig(spec));
             await store.ensureBucket();
             readiness.register('objectStore', async () => store.isHealthy());

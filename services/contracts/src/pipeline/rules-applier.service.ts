@@ -70,6 +70,30 @@ interface Work {
 }
 
 /**
+ * The verdict of an audit of a channel's stored rule state
+ * (`RulesApplier.auditStored`, `POST /v1/channels/:channel/audit`).
+ */
+export type StateAudit =
+  | {
+      readonly ok: true;
+      readonly channel: string;
+      readonly height: number;
+      /** The digest the stored rows hash to: the one this department applied and attests. */
+      readonly digest: string | null;
+    }
+  | {
+      readonly ok: false;
+      readonly channel: string;
+      /** The applied height whose stored state failed (or the halt's height for a channel already halted). */
+      readonly height: number;
+      /** `contracts_state_corrupt`, or the code of an earlier halt. */
+      readonly code: string;
+      readonly reason: string;
+      /** Whether this audit halted the channel (false: it was halted already). */
+      readonly haltedNow: boolean;
+    };
+
+/**
  * Applies block.committed events to the rule state of each channel
  * (docs/contracts.md "Applying blocks"). What each record does — apply,
  * skip a redelivered height, halt a channel on a gap, a divergence, a
@@ -85,6 +109,8 @@ interface Work {
 export class RulesApplier {
   private runtimes = new Map<string, ChannelRuntime>();
   private next = 0;
+  /** Batches, (re)loads and audits run one at a time: an audit must not read half of a batch's rows. */
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly checkpoints = new ConsumerCheckpointRepository();
   readonly topic: string;
 
@@ -106,7 +132,70 @@ export class RulesApplier {
   }
 
   /** Reads every channel's state and the checkpoint from the database (at start, and after a failed batch). */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    return this.exclusive(() => this.loadNow());
+  }
+
+  /**
+   * Re-reads a channel's stored rule state and checks it against the head
+   * this service applied and decides with: the stored height and digest must
+   * be the applied ones, and the stored rows must validate and hash to that
+   * digest. The database can be altered under a running service (a grant's
+   * expiry, a balance): decisions use the applied state in memory, but the
+   * rows are what list queries and the next start read, so a failed audit
+   * halts the channel exactly as a corrupt state found at start does
+   * (docs/contracts.md "Auditing the stored state"). Undefined for a channel
+   * this service does not apply.
+   */
+  auditStored(channel: string): Promise<StateAudit | undefined> {
+    return this.exclusive(() => this.auditStoredNow(channel));
+  }
+
+  private async auditStoredNow(channel: string): Promise<StateAudit | undefined> {
+    const runtime = this.runtimes.get(channel);
+    if (runtime === undefined) return undefined;
+    const { head } = runtime;
+    if (head.halted !== null) {
+      const { height, code, message } = head.halted;
+      return { ok: false, channel, height, code, reason: message, haltedNow: false };
+    }
+    const { states, dataSource } = this.deps;
+    let halt: ChannelHalt | undefined;
+    await withTransaction(dataSource, async (m) => {
+      try {
+        const stored = (await states.listChannels(m)).find((h) => h.channel === channel);
+        if (stored === undefined || stored.height !== head.height || stored.digest !== head.digest) {
+          throw new CorruptStateError(
+            `the stored head of ${channel} is height ${String(stored?.height)} with digest ${String(stored?.digest)}, ` +
+              `but this service applied height ${head.height} with digest ${String(head.digest)}`,
+            { channel, height: head.height },
+          );
+        }
+        await states.loadState(m, stored);
+      } catch (error) {
+        if (!(error instanceof CorruptStateError)) throw error;
+        halt = this.haltRecord(head.height + 1, error.code, error.message);
+        await states.saveHalt(m, channel, halt);
+      }
+    });
+    if (halt === undefined) return { ok: true, channel, height: head.height, digest: head.digest };
+    this.runtimes.set(channel, { ...runtime, head: { ...head, halted: halt } });
+    this.deps.log.error(
+      { channel, height: head.height, code: halt.code },
+      `channel ${channel} halted by an audit of its stored state: ${halt.message}`,
+    );
+    this.deps.metrics?.halts.add(1, { channel, code: halt.code });
+    this.deps.metrics?.setHead(channel, head.height, true);
+    return { ok: false, channel, height: head.height, code: halt.code, reason: halt.message, haltedNow: true };
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(): Promise<void> {
     const { states, dataSource } = this.deps;
     const runtimes = new Map<string, ChannelRuntime>();
     let next = 0;
@@ -155,7 +244,11 @@ export class RulesApplier {
   }
 
   /** Applies a batch of consecutive records of the blocks topic, starting at nextOffset, in one transaction. */
-  async applyBatch(messages: readonly LogMessage[]): Promise<BatchOutcome> {
+  applyBatch(messages: readonly LogMessage[]): Promise<BatchOutcome> {
+    return this.exclusive(() => this.applyBatchNow(messages));
+  }
+
+  private async applyBatchNow(messages: readonly LogMessage[]): Promise<BatchOutcome> {
     if (messages.length === 0) return { nextOffset: this.next, touched: [] };
     const started = performance.now();
     const fresh = messages.filter((m) => m.offset >= this.next);

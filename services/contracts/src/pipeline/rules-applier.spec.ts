@@ -120,6 +120,54 @@ describe('RulesApplier', () => {
     expect(await storedDigests()).toEqual(h.results.map((r) => r.digest));
   });
 
+  it('audits the stored state: intact rows pass, an altered grant halts the channel with contracts_state_corrupt, here and at the next start', async () => {
+    const { h, request } = story();
+    const applier = await db.applier(DEPT);
+    await applier.applyBatch(asLog(TOPIC, blockCommittedEvents(h.blocks, { withConfig: true })));
+    const head = applier.channel(CHANNEL)?.head;
+    expect(await applier.auditStored(CHANNEL)).toEqual({
+      ok: true,
+      channel: CHANNEL,
+      height: head?.height,
+      digest: head?.digest,
+    });
+    expect(await applier.auditStored('not-applied-here')).toBeUndefined();
+
+    // The grant's end pushed out in the database, under the running service.
+    const grant = h.state.grants[request];
+    await db.dataSource.query('UPDATE contracts_grant SET record = replace(record, $2, $3) WHERE id = $1', [
+      request,
+      `"expiresAt":${grant.expiresAt}`,
+      `"expiresAt":${grant.expiresAt + 1}`,
+    ]);
+    const verdict = await applier.auditStored(CHANNEL);
+    expect(verdict).toMatchObject({
+      ok: false,
+      channel: CHANNEL,
+      height: head?.height,
+      code: 'contracts_state_corrupt',
+      haltedNow: true,
+    });
+    // Decisions still use the applied grant, and nothing more is applied on the channel.
+    expect(applier.channel(CHANNEL)?.state.grants[request]).toEqual(grant);
+    expect(applier.channel(CHANNEL)?.head.halted).toMatchObject({ code: 'contracts_state_corrupt' });
+    expect(await applier.auditStored(CHANNEL)).toMatchObject({ ok: false, haltedNow: false });
+    const restarted = await db.applier(DEPT);
+    expect(restarted.channel(CHANNEL)?.head.halted).toMatchObject({ code: 'contracts_state_corrupt' });
+  });
+
+  it('audits the stored head too: a digest rewritten with the rows is not the one applied', async () => {
+    const { h } = story();
+    const applier = await db.applier(DEPT);
+    await applier.applyBatch(asLog(TOPIC, blockCommittedEvents(h.blocks, { withConfig: true })));
+    await db.dataSource.query('UPDATE contracts_channel SET digest = $2 WHERE channel = $1', [CHANNEL, 'f'.repeat(64)]);
+    expect(await applier.auditStored(CHANNEL)).toMatchObject({
+      ok: false,
+      code: 'contracts_state_corrupt',
+      reason: expect.stringContaining('this service applied'),
+    });
+  });
+
   it('skips redelivered heights (at-least-once delivery, ledger restarts) and changes nothing', async () => {
     const { h } = story();
     const events = blockCommittedEvents(h.blocks, { withConfig: true });

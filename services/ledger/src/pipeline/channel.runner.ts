@@ -81,7 +81,7 @@ export interface ChannelRunnerOptions {
   readonly gatherMs?: number;
   /** Closed, uncommitted blocks before reading pauses (default 4 x groupCommit). */
   readonly maxPendingBlocks?: number;
-  /** Backoff after a failure, doubling up to the max (default 100 ms .. 5 s). */
+  /** Backoff after a failure, doubling up to the max (default 100 ms .. 1 s: a broker or database that came back is noticed within about a second). */
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
 }
@@ -130,7 +130,7 @@ export class ChannelRunner {
     this.gatherMs = options.gatherMs ?? 10;
     this.maxPendingBlocks = options.maxPendingBlocks ?? options.groupCommit * 4;
     this.retryInitialMs = options.retryInitialMs ?? 100;
-    this.retryMaxMs = options.retryMaxMs ?? 5000;
+    this.retryMaxMs = options.retryMaxMs ?? 1000;
   }
 
   /** Starts following in the background (idempotent). */

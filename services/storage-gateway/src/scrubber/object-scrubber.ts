@@ -46,28 +46,40 @@ export class ObjectScrubber {
   async scrub(target: ScrubTarget, bucket: TokenBucket, signal: AbortSignal): Promise<ObjectScrub | undefined> {
     const object = await this.vault.find(target.objectId);
     if (object === undefined) return undefined; // removed since it was listed
-    const missing = await this.missingParts(object, target.segmentSize);
+    const partProblems = await this.storedPartProblems(object, target.segmentSize);
     const about = { channel: object.channel, dataset: object.dataset };
-    if (missing.length > 0) return { ...about, problems: missing, bytesRead: 0 };
+    if (partProblems.length > 0) return { ...about, problems: partProblems, bytesRead: 0 };
     const read = await this.readBack(object, target.segmentSize, bucket, signal);
     if ('problem' in read) return { ...about, problems: [read.problem], bytesRead: read.bytesRead };
     return { ...about, problems: await this.compare(object, read.digest), bytesRead: read.bytesRead };
   }
 
-  /** The header, piece rows that leave segments uncovered, and piece objects absent from the store. */
-  private async missingParts(object: StoredObject, segmentSize: number): Promise<ObjectProblem[]> {
+  /**
+   * The header, piece rows that leave segments uncovered, piece objects
+   * absent from the store, and stored parts whose size is not what was
+   * written. The size check matters because reads fetch byte ranges of a
+   * piece: bytes appended to a piece (or to the header object) behind the
+   * gateway's back would never be read, so no tag would ever fail on them.
+   */
+  private async storedPartProblems(object: StoredObject, segmentSize: number): Promise<ObjectProblem[]> {
     const problems: ObjectProblem[] = [];
-    if ((await this.store.stat(headerKey(object.objectId))) === undefined)
+    const header = await this.store.stat(headerKey(object.objectId));
+    if (header === undefined)
       problems.push({
         kind: 'missing',
         detail: `its header ${headerKey(object.objectId)} is absent from the object store`,
       });
+    else if (header.size !== SEGMENT_HEADER_BYTES)
+      problems.push(resizedPart(headerKey(object.objectId), header.size, SEGMENT_HEADER_BYTES));
     const pieces = await this.vault.pieces(object.objectId);
     for (const gap of segmentGaps(pieces, segmentCountOf(object.sizeBytes, segmentSize)))
       problems.push({ kind: 'missing', detail: `segments ${gap.first}..${gap.last} are in no recorded piece` });
-    for (const piece of pieces)
-      if ((await this.store.stat(piece.storeKey)) === undefined)
+    for (const piece of pieces) {
+      const stored = await this.store.stat(piece.storeKey);
+      if (stored === undefined)
         problems.push({ kind: 'missing', detail: `its piece ${piece.storeKey} is absent from the object store` });
+      else if (stored.size !== piece.byteSize) problems.push(resizedPart(piece.storeKey, stored.size, piece.byteSize));
+    }
     return problems;
   }
 
@@ -131,4 +143,12 @@ export class ObjectScrubber {
     }
     return [...problems, ...digestProblems(anchor, digest)];
   }
+}
+
+/** A stored part (header or piece) whose size in the object store is not the size the gateway wrote. */
+function resizedPart(key: string, stored: number, written: number): ObjectProblem {
+  return {
+    kind: 'size_mismatch',
+    detail: `${key} holds ${stored} bytes in the object store, ${written} were written`,
+  };
 }

@@ -14,6 +14,7 @@ import { ScrubRepository } from './scrub.repository';
 import type { ScrubFindingView, ScrubRunReportView } from './scrubber.dto';
 import { ScrubberService } from './scrubber.service';
 import {
+  appendStoredBytes,
   flipStoredByte,
   objectStoreOf,
   storeAvailableObject,
@@ -83,6 +84,25 @@ describe('integrity scrubber', () => {
     await flipStoredByte(objectStoreOf(gw.service.app), headerKey(object.objectId), SEGMENT_HEADER_BYTES - 1);
 
     expect(findingsOf(await runNow(), object)).toEqual([expect.objectContaining({ kind: 'tampered' })]);
+  });
+
+  it('reports bytes appended to a piece or to the header as size_mismatch, though every read range still decrypts', async () => {
+    const grownPiece = await store({ plaintext: randomBytes(150_000), pieceBreaks: [SEGMENT] });
+    await appendStoredBytes(objectStoreOf(gw.service.app), grownPiece.pieces[1].storeKey, randomBytes(10));
+    const grownHeader = await store();
+    await appendStoredBytes(objectStoreOf(gw.service.app), headerKey(grownHeader.objectId), randomBytes(3));
+
+    const report = await runNow();
+
+    expect(findingsOf(report, grownPiece)).toEqual([
+      expect.objectContaining({
+        kind: 'size_mismatch',
+        detail: `${grownPiece.pieces[1].storeKey} holds ${grownPiece.pieces[1].byteSize + 10} bytes in the object store, ${grownPiece.pieces[1].byteSize} were written`,
+      }),
+    ]);
+    expect(findingsOf(report, grownHeader)).toEqual([
+      expect.objectContaining({ kind: 'size_mismatch', detail: expect.stringContaining('header holds 27 bytes') }),
+    ]);
   });
 
   it('reports a removed piece, a removed header and a lost piece row as missing', async () => {

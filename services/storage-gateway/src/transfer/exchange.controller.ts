@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -14,6 +15,7 @@ import type { SignableRequest } from '@accord/data-plane';
 import { Public, ServiceLogger } from '@accord/service-kit';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayMetrics } from '../projection/gateway.metrics';
+import { ObjectIntegrityError } from '../storage-gateway.errors';
 import { ObjectVault } from '../vault/object-vault';
 import { streamChunkParts } from './chunk-parts.streamer';
 import { EXCHANGE_ANCHOR_PARAM, EXCHANGE_PATH } from './exchange.protocol';
@@ -55,6 +57,10 @@ export class ExchangeController {
   @ApiUnauthorizedResponse({ description: 'signature.* or request_replayed' })
   @ApiForbiddenResponse({ description: 'not_grantee, grant_not_live or use_rejected (details.reason: the rule)' })
   @ApiNotFoundResponse({ description: 'grant_not_found or object_not_found' })
+  @ApiConflictResponse({
+    description:
+      'object_not_available, or object_quarantined: the last scrub found the object damaged, or a stored part has another size than written (no access recorded)',
+  })
   @ApiServiceUnavailableResponse({ description: 'use_not_committed: the access could not be recorded in time' })
   async serve(
     @Req() req: IncomingMessage & { readonly originalUrl: string },
@@ -94,13 +100,17 @@ export class ExchangeController {
         outcome: 'served',
       });
     } catch (error) {
+      // A stored object that fails its tags mid-way is an integrity alert, not a network hiccup.
+      const integrity = error instanceof ObjectIntegrityError;
       this.metrics.transferSeconds.record((performance.now() - started) / 1000, {
         role: 'provider',
-        outcome: 'broken',
+        outcome: integrity ? 'integrity_failed' : 'broken',
       });
       this.log.error('transfer broken off while serving', {
+        code: integrity ? error.code : undefined,
         grant: plan.grant.grantId,
         object: plan.object.objectId,
+        dataset: plan.object.dataset,
         useTx: plan.useTxId,
         error: (error as Error).message,
       });

@@ -31,6 +31,7 @@ import { requestedRange } from '../vault/byte-range';
 import { ObjectVault, type StoredObject } from '../vault/object-vault';
 import { GrantAndAnchorReader, type GrantView } from './grant-and-anchor.reader';
 import { RequestNonces } from './request-nonces.repository';
+import { ServingIntegrityGate } from './serving-integrity.gate';
 import { UseOutcomes } from './use-outcomes';
 
 /** What a verified, recorded exchange request may be served: whole chunks first..last of the object. */
@@ -61,6 +62,7 @@ export class ExchangeService {
     private readonly channels: GatewayChannels,
     private readonly reader: GrantAndAnchorReader,
     private readonly nonces: RequestNonces,
+    private readonly integrity: ServingIntegrityGate,
     private readonly publisher: DepartmentTxPublisher,
     private readonly outcomes: UseOutcomes,
     @InjectClock() private readonly clock: Clock,
@@ -72,6 +74,8 @@ export class ExchangeService {
     const object = await this.objectFor(grant, anchorTx);
     const served = this.chunkAligned(object, fieldValue(request.headers, 'range'));
     const leafHashes = await this.vault.leafHashes(object.objectId);
+    // Known damage refuses here, before an access of the grant is spent on the chain.
+    await this.integrity.assertServable(object);
     const useTxId = await this.recordUse(grant, object, served.range);
     return { object, grant, ...served, proofs: new ChunkProofs(leafHashes), useTxId };
   }

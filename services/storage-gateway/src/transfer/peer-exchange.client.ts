@@ -99,6 +99,8 @@ async function refusal(provider: string, res: Response): Promise<Error> {
     providerError: typeof body.error === 'string' ? body.error : null,
     providerDetails: body.details ?? null,
   };
-  const message = `the gateway of ${provider} answered ${res.status}${typeof body.message === 'string' ? `: ${body.message}` : ''}`;
+  // The provider's code leads the message: it is what GET /v1/transfers/:id shows of a refusal.
+  const code = typeof body.error === 'string' ? ` ${body.error}` : '';
+  const message = `the gateway of ${provider} answered ${res.status}${code}${typeof body.message === 'string' ? `: ${body.message}` : ''}`;
   return res.status >= 500 ? new PeerUnavailableError(message, details) : new TransferRefusedError(message, details);
 }

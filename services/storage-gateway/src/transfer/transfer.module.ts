@@ -4,6 +4,7 @@ import { ExchangeService } from './exchange.service';
 import { GrantAndAnchorReader } from './grant-and-anchor.reader';
 import { PeerExchangeClient } from './peer-exchange.client';
 import { RequestNonces } from './request-nonces.repository';
+import { ServingIntegrityGate } from './serving-integrity.gate';
 import { TransferRepository } from './transfer.repository';
 import { TransferRunner } from './transfer.runner';
 import { TransfersController } from './transfers.controller';
@@ -19,6 +20,7 @@ import { UseOutcomes } from './use-outcomes';
     GrantAndAnchorReader,
     RequestNonces,
     UseOutcomes,
+    ServingIntegrityGate,
     ExchangeService,
     PeerExchangeClient,
     TransferRepository,

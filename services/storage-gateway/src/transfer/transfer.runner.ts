@@ -179,7 +179,7 @@ export class TransferRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.transfers.started(transferId, writer.objectId, answer.useTxId, this.clock.now());
     const chunks = new VerifiedChunks(anchor, 0, Math.ceil(size / anchor.chunkSize) - 1);
     const parser = new ByterangesParser(boundaryOf(answer.contentType));
-    for await (const bytes of answer.body) {
+    for await (const bytes of answerBytes(answer.body, grant.provider, signal)) {
       for (const part of parser.push(bytes as Buffer)) {
         await writer.write(chunks.accept(part));
         await this.saveProgress(transferId, writer);
@@ -220,6 +220,30 @@ export class TransferRunner implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       this.log.warn('could not remove a failed transfer copy', { objectId, error: (error as Error).message });
     }
+  }
+}
+
+/**
+ * The answer's bytes as they arrive. A connection that breaks off before the
+ * answer's end is an answer that ended early (transfer_verification_failed):
+ * the requester cannot tell a provider whose stored object failed its tags
+ * mid-way (it cuts the answer) from any other cut, and keeps nothing either
+ * way. Errors of the verification and of our own store, thrown by the
+ * consumer, pass through unchanged; so does our own abort.
+ */
+async function* answerBytes(
+  body: AsyncIterable<unknown>,
+  provider: string,
+  signal: AbortSignal,
+): AsyncGenerator<Buffer> {
+  try {
+    for await (const bytes of body) yield bytes as Buffer;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new TransferVerificationError(
+      `the answer of ${provider}'s gateway broke off before its end (${(error as Error).message})`,
+      { provider },
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import { testMember } from '@accord/protocol/testing';
 import { odrlPolicy, registration, TEST_RULES } from '@accord/rules/testing';
 import { shutdownTelemetry } from '@accord/service-kit';
 import request from 'supertest';
+import { appendStoredBytes, objectStoreOf } from '../scrubber/testing/stored-object.builder';
 import { storeAnchoredObject, type AnchoredObject } from '../testing/anchored-object.fixture';
 import {
   freePort,
@@ -135,6 +136,7 @@ describe('signed transfers between gateways', () => {
       'dataset.register',
       registration('video', { policy: odrlPolicy({ maxAccesses: 3 }) }) as unknown as JsonObject,
     );
+    await txs.send(a, 'dataset.register', registration('damaged') as unknown as JsonObject);
     // Requests cost points: b and c earn theirs by registering a dataset each.
     for (const member of [b, c])
       await txs.send(member, 'dataset.register', registration('own') as unknown as JsonObject);
@@ -284,6 +286,37 @@ describe('signed transfers between gateways', () => {
       n: number;
     }[];
     expect(pieces[0].n).toBe(0);
+  });
+
+  it('refuses an object whose stored piece grew behind its back with object_quarantined, before recording an access', async () => {
+    const damaged = await storeAnchoredObject(depts[0].gateway, {
+      channel,
+      dataset: `${a.id}/damaged`,
+      mediaType: 'application/octet-stream',
+      bytes: randomBytes(200_000),
+      chunkSize: 65_536,
+    });
+    const [piece] = (await gatewayDb(depts[0].gateway).query(
+      'SELECT store_key FROM gateway_object_piece WHERE object_id = $1',
+      [damaged.objectId],
+    )) as { store_key: string }[];
+    await appendStoredBytes(objectStoreOf(depts[0].gateway.service.app), piece.store_key, randomBytes(7));
+    const damagedGrant = await requestGrant(b, `${a.id}/damaged`);
+    const signed = signedGet(damagedGrant, { query: `anchor=${damaged.anchorTxId}` });
+    const refused = await request(depts[0].gateway.url).get(signed.url).set(signed.headers).expect(409);
+    expect(refused.body).toMatchObject({ error: 'object_quarantined', details: { kind: 'stored_part' } });
+    expect(refused.body.message).toContain(`${piece.store_key} holds`);
+    const uses = (await gatewayDb(depts[0].gateway).query(
+      'SELECT count(*)::int AS n FROM gateway_use WHERE grant_id = $1',
+      [damagedGrant],
+    )) as { n: number }[];
+    expect(uses[0].n).toBe(0);
+    // The requester sees the provider's code in its transfer's error.
+    const done = await settled(depts[1], (await transferOf(depts[1], damagedGrant).expect(202)).body.transferId);
+    expect(done.error).toMatchObject({
+      code: 'transfer_refused',
+      message: expect.stringContaining('409 object_quarantined'),
+    });
   });
 
   it('refuses to start a transfer without a live grant or a configured provider', async () => {

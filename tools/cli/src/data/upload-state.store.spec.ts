@@ -63,6 +63,15 @@ describe('UploadStateStore', () => {
     expect((await store.list()).map((r) => r.file.path)).toEqual(['/data/b.csv']);
   });
 
+  it('loses no record when uploads of one process save and remove at the same time, even through two store instances', async () => {
+    const other = UploadStateStore.in(join(dir, 'state'));
+    const paths = Array.from({ length: 20 }, (_, i) => `/data/${i}.csv`);
+    await Promise.all(paths.map((path, i) => (i % 2 === 0 ? store : other).save(recordOf(path))));
+    expect((await store.list()).map((r) => r.file.path).sort()).toEqual([...paths].sort());
+    await Promise.all(paths.slice(0, 10).map((path) => other.remove(target, path)));
+    expect((await store.list()).map((r) => r.file.path).sort()).toEqual(paths.slice(10).sort());
+  });
+
   it('writes a private file, survives a new store instance', async () => {
     await store.save(recordOf('/data/a.csv'));
     expect(statSync(store.path).mode & 0o777).toBe(0o600);

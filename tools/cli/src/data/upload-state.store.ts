@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -52,10 +53,16 @@ const stateSchema = z.object({ v: z.literal(1), uploads: z.array(uploadRecordSch
  * the file's absolute path: the same file sent to the same target resumes,
  * anything else starts a new upload. A file that is unreadable or of
  * another shape is treated as empty (it only holds hints: the gateway's
- * HEAD is the truth) and rewritten. Writes go through a temporary file and
- * a rename, so a crash never leaves half a file; two CLIs uploading at the
- * same moment may lose each other's record, which only costs a restart.
+ * HEAD is the truth) and rewritten. Writes go through a temporary file of
+ * their own and a rename, so a crash never leaves half a file. Within one
+ * process (several uploads at once, e.g. a workload or a script) changes to
+ * the same file are applied one after the other, so none is lost; two CLI
+ * processes uploading at the same moment may still lose each other's
+ * record, which only costs a restart of that upload.
  */
+/** The last pending change of each state file in this process (UploadStateStore.change). */
+const pendingChanges = new Map<string, Promise<void>>();
+
 export class UploadStateStore {
   constructor(private readonly file: string) {}
 
@@ -74,16 +81,20 @@ export class UploadStateStore {
   }
 
   /** Adds or replaces the record of its file and target. */
-  async save(record: UploadRecord): Promise<void> {
-    const others = (await this.load()).filter((r) => !sameKey(r, record, record.file.path));
-    await this.store([...others, record]);
+  save(record: UploadRecord): Promise<void> {
+    return this.change(async () => {
+      const others = (await this.load()).filter((r) => !sameKey(r, record, record.file.path));
+      await this.store([...others, record]);
+    });
   }
 
   /** Forgets the record of this file and target (finished, or started over). */
-  async remove(target: UploadTargetKey, path: string): Promise<void> {
-    const records = await this.load();
-    const kept = records.filter((r) => !sameKey(r, target, path));
-    if (kept.length !== records.length) await this.store(kept);
+  remove(target: UploadTargetKey, path: string): Promise<void> {
+    return this.change(async () => {
+      const records = await this.load();
+      const kept = records.filter((r) => !sameKey(r, target, path));
+      if (kept.length !== records.length) await this.store(kept);
+    });
   }
 
   /** Every record (oldest first). */
@@ -107,9 +118,20 @@ export class UploadStateStore {
     }
   }
 
+  /** Runs a read-modify-write of the file after every earlier one of this process on the same file. */
+  private change(update: () => Promise<void>): Promise<void> {
+    const done = (pendingChanges.get(this.file) ?? Promise.resolve()).then(update);
+    const settled = done.catch(() => undefined);
+    pendingChanges.set(this.file, settled);
+    void settled.then(() => {
+      if (pendingChanges.get(this.file) === settled) pendingChanges.delete(this.file);
+    });
+    return done;
+  }
+
   private async store(uploads: readonly UploadRecord[]): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    const temporary = `${this.file}.${process.pid}.tmp`;
+    const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ v: 1, uploads }, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.file);
   }

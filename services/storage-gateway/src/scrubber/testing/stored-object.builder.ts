@@ -105,3 +105,11 @@ export async function flipStoredByte(store: ObjectStore, key: string, at: number
   bytes[at] ^= 0x01;
   await store.put(key, Readable.from([bytes]), { size: bytes.length });
 }
+
+/** Appends `extra` bytes to a stored object behind the gateway's back (a piece or header that grew). */
+export async function appendStoredBytes(store: ObjectStore, key: string, extra: Buffer): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.get(key)) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat([...chunks, extra]);
+  await store.put(key, Readable.from([bytes]), { size: bytes.length });
+}
