@@ -133,7 +133,7 @@ export async function departmentOffline(context: FaultContext, department: strin
   }
   const catchUpMs = Math.round(performance.now() - catchUpStarted);
   workload.setOffline(department, false);
-  return { offlineMs: Math.round(startedAt - stopped), startMs, catchUpMs, heightsBehind: target };
+  return { offlineMs: Math.round(startedAt - stopped), startMs, catchUpMs, targetHeight: target };
 }
 
 /** Height of a department's ledger head on the channel (-1 before the first block). */
