@@ -189,6 +189,11 @@ start() {
 }
 
 stop() {
+  # A broker started before ports were remembered: remember them now, so a start comes back on them.
+  if [[ -f "$KAFKA_PORTFILE" ]]; then
+    local ports; ports=$(cat "$KAFKA_PORTFILE")
+    [[ $ports =~ port=([0-9]+)\ controller=([0-9]+) ]] && remember_port kafka "${BASH_REMATCH[1]}" && remember_port kafka-controller "${BASH_REMATCH[2]}"
+  fi
   stop_pidfile "$KAFKA_PIDFILE" kafka
   rm -f "$KAFKA_PORTFILE"
   unset_env ACCORD_TEST_KAFKA_BROKERS

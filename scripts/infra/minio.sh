@@ -108,6 +108,8 @@ start() {
 }
 
 stop() {
+  # A server started before ports were remembered: remember it now, so a start comes back on it.
+  [[ -s "$MINIO_STATE/port" ]] && remember_port minio "$(cat "$MINIO_STATE/port")"
   stop_pidfile "$MINIO_PIDFILE" minio
   rm -f "$MINIO_STATE/port"
   unset_env ACCORD_TEST_MINIO_ENDPOINT

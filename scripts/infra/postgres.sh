@@ -148,7 +148,10 @@ stop() {
   if [[ -f "$PG_STATE/base" && -x "$PG_BIN/pg_ctl" ]]; then
     local data
     data="$(cat "$PG_STATE/base")/data"
-    if running_port "$data" >/dev/null; then
+    local port
+    if port=$(running_port "$data"); then
+      # A server started before ports were remembered: remember it now, so a start comes back on it.
+      remember_port postgres "$port"
       log "stopping PostgreSQL ($data)"
       as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
     fi

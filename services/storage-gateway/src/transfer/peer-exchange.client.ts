@@ -78,11 +78,12 @@ export class PeerExchangeClient {
     }
     if (res.status !== 200 && res.status !== 206) throw await refusal(ask.provider, res);
     if (res.body === null) throw new PeerUnavailableError(`the gateway of ${ask.provider} answered no body`);
-    return {
-      contentType: res.headers.get('content-type') ?? '',
-      useTxId: res.headers.get(USE_TX_HEADER),
-      body: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-    };
+    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+    // The reader sees a failure through its reads; a body it stopped reading (its transfer failed on our side,
+    // e.g. the object store went away) may still fail when the provider's connection drops, and an 'error'
+    // event nobody listens to would end the process.
+    body.on('error', () => undefined);
+    return { contentType: res.headers.get('content-type') ?? '', useTxId: res.headers.get(USE_TX_HEADER), body };
   }
 }
 

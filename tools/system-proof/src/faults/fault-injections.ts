@@ -68,7 +68,10 @@ export async function postgresRestart(context: FaultContext) {
  */
 export async function minioRestartDuringUpload(context: FaultContext) {
   const owner = context.prng.pick(context.network.departments).id;
-  const upload = context.workload.operations.upload(owner, { sizeBytes: BIG_OBJECT_BYTES, chunkBytes: BIG_CHUNK_BYTES });
+  const upload = context.workload.operations.upload(owner, {
+    sizeBytes: BIG_OBJECT_BYTES,
+    chunkBytes: BIG_CHUNK_BYTES,
+  });
   const outcome = upload.then(
     () => 'ok',
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
@@ -92,7 +95,8 @@ export async function minioRestartDuringTransfer(context: FaultContext) {
     workload.operations.upload(owner, { sizeBytes: BIG_OBJECT_BYTES, chunkBytes: 8 * BIG_CHUNK_BYTES }),
   );
   const request: WorkloadRequest = await retrying(() => workload.operations.request(requester, upload.dataset));
-  if (request.outcome !== 'granted') throw new Error(`the request for ${upload.dataset} was ${String(request.outcome)}`);
+  if (request.outcome !== 'granted')
+    throw new Error(`the request for ${upload.dataset} was ${String(request.outcome)}`);
   const transfer = workload.operations.transfer(request, upload.sha256);
   const outcome = transfer.then(
     () => 'ok',
@@ -129,7 +133,7 @@ export async function departmentOffline(context: FaultContext, department: strin
   }
   const catchUpMs = Math.round(performance.now() - catchUpStarted);
   workload.setOffline(department, false);
-  return { offlineMs: Math.round(startedAt - stopped), startMs, catchUpMs, heightsBehind: target };
+  return { offlineMs: Math.round(startedAt - stopped), startMs, catchUpMs, targetHeight: target };
 }
 
 /** Height of a department's ledger head on the channel (-1 before the first block). */

@@ -64,7 +64,11 @@ function assertNoCrash(context: RecoveryContext): void {
  * restart. Retries while the services still refuse or the tx does not
  * commit within a short wait.
  */
-export async function timeToFirstCommit(workload: MixedWorkload, department: string, timeoutMs = 120_000): Promise<number> {
+export async function timeToFirstCommit(
+  workload: MixedWorkload,
+  department: string,
+  timeoutMs = 120_000,
+): Promise<number> {
   const started = performance.now();
   const deadline = Date.now() + timeoutMs;
   for (;;) {

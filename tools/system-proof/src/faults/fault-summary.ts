@@ -65,7 +65,10 @@ export class FaultSummary {
   }
 
   toJSON() {
-    const kinds: Record<string, { count: number; recoveriesOk: number; errors: string[]; figures: Record<string, FigureStats> }> = {};
+    const kinds: Record<
+      string,
+      { count: number; recoveriesOk: number; errors: string[]; figures: Record<string, FigureStats> }
+    > = {};
     for (const outcome of this.outcomes) {
       const entry = (kinds[outcome.kind] ??= { count: 0, recoveriesOk: 0, errors: [], figures: {} });
       entry.count += 1;

@@ -72,8 +72,11 @@ describe('faults under a mixed workload on the process network', () => {
     await workload?.pause();
     await ensureInfraRunning();
     summary.note('workload', workload?.journal.summary());
+    summary.note('workloadRecentFailures', workload?.journal.recentFailures);
     summary.note('serviceStarts', network?.startTimes());
-    console.log(`faults summary: ${await summary.write(join(repoRoot(), 'test-output', 'system-proof', 'faults.json'))}`);
+    console.log(
+      `faults summary: ${await summary.write(join(repoRoot(), 'test-output', 'system-proof', 'faults.json'))}`,
+    );
     await network?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
@@ -110,7 +113,8 @@ describe('faults under a mixed workload on the process network', () => {
         expect(after.invariants.txsCommitted).toBe(workload.journal.txs.size);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        for (const service of kinds) summary.add({ kind: `kill9-${service}`, recovered: false, figures: {}, error: message });
+        for (const service of kinds)
+          summary.add({ kind: `kill9-${service}`, recovered: false, figures: {}, error: message });
         throw error;
       }
     }
@@ -125,7 +129,8 @@ describe('faults under a mixed workload on the process network', () => {
   });
 
   it('MinIO restarted during an upload: the upload resumes with the same bytes', async () => {
-    for (let round = 0; round < ROUNDS; round++) await inject('minio-restart-upload', () => minioRestartDuringUpload(context));
+    for (let round = 0; round < ROUNDS; round++)
+      await inject('minio-restart-upload', () => minioRestartDuringUpload(context));
   });
 
   it('MinIO restarted during a transfer: the transfer resumes with the same bytes', async () => {
@@ -147,7 +152,8 @@ function recoveryFigures(after: RecoveryFigures): Record<string, number> {
 async function warmUp(workload: MixedWorkload): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (workload.journal.expectedGrants().length < 2 || workload.journal.uploads.filter((u) => u.done).length < 1) {
-    if (Date.now() > deadline) throw new Error(`the workload did not warm up: ${JSON.stringify(workload.journal.summary())}`);
+    if (Date.now() > deadline)
+      throw new Error(`the workload did not warm up: ${JSON.stringify(workload.journal.summary())}`);
     await sleep(500);
   }
 }

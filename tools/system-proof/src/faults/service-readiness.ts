@@ -26,7 +26,10 @@ async function ready(url: string): Promise<boolean> {
  * resolves with the time it took (ms), throws ServiceNotReadyError naming
  * those still not ready after `timeoutMs`.
  */
-export async function awaitServicesReady(departments: readonly SystemDepartment[], timeoutMs = 120_000): Promise<number> {
+export async function awaitServicesReady(
+  departments: readonly SystemDepartment[],
+  timeoutMs = 120_000,
+): Promise<number> {
   const started = performance.now();
   const deadline = Date.now() + timeoutMs;
   for (;;) {

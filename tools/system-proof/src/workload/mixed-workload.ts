@@ -153,7 +153,10 @@ export class MixedWorkload {
         const fetchable = journal.expectedGrants().flatMap((r) => {
           const dataset = journal.datasets.get(r.dataset);
           const busy = journal.transfers.some((t) => t.grant === r.id && !t.done);
-          return dataset?.contentSha256 !== undefined && !busy && onlineSet.has(r.requester) && onlineSet.has(r.provider)
+          return dataset?.contentSha256 !== undefined &&
+            !busy &&
+            onlineSet.has(r.requester) &&
+            onlineSet.has(r.provider)
             ? [{ request: r, sha256: dataset.contentSha256 }]
             : [];
         });

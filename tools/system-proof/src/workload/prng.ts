@@ -46,7 +46,8 @@ export function faultSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env['ACCORD_FAULT_SEED'];
   if (given !== undefined && given !== '') {
     const seed = Number(given);
-    if (!Number.isInteger(seed) || seed < 0) throw new Error(`ACCORD_FAULT_SEED must be a non-negative integer, not ${given}`);
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new Error(`ACCORD_FAULT_SEED must be a non-negative integer, not ${given}`);
     return seed;
   }
   return Math.floor(Math.random() * 2 ** 31);

@@ -10,7 +10,9 @@ export class InvariantViolation extends Error {
     readonly invariant: string,
     readonly details: readonly string[],
   ) {
-    super(`${invariant}: ${details.slice(0, 10).join('; ')}${details.length > 10 ? ` (+${details.length - 10} more)` : ''}`);
+    super(
+      `${invariant}: ${details.slice(0, 10).join('; ')}${details.length > 10 ? ` (+${details.length - 10} more)` : ''}`,
+    );
     this.name = 'InvariantViolation';
   }
 }
@@ -138,10 +140,14 @@ async function checkCommittedTxs(api: DepartmentApi, committed: ReturnType<Mixed
   await inBatches(committed, 8, async (tx) => {
     const status = await api
       .request<TxStatus>('ledger', 'GET', `/v1/txs/${tx.txId}`)
-      .catch((error: unknown) => (error instanceof ApiError && error.code === 'tx_not_found' ? undefined : Promise.reject(error)));
+      .catch((error: unknown) =>
+        error instanceof ApiError && error.code === 'tx_not_found' ? undefined : Promise.reject(error),
+      );
     if (status?.status !== 'committed') wrong.push(`${tx.kind} ${tx.txId} missing`);
     else if (status.height !== tx.committed?.height || status.blockHash !== tx.committed.blockHash)
-      wrong.push(`${tx.kind} ${tx.txId} at ${status.height} (${status.blockHash.slice(0, 8)}), was ${tx.committed?.height}`);
+      wrong.push(
+        `${tx.kind} ${tx.txId} at ${status.height} (${status.blockHash.slice(0, 8)}), was ${tx.committed?.height}`,
+      );
   });
   if (wrong.length > 0) throw new InvariantViolation(`committed txs lost or moved on ${api.profile.department}`, wrong);
 }
@@ -172,7 +178,8 @@ async function chainTxs(api: DepartmentApi, channel: string, departments: readon
       after = page.next;
     } while (after !== null);
   }
-  if (duplicates.length > 0) throw new InvariantViolation(`tx ids twice on ${api.profile.department}'s chain`, duplicates);
+  if (duplicates.length > 0)
+    throw new InvariantViolation(`tx ids twice on ${api.profile.department}'s chain`, duplicates);
   return { ids, usesPerGrant };
 }
 
@@ -190,7 +197,9 @@ async function checkEffects(
   for (const request of journal.expectedGrants()) {
     const view = await api
       .request<GrantView>('contracts', 'GET', `/v1/channels/${channel}/grants/${request.id}`)
-      .catch((error: unknown) => (error instanceof ApiError && error.code === 'grant_not_found' ? undefined : Promise.reject(error)));
+      .catch((error: unknown) =>
+        error instanceof ApiError && error.code === 'grant_not_found' ? undefined : Promise.reject(error),
+      );
     if (view === undefined) {
       wrong.push(`grant ${request.id} (${request.dataset}) missing`);
       continue;
@@ -199,9 +208,12 @@ async function checkEffects(
     uses += onChain.length;
     usesPerDataset.set(request.dataset, (usesPerDataset.get(request.dataset) ?? 0) + view.grant.accessesUsed);
     if (view.grant.accessesUsed !== onChain.length)
-      wrong.push(`grant ${request.id}: ${view.grant.accessesUsed} uses counted, ${onChain.length} access.use on the chain`);
+      wrong.push(
+        `grant ${request.id}: ${view.grant.accessesUsed} uses counted, ${onChain.length} access.use on the chain`,
+      );
     for (const transfer of journal.transfers.filter((t) => t.grant === request.id && t.useTx)) {
-      if (!onChain.includes(transfer.useTx as string)) wrong.push(`use ${String(transfer.useTx)} of grant ${request.id} not on the chain`);
+      if (!onChain.includes(transfer.useTx as string))
+        wrong.push(`use ${String(transfer.useTx)} of grant ${request.id} not on the chain`);
     }
   }
   for (const [dataset, expected] of usesPerDataset) {
@@ -211,9 +223,11 @@ async function checkEffects(
       'GET',
       `/v1/channels/${channel}/datasets/${owner}/${name}`,
     );
-    if (record.accesses !== expected) wrong.push(`dataset ${dataset}: ${record.accesses} accesses, its grants used ${expected}`);
+    if (record.accesses !== expected)
+      wrong.push(`dataset ${dataset}: ${record.accesses} accesses, its grants used ${expected}`);
   }
-  if (wrong.length > 0) throw new InvariantViolation(`effects on ${api.profile.department} differ from the committed txs`, wrong);
+  if (wrong.length > 0)
+    throw new InvariantViolation(`effects on ${api.profile.department} differ from the committed txs`, wrong);
   return uses;
 }
 

@@ -93,7 +93,10 @@ export class WorkloadJournal {
   readonly uploads: WorkloadUpload[] = [];
   readonly transfers: WorkloadTransfer[] = [];
   readonly operations = Object.fromEntries(
-    (['register', 'search', 'request', 'consent', 'upload', 'transfer'] as const).map((op) => [op, { ok: 0, failed: 0 }]),
+    (['register', 'search', 'request', 'consent', 'upload', 'transfer'] as const).map((op) => [
+      op,
+      { ok: 0, failed: 0 },
+    ]),
   ) as Record<OperationName, OperationCounts>;
   /** The last failures (operation and reason), for the report of a failed run. */
   readonly recentFailures: string[] = [];
@@ -137,7 +140,10 @@ export class WorkloadJournal {
       operations: this.operations,
       datasets: this.datasets.size,
       grants: this.expectedGrants().length,
-      uploads: { done: this.uploads.filter((u) => u.done).length, resumed: this.uploads.filter((u) => u.attempts > 1 && u.done).length },
+      uploads: {
+        done: this.uploads.filter((u) => u.done).length,
+        resumed: this.uploads.filter((u) => u.attempts > 1 && u.done).length,
+      },
       transfers: {
         done: this.transfers.filter((t) => t.done).length,
         retried: this.transfers.filter((t) => t.attempts > 1 && t.done).length,

@@ -14,7 +14,14 @@ import {
 import type { SystemDepartment } from '../system-department';
 import { departmentApi } from './department-api';
 import type { Prng } from './prng';
-import type { DatasetPolicy, TrackedTx, WorkloadJournal, WorkloadRequest, WorkloadTransfer, WorkloadUpload } from './workload-journal';
+import type {
+  DatasetPolicy,
+  TrackedTx,
+  WorkloadJournal,
+  WorkloadRequest,
+  WorkloadTransfer,
+  WorkloadUpload,
+} from './workload-journal';
 
 /** How long an operation waits for its tx's block before it leaves it to `settle`. */
 const COMMIT_WAIT_MS = 30_000;
@@ -70,7 +77,12 @@ export class WorkloadOperations {
   }
 
   /** Registers a dataset (catalog signs dataset.register) and waits for its receipt. */
-  async register(owner: string, policy: DatasetPolicy, contentSha256?: string, name = this.freshName('wl')): Promise<string> {
+  async register(
+    owner: string,
+    policy: DatasetPolicy,
+    contentSha256?: string,
+    name = this.freshName('wl'),
+  ): Promise<string> {
     const api = this.api(owner);
     const submitted = await api.request<SubmittedTx>('catalog', 'POST', `/v1/channels/${this.channel}/datasets`, {
       body: {
