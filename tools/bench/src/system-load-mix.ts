@@ -7,18 +7,15 @@
  * workers never request the same dataset for the same department or
  * consent to the same request at once.
  */
-import type { OperationName, Prng, WorkloadJournal, WorkloadRequest } from '@accord/system-proof';
+import {
+  OPERATION_NAMES,
+  pickByWeight,
+  type OperationName,
+  type Prng,
+  type WorkloadJournal,
+  type WorkloadRequest,
+} from '@accord/system-proof';
 import type { LoadOperations } from './system-load-operations';
-
-/** How often each operation is picked (relative weights; those of the fault runs' mixed workload). */
-const WEIGHTS: Readonly<Record<OperationName, number>> = {
-  register: 3,
-  search: 3,
-  request: 3,
-  consent: 2,
-  upload: 1,
-  transfer: 2,
-};
 
 export interface PickedOperation {
   readonly name: OperationName;
@@ -39,17 +36,12 @@ export class LoadMix {
 
   /** The next operation of a worker (run through its `ops`), by weight among those possible now (registrations and searches always are). */
   next(ops: LoadOperations): PickedOperation {
-    const candidates = (Object.keys(WEIGHTS) as OperationName[]).flatMap((name) => {
+    const candidates = OPERATION_NAMES.flatMap((name) => {
       const picked = this.candidate(name, ops);
       return picked === undefined ? [] : [picked];
     });
-    const total = candidates.reduce((sum, c) => sum + WEIGHTS[c.name], 0);
-    let roll = this.prng.next() * total;
-    for (const candidate of candidates) {
-      roll -= WEIGHTS[candidate.name];
-      if (roll < 0) return candidate;
-    }
-    return candidates[candidates.length - 1] as PickedOperation;
+    // Registrations and searches are always possible, so there is a candidate.
+    return pickByWeight(this.prng, candidates) as PickedOperation;
   }
 
   private candidate(name: OperationName, ops: LoadOperations): PickedOperation | undefined {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SystemDepartment } from '../system-department';
 import type { Prng } from './prng';
+import { OPERATION_NAMES, pickByWeight } from './operation-weights';
 import { WorkloadJournal, type OperationName } from './workload-journal';
 import { WorkloadOperations } from './workload-operations';
 
@@ -17,16 +18,6 @@ export interface MixedWorkloadOptions {
   /** Size of the workload's ordinary uploads. */
   readonly uploadBytes?: number;
 }
-
-/** How often each operation is picked (relative weights). */
-const WEIGHTS: Readonly<Record<OperationName, number>> = {
-  register: 3,
-  search: 3,
-  request: 3,
-  consent: 2,
-  upload: 1,
-  transfer: 2,
-};
 
 /**
  * A steady mixed workload on a network: registrations, searches, access
@@ -99,16 +90,10 @@ export class MixedWorkload {
     const { prng } = this.options;
     const online = this.options.departments.map((d) => d.id).filter((id) => !this.offline.has(id));
     if (online.length === 0) return undefined;
-    const candidates = (Object.keys(WEIGHTS) as OperationName[])
-      .map((name) => ({ name, run: this.runnerFor(name, online) }))
-      .filter((c): c is { name: OperationName; run: () => Promise<unknown> } => c.run !== undefined);
-    const total = candidates.reduce((sum, c) => sum + WEIGHTS[c.name], 0);
-    let roll = prng.next() * total;
-    for (const candidate of candidates) {
-      roll -= WEIGHTS[candidate.name];
-      if (roll < 0) return candidate;
-    }
-    return candidates[candidates.length - 1];
+    const candidates = OPERATION_NAMES.map((name) => ({ name, run: this.runnerFor(name, online) })).filter(
+      (c): c is { name: OperationName; run: () => Promise<unknown> } => c.run !== undefined,
+    );
+    return pickByWeight(prng, candidates);
   }
 
   private runnerFor(name: OperationName, online: readonly string[]): (() => Promise<unknown>) | undefined {
