@@ -37,14 +37,12 @@ import { makeDepartment, type BenchDepartment } from './bench-department';
 import { CONTRACTS_BENCH_RULES, generateContractsChain } from './contracts-chain.generator';
 import { signChain } from './contracts-signing.pool';
 import { ledgerHead, waitUntil } from './contracts-progress.probe';
+import { loadBenchInfra, type BenchInfra } from './bench.config';
 import { LedgerApiClient } from './ledger-api.client';
 import { freePort } from './service-process.util';
 import { RestartableService, type StartTiming } from './start-ready.process';
 
-interface StartReadyConfig {
-  readonly pgUrl: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly minio: { readonly endpoint: string; readonly accessKey: string; readonly secretKey: string };
+interface StartReadyConfig extends BenchInfra {
   readonly txs: number;
   readonly rounds: number;
   readonly services: readonly string[];
@@ -63,12 +61,6 @@ const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 const COMMIT_TIMEOUT_MS = 5 * 60_000;
 const KAFKA_SCRIPT = resolve(__dirname, '..', '..', '..', 'scripts', 'infra', 'kafka.sh');
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is not set (source the infra env)`);
-  return value;
-}
-
 function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -82,13 +74,7 @@ function loadConfig(env: NodeJS.ProcessEnv = process.env): StartReadyConfig {
   const unknown = services.filter((s) => !ALL_SERVICES.includes(s));
   if (unknown.length > 0) throw new Error(`START_BENCH_SERVICES: unknown ${unknown.join(', ')}`);
   return {
-    pgUrl: required(env, 'ACCORD_TEST_PG_URL'),
-    kafkaBrokers: required(env, 'ACCORD_TEST_KAFKA_BROKERS').split(','),
-    minio: {
-      endpoint: required(env, 'ACCORD_TEST_MINIO_ENDPOINT'),
-      accessKey: required(env, 'ACCORD_TEST_MINIO_ACCESS_KEY'),
-      secretKey: required(env, 'ACCORD_TEST_MINIO_SECRET_KEY'),
-    },
+    ...loadBenchInfra(env),
     txs: count(env, 'START_BENCH_TXS', 3000),
     rounds: Math.max(1, count(env, 'START_BENCH_ROUNDS', 3)),
     services,

@@ -1,12 +1,9 @@
 /** Settings of the system load benchmark (issue 14, item 4; docs/benchmarks.md "System load (issue 14)"). */
-import { benchScale } from './bench.config';
+import { benchScale, intSetting, loadBenchInfra, type BenchInfra } from './bench.config';
 
 const KIB = 1024;
 
-export interface SystemLoadConfig {
-  readonly pgUrl: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly minio: { readonly endpoint: string; readonly accessKey: string; readonly secretKey: string };
+export interface SystemLoadConfig extends BenchInfra {
   /** Network sizes measured, one fresh process network each (BENCH_SYSTEM_DEPARTMENTS, default 1,3,5). */
   readonly departmentCounts: readonly number[];
   /** How long the mixed workload runs on each network (BENCH_SYSTEM_SECONDS, default 60, × BENCH_SCALE). */
@@ -30,22 +27,6 @@ export interface SystemLoadConfig {
   readonly minioPuts: number;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '')
-    throw new Error(`${name} is not set: source ~/.cache/accord/run/infra.env (scripts/bench.sh does)`);
-  return value;
-}
-
-function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${raw}`);
-  return n;
-}
-
 function departmentCounts(env: NodeJS.ProcessEnv): number[] {
   const raw = env.BENCH_SYSTEM_DEPARTMENTS ?? '1,3,5';
   const counts = raw.split(',').map((c) => Number(c.trim()));
@@ -57,18 +38,12 @@ function departmentCounts(env: NodeJS.ProcessEnv): number[] {
 export function loadSystemLoadConfig(env: NodeJS.ProcessEnv = process.env): SystemLoadConfig {
   const scale = benchScale(env);
   return {
-    pgUrl: required(env, 'ACCORD_TEST_PG_URL'),
-    kafkaBrokers: required(env, 'ACCORD_TEST_KAFKA_BROKERS').split(','),
-    minio: {
-      endpoint: required(env, 'ACCORD_TEST_MINIO_ENDPOINT'),
-      accessKey: required(env, 'ACCORD_TEST_MINIO_ACCESS_KEY'),
-      secretKey: required(env, 'ACCORD_TEST_MINIO_SECRET_KEY'),
-    },
+    ...loadBenchInfra(env),
     departmentCounts: departmentCounts(env),
-    seconds: Math.max(5, Math.round(intVar(env, 'BENCH_SYSTEM_SECONDS', 60, 1, 86_400) * scale)),
-    workers: intVar(env, 'BENCH_SYSTEM_WORKERS', 6, 1, 256),
-    objectBytes: intVar(env, 'BENCH_SYSTEM_OBJECT_KIB', 1024, 1, 4 * 1024 * 1024) * KIB,
-    seed: intVar(env, 'BENCH_SYSTEM_SEED', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
+    seconds: Math.max(5, Math.round(intSetting(env, 'BENCH_SYSTEM_SECONDS', 60, 1, 86_400) * scale)),
+    workers: intSetting(env, 'BENCH_SYSTEM_WORKERS', 6, 1, 256),
+    objectBytes: intSetting(env, 'BENCH_SYSTEM_OBJECT_KIB', 1024, 1, 4 * 1024 * 1024) * KIB,
+    seed: intSetting(env, 'BENCH_SYSTEM_SEED', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31),
     outFile: env.BENCH_SYSTEM_OUT === undefined || env.BENCH_SYSTEM_OUT === '' ? undefined : env.BENCH_SYSTEM_OUT,
     sampleMs: 250,
     finalityPollMs: 100,
