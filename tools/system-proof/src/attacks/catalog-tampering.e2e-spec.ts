@@ -1,7 +1,8 @@
+import { waitFor } from '@accord/event-bus/testing';
 import type { SystemDepartment } from '../system-department';
 import { registerDataset } from './testing/attack-datasets';
 import {
-  eventually,
+  ATTACK_WAIT_MS,
   expectCall,
   freshName,
   startAttackNetwork,
@@ -58,10 +59,14 @@ describe('attacks on the catalog directory', () => {
     stops = `${transport.id}/${names[0]}`;
     beds = `${health.id}/${names[1]}`;
     // security's catalog has projected both.
-    await eventually('both datasets in the directory', async () => {
-      const verdict = await verify(security);
-      return verdict.datasets >= 2 ? verdict : undefined;
-    });
+    await waitFor(
+      'both datasets in the directory',
+      async () => {
+        const verdict = await verify(security);
+        return verdict.datasets >= 2 ? verdict : undefined;
+      },
+      ATTACK_WAIT_MS,
+    );
   });
 
   afterAll(async () => {

@@ -5,12 +5,13 @@ import {
   verifyTxProof,
   type TxEnvelope,
 } from '@accord/protocol';
+import { waitFor } from '@accord/event-bus/testing';
 import type { SystemDepartment } from '../system-department';
 import { registerDataset, datasetRegistration } from './testing/attack-datasets';
 import {
+  ATTACK_WAIT_MS,
   call,
   committedTx,
-  eventually,
   expectCall,
   freshName,
   startAttackNetwork,
@@ -166,16 +167,20 @@ describe('attacks on the ledger', () => {
 
     // Past the APIs: the same bytes appended to the tx topic.
     await appendToTxLog(channel, original.envelope as TxEnvelope);
-    const replay = await eventually('the replayed copy on the chain', async () => {
-      const listed = await expectCall<{ txs: { txId: string; height: number; code: string }[] }>(
-        [200],
-        transport,
-        'ledger',
-        'GET',
-        `/v1/channels/${channel}/members/${health.id}/txs?limit=500`,
-      );
-      return listed.txs.find((t) => t.txId === first.txId && t.height > first.height);
-    });
+    const replay = await waitFor(
+      'the replayed copy on the chain',
+      async () => {
+        const listed = await expectCall<{ txs: { txId: string; height: number; code: string }[] }>(
+          [200],
+          transport,
+          'ledger',
+          'GET',
+          `/v1/channels/${channel}/members/${health.id}/txs?limit=500`,
+        );
+        return listed.txs.find((t) => t.txId === first.txId && t.height > first.height);
+      },
+      ATTACK_WAIT_MS,
+    );
     expect(replay.code).toBe('replayed');
 
     // Applied once: points, datasets and receipts as before the replay, on every department.

@@ -3,6 +3,9 @@ import { Client } from 'pg';
 import { startTestNetwork, type TestNetwork } from '@accord/cli/testing';
 import { departmentLayout, loadDepartmentSigner, type DepartmentSigner } from '@accord/service-kit';
 import { clusterTestSettings } from '@accord/service-kit/testing';
+
+/** How long the attack specs wait for an asynchronous outcome (generous: the machine is shared). */
+export const ATTACK_WAIT_MS = 90_000;
 import type { ServiceName, SystemDepartment } from '../../system-department';
 
 /** An answer of a service: the status and the parsed JSON body (undefined when empty or not JSON). */
@@ -154,17 +157,6 @@ export async function committedTx(
     const answer = await call<CommittedTx>(department, 'ledger', 'GET', `/v1/txs/${txId}?waitMs=20000${sig}`);
     if (answer.status === 200 && answer.body.status === 'committed') return answer.body;
     if (Date.now() > deadline) throw new Error(`tx ${txId} was not committed on ${department.id}'s ledger in time`);
-  }
-}
-
-/** Polls `probe` until it returns a value other than undefined (generous waits: the machine is shared). */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

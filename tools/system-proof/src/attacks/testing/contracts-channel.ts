@@ -1,5 +1,6 @@
+import { waitFor } from '@accord/event-bus/testing';
 import type { SystemDepartment } from '../../system-department';
-import { eventually, expectCall } from './attack-network';
+import { ATTACK_WAIT_MS, expectCall } from './attack-network';
 
 /** A channel as the contracts service applies it (GET /v1/channels/:channel). */
 export interface ContractsChannel {
@@ -19,8 +20,12 @@ export function contractsApplied(
   channel: string,
   height: number,
 ): Promise<ContractsChannel> {
-  return eventually(`${department.id}'s contracts at height ${height}`, async () => {
-    const view = await contractsChannel(department, channel);
-    return view.height >= height ? view : undefined;
-  });
+  return waitFor(
+    `${department.id}'s contracts at height ${height}`,
+    async () => {
+      const view = await contractsChannel(department, channel);
+      return view.height >= height ? view : undefined;
+    },
+    ATTACK_WAIT_MS,
+  );
 }

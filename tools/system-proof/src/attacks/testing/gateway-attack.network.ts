@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client as MinioClient } from 'minio';
 import { Client as PgClient } from 'pg';
 import { runCli } from '@accord/cli';
 import { startTestNetwork, type TestNetwork } from '@accord/cli/testing';
+import { waitFor } from '@accord/event-bus/testing';
 import { dropTestBucket, minioTestConfig } from '@accord/object-store/testing';
 import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
 
@@ -361,21 +361,21 @@ export interface ScrubFinding {
   readonly dataset: string;
 }
 
-/** Polls `read` until it answers a value (errors count as not yet). */
-export async function waitUntil<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await read();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(200);
-  }
+/** Polls `read` until it answers a value; an error counts as not yet (and is named if the wait times out). */
+export function waitUntil<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  let last: Error | undefined;
+  return waitFor(
+    () => `${what}${last ? ` (last error: ${last.message})` : ''}`,
+    async () => {
+      try {
+        return await read();
+      } catch (error) {
+        last = error as Error;
+        return undefined;
+      }
+    },
+    timeoutMs,
+  );
 }
 
 export function sha256Hex(bytes: Buffer): string {
