@@ -197,13 +197,24 @@ export class UploadOffsetMismatchError extends StorageGatewayError {
   }
 }
 
-/** Another PATCH (or a termination) of the same upload is in progress: 409. */
+/**
+ * Another PATCH (or a termination) of the same upload holds its lease: 409.
+ * When the lease's term is known, the answer says when it goes stale
+ * (`details.retryAfterSeconds` and `Retry-After`): a client may take it
+ * over then, as it must when the holder died mid-PATCH.
+ */
 export class UploadBusyError extends StorageGatewayError {
   readonly code = 'upload_busy';
 
-  constructor(uploadId: string) {
-    super(`upload ${uploadId} is being written by another request`, { upload: uploadId });
+  constructor(uploadId: string, retryAfterSeconds?: number) {
+    super(
+      `upload ${uploadId} is being written by another request`,
+      retryAfterSeconds === undefined ? { upload: uploadId } : { upload: uploadId, retryAfterSeconds },
+    );
+    this.responseHeaders = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
   }
+
+  override readonly responseHeaders: Readonly<Record<string, string>>;
 }
 
 /** The PATCH body does not match its Upload-Checksum: nothing of it was kept (tus checksum extension, 460). */

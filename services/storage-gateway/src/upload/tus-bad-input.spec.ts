@@ -219,7 +219,16 @@ describe('tus protocol refusals and edge cases', () => {
       );
       return rows[0]?.lease_owner !== null;
     });
-    expectError(await tus().patch(location, 0).send(testBytes(10, 7)), 409, 'upload_busy');
+    const busy = await tus().patch(location, 0).send(testBytes(10, 7));
+    expectError(busy, 409, 'upload_busy');
+    // When the holder's lease goes stale (it could have died mid-PATCH): within the 60 s term.
+    const retryAfter = Number(busy.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((busy.body as { details?: unknown }).details).toEqual({
+      upload: location.split('/').pop(),
+      retryAfterSeconds: retryAfter,
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     req.destroy();
     const kept = await waitFor('the interrupted PATCH to be committed', async () => {

@@ -135,7 +135,10 @@ export class UploadController {
   @ApiNoContentResponse({ description: `Upload-Offset, Upload-Expires. ${FINAL_PATCH}` })
   @ApiBadRequestResponse({ description: 'upload_length_invalid (Upload-Offset), checksum_algorithm_unsupported' })
   @ApiNotFoundResponse({ description: 'upload_not_found' })
-  @ApiConflictResponse({ description: 'upload_offset_mismatch, upload_busy (another PATCH of it is running)' })
+  @ApiConflictResponse({
+    description:
+      'upload_offset_mismatch; upload_busy (another request holds its lease; Retry-After and details.retryAfterSeconds say when that lease goes stale)',
+  })
   @ApiGoneResponse({ description: 'upload_expired' })
   @ApiPreconditionFailedResponse({ description: 'tus_version_unsupported' })
   @ApiPayloadTooLargeResponse({ description: 'upload_too_long: past Upload-Length (nothing of the PATCH is kept)' })

@@ -6,6 +6,7 @@ import { UploadExpiryService } from './upload-expiry.service';
 import { UploadPatchHandler } from './upload-patch.handler';
 import { UploadProgressStore } from './upload-progress';
 import { UploadRepository } from './upload.repository';
+import { StrandedLeases } from './stranded-leases';
 import { UploadService } from './upload.service';
 import { UploadWriters } from './upload-writers';
 
@@ -18,6 +19,7 @@ import { UploadWriters } from './upload-writers';
     UploadWriters,
     UploadProgressStore,
     UploadPatchHandler,
+    StrandedLeases,
     UploadService,
     UploadExpiryService,
   ],

@@ -84,8 +84,12 @@ export class UploadRepository {
       [uploadId, owner, until, now],
     );
     if (firstResult(rows).length === 0) {
-      if ((await this.find(uploadId)) === undefined) throw new UploadNotFoundError(uploadId);
-      throw new UploadBusyError(uploadId);
+      const held: { lease_until: string | number | null }[] = await this.db.query(
+        'SELECT lease_until FROM gateway_upload WHERE upload_id = $1',
+        [uploadId],
+      );
+      if (held[0] === undefined) throw new UploadNotFoundError(uploadId);
+      throw new UploadBusyError(uploadId, secondsUntil(held[0].lease_until, now));
     }
   }
 
@@ -150,6 +154,11 @@ export class UploadRepository {
   async deleteUnfinished(objectId: string): Promise<void> {
     await this.db.query(`DELETE FROM gateway_object WHERE object_id = $1 AND status = 'uploading'`, [objectId]);
   }
+}
+
+/** Whole seconds (at least 1) from `now` until a lease's deadline; undefined when the lease was given back meanwhile. */
+function secondsUntil(leaseUntil: string | number | null, now: number): number | undefined {
+  return leaseUntil === null ? undefined : Math.max(1, Math.ceil((Number(leaseUntil) - now) / 1000));
 }
 
 /** TypeORM answers an `UPDATE/DELETE ... RETURNING` as [rows, count] on its postgres drivers, as the bare rows elsewhere. */

@@ -9,6 +9,7 @@ import { UploadBusyError, UploadExpiredError } from '../storage-gateway.errors';
 import { ObjectVault } from '../vault/object-vault';
 import { UPLOAD_LEASE_MS } from './upload-progress';
 import { UploadPatchHandler, type PatchInput } from './upload-patch.handler';
+import { StrandedLeases } from './stranded-leases';
 import { uploadTargetOf } from './upload-target';
 import { UploadRepository, type UploadRow } from './upload.repository';
 import { UploadWriters } from './upload-writers';
@@ -51,6 +52,7 @@ export class UploadService {
     private readonly patches: UploadPatchHandler,
     private readonly anchors: AnchorService,
     private readonly channels: GatewayChannels,
+    private readonly leases: StrandedLeases,
     @InjectConfig() private readonly config: StorageGatewayConfig,
     @InjectClock() private readonly clock: Clock,
   ) {}
@@ -152,8 +154,7 @@ export class UploadService {
     try {
       return await work(await this.uploads.get(uploadId), owner);
     } finally {
-      // A lease that could not be given back (database gone) goes stale on its own.
-      await this.uploads.releaseLease(uploadId, owner).catch(() => undefined);
+      await this.leases.release(uploadId, owner);
     }
   }
 

@@ -2,13 +2,14 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, ServiceUnreachableError } from '../api/api.errors';
+import { ApiError } from '../api/api.errors';
 import type { DepartmentApi } from '../api/department.api';
 import { DataCommandError } from './data.errors';
 import { fileIdentity, sameFile, type FileIdentity } from './file-identity';
 import { listObjects, waitUntilAvailable, type GatewayObject } from './gateway-objects';
 import type { ProgressListener } from './progress.renderer';
 import { TusClient } from './tus.client';
+import { patchRetryDelayMs, retryablePatchError } from './upload-retry';
 import type { UploadRecord, UploadStateStore, UploadTargetKey } from './upload-state.store';
 
 /** Bytes per PATCH by default: one piece of the gateway's store (PIECE_MAX_BYTES), held in memory once. */
@@ -234,9 +235,11 @@ async function sendChunks(
         answer = await tus.patch(upload.path, offset, chunk, options.signal);
       } catch (error) {
         failures += 1;
-        if (options.signal?.aborted === true || failures >= MAX_ATTEMPTS_PER_CHUNK || !retryable(error)) throw error;
-        progress.note(`PATCH at byte ${offset} failed (${(error as Error).message}): retrying`);
-        await sleep((options.retryDelayMs ?? 500) * 2 ** (failures - 1), undefined, { signal: options.signal });
+        if (options.signal?.aborted === true || failures >= MAX_ATTEMPTS_PER_CHUNK || !retryablePatchError(error))
+          throw error;
+        const delayMs = patchRetryDelayMs(error, failures, options.retryDelayMs ?? 500);
+        progress.note(`PATCH at byte ${offset} failed (${(error as Error).message}): retrying in ${delayMs} ms`);
+        await sleep(delayMs, undefined, { signal: options.signal });
         const where = (await tus.head(upload.path, options.signal)).offset;
         // The gateway may have kept more or less than we know (a lost answer): hash from where it is.
         if (where !== offset) hash = await hashRange(handle, where, createHash('sha256'), 0);
@@ -267,15 +270,6 @@ async function sendChunks(
   } finally {
     progress.finish();
   }
-}
-
-/** Worth another try from the gateway's offset: a cut connection, a mismatch of offset or checksum, a busy lease. */
-function retryable(error: unknown): boolean {
-  if (error instanceof ServiceUnreachableError) return true;
-  if (!(error instanceof ApiError)) return error instanceof TypeError; // fetch's "terminated" mid-body
-  return (
-    error.status >= 500 || ['upload_offset_mismatch', 'upload_checksum_mismatch', 'upload_busy'].includes(error.code)
-  );
 }
 
 /** Waits for the anchor and checks the object against the file's hash. */
