@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import {
   gatewayKnowsChannel,
   grantSeenBy,
   startGatewayDepartment,
+  writeGatewayKek,
   type GatewayDepartment,
 } from './testing/gateway-department.fixture';
 import { keystream, keystreamDigest } from './testing/keystream.fixture';
@@ -105,7 +106,7 @@ describe('storage gateways of three departments on Kafka + PostgreSQL + MinIO', 
             ACCORD_OBJECT_STORE_ACCESS_KEY: minio.accessKey,
             ACCORD_OBJECT_STORE_SECRET_KEY: minio.secretKey,
             ACCORD_OBJECT_STORE_BUCKET: bucket(i),
-            ACCORD_GATEWAY_KEK_FILE: await writeKek(dir, member.id),
+            ACCORD_GATEWAY_KEK_FILE: await writeGatewayKek(dir, member.id),
           },
           gatewayPort: ports[i],
           peers: Object.fromEntries(
@@ -355,14 +356,6 @@ describe('storage gateways of three departments on Kafka + PostgreSQL + MinIO', 
       expect((await verifiedProof(deptB, channel, tx)).envelope.body.channel).toBe(channel);
   });
 });
-
-async function writeKek(dir: string, department: string): Promise<string> {
-  const file = join(dir, `${department}-kek.json`);
-  await writeFile(file, JSON.stringify({ v: 1, keys: [{ id: 'k1', key: randomBytes(32).toString('hex') }] }), {
-    mode: 0o600,
-  });
-  return file;
-}
 
 function minioClient(settings: { endpoint: string; accessKey: string; secretKey: string }): Client {
   const url = new URL(settings.endpoint);

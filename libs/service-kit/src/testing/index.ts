@@ -5,3 +5,4 @@ export * from './service-boot.contract';
 export { recordSpansForTest } from './span-recorder';
 export * from './fake-clock';
 export * from './error-codes.collector';
+export * from './tcp-proxy';

@@ -7,11 +7,10 @@ import { testMember } from '@accord/protocol/testing';
 import { shutdownTelemetry, startServiceForTest, type ServiceUnderTest } from '@accord/service-kit';
 import { kafkaTestBrokers, waitFor } from '@accord/event-bus/testing';
 import { dropTestSchema, postgresTestUrl } from '@accord/persistence/testing';
-import { writeKeysFile } from '@accord/service-kit/testing';
+import { TcpProxy, writeKeysFile } from '@accord/service-kit/testing';
 import type { LedgerConfig } from '../ledger.config';
 import { ledgerService } from '../ledger.definition';
 import { ledgerChannelClient, TxFactory } from '../testing/ledger-api.fixture';
-import { TcpProxy } from '../testing/tcp-proxy';
 
 jest.setTimeout(120_000);
 

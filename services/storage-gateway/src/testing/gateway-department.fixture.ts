@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { waitFor } from '@accord/event-bus/testing';
 import {
   startDepartment,
@@ -131,4 +134,13 @@ export async function grantSeenBy(
     },
     60_000,
   );
+}
+
+/** A fresh key-encryption key file for a department's gateway in `dir` (ACCORD_GATEWAY_KEK_FILE of cluster mode). */
+export async function writeGatewayKek(dir: string, department: string): Promise<string> {
+  const file = join(dir, `${department}-kek.json`);
+  await writeFile(file, JSON.stringify({ v: 1, keys: [{ id: 'k1', key: randomBytes(32).toString('hex') }] }), {
+    mode: 0o600,
+  });
+  return file;
 }
