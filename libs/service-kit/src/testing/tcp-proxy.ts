@@ -21,6 +21,21 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** Starts relaying to the host and port of a server's URL (e.g. the test PostgreSQL's). */
+  static forUrl(url: string): Promise<TcpProxy> {
+    const target = new URL(url);
+    if (target.port === '') throw new Error(`${target.protocol} URL without a port: name it to relay it`);
+    return TcpProxy.start({ host: target.hostname, port: Number(target.port) });
+  }
+
+  /** `url` with its host and port replaced by this relay's, for the service that should go through it. */
+  relayed(url: string): string {
+    const relayed = new URL(url);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(this.listenPort);
+    return relayed.toString();
+  }
+
   get port(): number {
     return this.listenPort;
   }

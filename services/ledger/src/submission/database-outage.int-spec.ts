@@ -40,15 +40,11 @@ describe('ledger while its PostgreSQL is unreachable', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-pgout-'));
-    const target = new URL(pgUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const relayed = new URL(pgUrl);
-    relayed.hostname = '127.0.0.1';
-    relayed.port = String(proxy.port);
+    proxy = await TcpProxy.forUrl(pgUrl);
     ledger = await startServiceForTest(ledgerService, {
       env: {
         ACCORD_DEPARTMENT: member.id,
-        ACCORD_DATABASE: relayed.toString(),
+        ACCORD_DATABASE: proxy.relayed(pgUrl),
         ACCORD_DATABASE_SCHEMA: schema,
         ACCORD_BUS: `kafka:${kafkaBrokers.join(',')}`,
         ACCORD_KEYS_FILE: await writeKeysFile(dir, member),

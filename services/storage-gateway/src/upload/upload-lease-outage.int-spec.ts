@@ -57,11 +57,7 @@ describe('an upload lease stranded by a database outage', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'accord-lease-it-'));
-    const target = new URL(pgUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const relayed = new URL(pgUrl);
-    relayed.hostname = '127.0.0.1';
-    relayed.port = String(proxy.port);
+    proxy = await TcpProxy.forUrl(pgUrl);
     dept = await startGatewayDepartment({
       member,
       dir,
@@ -69,7 +65,7 @@ describe('an upload lease stranded by a database outage', () => {
       ledgerEnv: { ACCORD_DATABASE_SCHEMA: schema('ledger'), ACCORD_LEDGER_CHANNELS: channel },
       contractsEnv: { ACCORD_DATABASE_SCHEMA: schema('contracts'), ACCORD_CONTRACTS_POLL_MS: '20' },
       gatewayEnv: {
-        ACCORD_DATABASE: relayed.toString(),
+        ACCORD_DATABASE: proxy.relayed(pgUrl),
         ACCORD_DATABASE_SCHEMA: schema('gateway'),
         ACCORD_OBJECT_STORE: `minio:${minio.endpoint}`,
         ACCORD_OBJECT_STORE_ACCESS_KEY: minio.accessKey,
