@@ -1,6 +1,6 @@
 /** Settings of the ledger benchmark (issue 3, item 8), from the environment; see docs/benchmarks.md. */
 import { availableParallelism } from 'node:os';
-import { loadBenchConfig, type BenchConfig } from './bench.config';
+import { intSetting, loadBenchConfig, type BenchConfig } from './bench.config';
 
 /** How the three departments' ledgers run: three child processes (`node services/ledger/dist/main.js`) or one Node process. */
 export type LedgerMode = 'processes' | 'in-process';
@@ -40,15 +40,6 @@ export interface LedgerBenchConfig extends BenchConfig {
 export const BENCH_PHASES = ['baselines', 'saturation', 'rates', 'http', 'audit'] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 
-function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${raw}`);
-  return n;
-}
-
 export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): LedgerBenchConfig {
   const base = loadBenchConfig(env);
   if (!base.pgUrl) {
@@ -79,19 +70,19 @@ export function loadLedgerBenchConfig(env: NodeJS.ProcessEnv = process.env): Led
     pgUrl: base.pgUrl,
     mode,
     compareModes: env.BENCH_COMPARE_MODES !== '0',
-    sigWorkers: intVar(env, 'BENCH_SIG_WORKERS', Math.max(1, availableParallelism() - 1), 0, 64),
-    groupCommit: intVar(env, 'BENCH_GROUP_COMMIT', 16, 1, 1000),
+    sigWorkers: intSetting(env, 'BENCH_SIG_WORKERS', Math.max(1, availableParallelism() - 1), 0, 64),
+    groupCommit: intSetting(env, 'BENCH_GROUP_COMMIT', 16, 1, 1000),
     saturationTxs: scaled(40_000, 1_000),
     saturationRuns: base.scale < 0.5 ? 1 : 3,
     compareRuns: base.scale < 0.5 ? 1 : 3,
     rates,
     rateSeconds: Math.max(2, Math.round(10 * Math.min(1, base.scale * 4))),
-    httpBatch: intVar(env, 'BENCH_HTTP_BATCH', 250, 1, 1000),
+    httpBatch: intSetting(env, 'BENCH_HTTP_BATCH', 250, 1, 1000),
     httpRates,
-    auditTxs: intVar(env, 'BENCH_AUDIT_TXS', scaled(1_000_000, 5_000), 1, 10_000_000),
-    auditRuns: intVar(env, 'BENCH_AUDIT_RUNS', 1, 1, 10),
+    auditTxs: intSetting(env, 'BENCH_AUDIT_TXS', scaled(1_000_000, 5_000), 1, 10_000_000),
+    auditRuns: intSetting(env, 'BENCH_AUDIT_RUNS', 1, 1, 10),
     phases: new Set(phaseList as BenchPhase[]),
-    batchTimeoutMs: intVar(env, 'BENCH_BATCH_TIMEOUT_MS', 50, 1, 3_600_000),
+    batchTimeoutMs: intSetting(env, 'BENCH_BATCH_TIMEOUT_MS', 50, 1, 3_600_000),
     ledgerNodeArgs: (env.BENCH_LEDGER_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0),
   };
 }

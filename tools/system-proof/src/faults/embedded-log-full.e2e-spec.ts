@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@accord/cli';
 import { startTestNetwork, type TestNetwork } from '@accord/cli/testing';
-import { TmpfsDisk } from '@accord/event-bus/testing';
+import { TmpfsDisk, waitFor } from '@accord/event-bus/testing';
 import { computeTxId, encodeEnvelope, signTx, type Ed25519Signer } from '@accord/protocol';
 import { departmentLayout, departmentSignerOf, ensureDepartmentKeys, embeddedBusDir } from '@accord/service-kit';
 import type { SystemDepartment } from '../system-department';
@@ -14,6 +14,8 @@ jest.setTimeout(240_000);
 const DISK_BYTES = 4 * 1024 * 1024;
 /** Longer than the log's recovery probes (up to 5 s apart) and a ledger's catch-up. */
 const RECOVERY_TIMEOUT_MS = 60_000;
+/** How long a submitted note may take to commit while the disk takes writes. */
+const COMMIT_TIMEOUT_MS = 30_000;
 
 interface Submitted {
   readonly txId: string;
@@ -107,13 +109,17 @@ describe('fault: the embedded log disk full or read-only (tmpfs mounted for the 
   }
 
   async function committedTx(txId: string): Promise<Submitted> {
-    return poll(`tx ${txId} committed`, async () => {
-      const res = await ledger(`/v1/txs/${txId}?waitMs=5000`);
-      const body = (await res.json()) as { status?: string; height?: number; index?: number };
-      return res.status === 200 && body.status === 'committed'
-        ? { txId, height: body.height ?? -1, index: body.index ?? -1 }
-        : undefined;
-    });
+    return waitFor(
+      `tx ${txId} committed`,
+      async () => {
+        const res = await ledger(`/v1/txs/${txId}?waitMs=5000`);
+        const body = (await res.json()) as { status?: string; height?: number; index?: number };
+        return res.status === 200 && body.status === 'committed'
+          ? { txId, height: body.height ?? -1, index: body.index ?? -1 }
+          : undefined;
+      },
+      COMMIT_TIMEOUT_MS,
+    );
   }
 
   /** The refusal of a submission while the log cannot be written. */
@@ -157,7 +163,7 @@ describe('fault: the embedded log disk full or read-only (tmpfs mounted for the 
 
   /** After the disk takes writes again: ready on its own, new txs commit, the old ones are intact. */
   async function expectRecovered(prefix: string): Promise<void> {
-    await poll(
+    await waitFor(
       'the ledger ready again',
       async () => (await readiness()).status === 200 || undefined,
       RECOVERY_TIMEOUT_MS,
@@ -190,14 +196,3 @@ describe('fault: the embedded log disk full or read-only (tmpfs mounted for the 
     await expectRecovered('after-read-only');
   });
 });
-
-/** Polls `read` until it returns a value. */
-async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}

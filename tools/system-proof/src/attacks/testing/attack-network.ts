@@ -3,10 +3,10 @@ import { Client } from 'pg';
 import { startTestNetwork, type TestNetwork } from '@accord/cli/testing';
 import { departmentLayout, loadDepartmentSigner, type DepartmentSigner } from '@accord/service-kit';
 import { clusterTestSettings } from '@accord/service-kit/testing';
+import type { ServiceName, SystemDepartment } from '../../system-department';
 
 /** How long the attack specs wait for an asynchronous outcome (generous: the machine is shared). */
 export const ATTACK_WAIT_MS = 90_000;
-import type { ServiceName, SystemDepartment } from '../../system-department';
 
 /** An answer of a service: the status and the parsed JSON body (undefined when empty or not JSON). */
 export interface Answer<T = Record<string, unknown>> {
@@ -151,7 +151,7 @@ export async function committedTx(
   txId: string,
   options: { readonly sig?: string; readonly timeoutMs?: number } = {},
 ): Promise<CommittedTx> {
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  const deadline = Date.now() + (options.timeoutMs ?? ATTACK_WAIT_MS);
   const sig = options.sig === undefined ? '' : `&sig=${options.sig}`;
   for (;;) {
     const answer = await call<CommittedTx>(department, 'ledger', 'GET', `/v1/txs/${txId}?waitMs=20000${sig}`);
